@@ -1,0 +1,257 @@
+"""Cobot's tables: workspaces, members, content requests with their parts, volunteers, drafts and reviews.
+
+Every row that belongs to a workspace carries ``workspace_id`` so that each query in ``storage.queries`` can
+filter by it; one workspace can never see another's rows. Times are timezone-aware UTC (``storage.clock``),
+dates plain dates. Enumerations are stored as their lower-case values in ordinary string columns (no native
+PostgreSQL enum types), which keeps Alembic migrations simple and identical on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def _enum_column(enum: type[StrEnum], *, default: StrEnum) -> Any:
+    return sa.Column(
+        sa.Enum(
+            enum,
+            native_enum=False,
+            length=24,
+            values_callable=lambda e: [m.value for m in e],
+            validate_strings=True,
+            create_constraint=False,
+        ),
+        nullable=False,
+        default=default,
+    )
+
+
+class Platform(StrEnum):
+    SLACK = "slack"
+    TEAMS = "teams"
+    CONSOLE = "console"
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"  # accepting volunteers and drafts
+    APPROVED = "approved"  # every contribution approved; ready to publish
+    PUBLISHED = "published"
+    CLOSED = "closed"  # closed by its owner without (further) publishing
+
+
+class VolunteerState(StrEnum):
+    ACTIVE = "active"  # holds a place (on the request or on a part)
+    WAITLISTED = "waitlisted"  # waits in line; moves up when someone withdraws
+    WITHDRAWN = "withdrawn"
+
+
+class ReviewState(StrEnum):
+    NO_DRAFT = "no_draft"
+    SUBMITTED = "submitted"  # latest draft waits for the owner's review
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+
+class Decision(StrEnum):
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack team, a Teams tenant or a console session: the unit every other row belongs to."""
+
+    __table_args__ = (sa.UniqueConstraint("platform", "external_id", name="uq_workspace_platform_external"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(default="", max_length=200)
+    # Request numbers (#12) count per workspace; allocated with an atomic UPDATE … RETURNING.
+    last_request_number: int = Field(default=0)
+    created_at: datetime
+
+
+class Member(SQLModel, table=True):
+    """A person in a workspace, known by their platform user id; profile fields are filled in lazily."""
+
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "user_id", name="uq_member_workspace_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    user_id: str = Field(max_length=64)
+    display_name: str = Field(default="", max_length=200)
+    tz: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    department: str | None = Field(default=None, max_length=100)
+    profile_fetched_at: datetime | None = None
+    created_at: datetime
+
+
+class MemberSkill(SQLModel, table=True):
+    """One normalised skill of a member (the skills directory is a table so `who <skill>` uses an index)."""
+
+    __tablename__ = "member_skill"
+    __table_args__ = (sa.Index("ix_member_skill_workspace_skill", "workspace_id", "skill"),)
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    skill: str = Field(max_length=100, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+
+
+class ContentRequest(SQLModel, table=True):
+    """A brief posted by a marketer: what is wanted, by when, from whom, and where its card lives."""
+
+    __tablename__ = "content_request"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "number", name="uq_request_workspace_number"),
+        sa.Index("ix_request_workspace_status_deadline", "workspace_id", "status", "draft_deadline"),
+        sa.Index("ix_request_workspace_card", "workspace_id", "channel_id", "card_ts"),
+        sa.Index("ix_request_workspace_owner", "workspace_id", "owner_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    title: str = Field(max_length=200)
+    brief: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    format: str | None = Field(default=None, max_length=40)
+    wanted_skills: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    volunteers_needed: int = Field(default=1)
+    draft_deadline: date
+    publish_target: str | None = Field(default=None, max_length=100)
+    owner_id: int = Field(foreign_key="member.id")
+    channel_id: str | None = Field(default=None, max_length=64)
+    card_ts: str | None = Field(default=None, max_length=32)
+    status: RequestStatus = Field(
+        default=RequestStatus.OPEN, sa_column=_enum_column(RequestStatus, default=RequestStatus.OPEN)
+    )
+    derived_from_id: int | None = Field(default=None, foreign_key="content_request.id")
+    created_at: datetime
+    updated_at: datetime
+
+
+class RequestPart(SQLModel, table=True):
+    """A piece of a request that one or more people claim, e.g. one chapter of an e-book."""
+
+    __tablename__ = "request_part"
+    __table_args__ = (sa.UniqueConstraint("request_id", "position", name="uq_part_request_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id", index=True)
+    position: int
+    name: str = Field(max_length=200)
+    capacity: int = Field(default=1)
+
+
+class Volunteer(SQLModel, table=True):
+    """A person's place on a request (or on one of its parts): active or waiting in line, and their review state.
+
+    Waitlist order is the row id: the earliest waiting volunteer moves up first.
+    """
+
+    __table_args__ = (
+        sa.Index("ix_volunteer_request_state", "request_id", "state"),
+        sa.Index("ix_volunteer_workspace_member_state", "workspace_id", "member_id", "state"),
+        # One live place per person per request; withdrawn rows stay as history.
+        sa.Index(
+            "uq_volunteer_live_place",
+            "request_id",
+            "member_id",
+            unique=True,
+            sqlite_where=sa.text("state != 'withdrawn'"),
+            postgresql_where=sa.text("state != 'withdrawn'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    part_id: int | None = Field(default=None, foreign_key="request_part.id")
+    member_id: int = Field(foreign_key="member.id")
+    state: VolunteerState = Field(
+        default=VolunteerState.ACTIVE, sa_column=_enum_column(VolunteerState, default=VolunteerState.ACTIVE)
+    )
+    review_state: ReviewState = Field(
+        default=ReviewState.NO_DRAFT, sa_column=_enum_column(ReviewState, default=ReviewState.NO_DRAFT)
+    )
+    via: str = Field(default="command", max_length=16)
+    created_at: datetime
+    withdrawn_at: datetime | None = None
+
+
+class Draft(SQLModel, table=True):
+    """One version of a volunteer's contribution: a link, a text, or a file shared in the card's thread."""
+
+    __table_args__ = (sa.UniqueConstraint("volunteer_id", "version", name="uq_draft_volunteer_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id", index=True)
+    volunteer_id: int = Field(foreign_key="volunteer.id")
+    member_id: int = Field(foreign_key="member.id")
+    version: int
+    url: str | None = Field(default=None, max_length=2000)
+    text: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    file_id: str | None = Field(default=None, max_length=64)
+    file_name: str | None = Field(default=None, max_length=255)
+    source: str = Field(default="command", max_length=16)
+    created_at: datetime
+
+
+class Review(SQLModel, table=True):
+    """The owner's decision on one draft version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    reviewer_id: int = Field(foreign_key="member.id")
+    decision: Decision = Field(default=Decision.APPROVED, sa_column=_enum_column(Decision, default=Decision.APPROVED))
+    feedback: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    created_at: datetime
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Event ids already acted on, so Slack's retries of the same event take effect once."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "event_id", name="uq_processed_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    event_id: str = Field(max_length=64)
+    received_at: datetime
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message waiting to leave Cobot, written in the same transaction as the change that caused it.
+
+    The sender claims due rows, sends them through the workspace's platform and marks them sent; the unique
+    ``dedupe_key`` makes enqueueing idempotent, so nothing is sent twice and a crash loses nothing.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.Index("ix_outbox_due", "sent_at", "failed_at", "not_before"),
+        sa.Index("ix_outbox_workspace", "workspace_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    dedupe_key: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    kind: str = Field(max_length=32)
+    request_id: int | None = Field(default=None, foreign_key="content_request.id", index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    not_before: datetime
+    attempts: int = Field(default=0)
+    claimed_until: datetime | None = None
+    claim_token: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = None
+    failed_at: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime

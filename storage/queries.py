@@ -1,0 +1,350 @@
+"""Keyword-only query functions. Each takes the session and the workspace it works in, and filters by it.
+
+Functions here read and write rows; they make no decisions about who may do what (that is ``handlers/``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ContentRequest,
+    Draft,
+    Member,
+    OutboxMessage,
+    ProcessedEvent,
+    RequestPart,
+    RequestStatus,
+    ReviewState,
+    Volunteer,
+    VolunteerState,
+    Workspace,
+)
+
+# --- workspaces and members --------------------------------------------------------------------------------
+
+
+def get_or_create_workspace(*, session: Session, platform: str, external_id: str, now: datetime) -> Workspace:
+    found = session.exec(
+        select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+    ).first()
+    if found is not None:
+        return found
+    workspace = Workspace(platform=platform, external_id=external_id, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(workspace)
+    except IntegrityError:  # created concurrently by another request: use that one
+        return session.exec(
+            select(Workspace).where(Workspace.platform == platform, Workspace.external_id == external_id)
+        ).one()
+    return workspace
+
+
+def get_member(*, session: Session, workspace_id: int, user_id: str) -> Member | None:
+    return session.exec(select(Member).where(Member.workspace_id == workspace_id, Member.user_id == user_id)).first()
+
+
+def get_or_create_member(
+    *, session: Session, workspace_id: int, user_id: str, now: datetime, display_name: str = ""
+) -> tuple[Member, bool]:
+    """The member with ``user_id``, and whether it was created just now."""
+    found = get_member(session=session, workspace_id=workspace_id, user_id=user_id)
+    if found is not None:
+        if display_name and not found.display_name:
+            found.display_name = display_name
+            session.add(found)
+        return found, False
+    member = Member(workspace_id=workspace_id, user_id=user_id, display_name=display_name, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(member)
+    except IntegrityError:
+        found = get_member(session=session, workspace_id=workspace_id, user_id=user_id)
+        assert found is not None
+        return found, False
+    return member, True
+
+
+def find_members_by_name(*, session: Session, workspace_id: int, name: str) -> Sequence[Member]:
+    lowered = name.casefold()
+    members = session.exec(select(Member).where(Member.workspace_id == workspace_id)).all()
+    return [m for m in members if m.display_name.casefold() == lowered]
+
+
+def member_by_id(*, session: Session, workspace_id: int, member_id: int) -> Member:
+    """A member known to exist (referenced by a row of this workspace)."""
+    return session.exec(select(Member).where(Member.workspace_id == workspace_id, Member.id == member_id)).one()
+
+
+def get_members_by_ids(*, session: Session, workspace_id: int, member_ids: set[int]) -> dict[int, Member]:
+    if not member_ids:
+        return {}
+    rows = session.exec(select(Member).where(Member.workspace_id == workspace_id, col(Member.id).in_(member_ids))).all()
+    return {m.id: m for m in rows if m.id is not None}
+
+
+# --- requests ----------------------------------------------------------------------------------------------
+
+
+def allocate_request_number(*, session: Session, workspace_id: int) -> int:
+    """The next #number in this workspace; the row lock makes concurrent allocations distinct."""
+    number = session.execute(
+        sa.update(Workspace)
+        .where(col(Workspace.id) == workspace_id)
+        .values(last_request_number=Workspace.last_request_number + 1)
+        .returning(col(Workspace.last_request_number))
+    ).scalar_one()
+    return int(number)
+
+
+def get_request_by_number(
+    *, session: Session, workspace_id: int, number: int, lock: bool = False
+) -> ContentRequest | None:
+    query = select(ContentRequest).where(ContentRequest.workspace_id == workspace_id, ContentRequest.number == number)
+    if lock:  # FOR UPDATE on PostgreSQL; SQLAlchemy leaves it out on SQLite, whose writers are serial anyway
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def get_request(*, session: Session, workspace_id: int, request_id: int) -> ContentRequest | None:
+    return session.exec(
+        select(ContentRequest).where(ContentRequest.workspace_id == workspace_id, ContentRequest.id == request_id)
+    ).first()
+
+
+def get_request_by_card(*, session: Session, workspace_id: int, channel_id: str, card_ts: str) -> ContentRequest | None:
+    return session.exec(
+        select(ContentRequest).where(
+            ContentRequest.workspace_id == workspace_id,
+            ContentRequest.channel_id == channel_id,
+            ContentRequest.card_ts == card_ts,
+        )
+    ).first()
+
+
+def count_open_requests(*, session: Session, workspace_id: int) -> int:
+    return int(
+        session.execute(
+            sa.select(sa.func.count())
+            .select_from(ContentRequest)
+            .where(
+                col(ContentRequest.workspace_id) == workspace_id,
+                col(ContentRequest.status) == RequestStatus.OPEN,
+            )
+        ).scalar_one()
+    )
+
+
+def list_open_requests(*, session: Session, workspace_id: int, limit: int, offset: int = 0) -> Sequence[ContentRequest]:
+    return session.exec(
+        select(ContentRequest)
+        .where(ContentRequest.workspace_id == workspace_id, ContentRequest.status == RequestStatus.OPEN)
+        .order_by(col(ContentRequest.draft_deadline), col(ContentRequest.number))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+
+
+def requests_owned_by(
+    *, session: Session, workspace_id: int, member_id: int, statuses: Sequence[RequestStatus], limit: int
+) -> Sequence[ContentRequest]:
+    return session.exec(
+        select(ContentRequest)
+        .where(
+            ContentRequest.workspace_id == workspace_id,
+            ContentRequest.owner_id == member_id,
+            col(ContentRequest.status).in_(statuses),
+        )
+        .order_by(col(ContentRequest.draft_deadline), col(ContentRequest.number))
+        .limit(limit)
+    ).all()
+
+
+def places_of_member(
+    *, session: Session, workspace_id: int, member_id: int, limit: int
+) -> Sequence[tuple[Volunteer, ContentRequest]]:
+    rows = session.exec(
+        select(Volunteer, ContentRequest)
+        .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
+        .where(
+            Volunteer.workspace_id == workspace_id,
+            Volunteer.member_id == member_id,
+            Volunteer.state != VolunteerState.WITHDRAWN,
+            col(ContentRequest.status).in_([RequestStatus.OPEN, RequestStatus.APPROVED]),
+        )
+        .order_by(col(ContentRequest.draft_deadline), col(ContentRequest.number))
+        .limit(limit)
+    ).all()
+    return [(v, r) for v, r in rows]
+
+
+def capacities_of_requests(
+    *, session: Session, workspace_id: int, requests: Sequence[ContentRequest]
+) -> dict[int, int]:
+    """How many places each request has: the sum of its parts' capacities, else its ``volunteers_needed``."""
+    result = {r.id: r.volunteers_needed for r in requests if r.id is not None}
+    if not result:
+        return result
+    rows = session.execute(
+        sa.select(col(RequestPart.request_id), sa.func.sum(col(RequestPart.capacity)))
+        .where(col(RequestPart.workspace_id) == workspace_id, col(RequestPart.request_id).in_(list(result)))
+        .group_by(col(RequestPart.request_id))
+    ).all()
+    for request_id, capacity in rows:
+        result[int(request_id)] = int(capacity)
+    return result
+
+
+def parts_of_request(*, session: Session, workspace_id: int, request_id: int) -> Sequence[RequestPart]:
+    return session.exec(
+        select(RequestPart)
+        .where(RequestPart.workspace_id == workspace_id, RequestPart.request_id == request_id)
+        .order_by(col(RequestPart.position))
+    ).all()
+
+
+def live_volunteers(*, session: Session, workspace_id: int, request_id: int) -> Sequence[Volunteer]:
+    """Active and waitlisted volunteers of a request, in the order they joined."""
+    return session.exec(
+        select(Volunteer)
+        .where(
+            Volunteer.workspace_id == workspace_id,
+            Volunteer.request_id == request_id,
+            Volunteer.state != VolunteerState.WITHDRAWN,
+        )
+        .order_by(col(Volunteer.id))
+    ).all()
+
+
+def live_volunteers_for_requests(
+    *, session: Session, workspace_id: int, request_ids: Sequence[int]
+) -> dict[int, list[Volunteer]]:
+    result: dict[int, list[Volunteer]] = {rid: [] for rid in request_ids}
+    if not request_ids:
+        return result
+    rows = session.exec(
+        select(Volunteer)
+        .where(
+            Volunteer.workspace_id == workspace_id,
+            col(Volunteer.request_id).in_(request_ids),
+            Volunteer.state != VolunteerState.WITHDRAWN,
+        )
+        .order_by(col(Volunteer.id))
+    ).all()
+    for row in rows:
+        result[row.request_id].append(row)
+    return result
+
+
+def count_waiting_reviews(*, session: Session, workspace_id: int, request_ids: Sequence[int]) -> dict[int, int]:
+    if not request_ids:
+        return {}
+    rows = session.execute(
+        sa.select(col(Volunteer.request_id), sa.func.count())
+        .where(
+            col(Volunteer.workspace_id) == workspace_id,
+            col(Volunteer.request_id).in_(request_ids),
+            col(Volunteer.state) == VolunteerState.ACTIVE,
+            col(Volunteer.review_state) == ReviewState.SUBMITTED,
+        )
+        .group_by(col(Volunteer.request_id))
+    ).all()
+    return {int(rid): int(n) for rid, n in rows}
+
+
+def has_withdrawn(*, session: Session, workspace_id: int, request_id: int, member_id: int) -> bool:
+    found = session.exec(
+        select(Volunteer.id).where(
+            Volunteer.workspace_id == workspace_id,
+            Volunteer.request_id == request_id,
+            Volunteer.member_id == member_id,
+            Volunteer.state == VolunteerState.WITHDRAWN,
+        )
+    ).first()
+    return found is not None
+
+
+def latest_draft(*, session: Session, workspace_id: int, volunteer_id: int) -> Draft | None:
+    return session.exec(
+        select(Draft)
+        .where(Draft.workspace_id == workspace_id, Draft.volunteer_id == volunteer_id)
+        .order_by(col(Draft.version).desc())
+        .limit(1)
+    ).first()
+
+
+def get_draft(*, session: Session, workspace_id: int, draft_id: int) -> Draft | None:
+    return session.exec(select(Draft).where(Draft.workspace_id == workspace_id, Draft.id == draft_id)).first()
+
+
+def get_volunteer(*, session: Session, workspace_id: int, volunteer_id: int) -> Volunteer | None:
+    return session.exec(
+        select(Volunteer).where(Volunteer.workspace_id == workspace_id, Volunteer.id == volunteer_id)
+    ).first()
+
+
+# --- events and outbox -------------------------------------------------------------------------------------
+
+
+def record_event_once(*, session: Session, workspace_id: int, event_id: str, now: datetime) -> bool:
+    """True the first time an event id is seen in this workspace; False for a retry of the same event."""
+    try:
+        with session.begin_nested():
+            session.add(ProcessedEvent(workspace_id=workspace_id, event_id=event_id, received_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def enqueue(
+    *,
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    now: datetime,
+    request_id: int | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Adds an outgoing message unless one with the same dedupe key exists; True when added."""
+    exists = session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first()
+    if exists is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(
+                OutboxMessage(
+                    workspace_id=workspace_id,
+                    dedupe_key=dedupe_key,
+                    kind=kind,
+                    request_id=request_id,
+                    payload=payload,
+                    not_before=not_before or now,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def pending_card_refresh(*, session: Session, workspace_id: int, request_id: int) -> OutboxMessage | None:
+    """An unclaimed, unsent card refresh for this request, which a new change can ride along with."""
+    return session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.workspace_id == workspace_id,
+            OutboxMessage.kind == "card",
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.failed_at).is_(None),
+            col(OutboxMessage.claimed_until).is_(None),
+            OutboxMessage.request_id == request_id,
+        )
+    ).first()
