@@ -1,0 +1,278 @@
+"""The ``/cocreate`` grammar: parse a command line into a typed command, and run it.
+
+Input text follows Slack's conventions, which the other adapters produce too: ``&``, ``<`` and ``>`` typed by a
+person arrive as ``&amp;``, ``&lt;`` and ``&gt;``, and markup arrives in angle brackets (``<@U123|mette>`` a
+person, ``<https://x|label>`` a link, ``<!channel>`` a special mention). ``plain()`` turns free text into what the
+person meant, so titles and drafts are stored as plain text and escaped again when shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from handlers import texts
+from handlers.context import Ctx
+from handlers.drafts import DraftContent, submit_draft
+from handlers.requests import (
+    NEEDS_LIMIT,
+    NewRequest,
+    close_request,
+    create_request,
+    list_open_requests,
+    my_requests,
+    show_request,
+)
+from handlers.results import Reply, UserFacingError, t
+from handlers.review import approve_draft, request_changes
+from handlers.volunteering import volunteer_for_request, withdraw_from_request
+from storage import queries
+
+_MARKUP = re.compile(r"<([^<>]*)>")
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
+_OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
+_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class New:
+    request: NewRequest | None  # None: no arguments given; adapters with forms open one
+
+
+@dataclass(frozen=True)
+class ListOpen:
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Show:
+    number: int
+
+
+@dataclass(frozen=True)
+class Mine:
+    pass
+
+
+@dataclass(frozen=True)
+class VolunteerCmd:
+    number: int
+    part: str | None
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    number: int
+
+
+@dataclass(frozen=True)
+class Submit:
+    number: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Approve:
+    number: int
+    person: str  # a mention token or @name, resolved when run
+
+
+@dataclass(frozen=True)
+class Changes:
+    number: int
+    person: str
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Close:
+    number: int
+
+
+Command = Help | New | ListOpen | Show | Mine | VolunteerCmd | Withdraw | Submit | Approve | Changes | Close
+
+
+def plain(text: str) -> str:
+    """Slack-style marked-up text as a person would read it: ``<@U1|mette>`` → ``@mette``, links → their URL,
+    ``<!channel>`` → ``@channel``, entities unescaped."""
+
+    def replace(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        target, _, label = inner.partition("|")
+        if target.startswith("@"):
+            return "@" + (label or target[1:])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            word = target[1:].split("^")[0]
+            return label if label.startswith("@") else "@" + (label or word)
+        return target
+
+    return _MARKUP.sub(replace, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def parse_command(text: str, *, today: date) -> Command:
+    """Parses the text after ``/cocreate``; raises ``UserFacingError`` with a usage hint when it is malformed."""
+    text = text.strip()
+    word, _, rest = text.partition(" ")
+    word = word.casefold()
+    rest = rest.strip()
+    if word in ("", "help", "hjælp", "?"):
+        return Help()
+    if word == "new":
+        return New(_parse_new(rest, today=today) if rest else None)
+    if word == "list":
+        if not rest:
+            return ListOpen()
+        if not rest.isdigit() or int(rest) < 1:
+            raise UserFacingError(t(texts.USAGE_LIST))
+        return ListOpen(int(rest))
+    if word == "mine":
+        return Mine()
+    if word == "show":
+        return Show(_parse_id(_first(rest), texts.USAGE_SHOW))
+    if word == "withdraw":
+        return Withdraw(_parse_id(_first(rest), texts.USAGE_WITHDRAW))
+    if word == "close":
+        return Close(_parse_id(_first(rest), texts.USAGE_CLOSE))
+    if word == "volunteer":
+        ref, _, part = rest.partition(" ")
+        return VolunteerCmd(_parse_id(ref, texts.USAGE_VOLUNTEER), plain(part).strip() or None)
+    if word == "submit":
+        ref, _, content = rest.partition(" ")
+        return Submit(_parse_id(ref, texts.USAGE_SUBMIT), content.strip())
+    if word in ("approve", "changes"):
+        usage = texts.USAGE_APPROVE if word == "approve" else texts.USAGE_CHANGES
+        ref, _, tail = rest.partition(" ")
+        number = _parse_id(ref, usage)
+        person, _, feedback = tail.strip().partition(" ")
+        if not person:
+            raise UserFacingError(t(usage))
+        if word == "approve":
+            return Approve(number, person)
+        return Changes(number, person, plain(feedback).strip())
+    raise UserFacingError(t(texts.UNKNOWN_SUBCOMMAND, word=plain(word)[:40]))
+
+
+def run_command(ctx: Ctx, command: Command) -> Reply:
+    """Runs a parsed command as the context's actor. ``New(None)`` must be handled by the adapter (a form)."""
+    match command:
+        case Help():
+            return Reply.of(t(texts.HELP))
+        case New(request=None):
+            raise UserFacingError(t(texts.USAGE_NEW))
+        case New(request=NewRequest() as new):
+            return create_request(ctx, new, channel_id=ctx.channel_id)
+        case ListOpen(page=page):
+            return list_open_requests(ctx, page=page)
+        case Show(number=number):
+            return show_request(ctx, number=number)
+        case Mine():
+            return my_requests(ctx)
+        case VolunteerCmd(number=number, part=part):
+            return volunteer_for_request(ctx, number=number, part=part, via="command")
+        case Withdraw(number=number):
+            return withdraw_from_request(ctx, number=number, via="command")
+        case Submit(number=number, content=content):
+            return submit_draft(ctx, number=number, content=DraftContent(text=plain(content)), source="command")
+        case Approve(number=number, person=person):
+            return approve_draft(ctx, number=number, user_id=resolve_person(ctx, person))
+        case Changes(number=number, person=person, feedback=feedback):
+            return request_changes(ctx, number=number, user_id=resolve_person(ctx, person), feedback=feedback)
+        case Close(number=number):
+            return close_request(ctx, number=number)
+    raise AssertionError(f"unhandled command {command!r}")
+
+
+def resolve_person(ctx: Ctx, token: str) -> str:
+    """A user id from a mention token (``<@U123|mette>``) or ``@name`` of someone Cobot has met."""
+    found = _MENTION.match(token)
+    if found:
+        return found.group(1)
+    name = plain(token).lstrip("@")
+    matches = queries.find_members_by_name(session=ctx.session, workspace_id=ctx.workspace_id, name=name)
+    if len(matches) == 1:
+        return matches[0].user_id
+    raise UserFacingError(t(texts.NOT_A_MENTION, value=plain(token)[:60]))
+
+
+def _first(text: str) -> str:
+    return text.split()[0] if text else ""
+
+
+def _parse_id(value: str, usage: str) -> int:
+    if not value:
+        raise UserFacingError(t(usage))
+    digits = value.removeprefix("#")
+    if not digits.isdigit() or int(digits) < 1:
+        raise UserFacingError(t(texts.BAD_ID, value=plain(value)[:40]))
+    return int(digits)
+
+
+def _parse_new(text: str, *, today: date) -> NewRequest:
+    options, title = _split_options(text.translate(_SMART_QUOTES))
+    example = (today + timedelta(days=14)).isoformat()
+    if "due" not in options:
+        if not title:
+            raise UserFacingError(t(texts.USAGE_NEW))
+        raise UserFacingError(t(texts.MISSING_DEADLINE, example=example))
+    due = options["due"]
+    if not _ISO_DATE.match(due):
+        raise UserFacingError(t(texts.BAD_DATE, value=due[:40], example=example))
+    try:
+        deadline = date.fromisoformat(due)
+    except ValueError:
+        raise UserFacingError(t(texts.BAD_DATE, value=due[:40], example=example)) from None
+    needs = None
+    if "needs" in options:
+        if not options["needs"].isdigit():
+            raise UserFacingError(t(texts.BAD_NEEDS, limit=NEEDS_LIMIT))
+        needs = int(options["needs"])
+    skills = tuple(s.strip() for s in options.get("skills", "").split(",") if s.strip())
+    parts = tuple(p.strip() for p in re.split(r"[;\n]", options.get("parts", "")) if p.strip())
+    return NewRequest(
+        title=title,
+        deadline=deadline,
+        brief=options.get("brief", ""),
+        format=options.get("format"),
+        skills=skills,
+        needs=needs,
+        parts=parts,
+    )
+
+
+def _split_options(text: str) -> tuple[dict[str, str], str]:
+    """Pulls ``key:value`` and ``key:"quoted value"`` options out of ``text``; the rest is the title."""
+    options: dict[str, str] = {}
+    title_pieces: list[str] = []
+    position = 0
+    for match in _OPTION.finditer(text):
+        if match.start() < position:
+            continue  # inside a quoted value consumed earlier
+        title_pieces.append(text[position : match.start()])
+        key = match.group(1).casefold()
+        start = match.end()
+        if text.startswith('"', start):
+            end = text.find('"', start + 1)
+            if end == -1:
+                raise UserFacingError(t(texts.UNCLOSED_QUOTE, key=key))
+            value, position = text[start + 1 : end], end + 1
+        else:
+            end = start
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            value, position = text[start:end], end
+        if key in options:
+            raise UserFacingError(t(texts.DUPLICATE_OPTION, key=key))
+        options[key] = plain(value).strip()
+    title_pieces.append(text[position:])
+    title = " ".join(plain("".join(title_pieces)).split())
+    return options, title

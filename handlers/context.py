@@ -1,0 +1,80 @@
+"""The context every handler runs in: who acts, in which workspace, under which rules, and at what time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from storage import queries
+from storage.models import Member, Workspace
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Behaviour settings the handlers need, taken from ``app.yaml``."""
+
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Copenhagen"))
+    admins: frozenset[str] = frozenset()
+    # None means everyone may post requests; otherwise only these user ids (and admins).
+    creators: frozenset[str] | None = None
+    default_volunteers_needed: int = 1
+
+    def may_create(self, user_id: str) -> bool:
+        return self.creators is None or user_id in self.creators or user_id in self.admins
+
+
+@dataclass
+class Ctx:
+    session: Session
+    workspace: Workspace
+    actor: Member
+    policy: Policy
+    now: datetime  # aware, UTC
+    channel_id: str | None = None
+
+    @property
+    def workspace_id(self) -> int:
+        assert self.workspace.id is not None
+        return self.workspace.id
+
+    @property
+    def actor_id(self) -> int:
+        assert self.actor.id is not None
+        return self.actor.id
+
+    def today(self) -> date:
+        """Today in the workspace's time zone: what "a date in the past" is measured against."""
+        return self.now.astimezone(self.policy.timezone).date()
+
+    def is_admin(self, member: Member | None = None) -> bool:
+        return (member or self.actor).user_id in self.policy.admins
+
+
+def open_context(
+    *,
+    session: Session,
+    platform: str,
+    workspace_external_id: str,
+    user_id: str,
+    policy: Policy,
+    now: datetime,
+    display_name: str = "",
+    channel_id: str | None = None,
+) -> Ctx:
+    """Finds or creates the workspace and the acting member; a new member's profile is fetched later."""
+    from handlers import notify  # local import: notify needs Ctx from this module
+
+    workspace = queries.get_or_create_workspace(
+        session=session, platform=platform, external_id=workspace_external_id, now=now
+    )
+    assert workspace.id is not None
+    member, created = queries.get_or_create_member(
+        session=session, workspace_id=workspace.id, user_id=user_id, now=now, display_name=display_name
+    )
+    ctx = Ctx(session=session, workspace=workspace, actor=member, policy=policy, now=now, channel_id=channel_id)
+    if created:
+        notify.fetch_profile(ctx, user_id=user_id)
+    return ctx

@@ -1,0 +1,112 @@
+"""Drafts: a volunteer hands in a version (a link, a text, or a file), and the owner is asked to review it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers import notify, texts
+from handlers.cards import require_open, require_request
+from handlers.context import Ctx
+from handlers.results import Action, ActionKind, Notice, Reply, UserFacingError, UserRef, t
+from storage import queries
+from storage.models import Draft, ReviewState, VolunteerState
+
+DRAFT_TEXT_LIMIT = 2800  # shown to the owner as one quoted section (at most 3000 characters)
+_URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DraftContent:
+    text: str = ""
+    file_id: str | None = None
+    file_name: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        found = _URL.search(self.text)
+        return found.group(0).rstrip(".,;:!?)") if found else None
+
+    @property
+    def is_only_a_link(self) -> bool:
+        return self.url is not None and self.text.strip().rstrip(".,;:!?)") == self.url
+
+    @property
+    def counts_as_draft(self) -> bool:
+        """A thread reply is a draft only when it carries a link or a file; other chatter is left alone."""
+        return self.url is not None or self.file_id is not None
+
+
+def submit_draft(ctx: Ctx, *, number: int, content: DraftContent, source: str = "command") -> Reply:
+    """Hand in a new version of your draft for a request."""
+    request = require_request(ctx, number, lock=True)
+    require_open(request)
+    assert request.id is not None
+    text = content.text.strip()
+    if not text and content.file_id is None:
+        raise UserFacingError(t(texts.EMPTY_DRAFT, number=number))
+    if len(text) > DRAFT_TEXT_LIMIT:
+        raise UserFacingError(t(texts.DRAFT_TOO_LONG, length=len(text)))
+    live = queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+    place = next((v for v in live if v.member_id == ctx.actor_id), None)
+    if place is None:
+        raise UserFacingError(t(texts.NOT_A_VOLUNTEER, number=number))
+    if place.state is VolunteerState.WAITLISTED:
+        raise UserFacingError(t(texts.NOT_HOLDING_PLACE, number=number))
+    assert place.id is not None
+    previous = queries.latest_draft(session=ctx.session, workspace_id=ctx.workspace_id, volunteer_id=place.id)
+    draft = Draft(
+        workspace_id=ctx.workspace_id,
+        request_id=request.id,
+        volunteer_id=place.id,
+        member_id=ctx.actor_id,
+        version=(previous.version + 1) if previous else 1,
+        url=content.url,
+        text=None if content.is_only_a_link else (text or None),
+        file_id=content.file_id,
+        file_name=content.file_name,
+        source=source,
+        created_at=ctx.now,
+    )
+    ctx.session.add(draft)
+    place.review_state = ReviewState.SUBMITTED
+    ctx.session.add(place)
+    ctx.session.flush()
+    owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
+    notify.to_user(
+        ctx,
+        user_id=owner.user_id,
+        notice=Notice(
+            t(
+                texts.NEW_DRAFT_FOR_OWNER,
+                user=UserRef(ctx.actor.user_id),
+                version=draft.version,
+                number=number,
+                title=request.title,
+            ),
+            quote=draft.text,
+            link=draft.url,
+            actions=(
+                Action(ActionKind.APPROVE_DRAFT, str(draft.id), texts.BUTTON_APPROVE, "primary"),
+                Action(ActionKind.REQUEST_CHANGES, str(draft.id), texts.BUTTON_CHANGES),
+            ),
+        ),
+        key=f"draft:{draft.id}:owner",
+        request=request,
+    )
+    if source == "thread":
+        notify.to_thread(
+            ctx,
+            request=request,
+            notice=Notice(
+                t(
+                    texts.DRAFT_IN_THREAD,
+                    user=UserRef(ctx.actor.user_id),
+                    version=draft.version,
+                    owner=UserRef(owner.user_id),
+                )
+            ),
+            key=f"draft:{draft.id}:thread",
+        )
+    notify.refresh_card(ctx, request)
+    return Reply.of(t(texts.DRAFT_RECEIVED, version=draft.version, number=number, owner=UserRef(owner.user_id)))

@@ -1,0 +1,228 @@
+"""Content requests: post one, look at one or all, see your own, close one."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from handlers import notify, texts
+from handlers.cards import STATUS_TEXTS, build_card, require_request
+from handlers.context import Ctx
+from handlers.results import Day, Notice, Reply, Text, UserFacingError, UserRef, t
+from storage import queries
+from storage.models import ContentRequest, RequestPart, RequestStatus, ReviewState, VolunteerState
+
+TITLE_LIMIT = 120  # leaves room for "#12345 " inside Slack's 150-character header
+BRIEF_LIMIT = 2500  # one section of at most 3000 characters, with room for the card's other lines
+FORMAT_LIMIT = 40
+PART_NAME_LIMIT = 70  # a select option's text may be at most 75 characters
+PARTS_LIMIT = 40
+NEEDS_LIMIT = 50
+PAGE_SIZE = 15
+MINE_LIMIT = 25
+
+STATE_TEXTS = {
+    ReviewState.NO_DRAFT: texts.STATE_NO_DRAFT,
+    ReviewState.SUBMITTED: texts.STATE_SUBMITTED,
+    ReviewState.CHANGES_REQUESTED: texts.STATE_CHANGES_REQUESTED,
+    ReviewState.APPROVED: texts.STATE_APPROVED,
+}
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    title: str
+    deadline: date
+    brief: str = ""
+    format: str | None = None
+    skills: tuple[str, ...] = ()
+    needs: int | None = None
+    parts: tuple[str, ...] = field(default_factory=tuple)
+    publish_target: str | None = None
+    derived_from: int | None = None
+
+
+def validate_new_request(ctx: Ctx, new: NewRequest) -> None:
+    """Raises a polite error for the first problem in ``new``; adapters with forms call it to show field errors."""
+    if not new.title.strip():
+        raise UserFacingError(t(texts.MISSING_TITLE))
+    if len(new.title) > TITLE_LIMIT:
+        raise UserFacingError(t(texts.TITLE_TOO_LONG, length=len(new.title), limit=TITLE_LIMIT))
+    if len(new.brief) > BRIEF_LIMIT:
+        raise UserFacingError(t(texts.BRIEF_TOO_LONG, length=len(new.brief), limit=BRIEF_LIMIT))
+    if new.deadline < ctx.today():
+        raise UserFacingError(t(texts.DATE_IN_PAST, value=new.deadline.isoformat()))
+    if new.format is not None and (len(new.format) > FORMAT_LIMIT or not new.format.strip()):
+        raise UserFacingError(t(texts.BAD_FORMAT, limit=FORMAT_LIMIT))
+    if new.needs is not None and not 1 <= new.needs <= NEEDS_LIMIT:
+        raise UserFacingError(t(texts.BAD_NEEDS, limit=NEEDS_LIMIT))
+    if len(new.parts) > PARTS_LIMIT:
+        raise UserFacingError(t(texts.TOO_MANY_PARTS, limit=PARTS_LIMIT, count=len(new.parts)))
+    if any(len(p) > PART_NAME_LIMIT for p in new.parts):
+        raise UserFacingError(t(texts.PART_NAME_TOO_LONG, limit=PART_NAME_LIMIT))
+
+
+def create_request(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> Reply:
+    """Post a content request to a channel."""
+    if not ctx.policy.may_create(ctx.actor.user_id):
+        admins = ", ".join(sorted(ctx.policy.admins)) or "your Cobot admin"
+        raise UserFacingError(t(texts.NOT_ALLOWED_TO_CREATE, admins=admins))
+    validate_new_request(ctx, new)
+    derived_from_id = None
+    if new.derived_from is not None:
+        derived_from_id = require_request(ctx, new.derived_from).id
+    request = ContentRequest(
+        workspace_id=ctx.workspace_id,
+        number=queries.allocate_request_number(session=ctx.session, workspace_id=ctx.workspace_id),
+        title=new.title.strip(),
+        brief=new.brief.strip(),
+        format=new.format,
+        wanted_skills=list(new.skills),
+        volunteers_needed=new.needs or max(ctx.policy.default_volunteers_needed, 1),
+        draft_deadline=new.deadline,
+        publish_target=new.publish_target,
+        owner_id=ctx.actor_id,
+        channel_id=channel_id,
+        status=RequestStatus.OPEN,
+        derived_from_id=derived_from_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.session.add(request)
+    ctx.session.flush()
+    assert request.id is not None
+    for position, name in enumerate(new.parts, start=1):
+        ctx.session.add(RequestPart(workspace_id=ctx.workspace_id, request_id=request.id, position=position, name=name))
+    notify.refresh_card(ctx, request)
+    return Reply.of(t(texts.REQUEST_CREATED, number=request.number, title=request.title, deadline=Day(new.deadline)))
+
+
+def show_request(ctx: Ctx, *, number: int) -> Reply:
+    """Show one request's card to the actor."""
+    request = require_request(ctx, number)
+    return Reply.of(card=build_card(ctx.session, request))
+
+
+def list_open_requests(ctx: Ctx, *, page: int = 1) -> Reply:
+    """List the requests that are open for volunteers, soonest deadline first."""
+    total = queries.count_open_requests(session=ctx.session, workspace_id=ctx.workspace_id)
+    if total == 0:
+        return Reply.of(t(texts.LIST_EMPTY))
+    pages = math.ceil(total / PAGE_SIZE)
+    if not 1 <= page <= pages:
+        raise UserFacingError(t(texts.LIST_PAGE_EMPTY, page=page, pages=pages))
+    rows = queries.list_open_requests(
+        session=ctx.session, workspace_id=ctx.workspace_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    places = queries.live_volunteers_for_requests(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        request_ids=[r.id for r in rows if r.id is not None],
+    )
+    capacities = queries.capacities_of_requests(session=ctx.session, workspace_id=ctx.workspace_id, requests=rows)
+    lines = [t(texts.LIST_HEADER, count=total)]
+    for request in rows:
+        assert request.id is not None
+        filled = sum(1 for v in places[request.id] if v.state is VolunteerState.ACTIVE)
+        lines.append(
+            t(
+                texts.LIST_ITEM,
+                number=request.number,
+                title=request.title,
+                deadline=Day(request.draft_deadline),
+                filled=filled,
+                needed=capacities[request.id],
+            )
+        )
+    if page < pages:
+        lines.append(t(texts.LIST_MORE, page=page, pages=pages, next=page + 1))
+    return Reply(tuple(lines))
+
+
+def my_requests(ctx: Ctx) -> Reply:
+    """Show the requests you own and the ones you help with."""
+    owned = queries.requests_owned_by(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        member_id=ctx.actor_id,
+        statuses=[RequestStatus.OPEN, RequestStatus.APPROVED],
+        limit=MINE_LIMIT,
+    )
+    helping = queries.places_of_member(
+        session=ctx.session, workspace_id=ctx.workspace_id, member_id=ctx.actor_id, limit=MINE_LIMIT
+    )
+    if not owned and not helping:
+        return Reply.of(t(texts.MINE_EMPTY))
+    lines: list[Text] = []
+    if owned:
+        waiting = queries.count_waiting_reviews(
+            session=ctx.session, workspace_id=ctx.workspace_id, request_ids=[r.id for r in owned if r.id]
+        )
+        lines.append(t(texts.MINE_OWNED_HEADER))
+        lines.extend(
+            t(
+                texts.MINE_ITEM_OWNED,
+                number=r.number,
+                title=r.title,
+                status=t(STATUS_TEXTS[r.status]),
+                deadline=Day(r.draft_deadline),
+                waiting=waiting.get(r.id or 0, 0),
+            )
+            for r in owned
+        )
+    if helping:
+        lines.append(t(texts.MINE_HELPING_HEADER))
+        for place, request in helping:
+            state = (
+                t(texts.STATE_WAITLISTED)
+                if place.state is VolunteerState.WAITLISTED
+                else t(STATE_TEXTS[place.review_state])
+            )
+            lines.append(
+                t(
+                    texts.MINE_ITEM_HELPING,
+                    number=request.number,
+                    title=request.title,
+                    state=state,
+                    deadline=Day(request.draft_deadline),
+                )
+            )
+    return Reply(tuple(lines))
+
+
+def close_request(ctx: Ctx, *, number: int) -> Reply:
+    """Close a request (owner or admin): no more volunteers or drafts."""
+    request = require_request(ctx, number, lock=True)
+    require_owner_or_admin(ctx, request)
+    if request.status in (RequestStatus.CLOSED, RequestStatus.PUBLISHED):
+        raise UserFacingError(t(texts.ALREADY_CLOSED, number=request.number, status=t(STATUS_TEXTS[request.status])))
+    request.status = RequestStatus.CLOSED
+    request.updated_at = ctx.now
+    ctx.session.add(request)
+    assert request.id is not None
+    for place in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id):
+        if place.state is VolunteerState.ACTIVE and place.member_id != ctx.actor_id:
+            member = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=place.member_id)
+            notify.to_user(
+                ctx,
+                user_id=member.user_id,
+                notice=Notice(
+                    t(
+                        texts.REQUEST_CLOSED_NOTICE,
+                        owner=UserRef(ctx.actor.user_id),
+                        number=request.number,
+                        title=request.title,
+                    )
+                ),
+                key=f"closed:{request.id}:{place.id}",
+                request=request,
+            )
+    notify.refresh_card(ctx, request)
+    return Reply.of(t(texts.REQUEST_CLOSED, number=request.number))
+
+
+def require_owner_or_admin(ctx: Ctx, request: ContentRequest) -> None:
+    if request.owner_id != ctx.actor_id and not ctx.is_admin():
+        owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
+        raise UserFacingError(t(texts.ONLY_OWNER, owner=UserRef(owner.user_id), number=request.number))

@@ -1,0 +1,206 @@
+"""The plain values that handlers return and that adapters render: texts, actions, replies and card snapshots.
+
+A ``Text`` is a message id from ``handlers.texts`` plus parameters. Parameters are untrusted user text, numbers,
+user references or days; each adapter decides how to show them (Slack escapes text and turns a ``UserRef`` into
+``<@U…>`` and a ``Day`` into a date token; the console prints names). Handlers never build platform markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeAlias
+
+from storage.models import RequestStatus, ReviewState
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A person, shown as a mention."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Day:
+    """A calendar day, shown in the reader's own format."""
+
+    value: date
+
+
+Param: TypeAlias = "str | int | UserRef | Day | Text"
+
+
+@dataclass(frozen=True)
+class Text:
+    msgid: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"msgid": self.msgid, "params": {k: _param_to_json(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Text:
+        return cls(data["msgid"], {k: _param_from_json(v) for k, v in data.get("params", {}).items()})
+
+
+def t(msgid: str, **params: Param) -> Text:
+    return Text(msgid, params)
+
+
+def _param_to_json(value: Param) -> Any:
+    if isinstance(value, UserRef):
+        return {"user": value.user_id}
+    if isinstance(value, Day):
+        return {"day": value.value.isoformat()}
+    if isinstance(value, Text):
+        return {"text": value.to_json()}
+    return value
+
+
+def _param_from_json(value: Any) -> Param:
+    if isinstance(value, dict):
+        if "user" in value:
+            return UserRef(str(value["user"]))
+        if "day" in value:
+            return Day(date.fromisoformat(value["day"]))
+        if "text" in value:
+            return Text.from_json(value["text"])
+    if isinstance(value, (str, int)):
+        return value
+    raise ValueError(f"not a text parameter: {value!r}")
+
+
+class UserFacingError(Exception):
+    """Bad input or a refused action: the user sees ``text`` (with a hint on what to do instead), nothing is
+    written."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.msgid)
+        self.text = text
+
+
+class ActionKind(StrEnum):
+    VOLUNTEER = "volunteer"
+    WITHDRAW = "withdraw"
+    SUBMIT_DRAFT = "submit_draft"
+    APPROVE_DRAFT = "approve_draft"
+    REQUEST_CHANGES = "request_changes"
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button: what it does, the id it acts on (request number or draft id) and its label."""
+
+    kind: ActionKind
+    value: str
+    label: str
+    style: str | None = None  # "primary" or "danger"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind.value, "value": self.value, "label": self.label, "style": self.style}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Action:
+        return cls(ActionKind(data["kind"]), str(data["value"]), str(data["label"]), data.get("style"))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message to someone other than the actor: a DM, a thread reply or a channel post."""
+
+    text: Text
+    quote: str | None = None  # untrusted content shown verbatim as a quote (a draft, feedback)
+    link: str | None = None  # a URL to show (a draft's link)
+    actions: tuple[Action, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text.to_json(),
+            "quote": self.quote,
+            "link": self.link,
+            "actions": [a.to_json() for a in self.actions],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Notice:
+        return cls(
+            Text.from_json(data["text"]),
+            data.get("quote"),
+            data.get("link"),
+            tuple(Action.from_json(a) for a in data.get("actions", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Holder:
+    user_id: str
+    review_state: ReviewState
+
+
+@dataclass(frozen=True)
+class PartView:
+    position: int
+    name: str
+    capacity: int
+    holders: tuple[Holder, ...]
+    waiting: tuple[str, ...]
+
+    @property
+    def is_full(self) -> bool:
+        return len(self.holders) >= self.capacity
+
+
+@dataclass(frozen=True)
+class CardView:
+    """Everything a request card shows, read from the database at one moment."""
+
+    number: int
+    title: str
+    brief: str
+    format: str | None
+    skills: tuple[str, ...]
+    deadline: date
+    status: RequestStatus
+    owner: str
+    needed: int
+    holders: tuple[Holder, ...]  # for requests without parts
+    waiting: tuple[str, ...]  # for requests without parts
+    parts: tuple[PartView, ...]
+    publish_target: str | None = None
+    derived_from: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is RequestStatus.OPEN
+
+    @property
+    def volunteer_count(self) -> int:
+        if self.parts:
+            return sum(len(p.holders) for p in self.parts)
+        return len(self.holders)
+
+    @property
+    def waiting_count(self) -> int:
+        if self.parts:
+            return sum(len(p.waiting) for p in self.parts)
+        return len(self.waiting)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the actor sees in answer to their own action (ephemeral on Slack)."""
+
+    texts: tuple[Text, ...]
+    card: CardView | None = None
+    refusal: bool = False  # the action was refused (bad input, not allowed); nothing was changed
+
+    @classmethod
+    def of(cls, *texts: Text, card: CardView | None = None) -> Reply:
+        return cls(tuple(texts), card)
+
+    @classmethod
+    def refused(cls, text: Text) -> Reply:
+        return cls((text,), refusal=True)
