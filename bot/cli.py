@@ -1,0 +1,130 @@
+"""The ``cobot`` command line: serve Slack over HTTP or Socket Mode, migrate the database, print the manifest."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("cobot")
+
+DESCRIPTION = """\
+Cobot recruits colleagues as co-creators of content, in Slack.
+
+Behaviour comes from app.yaml (--config, $COBOT_CONFIG, ./app.yaml, else built-in defaults).
+Secrets and deployment come from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode),
+SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL (default https://slack.com/api/), DATABASE_URL
+(default sqlite:///data/cobot.db).
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report through `cobot migrate` instead
+    try:
+        settings = load_settings(args.config)
+        result: int = args.run(args, settings)
+        return result
+    except ConfigError as error:
+        print(f"cobot: {error}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cobot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--config", type=Path, default=None, help="path to app.yaml")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    serve = _command(
+        commands,
+        "serve",
+        run_serve,
+        "serve Slack's HTTP endpoint /slack/events (and GET /healthz) with gunicorn",
+    )
+    serve.add_argument("--host", help="address to bind (default from app.yaml server.host: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default from app.yaml server.port: 3000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default from app.yaml: 2)")
+    serve.add_argument("--threads", type=int, help="threads per worker (default from app.yaml: 4)")
+
+    _command(commands, "socket", run_socket, "connect to Slack in Socket Mode (no public URL needed)")
+    _command(commands, "migrate", run_migrate, "upgrade the database schema to the latest version")
+
+    manifest = _command(commands, "manifest", run_manifest, "print the Slack app manifest (YAML)")
+    manifest.add_argument("--url", help="public URL of /slack/events (HTTP mode)")
+    manifest.add_argument("--socket", action="store_true", help="manifest for Socket Mode instead of HTTP")
+    return parser
+
+
+def _command(
+    commands: Any, name: str, run: Callable[[argparse.Namespace, Settings], int], help_text: str
+) -> argparse.ArgumentParser:
+    sub: argparse.ArgumentParser = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(run=run)
+    return sub
+
+
+def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import make_engine
+    from storage.migrate import current_revision, upgrade_to_head
+
+    engine = make_engine(settings.env.database_url)
+    upgrade_to_head(engine)
+    print(f"database at revision {current_revision(engine)}")
+    engine.dispose()
+    return 0
+
+
+def run_manifest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.manifest import manifest_yaml
+
+    sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket))
+    return 0
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.server import serve
+
+    connected = settings.env.slack_bot_token is not None or settings.env.slack_signing_secret is not None
+    # Neither secret set: a local start without Slack. One of them set: a misconfiguration, refused below.
+    token, secret = settings.require_slack_http() if connected else (None, None)
+    server = settings.behaviour.server
+    return serve(
+        settings,
+        token=token,
+        signing_secret=secret,
+        host=args.host or server.host,
+        port=args.port or server.port,
+        workers=args.workers or server.workers,
+        threads=args.threads or server.threads,
+    )
+
+
+def run_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+    from bot.slack.app import build_slack_service
+    from storage.migrate import upgrade_to_head
+
+    token, app_token = settings.require_slack_socket()
+    cobot = create_app(settings)
+    upgrade_to_head(cobot.engine)
+    service = build_slack_service(cobot, token=token, signing_secret=None).start()
+    try:
+        SocketModeHandler(service.bolt, app_token).start()  # type: ignore[no-untyped-call]
+    finally:
+        service.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,283 @@
+"""The outbox sender: claims due messages, hands them to their platform's transport, records the outcome.
+
+Messages about one request leave in the order they were queued (a thread reply never overtakes the card it
+belongs to): a message is only due when no earlier unsent message for the same request is waiting. Claims expire,
+so a crashed sender's messages are picked up again; claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
+conditional update on SQLite, so several processes can drain one database without sending anything twice.
+
+Transports raise ``RetryLater`` (rate limits, 5xx, network trouble, a channel that is still being paced) or
+``SendFailed`` (permanent: the channel is gone, the bot was removed); anything else counts as a transient error.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from storage.db import is_sqlite, transaction
+from storage.models import OutboxMessage, Workspace
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120
+BATCH = 50
+
+
+class RetryLater(Exception):
+    """Try again later: after ``seconds`` (a Retry-After), or, when None, after an exponential backoff."""
+
+    def __init__(self, seconds: float | None, reason: str, *, count_attempt: bool = True) -> None:
+        super().__init__(reason)
+        self.seconds = None if seconds is None else max(seconds, 0.0)
+        self.reason = reason
+        self.count_attempt = count_attempt
+
+
+class SendFailed(Exception):
+    """The message can never be delivered; it is marked failed and not retried."""
+
+
+class Transport(Protocol):
+    def send(self, message: OutboxMessage) -> None: ...
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    next_due: datetime | None = None
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.deferred + self.failed
+
+
+def backoff_seconds(attempts: int) -> float:
+    """2, 4, 8, … seconds, at most five minutes."""
+    return float(min(2**attempts, 300))
+
+
+@dataclass
+class OutboxSender:
+    engine: Engine
+    transports: Mapping[str, Transport]  # platform name → transport
+    clock: Callable[[], datetime]
+    max_attempts: int = 8
+    worker_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    idle_seconds: float = 1.0
+    _wake: threading.Event = field(default_factory=threading.Event, init=False)
+    _stop: threading.Event = field(default_factory=threading.Event, init=False)
+    _thread: threading.Thread | None = field(default=None, init=False)
+    _platforms: dict[int, str] = field(default_factory=dict, init=False)
+
+    # --- one pass ---------------------------------------------------------------------------------------
+
+    def drain(self, *, limit: int = BATCH) -> DrainResult:
+        """Sends what is due now, once; returns what happened. Safe to run in several processes at once."""
+        result = DrainResult()
+        claimed = self._claim(limit)
+        blocked_requests: set[int] = set()
+        for message in claimed:
+            if message.request_id is not None and message.request_id in blocked_requests:
+                self._release(message)  # an earlier message for this request is waiting: keep the order
+                continue
+            outcome = self._send_one(message)
+            if outcome == "sent":
+                result.sent += 1
+            elif outcome == "failed":
+                result.failed += 1
+            else:
+                result.deferred += 1
+                if message.request_id is not None:
+                    blocked_requests.add(message.request_id)
+        result.next_due = self._next_due()
+        return result
+
+    def drain_until_idle(self, *, max_passes: int = 100) -> int:
+        """Drains until nothing is due now (messages deferred into the future stay); returns how many were sent."""
+        sent = 0
+        for _ in range(max_passes):
+            result = self.drain()
+            sent += result.sent
+            if result.sent == 0:
+                break
+        return sent
+
+    # --- background thread ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name=f"outbox-{self.worker_id}", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Something was queued: send it now instead of at the next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                result = self.drain()
+            except Exception:  # keep the sender alive through database hiccups; the rows wait for next time
+                log.exception("outbox pass failed")
+                result = DrainResult()
+            if result.sent:
+                continue
+            wait = self.idle_seconds
+            if result.next_due is not None:
+                wait = min(wait, max((result.next_due - self.clock()).total_seconds(), 0.01))
+            self._wake.wait(wait)
+
+    # --- internals --------------------------------------------------------------------------------------
+
+    def _due_query(self, now: datetime, limit: int) -> sa.Select[Any]:
+        earlier = sa.orm.aliased(OutboxMessage)
+        waiting_before = (
+            sa.select(sa.literal(1))
+            .where(
+                col(earlier.request_id) == col(OutboxMessage.request_id),
+                col(earlier.id) < col(OutboxMessage.id),
+                col(earlier.sent_at).is_(None),
+                col(earlier.failed_at).is_(None),
+            )
+            .exists()
+        )
+        return (
+            sa.select(col(OutboxMessage.id))
+            .where(
+                col(OutboxMessage.sent_at).is_(None),
+                col(OutboxMessage.failed_at).is_(None),
+                col(OutboxMessage.not_before) <= now,
+                sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+                ~waiting_before,
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(limit)
+        )
+
+    def _claim(self, limit: int) -> list[OutboxMessage]:
+        now = self.clock()
+        token = f"{self.worker_id}:{uuid.uuid4().hex[:8]}"
+        until = now + timedelta(seconds=CLAIM_SECONDS)
+        with transaction(self.engine) as session:
+            if is_sqlite(self.engine):
+                # SQLite transactions here are BEGIN IMMEDIATE: nobody else claims between select and update.
+                ids = list(session.execute(self._due_query(now, limit)).scalars())
+            else:
+                ids = list(
+                    session.execute(
+                        self._due_query(now, limit).with_for_update(skip_locked=True, of=OutboxMessage)
+                    ).scalars()
+                )
+            if not ids:
+                return []
+            session.execute(
+                sa.update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(ids))
+                .values(claimed_until=until, claim_token=token)
+            )
+            rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(ids))).all()
+            for row in rows:
+                session.expunge(row)
+        return sorted(rows, key=lambda m: m.id or 0)
+
+    def _send_one(self, message: OutboxMessage) -> str:
+        platform = self._platform_of(message.workspace_id)
+        transport = self.transports.get(platform)
+        try:
+            if transport is None:
+                raise SendFailed(f"no transport for platform {platform!r}")
+            transport.send(message)
+        except RetryLater as retry:
+            attempts = message.attempts + (1 if retry.count_attempt else 0)
+            if attempts >= self.max_attempts:
+                self._finish(message, failed=True, error=f"gave up after {attempts} attempts: {retry.reason}")
+                log.warning("outbox %s (%s) failed: %s", message.id, message.kind, retry.reason)
+                return "failed"
+            seconds = retry.seconds if retry.seconds is not None else backoff_seconds(attempts)
+            self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason)
+            return "deferred"
+        except SendFailed as failure:
+            self._finish(message, failed=True, error=str(failure))
+            log.warning("outbox %s (%s) failed for good: %s", message.id, message.kind, failure)
+            return "failed"
+        except Exception as error:
+            attempts = message.attempts + 1
+            log.exception("outbox %s (%s) raised; will retry", message.id, message.kind)
+            if attempts >= self.max_attempts:
+                self._finish(message, failed=True, error=f"{type(error).__name__}: {error}"[:500])
+                return "failed"
+            self._defer(
+                message,
+                seconds=backoff_seconds(attempts),
+                attempts=attempts,
+                error=f"{type(error).__name__}: {error}"[:500],
+            )
+            return "deferred"
+        self._finish(message, failed=False, error=None)
+        return "sent"
+
+    def _mine(self, message: OutboxMessage) -> sa.ColumnElement[bool]:
+        return sa.and_(col(OutboxMessage.id) == message.id, col(OutboxMessage.claim_token) == message.claim_token)
+
+    def _finish(self, message: OutboxMessage, *, failed: bool, error: str | None) -> None:
+        now = self.clock()
+        values: dict[str, object] = {"claimed_until": None, "last_error": error}
+        values["failed_at" if failed else "sent_at"] = now
+        with transaction(self.engine) as session:
+            session.execute(sa.update(OutboxMessage).where(self._mine(message)).values(**values))
+
+    def _defer(self, message: OutboxMessage, *, seconds: float, attempts: int, error: str) -> None:
+        with transaction(self.engine) as session:
+            session.execute(
+                sa.update(OutboxMessage)
+                .where(self._mine(message))
+                .values(
+                    not_before=self.clock() + timedelta(seconds=seconds),
+                    attempts=attempts,
+                    claimed_until=None,
+                    last_error=error[:500],
+                )
+            )
+
+    def _release(self, message: OutboxMessage) -> None:
+        with transaction(self.engine) as session:
+            session.execute(sa.update(OutboxMessage).where(self._mine(message)).values(claimed_until=None))
+
+    def _next_due(self) -> datetime | None:
+        """The earliest deferred message's time. Messages already due but held back behind an earlier one of
+        their request do not count: they become due when that one is handled, which wakes the loop anyway."""
+        with Session(self.engine) as session:
+            return session.execute(
+                sa.select(sa.func.min(col(OutboxMessage.not_before))).where(
+                    col(OutboxMessage.sent_at).is_(None),
+                    col(OutboxMessage.failed_at).is_(None),
+                    col(OutboxMessage.not_before) > self.clock(),
+                )
+            ).scalar_one_or_none()
+
+    def _platform_of(self, workspace_id: int) -> str:
+        if workspace_id not in self._platforms:
+            with Session(self.engine) as session:
+                workspace = session.get(Workspace, workspace_id)
+                self._platforms[workspace_id] = workspace.platform if workspace else "?"
+        return self._platforms[workspace_id]

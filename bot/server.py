@@ -1,0 +1,102 @@
+"""``cobot serve``: the WSGI app under gunicorn (threaded workers), one Cobot per worker process.
+
+Each worker builds its own engine and outbox sender after the fork (``load`` runs in the worker), so no database
+connection crosses a fork; the database rows' claims keep several senders from sending anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.slack.app import EVENTS_PATH, build_slack_service
+from storage.db import make_engine
+from storage.migrate import upgrade_to_head
+
+log = logging.getLogger("cobot.server")
+
+
+NOT_CONNECTED = """\
+Cobot is running on http://{host}:{port} with its database ready, but it is not connected to Slack yet:
+  1. cobot manifest --url https://<your public URL>/slack/events > manifest.yaml
+     and create the app from that manifest at https://api.slack.com/apps ("From an app manifest").
+  2. Install it to your workspace, then set SLACK_BOT_TOKEN (xoxb-…) and SLACK_SIGNING_SECRET in the environment.
+  3. Start Cobot again (make run). No public URL? Use Socket Mode: cobot manifest --socket, then cobot socket."""
+
+
+def not_connected_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Health checks pass; Slack's endpoint explains that the Slack secrets are missing."""
+    if environ.get("PATH_INFO") == "/healthz":
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"ok": true, "slack": "not connected"}']
+    start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+    return [b'{"ok": false, "error": "not_connected", "missing": ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]}']
+
+
+class CobotServer(BaseApplication):  # type: ignore[misc]
+    def __init__(
+        self, settings: Settings, *, token: str | None, signing_secret: str | None, options: dict[str, Any]
+    ) -> None:
+        self.settings = settings
+        self.token = token
+        self.signing_secret = signing_secret
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        if self.token is None or self.signing_secret is None:
+            return not_connected_app
+        service = build_slack_service(
+            create_app(self.settings), token=self.token, signing_secret=self.signing_secret
+        ).start()
+        return service.wsgi()
+
+
+def serve(
+    settings: Settings,
+    *,
+    token: str | None,
+    signing_secret: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+) -> int:
+    engine = make_engine(settings.env.database_url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    if token is None:
+        log.warning(NOT_CONNECTED.format(host=host, port=port))
+    log.info(
+        "Cobot listening on http://%s:%d%s (health: /healthz), %d workers × %d threads",
+        host,
+        port,
+        EVENTS_PATH,
+        workers,
+        threads,
+    )
+    CobotServer(
+        settings,
+        token=token,
+        signing_secret=signing_secret,
+        options={
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": 30,
+            "graceful_timeout": 10,
+            "accesslog": None,
+            "loglevel": "info",
+        },
+    ).run()
+    return 0

@@ -1,0 +1,142 @@
+"""Building the Slack side of Cobot: the Bolt app, its outbox transport, and the WSGI application.
+
+Bolt runs with ``process_before_response=True``: each listener acknowledges from the request thread itself. In
+Bolt's default mode the request thread instead polls every 10 ms for the acknowledgement from a worker thread,
+which costs about 30 ms a request under load. Listeners therefore keep their work short (one local transaction)
+and leave everything that talks to Slack to the outbox sender or to lazy listeners.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from bot.app import Cobot
+from bot.outbox import OutboxSender
+from bot.slack.listeners import register_all
+from bot.slack.render import render
+from bot.slack.transport import SlackTransport
+from handlers import texts
+from handlers.results import t
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def build_client(cobot: Cobot, *, token: str) -> WebClient:
+    return WebClient(token=token, base_url=cobot.settings.env.slack_api_url, timeout=10)
+
+
+def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | None) -> App:
+    """The Bolt app with every listener registered. ``signing_secret`` None is for Socket Mode only."""
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=True,
+        token_verification_enabled=False,  # no auth.test at start-up; the first request resolves the bot id
+        request_verification_enabled=signing_secret is not None,
+        logger=logging.getLogger("cobot.bolt"),
+    )
+
+    def provide_cobot(context: BoltContext, next: Callable[[], None]) -> None:
+        context["cobot"] = cobot
+        next()
+
+    app.use(provide_cobot)
+    app.error(handle_unexpected_error)
+    register_all(app)
+    return app
+
+
+def handle_unexpected_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
+    """The one place unexpected errors end: logged with an id, and the person told that id (never a traceback)."""
+    error_id = uuid.uuid4().hex[:8]
+    kind = body.get("command") or body.get("type") or (body.get("event") or {}).get("type") or "request"
+    logger.error("error %s while handling %s", error_id, kind, exc_info=error)
+    message = render(t(texts.UNEXPECTED_ERROR, error_id=error_id))
+    if body.get("command"):
+        return BoltResponse(
+            status=200,
+            body=json.dumps({"response_type": "ephemeral", "text": message}),
+            headers={"content-type": "application/json"},
+        )
+    if body.get("type") == "event_callback":
+        return BoltResponse(status=500, body="")  # Slack retries the event; the retry may well succeed
+    if body.get("response_url"):
+        try:
+            WebhookClient(body["response_url"], timeout=5).send(
+                text=message, response_type="ephemeral", replace_original=False
+            )
+        except Exception:  # telling the user is best effort here; the error itself is already logged
+            logger.warning("could not tell the user about error %s", error_id)
+    if body.get("type") == "view_submission":
+        return BoltResponse(
+            status=200,
+            body=json.dumps(
+                {
+                    "response_action": "errors",
+                    "errors": {
+                        block: message[:300] for block in (body.get("view", {}).get("state", {}).get("values") or {})
+                    },
+                }
+            ),
+            headers={"content-type": "application/json"},
+        )
+    return BoltResponse(status=200, body="")
+
+
+@dataclass
+class SlackService:
+    """Cobot on Slack: the core, the Bolt app, and the outbox sender that delivers through the Web API."""
+
+    cobot: Cobot
+    bolt: App
+    sender: OutboxSender
+
+    def start(self) -> SlackService:
+        self.sender.start()
+        return self
+
+    def close(self) -> None:
+        self.cobot.close()
+
+    def wsgi(self) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+        slack = SlackRequestHandler(self.bolt, path=EVENTS_PATH)
+
+        def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [b'{"ok": true}']
+            return slack(environ, start_response)
+
+        return application
+
+
+def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None) -> SlackService:
+    client = build_client(cobot, token=token)
+    transport = SlackTransport(
+        engine=cobot.engine,
+        client=client,
+        clock=cobot.clock,
+        channel_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
+    )
+    sender = OutboxSender(
+        engine=cobot.engine,
+        transports={"slack": transport},
+        clock=cobot.clock,
+        max_attempts=cobot.settings.behaviour.outbox.max_attempts,
+    )
+    cobot.sender = sender
+    return SlackService(
+        cobot=cobot, bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret), sender=sender
+    )

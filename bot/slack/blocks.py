@@ -1,0 +1,299 @@
+"""All Block Kit building: request cards, replies, notices and modals.
+
+Slack's limits are enforced here, in one place: at most 50 blocks per message and 100 per view, 3000 characters
+per section text and 2000 per field, 150 for a header, 75 for a button or option label, 100 options per select.
+User text is shortened *before* it is escaped, so a cut never splits an entity or a mention.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.slack import ids
+from bot.slack.render import Translate, escape, identity, render, truncate
+from handlers import texts
+from handlers.cards import STATUS_TEXTS
+from handlers.results import CardView, Day, Holder, Notice, PartView, Reply, Text, UserRef, t
+from storage.models import RequestStatus, ReviewState
+
+Block = dict[str, Any]
+
+MESSAGE_BLOCK_LIMIT = 50
+SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+HEADER_LIMIT = 150
+LABEL_LIMIT = 75
+OPTIONS_LIMIT = 100
+# Slack refuses messages whose blocks are too large in total well before 50 full sections; stay near 12k.
+CARD_TEXT_BUDGET = 11_000
+QUOTE_LIMIT = 2800
+
+STATE_MARKS = {
+    ReviewState.NO_DRAFT: "⏳",
+    ReviewState.SUBMITTED: "📝",
+    ReviewState.CHANGES_REQUESTED: "✏️",
+    ReviewState.APPROVED: "✅",
+}
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(mrkdwn, SECTION_LIMIT)}}
+
+
+def text_sections(lines: list[str], *, limit_blocks: int = MESSAGE_BLOCK_LIMIT) -> list[Block]:
+    """Lines packed into as few sections as fit, never more than ``limit_blocks``."""
+    blocks: list[Block] = []
+    current = ""
+    for line in lines:
+        line = truncate(line, SECTION_LIMIT)
+        if current and len(current) + 1 + len(line) > SECTION_LIMIT:
+            blocks.append(section(current))
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(section(current))
+    return blocks[:limit_blocks]
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
+    element: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": truncate(label, LABEL_LIMIT), "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style in ("primary", "danger"):
+        element["style"] = style
+    return element
+
+
+def card_fallback(view: CardView, translate: Translate = identity) -> str:
+    """The notification text of a card (shown in push notifications and screen readers)."""
+    return f"#{view.number} {escape(view.title)} — " + render(
+        t(texts.CARD_DEADLINE, deadline=Day(view.deadline)), translate
+    ).replace("*", "")
+
+
+def request_card(view: CardView, translate: Translate = identity, *, with_actions: bool = True) -> list[Block]:
+    """The request card: what is wanted, by when, who helps, and the buttons to join in."""
+
+    def r(text: Text) -> str:
+        return render(text, translate)
+
+    blocks: list[Block] = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": truncate(f"#{view.number} {view.title}", HEADER_LIMIT),
+                "emoji": True,
+            },
+        }
+    ]
+    if view.brief:
+        brief = view.brief
+        if len(escape(brief)) > SECTION_LIMIT:
+            brief = brief[: SECTION_LIMIT // 2] + "\n" + translate(texts.BRIEF_TRUNCATED)
+        blocks.append(section(escape(brief)))
+    fields = [
+        r(t(texts.CARD_DEADLINE, deadline=Day(view.deadline))),
+        r(t(texts.CARD_OWNER, owner=UserRef(view.owner))),
+    ]
+    if view.format:
+        fields.append(r(t(texts.CARD_FORMAT, format=view.format)))
+    if view.skills:
+        fields.append(r(t(texts.CARD_SKILLS, skills=truncate(", ".join(view.skills), 500))))
+    if view.publish_target:
+        fields.append(r(t(texts.CARD_TARGET, target=view.publish_target)))
+    capacity = sum(p.capacity for p in view.parts) if view.parts else view.needed
+    fields.append(r(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity)))
+    if view.waiting_count:
+        fields.append(r(t(texts.CARD_WAITLIST, count=view.waiting_count)))
+    if view.status is not RequestStatus.OPEN:
+        fields.append(r(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status]))))
+    blocks.append(
+        {
+            "type": "section",
+            "fields": [{"type": "mrkdwn", "text": truncate(f, FIELD_LIMIT)} for f in fields[:10]],
+        }
+    )
+    if view.parts:
+        blocks.extend(_part_sections(view, translate))
+    else:
+        blocks.append(section(_people_line(view.holders, view.waiting, translate)))
+    if view.derived_from is not None:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": r(t(texts.CARD_DERIVED, number=view.derived_from))}],
+            }
+        )
+    if with_actions and view.is_open:
+        blocks.append(_card_actions(view, translate))
+    return blocks
+
+
+def _people_line(holders: tuple[Holder, ...], waiting: tuple[str, ...], translate: Translate) -> str:
+    if not holders and not waiting:
+        return translate(texts.CARD_NOBODY_YET)
+    line = " ".join(f"<@{h.user_id}> {STATE_MARKS[h.review_state]}" for h in holders)
+    if waiting:
+        line += "  ·  ⌛ " + " ".join(f"<@{u}>" for u in waiting)
+    return line.strip()
+
+
+def _part_sections(view: CardView, translate: Translate) -> list[Block]:
+    """Parts, packed into sections; beyond the card's size budget the rest is summarised in one line."""
+    lines: list[str] = []
+    used = 0
+    shown = 0
+    for part in view.parts:
+        line = _part_line(part, translate)
+        if used + len(line) > CARD_TEXT_BUDGET - 2000:  # keep room for header, brief, fields and buttons
+            break
+        lines.append(line)
+        used += len(line) + 1
+        shown += 1
+    if shown < len(view.parts):
+        lines.append(render(t(texts.CARD_MORE_PARTS, count=len(view.parts) - shown, number=view.number), translate))
+    return text_sections(lines, limit_blocks=MESSAGE_BLOCK_LIMIT - 6)
+
+
+def _part_line(part: PartView, translate: Translate) -> str:
+    head = render(
+        t(
+            texts.CARD_PART_LINE,
+            position=part.position,
+            name=part.name,
+            count=len(part.holders),
+            capacity=part.capacity,
+        ),
+        translate,
+    )
+    return f"{head} {_people_line(part.holders, part.waiting, translate)}"
+
+
+def _card_actions(view: CardView, translate: Translate) -> Block:
+    number = str(view.number)
+    elements: list[Block] = []
+    if view.parts:
+        options = [
+            {
+                "text": {
+                    "type": "plain_text",
+                    "text": truncate(f"{p.position}. {p.name}" + (" ⌛" if p.is_full else ""), LABEL_LIMIT),
+                    "emoji": True,
+                },
+                "value": f"{view.number}:{p.position}",
+            }
+            for p in view.parts[:OPTIONS_LIMIT]
+        ]
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": ids.PICK_PART,
+                "placeholder": {"type": "plain_text", "text": translate(texts.PICK_PART)},
+                "options": options,
+            }
+        )
+    else:
+        elements.append(button(translate(texts.BUTTON_VOLUNTEER), ids.VOLUNTEER, number, "primary"))
+    elements.append(button(translate(texts.BUTTON_SUBMIT), ids.SUBMIT_DRAFT, number))
+    elements.append(button(translate(texts.BUTTON_WITHDRAW), ids.WITHDRAW, number))
+    return {"type": "actions", "block_id": f"card_{view.number}", "elements": elements}
+
+
+def reply_message(reply: Reply, translate: Translate = identity) -> tuple[str, list[Block]]:
+    """An answer to the actor: its lines as sections, then the card if the reply carries one."""
+    lines = [render(text, translate) for text in reply.texts]
+    blocks = text_sections(lines)
+    fallback = "\n".join(lines)
+    if reply.card is not None:
+        blocks.extend(request_card(reply.card, translate))
+        fallback = fallback or card_fallback(reply.card, translate)
+    return truncate(fallback, 3000), blocks[:MESSAGE_BLOCK_LIMIT]
+
+
+def notice_message(notice: Notice, translate: Translate = identity) -> tuple[str, list[Block]]:
+    """A message to someone else: the text, the quoted content (a draft, feedback), a link, and buttons."""
+    main = render(notice.text, translate)
+    blocks = [section(main)]
+    if notice.quote:
+        quoted = "\n".join("> " + line for line in escape(truncate(notice.quote, QUOTE_LIMIT)).splitlines())
+        blocks.append(section(quoted))
+    if notice.link:
+        blocks.append(section(_link(notice.link)))
+    if notice.actions:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button(translate(a.label), ids.ACTION_IDS[a.kind], a.value, a.style) for a in notice.actions
+                ],
+            }
+        )
+    return truncate(main, 3000), blocks
+
+
+def _link(url: str) -> str:
+    safe = escape(truncate(url, 2000)).replace("|", "%7C")
+    return f"<{safe}>"
+
+
+def submit_draft_modal(*, number: int, title: str, translate: Translate = identity) -> Block:
+    return {
+        "type": "modal",
+        "callback_id": ids.SUBMIT_DRAFT_VIEW,
+        "private_metadata": str(number),
+        "title": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SUBMIT_TITLE), 24)},
+        "submit": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SEND), 24)},
+        "close": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CANCEL), 24)},
+        "blocks": [
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "plain_text",
+                        "emoji": True,
+                        "text": truncate(translate(texts.MODAL_SUBMIT_HINT).format(number=number, title=title), 2000),
+                    }
+                ],
+            },
+            {
+                "type": "input",
+                "block_id": ids.DRAFT_BLOCK,
+                "label": {"type": "plain_text", "text": translate(texts.MODAL_SUBMIT_LABEL)},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.DRAFT_INPUT,
+                    "multiline": True,
+                    "max_length": 2800,
+                },
+            },
+        ],
+    }
+
+
+def request_changes_modal(*, draft_id: int, translate: Translate = identity) -> Block:
+    return {
+        "type": "modal",
+        "callback_id": ids.REQUEST_CHANGES_VIEW,
+        "private_metadata": str(draft_id),
+        "title": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CHANGES_TITLE), 24)},
+        "submit": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SEND), 24)},
+        "close": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CANCEL), 24)},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ids.FEEDBACK_BLOCK,
+                "label": {"type": "plain_text", "text": translate(texts.MODAL_CHANGES_LABEL)},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.FEEDBACK_INPUT,
+                    "multiline": True,
+                    "max_length": 2800,
+                },
+            }
+        ],
+    }

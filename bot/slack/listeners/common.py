@@ -1,0 +1,74 @@
+"""What every Slack listener needs: the Cobot core from the context, acting as the requesting user, and late
+replies through the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot.app import Cobot
+from handlers import notify, texts
+from handlers.context import Ctx
+from handlers.results import Reply, UserFacingError, t
+
+PLATFORM = "slack"
+
+
+def cobot_of(context: BoltContext) -> Cobot:
+    cobot: Cobot = context["cobot"]
+    return cobot
+
+
+def workspace_of(context: BoltContext) -> str:
+    # Org-wide installs on Enterprise Grid may send no team id; the enterprise is then the workspace.
+    return str(context.team_id or context.enterprise_id or "")
+
+
+def act(
+    context: BoltContext,
+    action: Callable[[Ctx], Reply],
+    *,
+    display_name: str = "",
+    user_id: str | None = None,
+    channel_id: str | None = None,
+) -> Reply:
+    return cobot_of(context).act(
+        action,
+        platform=PLATFORM,
+        workspace=workspace_of(context),
+        user_id=user_id or str(context.user_id),
+        display_name=display_name,
+        channel_id=channel_id or context.channel_id,
+    )
+
+
+def reply_address(body: dict[str, Any], context: BoltContext) -> dict[str, Any]:
+    """Where a late answer to an interaction goes: its response_url, else an ephemeral message, else a DM."""
+    if body.get("response_url"):
+        return {"response_url": body["response_url"]}
+    if context.channel_id and not str(context.channel_id).startswith("D"):
+        return {"ephemeral": {"channel": context.channel_id, "user": context.user_id}}
+    return {"user": context.user_id}
+
+
+def reply_later(
+    context: BoltContext, reply: Reply, *, to: dict[str, Any], key: str, user_id: str | None = None
+) -> None:
+    """Queues ``reply`` for the actor; sent right after the HTTP acknowledgement."""
+    if not reply.texts:
+        return
+
+    def queue(ctx: Ctx) -> Reply:
+        notify.reply_later(ctx, to=to, texts=list(reply.texts), key=key)
+        return Reply(())
+
+    act(context, queue, user_id=user_id)
+
+
+def parse_number(value: Any) -> int:
+    text = str(value).removeprefix("#")
+    if not text.isdigit():
+        raise UserFacingError(t(texts.BAD_ID, value=str(value)[:40]))
+    return int(text)

@@ -1,0 +1,125 @@
+"""Events: ✋ reactions on a request card volunteer (and taking the reaction back withdraws), and replies in a
+card's thread that carry a link or a file become draft versions.
+
+Slack retries an event it thinks was not received (same ``event_id``); the id is recorded in the same transaction
+as the change, so a retry takes effect once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot.slack import ids
+from bot.slack.listeners.common import act, reply_later
+from handlers.commands import plain
+from handlers.context import Ctx
+from handlers.drafts import DraftContent, submit_draft
+from handlers.results import Reply
+from handlers.volunteering import volunteer_for_request, withdraw_from_request
+from storage import queries
+from storage.models import VolunteerState
+
+
+def register(app: App) -> None:
+    app.event("reaction_added")(reaction_added)
+    app.event("reaction_removed")(reaction_removed)
+    app.event("message")(message)
+
+
+def is_raised_hand(reaction: str) -> bool:
+    return reaction.split("::")[0] == ids.RAISED_HAND
+
+
+def reaction_added(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    _on_reaction(body, event, context, adding=True)
+
+
+def reaction_removed(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    _on_reaction(body, event, context, adding=False)
+
+
+def _on_reaction(body: dict[str, Any], event: dict[str, Any], context: BoltContext, *, adding: bool) -> None:
+    item = event.get("item") or {}
+    if not is_raised_hand(str(event.get("reaction", ""))) or item.get("type") != "message":
+        return
+    channel, ts, user = str(item.get("channel")), str(item.get("ts")), str(event.get("user"))
+    event_id = str(body.get("event_id") or "")
+    reached = False
+
+    def run(ctx: Ctx) -> Reply:
+        nonlocal reached
+        if event_id and not queries.record_event_once(
+            session=ctx.session, workspace_id=ctx.workspace_id, event_id=event_id, now=ctx.now
+        ):
+            return Reply(())  # a retry of an event we already acted on
+        request = queries.get_request_by_card(
+            session=ctx.session, workspace_id=ctx.workspace_id, channel_id=channel, card_ts=ts
+        )
+        if request is None:
+            return Reply(())  # a ✋ on some other message
+        reached = True
+        if adding:
+            return volunteer_for_request(ctx, number=request.number, via="reaction")
+        return withdraw_from_request(ctx, number=request.number, via="reaction")
+
+    reply = act(context, run, user_id=user, channel_id=channel)
+    if reached and reply.texts:
+        reply_later(
+            context,
+            reply,
+            to={"ephemeral": {"channel": channel, "user": user}},
+            key=f"event:{event_id or ts}:{user}",
+            user_id=user,
+        )
+
+
+def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    if event.get("subtype") not in (None, "file_share") or event.get("bot_id"):
+        return
+    thread_ts, channel, user = event.get("thread_ts"), str(event.get("channel")), event.get("user")
+    if not thread_ts or thread_ts == event.get("ts") or not user:
+        return  # not a reply in a thread
+    files = event.get("files") or []
+    content = DraftContent(
+        text=plain(str(event.get("text") or "")),
+        file_id=files[0].get("id") if files else None,
+        file_name=files[0].get("name") if files else None,
+    )
+    if not content.counts_as_draft:
+        return  # ordinary thread chatter
+    event_id = str(body.get("event_id") or "")
+    reached = False
+
+    def run(ctx: Ctx) -> Reply:
+        nonlocal reached
+        if event_id and not queries.record_event_once(
+            session=ctx.session, workspace_id=ctx.workspace_id, event_id=event_id, now=ctx.now
+        ):
+            return Reply(())
+        request = queries.get_request_by_card(
+            session=ctx.session, workspace_id=ctx.workspace_id, channel_id=channel, card_ts=str(thread_ts)
+        )
+        if request is None or request.id is None:
+            return Reply(())
+        mine = [
+            v
+            for v in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+            if v.member_id == ctx.actor_id
+        ]
+        if not mine or mine[0].state is not VolunteerState.ACTIVE:
+            return Reply(())  # a link shared by someone who is not drafting: conversation, not a draft
+        reached = True
+        submit_draft(ctx, number=request.number, content=content, source="thread")
+        return Reply(())  # the confirmation goes to the thread
+
+    reply = act(context, run, user_id=str(user), channel_id=channel)
+    if reached and reply.texts:  # a refusal, e.g. the request was closed meanwhile
+        reply_later(
+            context,
+            reply,
+            to={"ephemeral": {"channel": channel, "user": user}},
+            key=f"event:{event_id or event.get('ts')}:{user}",
+            user_id=str(user),
+        )
