@@ -16,6 +16,16 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
+# Constraint names that stay the same on SQLite and PostgreSQL, so later (batch) migrations can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 def _enum_column(enum: type[StrEnum], *, default: StrEnum) -> Any:
     return sa.Column(
         sa.Enum(
@@ -82,7 +92,7 @@ class Member(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("workspace_id", "user_id", name="uq_member_workspace_user"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
     user_id: str = Field(max_length=64)
     display_name: str = Field(default="", max_length=200)
     tz: str | None = Field(default=None, max_length=64)
@@ -238,12 +248,13 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         sa.Index("ix_outbox_due", "sent_at", "failed_at", "not_before"),
-        sa.Index("ix_outbox_workspace", "workspace_id"),
+        # The same key may mean different things in two workspaces; each workspace dedupes its own.
+        sa.UniqueConstraint("workspace_id", "dedupe_key", name="uq_outbox_workspace_dedupe"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
-    dedupe_key: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    dedupe_key: str = Field(max_length=200)
     kind: str = Field(max_length=32)
     request_id: int | None = Field(default=None, foreign_key="content_request.id", index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))

@@ -315,7 +315,11 @@ def enqueue(
     not_before: datetime | None = None,
 ) -> bool:
     """Adds an outgoing message unless one with the same dedupe key exists; True when added."""
-    exists = session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first()
+    exists = session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.workspace_id == workspace_id, OutboxMessage.dedupe_key == dedupe_key
+        )
+    ).first()
     if exists is not None:
         return False
     try:

@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("last_request_number", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name="pk_workspace"),
         sa.UniqueConstraint("platform", "external_id", name="uq_workspace_platform_external"),
     )
 
@@ -49,20 +49,19 @@ def upgrade() -> None:
         sa.Column("department", sa.String(length=100), nullable=True),
         sa.Column("profile_fetched_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_member_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_member"),
         sa.UniqueConstraint("workspace_id", "user_id", name="uq_member_workspace_user"),
     )
-    op.create_index(op.f("ix_member_workspace_id"), "member", ["workspace_id"], unique=False)
 
     op.create_table(
         "member_skill",
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("skill", sa.String(length=100), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["member_id"], ["member.id"]),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("member_id", "skill"),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name="fk_member_skill_member_id_member"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_member_skill_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("member_id", "skill", name="pk_member_skill"),
     )
     op.create_index("ix_member_skill_workspace_skill", "member_skill", ["workspace_id", "skill"], unique=False)
 
@@ -72,8 +71,8 @@ def upgrade() -> None:
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.String(length=64), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_processed_event_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_processed_event"),
         sa.UniqueConstraint("workspace_id", "event_id", name="uq_processed_event"),
     )
 
@@ -96,10 +95,12 @@ def upgrade() -> None:
         sa.Column("derived_from_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["derived_from_id"], ["content_request.id"]),
-        sa.ForeignKeyConstraint(["owner_id"], ["member.id"]),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(
+            ["derived_from_id"], ["content_request.id"], name="fk_content_request_derived_from_id_content_request"
+        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["member.id"], name="fk_content_request_owner_id_member"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_content_request_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_content_request"),
         sa.UniqueConstraint("workspace_id", "number", name="uq_request_workspace_number"),
     )
     op.create_index(
@@ -124,9 +125,11 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["request_id"], ["content_request.id"]),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(
+            ["request_id"], ["content_request.id"], name="fk_request_part_request_id_content_request"
+        ),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_request_part_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_request_part"),
         sa.UniqueConstraint("request_id", "position", name="uq_part_request_position"),
     )
     op.create_index(op.f("ix_request_part_request_id"), "request_part", ["request_id"], unique=False)
@@ -143,11 +146,11 @@ def upgrade() -> None:
         sa.Column("via", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["member_id"], ["member.id"]),
-        sa.ForeignKeyConstraint(["part_id"], ["request_part.id"]),
-        sa.ForeignKeyConstraint(["request_id"], ["content_request.id"]),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name="fk_volunteer_member_id_member"),
+        sa.ForeignKeyConstraint(["part_id"], ["request_part.id"], name="fk_volunteer_part_id_request_part"),
+        sa.ForeignKeyConstraint(["request_id"], ["content_request.id"], name="fk_volunteer_request_id_content_request"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_volunteer_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_volunteer"),
     )
     op.create_index("ix_volunteer_request_state", "volunteer", ["request_id", "state"], unique=False)
     op.create_index(
@@ -180,11 +183,11 @@ def upgrade() -> None:
         sa.Column("file_name", sa.String(length=255), nullable=True),
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["member_id"], ["member.id"]),
-        sa.ForeignKeyConstraint(["request_id"], ["content_request.id"]),
-        sa.ForeignKeyConstraint(["volunteer_id"], ["volunteer.id"]),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["member_id"], ["member.id"], name="fk_draft_member_id_member"),
+        sa.ForeignKeyConstraint(["request_id"], ["content_request.id"], name="fk_draft_request_id_content_request"),
+        sa.ForeignKeyConstraint(["volunteer_id"], ["volunteer.id"], name="fk_draft_volunteer_id_volunteer"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_draft_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_draft"),
         sa.UniqueConstraint("volunteer_id", "version", name="uq_draft_volunteer_version"),
     )
     op.create_index(op.f("ix_draft_request_id"), "draft", ["request_id"], unique=False)
@@ -198,10 +201,10 @@ def upgrade() -> None:
         sa.Column("decision", sa.String(length=ENUM_LENGTH), nullable=False),
         sa.Column("feedback", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["draft_id"], ["draft.id"]),
-        sa.ForeignKeyConstraint(["reviewer_id"], ["member.id"]),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(["draft_id"], ["draft.id"], name="fk_review_draft_id_draft"),
+        sa.ForeignKeyConstraint(["reviewer_id"], ["member.id"], name="fk_review_reviewer_id_member"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_review_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_review"),
     )
     op.create_index(op.f("ix_review_draft_id"), "review", ["draft_id"], unique=False)
 
@@ -221,14 +224,13 @@ def upgrade() -> None:
         sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["request_id"], ["content_request.id"]),
-        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("dedupe_key"),
+        sa.ForeignKeyConstraint(["request_id"], ["content_request.id"], name="fk_outbox_request_id_content_request"),
+        sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"], name="fk_outbox_workspace_id_workspace"),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("workspace_id", "dedupe_key", name="uq_outbox_workspace_dedupe"),
     )
     op.create_index("ix_outbox_due", "outbox", ["sent_at", "failed_at", "not_before"], unique=False)
     op.create_index(op.f("ix_outbox_request_id"), "outbox", ["request_id"], unique=False)
-    op.create_index("ix_outbox_workspace", "outbox", ["workspace_id"], unique=False)
 
 
 def downgrade() -> None:

@@ -1,0 +1,133 @@
+"""Storage tests for the Alembic migrations on SQLite and PostgreSQL: an empty database reaches head, the result
+matches the models, and SQLite connections keep WAL and foreign keys on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import QueuePool
+from sqlmodel import SQLModel
+
+from storage.db import make_engine
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from storage.models import Member, Workspace
+
+NOW = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+MODEL_TABLES = {
+    "workspace",
+    "member",
+    "member_skill",
+    "content_request",
+    "request_part",
+    "volunteer",
+    "draft",
+    "review",
+    "processed_event",
+    "outbox",
+}
+
+
+def _table_names(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(sa.inspect(connection).get_table_names())
+
+
+def test_models_define_the_tables_this_file_expects() -> None:
+    assert set(SQLModel.metadata.tables) == MODEL_TABLES
+
+
+def test_upgrade_of_empty_database_reaches_head_and_repeating_it_changes_nothing(
+    any_database_url: str,
+) -> None:
+    engine = make_engine(any_database_url)
+    try:
+        assert current_revision(engine) is None
+        assert _table_names(engine) == set()
+
+        upgrade_to_head(engine)
+
+        assert head_revision() == "0001_initial"
+        assert current_revision(engine) == head_revision()
+        assert _table_names(engine) == MODEL_TABLES | {"alembic_version"}
+
+        with engine.begin() as connection:
+            connection.execute(
+                sa.insert(Workspace).values(
+                    platform="slack", external_id="T1", name="Acme", last_request_number=7, created_at=NOW
+                )
+            )
+        upgrade_to_head(engine)
+
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0001_initial",)]
+            assert connection.execute(sa.text("SELECT external_id, last_request_number FROM workspace")).all() == [
+                ("T1", 7)
+            ]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_tables_and_version_table_land_in_the_search_path_schema(postgres_url: str) -> None:
+    engine = make_engine(postgres_url)
+    try:
+        upgrade_to_head(engine)
+        with engine.connect() as connection:
+            schema = connection.execute(sa.text("SELECT current_schema()")).scalar_one()
+            tables = connection.execute(
+                sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = :schema"),
+                {"schema": schema},
+            ).scalars()
+            assert schema.startswith("t_")
+            assert set(tables) == MODEL_TABLES | {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(any_engine: Engine) -> None:
+    with any_engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_base_removes_every_table_and_upgrade_restores_them(any_engine: Engine) -> None:
+    with any_engine.begin() as connection:
+        command.downgrade(alembic_config(connection=connection), "base")
+    assert _table_names(any_engine) <= {"alembic_version"}
+    assert current_revision(any_engine) is None
+
+    upgrade_to_head(any_engine)
+    assert _table_names(any_engine) == MODEL_TABLES | {"alembic_version"}
+
+
+def test_sqlite_connections_use_wal_and_refuse_rows_pointing_at_a_missing_workspace(engine: Engine) -> None:
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"), engine.begin() as connection:
+        connection.execute(sa.insert(Member).values(workspace_id=999, user_id="U1", display_name="", created_at=NOW))
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM member")).scalar_one() == 0
+
+
+def test_sqlite_foreign_keys_are_on_again_on_the_connection_that_ran_the_migration(sqlite_url: str) -> None:
+    # The migration switches enforcement off on its connection (for batch table rebuilds); that connection
+    # goes back to the pool and must not come out again with enforcement still off.
+    engine = make_engine(sqlite_url)
+    try:
+        upgrade_to_head(engine)
+        assert isinstance(engine.pool, QueuePool)
+        assert engine.pool.checkedin() == 1  # so the next checkout is the connection the migration used
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    finally:
+        engine.dispose()
