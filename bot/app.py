@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.config import Settings
+from bot.config import WEEKDAYS, Settings, clock_time
 from bot.outbox import OutboxSender
-from handlers.context import Ctx, Policy, open_context
+from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours, open_context
 from handlers.results import Reply, UserFacingError
 from storage.clock import utcnow
 from storage.db import make_engine, transaction
@@ -82,13 +82,54 @@ class Cobot:
 
 
 def build_policy(settings: Settings) -> Policy:
-    permissions = settings.behaviour.permissions
+    behaviour = settings.behaviour
+    permissions = behaviour.permissions
+    reminders = behaviour.reminders
+    hours = reminders.working_hours
     return Policy(
-        timezone=ZoneInfo(settings.behaviour.timezone),
+        timezone=ZoneInfo(behaviour.timezone),
         admins=frozenset(permissions.admins),
         creators=None if permissions.creators == "everyone" else frozenset(permissions.creators),
-        default_volunteers_needed=settings.behaviour.requests.default_volunteers_needed,
+        default_volunteers_needed=behaviour.requests.default_volunteers_needed,
+        follow_up=FollowUp(
+            draft_days_before=tuple(reminders.draft_days_before),
+            overdue_reminder=reminders.overdue,
+            review_nudge_hours=reminders.review_nudge_hours,
+            unfilled_warning_days=reminders.unfilled_warning_days,
+            slot_hours_before=tuple(reminders.slot_hours_before),
+            empty_slot_warning_days=reminders.empty_slot_warning_days,
+            working_hours=WorkingHours(
+                start=clock_time(hours.start),
+                end=clock_time(hours.end),
+                weekdays=frozenset(WEEKDAYS.index(day) for day in hours.days),
+            ),
+            slots=tuple(
+                RecurringSlot(
+                    name=slot.name,
+                    at=clock_time(slot.time),
+                    weekdays=",".join(slot.weekdays) if slot.weekdays else None,
+                    day=slot.day,
+                    timezone=ZoneInfo(slot.timezone) if slot.timezone else None,
+                )
+                for slot in behaviour.publishing.slots
+            ),
+            slot_horizon_days=behaviour.publishing.horizon_days,
+            digest_channel=behaviour.digest.channel,
+            digest_cron=behaviour.digest.cron,
+        ),
     )
+
+
+def build_translate(settings: Settings) -> Callable[[str], str]:
+    """Message id → template, with the reminder texts ``app.yaml`` overrides."""
+    from handlers import texts as catalog
+
+    overrides = {getattr(catalog, name): template for name, template in settings.behaviour.reminders.texts.items()}
+
+    def translate(msgid: str) -> str:
+        return overrides.get(msgid, msgid)
+
+    return translate
 
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, engine: Engine | None = None) -> Cobot:

@@ -6,10 +6,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
+from storage.clock import utcnow
 
 log = logging.getLogger("cobot")
 
@@ -58,6 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     _command(commands, "socket", run_socket, "connect to Slack in Socket Mode (no public URL needed)")
     _command(commands, "migrate", run_migrate, "upgrade the database schema to the latest version")
 
+    tick = _command(
+        commands,
+        "tick",
+        run_tick_command,
+        "queue and send the reminders, nudges, warnings and digest that are due now (cron-friendly)",
+    )
+    tick.add_argument(
+        "--at", type=_moment, help="run the pass as if it were this ISO-8601 time, e.g. 2026-12-07T09:00+01:00"
+    )
+    tick.add_argument("--dry-run", action="store_true", help="only show what would be queued; change nothing")
+
     manifest = _command(commands, "manifest", run_manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public URL of /slack/events (HTTP mode)")
     manifest.add_argument("--socket", action="store_true", help="manifest for Socket Mode instead of HTTP")
@@ -80,6 +93,39 @@ def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
     upgrade_to_head(engine)
     print(f"database at revision {current_revision(engine)}")
     engine.dispose()
+    return 0
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO-8601 time, e.g. 2026-12-07T09:00+01:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import create_app
+    from bot.scheduler import run_tick
+    from bot.slack.app import build_slack_service
+    from storage.migrate import upgrade_to_head
+
+    at: datetime | None = args.at
+    token = None if args.dry_run else settings.require_slack_http_token()
+    cobot = create_app(settings, clock=(lambda: at) if at is not None else utcnow)
+    upgrade_to_head(cobot.engine)
+    service = build_slack_service(cobot, token=token, signing_secret=None) if token else None
+    try:
+        summary = run_tick(cobot, dry_run=args.dry_run)
+        verb = "would queue" if args.dry_run else "queued"
+        print(f"{summary.at.isoformat()}: {verb} {summary.total} message(s) in {summary.workspaces} workspace(s)")
+        for kind, count in sorted(summary.queued.items()):
+            print(f"  {kind}: {count}")
+        if service is not None:
+            sent = service.sender.drain_until_idle()
+            print(f"sent {sent} message(s) now; anything deferred (working hours, rate limits) goes out later")
+    finally:
+        cobot.close()
     return 0
 
 

@@ -7,13 +7,16 @@ Secrets are kept as ``SecretStr`` so they never show up in a repr or a log line.
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 DEFAULT_DATABASE_URL = "sqlite:///data/cobot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -44,6 +47,139 @@ class ServerSettings(_Strict):
     threads: int = Field(default=4, ge=1, le=64)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Texts an app.yaml may override (reminders.texts.<NAME>); each override may use only the original's {fields}.
+OVERRIDABLE_TEXTS = (
+    "REMINDER_DRAFT_SOON",
+    "REMINDER_DRAFT_TOMORROW",
+    "REMINDER_DRAFT_OVERDUE",
+    "OWNER_OVERDUE",
+    "OWNER_REVIEW_NUDGE",
+    "UNFILLED_WARNING",
+    "SLOT_REMINDER",
+    "EMPTY_SLOT_WARNING",
+)
+
+
+def clock_time(value: str) -> time:
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time; write it as HH:MM, e.g. 09:00") from None
+
+
+class WorkingHoursSettings(_Strict):
+    start: str = "09:00"
+    end: str = "17:00"
+    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
+
+    @field_validator("start", "end")
+    @classmethod
+    def _is_time(cls, value: str) -> str:
+        clock_time(value)
+        return value
+
+    @field_validator("days")
+    @classmethod
+    def _are_weekdays(cls, value: list[str]) -> list[str]:
+        unknown = [d for d in value if d.lower()[:3] not in WEEKDAYS]
+        if unknown:
+            raise ValueError(f"unknown weekdays {unknown}; use mon, tue, wed, thu, fri, sat, sun")
+        return [d.lower()[:3] for d in value]
+
+
+class ReminderSettings(_Strict):
+    draft_days_before: list[int] = Field(default_factory=lambda: [3, 1])
+    overdue: bool = True
+    review_nudge_hours: int = Field(default=48, ge=0)
+    unfilled_warning_days: int = Field(default=5, ge=0)
+    slot_hours_before: list[int] = Field(default_factory=lambda: [24, 1])
+    empty_slot_warning_days: int = Field(default=7, ge=0)
+    working_hours: WorkingHoursSettings = Field(default_factory=WorkingHoursSettings)
+    tick_seconds: int = Field(default=60, ge=5, le=3600)
+    texts: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("draft_days_before", "slot_hours_before")
+    @classmethod
+    def _positive(cls, value: list[int]) -> list[int]:
+        if any(v <= 0 for v in value):
+            raise ValueError("offsets must be whole numbers above 0")
+        return value
+
+    @field_validator("texts")
+    @classmethod
+    def _known_texts(cls, value: dict[str, str]) -> dict[str, str]:
+        from handlers import texts as catalog
+
+        for name, template in value.items():
+            if name not in OVERRIDABLE_TEXTS:
+                raise ValueError(f"{name} cannot be overridden; choose from {', '.join(OVERRIDABLE_TEXTS)}")
+            allowed = _fields(getattr(catalog, name))
+            extra = _fields(template) - allowed
+            if extra:
+                raise ValueError(f"{name} uses unknown fields {sorted(extra)}; it may use {sorted(allowed)}")
+        return value
+
+
+def _fields(template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    except ValueError:
+        raise ValueError(f"{template!r} has unbalanced braces") from None
+
+
+class SlotSettings(_Strict):
+    """A recurring publishing slot: on weekdays (``weekdays: [tue, thu]``) or on days of the month (``day: 1st
+    mon``, APScheduler's cron day syntax), at a local time."""
+
+    name: str = Field(min_length=1, max_length=60)
+    time: str
+    weekdays: list[str] | None = None
+    day: str | None = None
+    timezone: str | None = None
+
+    @field_validator("time")
+    @classmethod
+    def _is_time(cls, value: str) -> str:
+        clock_time(value)
+        return value
+
+    @model_validator(mode="after")
+    def _valid_rule(self) -> SlotSettings:
+        if not self.weekdays and not self.day:
+            raise ValueError(f"slot {self.name!r} needs weekdays (e.g. [tue, thu]) or day (e.g. '1st mon')")
+        try:
+            CronTrigger(
+                day_of_week=",".join(self.weekdays) if self.weekdays else None,
+                day=self.day,
+                hour=0,
+                timezone=self.timezone or "UTC",
+            )
+        except (ValueError, ZoneInfoNotFoundError) as error:
+            raise ValueError(f"slot {self.name!r}: {error}") from None
+        return self
+
+
+class PublishingSettings(_Strict):
+    slots: list[SlotSettings] = Field(default_factory=list)
+    horizon_days: int = Field(default=60, ge=1, le=366)
+
+
+class DigestSettings(_Strict):
+    channel: str | None = None
+    cron: str = "0 9 * * mon"
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a crontab expression ({error}); e.g. '0 9 * * mon'") from None
+        return value
+
+
 class OutboxSettings(_Strict):
     channel_interval_seconds: float = Field(default=1.0, ge=0, le=60)
     max_attempts: int = Field(default=8, ge=1, le=100)
@@ -57,6 +193,9 @@ class Behaviour(_Strict):
     requests: RequestSettings = Field(default_factory=RequestSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    publishing: PublishingSettings = Field(default_factory=PublishingSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -73,7 +212,7 @@ class Environment(_Strict):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)  # may carry a password
 
     @field_validator("slack_api_url")
     @classmethod
@@ -93,6 +232,10 @@ class Settings(_Strict):
         return self._token("SLACK_BOT_TOKEN", self.env.slack_bot_token, "xoxb-"), self._secret(
             "SLACK_SIGNING_SECRET", self.env.slack_signing_secret
         )
+
+    def require_slack_http_token(self) -> str:
+        """The bot token alone: enough to send through the Web API (``cobot tick``)."""
+        return self._token("SLACK_BOT_TOKEN", self.env.slack_bot_token, "xoxb-")
 
     def require_slack_socket(self) -> tuple[str, str]:
         """The bot token and app-level token that Socket Mode needs."""

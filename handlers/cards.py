@@ -17,10 +17,16 @@ STATUS_TEXTS = {
     RequestStatus.CLOSED: texts.STATUS_CLOSED,
 }
 
+# Request numbers are 32-bit integer columns: a bigger number names no request, and SQLite cannot even compare a
+# number beyond 64 bits (OverflowError), so such input is answered as "no such request" without a query.
+MAX_REQUEST_NUMBER = 2**31 - 1
+
 
 def require_request(ctx: Ctx, number: int, *, lock: bool = False) -> ContentRequest:
     """The request #number in the actor's workspace, or a polite refusal. ``lock`` serialises changes to its
     places (PostgreSQL row lock; SQLite transactions are already serial)."""
+    if number > MAX_REQUEST_NUMBER:
+        raise UserFacingError(t(texts.REQUEST_NOT_FOUND, number=number))
     request = queries.get_request_by_number(
         session=ctx.session, workspace_id=ctx.workspace_id, number=number, lock=lock
     )

@@ -13,8 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from handlers import texts
+from handlers.calendar import add_slot, book_slot, derive_request, list_slots, mark_published
 from handlers.context import Ctx
+from handlers.digest import preview_digest
 from handlers.drafts import DraftContent, submit_draft
+from handlers.extensions import ask_for_more_time
+from handlers.parsing import parse_day
+from handlers.preferences import set_recognition, set_reminders
 from handlers.requests import (
     NEEDS_LIMIT,
     NewRequest,
@@ -33,8 +38,9 @@ _MARKUP = re.compile(r"<([^<>]*)>")
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
-_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
+# those). A straight quote closes only at the next straight quote, so typographic quotes inside stay in the text.
+_QUOTES = '"“”„«»'
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,74 @@ class Close:
     number: int
 
 
-Command = Help | New | ListOpen | Show | Mine | VolunteerCmd | Withdraw | Submit | Approve | Changes | Close
+@dataclass(frozen=True)
+class Setting:
+    name: str  # "reminders" or "recognition"
+    value: str
+
+
+@dataclass(frozen=True)
+class Slots:
+    pass
+
+
+@dataclass(frozen=True)
+class AddSlot:
+    name: str
+    day: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Book:
+    number: int
+    slot: str
+
+
+@dataclass(frozen=True)
+class Published:
+    number: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Derive:
+    number: int
+    request: NewRequest
+
+
+@dataclass(frozen=True)
+class Extend:
+    number: int
+    proposed: date
+
+
+@dataclass(frozen=True)
+class DigestPreview:
+    pass
+
+
+Command = (
+    Help
+    | New
+    | ListOpen
+    | Show
+    | Mine
+    | VolunteerCmd
+    | Withdraw
+    | Submit
+    | Approve
+    | Changes
+    | Close
+    | Setting
+    | Slots
+    | AddSlot
+    | Book
+    | Published
+    | Derive
+    | Extend
+    | DigestPreview
+)
 
 
 def plain(text: str) -> str:
@@ -132,7 +205,7 @@ def parse_command(text: str, *, today: date) -> Command:
     if word == "list":
         if not rest:
             return ListOpen()
-        if not rest.isdigit() or int(rest) < 1:
+        if not rest.isdecimal() or int(rest) < 1:
             raise UserFacingError(t(texts.USAGE_LIST))
         return ListOpen(int(rest))
     if word == "mine":
@@ -159,6 +232,48 @@ def parse_command(text: str, *, today: date) -> Command:
         if word == "approve":
             return Approve(number, person)
         return Changes(number, person, plain(feedback).strip())
+    if word in ("reminders", "recognition"):
+        usage = texts.USAGE_REMINDERS if word == "reminders" else texts.USAGE_RECOGNITION
+        if rest.casefold() not in ("on", "off", "til", "fra"):
+            raise UserFacingError(t(usage))
+        return Setting(word, rest)
+    if word == "slots":
+        return Slots()
+    if word == "slot":
+        example = (today + timedelta(days=7)).isoformat()
+        words = plain(rest).split()
+        if len(words) < 4 or words[0].casefold() != "add":
+            raise UserFacingError(t(texts.USAGE_SLOT_ADD, example=example))
+        return AddSlot(" ".join(words[1:-2]), words[-2], words[-1])
+    if word == "book":
+        example = (today + timedelta(days=7)).isoformat()
+        ref, _, slot = rest.partition(" ")
+        number = _parse_id(ref, texts.USAGE_BOOK)
+        if not slot.strip():
+            raise UserFacingError(t(texts.USAGE_BOOK, example=example))
+        return Book(number, plain(slot).strip())
+    if word == "published":
+        ref, _, url = rest.partition(" ")
+        number = _parse_id(ref, texts.USAGE_PUBLISHED)
+        if not url.strip():
+            raise UserFacingError(t(texts.USAGE_PUBLISHED))
+        return Published(number, plain(url).strip())
+    if word == "derive":
+        example = (today + timedelta(days=14)).isoformat()
+        ref, _, tail = rest.partition(" ")
+        number = _parse_id(ref, texts.USAGE_DERIVE)
+        if not tail.strip():
+            raise UserFacingError(t(texts.USAGE_DERIVE, example=example))
+        return Derive(number, _parse_new(tail, today=today))
+    if word == "extend":
+        example = (today + timedelta(days=14)).isoformat()
+        ref, _, day = rest.partition(" ")
+        number = _parse_id(ref, texts.USAGE_EXTEND)
+        if not day.strip():
+            raise UserFacingError(t(texts.USAGE_EXTEND, example=example))
+        return Extend(number, parse_day(day.strip(), example=example))
+    if word == "digest":
+        return DigestPreview()
     raise UserFacingError(t(texts.UNKNOWN_SUBCOMMAND, word=plain(word)[:40]))
 
 
@@ -189,6 +304,24 @@ def run_command(ctx: Ctx, command: Command) -> Reply:
             return request_changes(ctx, number=number, user_id=resolve_person(ctx, person), feedback=feedback)
         case Close(number=number):
             return close_request(ctx, number=number)
+        case Setting(name="reminders", value=value):
+            return set_reminders(ctx, value=value)
+        case Setting(value=value):
+            return set_recognition(ctx, value=value)
+        case Slots():
+            return list_slots(ctx)
+        case AddSlot(name=name, day=day, at=at):
+            return add_slot(ctx, name=name, day=day, at=at)
+        case Book(number=number, slot=slot):
+            return book_slot(ctx, number=number, slot=slot)
+        case Published(number=number, url=url):
+            return mark_published(ctx, number=number, url=url)
+        case Derive(number=number, request=new):
+            return derive_request(ctx, number=number, new=new)
+        case Extend(number=number, proposed=proposed):
+            return ask_for_more_time(ctx, number=number, proposed=proposed)
+        case DigestPreview():
+            return preview_digest(ctx)
     raise AssertionError(f"unhandled command {command!r}")
 
 
@@ -212,28 +345,22 @@ def _parse_id(value: str, usage: str) -> int:
     if not value:
         raise UserFacingError(t(usage))
     digits = value.removeprefix("#")
-    if not digits.isdigit() or int(digits) < 1:
+    if not digits.isdecimal() or int(digits) < 1:
         raise UserFacingError(t(texts.BAD_ID, value=plain(value)[:40]))
     return int(digits)
 
 
 def _parse_new(text: str, *, today: date) -> NewRequest:
-    options, title = _split_options(text.translate(_SMART_QUOTES))
+    options, title = _split_options(text)
     example = (today + timedelta(days=14)).isoformat()
     if "due" not in options:
         if not title:
             raise UserFacingError(t(texts.USAGE_NEW))
         raise UserFacingError(t(texts.MISSING_DEADLINE, example=example))
-    due = options["due"]
-    if not _ISO_DATE.match(due):
-        raise UserFacingError(t(texts.BAD_DATE, value=due[:40], example=example))
-    try:
-        deadline = date.fromisoformat(due)
-    except ValueError:
-        raise UserFacingError(t(texts.BAD_DATE, value=due[:40], example=example)) from None
+    deadline = parse_day(options["due"], example=example)
     needs = None
     if "needs" in options:
-        if not options["needs"].isdigit():
+        if not options["needs"].isdecimal():
             raise UserFacingError(t(texts.BAD_NEEDS, limit=NEEDS_LIMIT))
         needs = int(options["needs"])
     skills = tuple(s.strip() for s in options.get("skills", "").split(",") if s.strip())
@@ -260,8 +387,9 @@ def _split_options(text: str) -> tuple[dict[str, str], str]:
         title_pieces.append(text[position : match.start()])
         key = match.group(1).casefold()
         start = match.end()
-        if text.startswith('"', start):
-            end = text.find('"', start + 1)
+        if text[start : start + 1] and text[start] in _QUOTES:
+            closing = '"' if text[start] == '"' else _QUOTES
+            end = next((i for i in range(start + 1, len(text)) if text[i] in closing), -1)
             if end == -1:
                 raise UserFacingError(t(texts.UNCLOSED_QUOTE, key=key))
             value, position = text[start + 1 : end], end + 1

@@ -3,13 +3,48 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from storage import queries
 from storage.models import Member, Workspace
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    start: time = time(9, 0)
+    end: time = time(17, 0)
+    weekdays: frozenset[int] = frozenset(range(5))  # Monday = 0
+
+
+@dataclass(frozen=True)
+class RecurringSlot:
+    """A publishing slot that repeats, e.g. LinkedIn on Tuesdays and Thursdays at 10:00."""
+
+    name: str
+    at: time
+    weekdays: str | None = None  # APScheduler day_of_week expression: "tue,thu"
+    day: str | None = None  # APScheduler day expression: "1st mon", "15"
+    timezone: ZoneInfo | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """When Cobot follows up: reminders, nudges, warnings and the digest."""
+
+    draft_days_before: tuple[int, ...] = (3, 1)
+    overdue_reminder: bool = True
+    review_nudge_hours: int = 48
+    unfilled_warning_days: int = 5
+    slot_hours_before: tuple[int, ...] = (24, 1)
+    empty_slot_warning_days: int = 7
+    working_hours: WorkingHours = field(default_factory=WorkingHours)
+    slots: tuple[RecurringSlot, ...] = ()
+    slot_horizon_days: int = 60
+    digest_channel: str | None = None
+    digest_cron: str = "0 9 * * mon"
 
 
 @dataclass(frozen=True)
@@ -21,33 +56,42 @@ class Policy:
     # None means everyone may post requests; otherwise only these user ids (and admins).
     creators: frozenset[str] | None = None
     default_volunteers_needed: int = 1
+    follow_up: FollowUp = field(default_factory=FollowUp)
 
     def may_create(self, user_id: str) -> bool:
         return self.creators is None or user_id in self.creators or user_id in self.admins
 
 
 @dataclass
-class Ctx:
+class Scope:
+    """A workspace at a moment: enough for work nobody in particular asked for (reminders, the digest)."""
+
     session: Session
     workspace: Workspace
-    actor: Member
     policy: Policy
     now: datetime  # aware, UTC
-    channel_id: str | None = None
 
     @property
     def workspace_id(self) -> int:
         assert self.workspace.id is not None
         return self.workspace.id
 
+    def today(self) -> date:
+        """Today in the workspace's time zone: what "a date in the past" is measured against."""
+        return self.now.astimezone(self.policy.timezone).date()
+
+
+@dataclass
+class Ctx(Scope):
+    """A scope with a person acting in it (and, where it applies, the channel they act in)."""
+
+    actor: Member = field(kw_only=True)
+    channel_id: str | None = field(default=None, kw_only=True)
+
     @property
     def actor_id(self) -> int:
         assert self.actor.id is not None
         return self.actor.id
-
-    def today(self) -> date:
-        """Today in the workspace's time zone: what "a date in the past" is measured against."""
-        return self.now.astimezone(self.policy.timezone).date()
 
     def is_admin(self, member: Member | None = None) -> bool:
         return (member or self.actor).user_id in self.policy.admins

@@ -72,28 +72,30 @@ def submit_draft(ctx: Ctx, *, number: int, content: DraftContent, source: str = 
     place.review_state = ReviewState.SUBMITTED
     ctx.session.add(place)
     ctx.session.flush()
+    notify.cancel_reminders(ctx, volunteer_id=place.id)
     owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
-    notify.to_user(
-        ctx,
-        user_id=owner.user_id,
-        notice=Notice(
-            t(
-                texts.NEW_DRAFT_FOR_OWNER,
-                user=UserRef(ctx.actor.user_id),
-                version=draft.version,
-                number=number,
-                title=request.title,
+    if owner.id != ctx.actor_id:  # an owner drafting on their own request needs no note to themselves
+        notify.to_user(
+            ctx,
+            user_id=owner.user_id,
+            notice=Notice(
+                t(
+                    texts.NEW_DRAFT_FOR_OWNER,
+                    user=UserRef(ctx.actor.user_id),
+                    version=draft.version,
+                    number=number,
+                    title=request.title,
+                ),
+                quote=draft.text,
+                link=draft.url,
+                actions=(
+                    Action(ActionKind.APPROVE_DRAFT, str(draft.id), texts.BUTTON_APPROVE, "primary"),
+                    Action(ActionKind.REQUEST_CHANGES, str(draft.id), texts.BUTTON_CHANGES),
+                ),
             ),
-            quote=draft.text,
-            link=draft.url,
-            actions=(
-                Action(ActionKind.APPROVE_DRAFT, str(draft.id), texts.BUTTON_APPROVE, "primary"),
-                Action(ActionKind.REQUEST_CHANGES, str(draft.id), texts.BUTTON_CHANGES),
-            ),
-        ),
-        key=f"draft:{draft.id}:owner",
-        request=request,
-    )
+            key=f"draft:{draft.id}:owner",
+            request=request,
+        )
     if source == "thread":
         notify.to_thread(
             ctx,

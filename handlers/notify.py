@@ -5,7 +5,9 @@ change that caused it was committed.
 Outbox kinds and their payloads (read by each adapter's transport):
 - ``card``: ``{"request_id"}``: post the request's card, or update it in place if it was posted.
 - ``notice``: ``{"to": {"user": id} | {"thread": request_id} | {"channel": id}, "notice": Notice}``.
-- ``reply``: ``{"to": <adapter's own address, e.g. a response_url>, "texts": [Text]}``: a late answer to the actor.
+- ``reply``: ``{"to": <adapter's own address, e.g. a response_url>, "texts": [Text], "actions": [Action]}``: a late
+  answer to the actor.
+- ``digest``: ``{"to": {"channel": id}, "digest": DigestPart}``: one message of the weekly digest.
 - ``profile``: ``{"user_id"}``: fetch a member's display name, time zone and locale.
 """
 
@@ -14,18 +16,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from handlers.context import Ctx
-from handlers.results import Notice, Text
+from handlers.context import Scope
+from handlers.results import Notice, Reply
 from storage import queries
 from storage.models import ContentRequest
 
 CARD = "card"
+DIGEST = "digest"
 NOTICE = "notice"
 REPLY = "reply"
 PROFILE = "profile"
 
 
-def refresh_card(ctx: Ctx, request: ContentRequest) -> None:
+def refresh_card(ctx: Scope, request: ContentRequest) -> None:
     """Post or update the request's card. Changes that come while a refresh is still waiting ride along with it,
     because the card is rendered from the database when it is sent."""
     assert request.id is not None
@@ -42,26 +45,30 @@ def refresh_card(ctx: Ctx, request: ContentRequest) -> None:
     )
 
 
-def to_user(ctx: Ctx, *, user_id: str, notice: Notice, key: str, request: ContentRequest | None = None) -> None:
+def to_user(ctx: Scope, *, user_id: str, notice: Notice, key: str, request: ContentRequest | None = None) -> None:
     _notice(ctx, to={"user": user_id}, notice=notice, key=key, request=request)
 
 
-def to_thread(ctx: Ctx, *, request: ContentRequest, notice: Notice, key: str) -> None:
+def to_thread(ctx: Scope, *, request: ContentRequest, notice: Notice, key: str) -> None:
     _notice(ctx, to={"thread": request.id}, notice=notice, key=key, request=request)
 
 
-def reply_later(ctx: Ctx, *, to: dict[str, Any], texts: list[Text], key: str) -> None:
+def reply_later(ctx: Scope, *, to: dict[str, Any], reply: Reply, key: str) -> None:
     queries.enqueue(
         session=ctx.session,
         workspace_id=ctx.workspace_id,
         kind=REPLY,
-        payload={"to": to, "texts": [t.to_json() for t in texts]},
+        payload={
+            "to": to,
+            "texts": [t.to_json() for t in reply.texts],
+            "actions": [a.to_json() for a in reply.actions],
+        },
         dedupe_key=f"reply:{ctx.workspace_id}:{key}",
         now=ctx.now,
     )
 
 
-def fetch_profile(ctx: Ctx, *, user_id: str) -> None:
+def fetch_profile(ctx: Scope, *, user_id: str) -> None:
     queries.enqueue(
         session=ctx.session,
         workspace_id=ctx.workspace_id,
@@ -72,7 +79,7 @@ def fetch_profile(ctx: Ctx, *, user_id: str) -> None:
     )
 
 
-def _notice(ctx: Ctx, *, to: dict[str, Any], notice: Notice, key: str, request: ContentRequest | None) -> None:
+def _notice(ctx: Scope, *, to: dict[str, Any], notice: Notice, key: str, request: ContentRequest | None) -> None:
     queries.enqueue(
         session=ctx.session,
         workspace_id=ctx.workspace_id,
@@ -82,3 +89,12 @@ def _notice(ctx: Ctx, *, to: dict[str, Any], notice: Notice, key: str, request: 
         dedupe_key=f"notice:{ctx.workspace_id}:{key}",
         now=ctx.now,
     )
+
+
+def cancel_reminders(ctx: Scope, *, volunteer_id: int | None) -> None:
+    """Reminders queued for a volunteer's draft that no longer make sense (it came in, they stepped back, the
+    request closed) are cancelled before they are sent."""
+    if volunteer_id is not None:
+        queries.cancel_pending(
+            session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"remind:draft:{volunteer_id}:", now=ctx.now
+        )

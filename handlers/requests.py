@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, build_card, require_request
@@ -52,7 +52,13 @@ def validate_new_request(ctx: Ctx, new: NewRequest) -> None:
     if len(new.brief) > BRIEF_LIMIT:
         raise UserFacingError(t(texts.BRIEF_TOO_LONG, length=len(new.brief), limit=BRIEF_LIMIT))
     if new.deadline < ctx.today():
-        raise UserFacingError(t(texts.DATE_IN_PAST, value=new.deadline.isoformat()))
+        raise UserFacingError(
+            t(
+                texts.DATE_IN_PAST,
+                value=new.deadline.isoformat(),
+                example=(ctx.today() + timedelta(days=14)).isoformat(),
+            )
+        )
     if new.format is not None and (len(new.format) > FORMAT_LIMIT or not new.format.strip()):
         raise UserFacingError(t(texts.BAD_FORMAT, limit=FORMAT_LIMIT))
     if new.needs is not None and not 1 <= new.needs <= NEEDS_LIMIT:
@@ -201,7 +207,9 @@ def close_request(ctx: Ctx, *, number: int) -> Reply:
     request.updated_at = ctx.now
     ctx.session.add(request)
     assert request.id is not None
+    queries.release_booking(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id, now=ctx.now)
     for place in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id):
+        notify.cancel_reminders(ctx, volunteer_id=place.id)
         if place.state is VolunteerState.ACTIVE and place.member_id != ctx.actor_id:
             member = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=place.member_id)
             notify.to_user(

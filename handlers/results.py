@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeAlias
 
@@ -30,7 +30,14 @@ class Day:
     value: date
 
 
-Param: TypeAlias = "str | int | UserRef | Day | Text"
+@dataclass(frozen=True)
+class Moment:
+    """A date and time (aware), shown in the reader's own time zone and format."""
+
+    value: datetime
+
+
+Param: TypeAlias = "str | int | UserRef | Day | Moment | Text"
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,8 @@ def _param_to_json(value: Param) -> Any:
         return {"user": value.user_id}
     if isinstance(value, Day):
         return {"day": value.value.isoformat()}
+    if isinstance(value, Moment):
+        return {"moment": value.value.isoformat()}
     if isinstance(value, Text):
         return {"text": value.to_json()}
     return value
@@ -66,6 +75,8 @@ def _param_from_json(value: Any) -> Param:
             return UserRef(str(value["user"]))
         if "day" in value:
             return Day(date.fromisoformat(value["day"]))
+        if "moment" in value:
+            return Moment(datetime.fromisoformat(value["moment"]))
         if "text" in value:
             return Text.from_json(value["text"])
     if isinstance(value, (str, int)):
@@ -88,23 +99,37 @@ class ActionKind(StrEnum):
     SUBMIT_DRAFT = "submit_draft"
     APPROVE_DRAFT = "approve_draft"
     REQUEST_CHANGES = "request_changes"
+    NEED_MORE_TIME = "need_more_time"  # value: request number
+    ACCEPT_EXTENSION = "accept_extension"  # value: extension request id
+    DECLINE_EXTENSION = "decline_extension"
+    SHOW_FREE_SLOTS = "show_free_slots"  # value: request number
+    BOOK_SLOT = "book_slot"  # value: "<number>|<slot name>|<ISO start>"
+    DERIVE = "derive"  # value: request number
 
 
 @dataclass(frozen=True)
 class Action:
-    """A button: what it does, the id it acts on (request number or draft id) and its label."""
+    """A button: what it does, the id it acts on (request number, draft id, …) and its label (a message id, or a
+    ``Text`` for labels with parameters)."""
 
     kind: ActionKind
     value: str
-    label: str
+    label: str | Text
     style: str | None = None  # "primary" or "danger"
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind.value, "value": self.value, "label": self.label, "style": self.style}
+        label = self.label.to_json() if isinstance(self.label, Text) else self.label
+        return {"kind": self.kind.value, "value": self.value, "label": label, "style": self.style}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Action:
-        return cls(ActionKind(data["kind"]), str(data["value"]), str(data["label"]), data.get("style"))
+        label = data["label"]
+        return cls(
+            ActionKind(data["kind"]),
+            str(data["value"]),
+            Text.from_json(label) if isinstance(label, dict) else str(label),
+            data.get("style"),
+        )
 
 
 @dataclass(frozen=True)
@@ -196,6 +221,7 @@ class Reply:
     texts: tuple[Text, ...]
     card: CardView | None = None
     refusal: bool = False  # the action was refused (bad input, not allowed); nothing was changed
+    actions: tuple[Action, ...] = ()  # buttons shown under the texts
 
     @classmethod
     def of(cls, *texts: Text, card: CardView | None = None) -> Reply:

@@ -10,7 +10,7 @@ from handlers import notify, texts
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
 from handlers.requests import require_owner_or_admin
-from handlers.results import Notice, Reply, UserFacingError, UserRef, t
+from handlers.results import Action, ActionKind, Notice, Reply, UserFacingError, UserRef, t
 from storage import queries
 from storage.models import (
     ContentRequest,
@@ -48,7 +48,7 @@ def request_changes(ctx: Ctx, *, number: int, user_id: str, feedback: str, draft
     """Ask a volunteer to change their latest draft, saying what should change (owner or admin)."""
     feedback = feedback.strip()
     if not feedback:
-        raise UserFacingError(t(texts.FEEDBACK_MISSING, user=UserRef(user_id)))
+        raise UserFacingError(t(texts.FEEDBACK_MISSING))
     if len(feedback) > FEEDBACK_LIMIT:
         raise UserFacingError(t(texts.FEEDBACK_TOO_LONG, limit=FEEDBACK_LIMIT))
     request, place, draft = _reviewable(ctx, number=number, user_id=user_id, draft_id=draft_id)
@@ -146,7 +146,10 @@ def _maybe_complete(ctx: Ctx, request: ContentRequest) -> None:
     notify.to_user(
         ctx,
         user_id=owner.user_id,
-        notice=Notice(t(texts.REQUEST_APPROVED_NOTICE, number=request.number, title=request.title)),
+        notice=Notice(
+            t(texts.REQUEST_APPROVED_NOTICE, number=request.number, title=request.title),
+            actions=(Action(ActionKind.SHOW_FREE_SLOTS, str(request.number), texts.BUTTON_BOOK, "primary"),),
+        ),
         key=f"request:{request.id}:approved",
         request=request,
     )

@@ -21,8 +21,13 @@ HELP = N_(
     "`/cocreate list` open requests · `/cocreate show <id>` one request · `/cocreate mine` what you own and help with\n"
     "`/cocreate volunteer <id> [part name or number]` lend a hand · `/cocreate withdraw <id>` step back\n"
     "`/cocreate submit <id> <link or text>` hand in a draft (or reply in the request's thread with a link or file)\n"
+    "`/cocreate extend <id> YYYY-MM-DD` ask the owner for more time\n"
     "`/cocreate approve <id> @person` · `/cocreate changes <id> @person <feedback>` · `/cocreate close <id>` "
     "for request owners\n"
+    "`/cocreate slots` publishing calendar · `/cocreate slot add <name> YYYY-MM-DD HH:MM` · "
+    "`/cocreate book <id> <slot name> YYYY-MM-DD [HH:MM]` · `/cocreate published <id> <url>`\n"
+    "`/cocreate derive <id> <new title> due:YYYY-MM-DD` the next variant (post → article → video)\n"
+    "`/cocreate digest` preview the weekly digest · `/cocreate reminders off|on` · `/cocreate recognition off|on`\n"
     "Ids work as `12` or `#12`. You can also volunteer with the card's buttons or by reacting with :raised_hand:."
 )
 
@@ -43,7 +48,7 @@ USAGE_CLOSE = N_("Which request? Try `/cocreate close 12`.")
 USAGE_LIST = N_("Try `/cocreate list`, or `/cocreate list 2` for the next page.")
 BAD_ID = N_("`{value}` is not a request id. Ids look like `12` or `#12`.")
 BAD_DATE = N_("`{value}` is not a date I understand. Please write it as YYYY-MM-DD, e.g. `due:{example}`.")
-DATE_IN_PAST = N_("The deadline {value} has already passed. Please pick a day from today on.")
+DATE_IN_PAST = N_("The deadline {value} has already passed. Please pick a day from today on, e.g. `due:{example}`.")
 MISSING_DEADLINE = N_("Please add a draft deadline, e.g. `due:{example}`.")
 MISSING_TITLE = N_("Please give the request a title: `/cocreate new <title> due:YYYY-MM-DD`.")
 TITLE_TOO_LONG = N_("That title is {length} characters long; please keep it under {limit}.")
@@ -56,13 +61,15 @@ DUPLICATE_OPTION = N_("You gave `{key}:` twice. Please give each option once.")
 UNCLOSED_QUOTE = N_('A quote after `{key}:` is never closed. Put the whole value in quotes: `{key}:"a; b"`.')
 EMPTY_DRAFT = N_("Your draft is empty. Add a link or some text: `/cocreate submit {number} https://…`.")
 DRAFT_TOO_LONG = N_("That draft is {length} characters long; please share longer drafts as a link or file.")
-FEEDBACK_MISSING = N_("Please say what should change, so {user} knows what to do.")
+FEEDBACK_MISSING = N_("Please say what should change, so the volunteer knows what to do next.")
 FEEDBACK_TOO_LONG = N_("Feedback can be at most {limit} characters long.")
 NOT_A_MENTION = N_("`{value}` is not a person I know. Mention them with @, e.g. `@mette`.")
 
 # --- refusals -------------------------------------------------------------------------------------------
 REQUEST_NOT_FOUND = N_("There is no request #{number}. `/cocreate list` shows the open ones.")
-REQUEST_NOT_OPEN = N_("Request #{number} is {status} and no longer takes volunteers or drafts.")
+REQUEST_NOT_OPEN = N_(
+    "Request #{number} is {status} and no longer takes volunteers or drafts. `/cocreate list` shows the open ones."
+)
 ALREADY_CLOSED = N_("Request #{number} is already {status}.")
 NOT_ALLOWED_TO_CREATE = N_("Only the people named in Cobot's settings can post requests here. Please ask {admins}.")
 ONLY_OWNER = N_("Only the request's owner ({owner}) or an admin can do that on #{number}.")
@@ -76,7 +83,7 @@ NOT_A_VOLUNTEER = N_("You're not on #{number}. `/cocreate volunteer {number}` to
 NOT_HOLDING_PLACE = N_(
     "You're still in line for #{number}; you can hand in a draft once you have a place. I'll tell you when."
 )
-ALREADY_WITHDRAWN = N_("You've already stepped back from #{number}.")
+ALREADY_WITHDRAWN = N_("You've already stepped back from #{number}. To join again: `/cocreate volunteer {number}`.")
 VOLUNTEER_NOT_FOUND = N_("{user} is not working on #{number}.")
 NO_DRAFT_YET = N_("{user} has not handed in a draft for #{number} yet.")
 ALREADY_APPROVED = N_("{user}'s latest draft for #{number} is already approved.")
@@ -112,8 +119,8 @@ PROMOTED_NOTICE = N_("A place opened up on #{number} *{title}* and it's yours. Y
 REQUEST_APPROVED_NOTICE = N_("Every contribution to #{number} *{title}* is approved. Time to publish!")
 REQUEST_CLOSED_NOTICE = N_("{owner} closed #{number} *{title}*. Thank you for your help!")
 CARD_NOT_POSTED = N_(
-    "I couldn't post #{number} in that channel ({reason}). Invite me with `/invite @Cobot` and run "
-    "`/cocreate show {number}`."
+    "I couldn't post #{number} in its channel ({reason}). Invite me there with `/invite @Cobot`; "
+    "I'll post the card as soon as the request changes (for example when someone volunteers)."
 )
 
 # --- lists ------------------------------------------------------------------------------------------------
@@ -121,10 +128,10 @@ LIST_HEADER = N_("*Open requests* ({count})")
 LIST_EMPTY = N_("No open requests right now. Post one with `/cocreate new <title> due:YYYY-MM-DD`.")
 LIST_ITEM = N_("#{number} *{title}* · due {deadline} · {filled}/{needed} volunteers")
 LIST_MORE = N_("Page {page} of {pages}. `/cocreate list {next}` shows more.")
-LIST_PAGE_EMPTY = N_("There is no page {page}; there are {pages}.")
+LIST_PAGE_EMPTY = N_("There is no page {page}. The last page is `/cocreate list {pages}`.")
 MINE_OWNED_HEADER = N_("*Requests you own*")
 MINE_HELPING_HEADER = N_("*Where you help*")
-MINE_ITEM_OWNED = N_("#{number} *{title}* · {status} · due {deadline} · {waiting} drafts to review")
+MINE_ITEM_OWNED = N_("#{number} *{title}* · {status} · due {deadline} · drafts to review: {waiting}")
 MINE_ITEM_HELPING = N_("#{number} *{title}* · {state} · due {deadline}")
 MINE_EMPTY = N_("You don't own or help with any request yet. `/cocreate list` shows where help is wanted.")
 
@@ -138,7 +145,7 @@ CARD_DERIVED = N_("Derived from #{number}")
 CARD_VOLUNTEERS = N_("*Volunteers* {count}/{needed}")
 CARD_WAITLIST = N_("*Waiting* {count}")
 CARD_PART_LINE = N_("{position}. *{name}* ({count}/{capacity})")
-CARD_MORE_PARTS = N_("…and {count} more parts. `/cocreate show {number}` lists them all.")
+CARD_MORE_PARTS = N_("…and {count} more parts (the part menu lists every one).")
 CARD_NOBODY_YET = N_("_nobody yet_")
 CARD_STATUS = N_("*Status* {status}")
 BRIEF_TRUNCATED = N_("…(brief shortened)")
@@ -175,3 +182,112 @@ UNEXPECTED_ERROR = N_(
     "Sorry, something went wrong on my side and nothing was changed. "
     "If it happens again, please tell your Cobot admin error id `{error_id}`."
 )
+
+# --- follow-ups: reminders, nudges, warnings (overridable in app.yaml: reminders.texts.<NAME>) ----------------
+REMINDER_DRAFT_SOON = N_(
+    "Friendly reminder: your draft for #{number} *{title}* is due {deadline} ({days} days to go). "
+    "Hand it in here, or tell {owner} if you need more time."
+)
+REMINDER_DRAFT_TOMORROW = N_(
+    "Your draft for #{number} *{title}* is due {deadline}. Hand it in here, or tell {owner} if you need more time."
+)
+REMINDER_DRAFT_OVERDUE = N_(
+    "Your draft for #{number} *{title}* was due {deadline}. Could you hand it in, ask for more time, or step back "
+    "so someone else can take over?"
+)
+OWNER_OVERDUE = N_("{user}'s draft for #{number} *{title}* was due {deadline} and has not come in yet.")
+OWNER_REVIEW_NUDGE = N_(
+    "{user}'s draft (version {version}) for #{number} *{title}* has waited {hours} hours for your review."
+)
+UNFILLED_WARNING = N_(
+    "#{number} *{title}* still needs {missing} more volunteers, and its drafts are due {deadline}. "
+    "Can you help? React with :raised_hand: on the card or use `/cocreate volunteer {number}`."
+)
+SLOT_REMINDER = N_(
+    "#{number} *{title}* is booked for *{slot}* {when}. "
+    "Remember to publish it, then `/cocreate published {number} <url>`."
+)
+EMPTY_SLOT_WARNING = N_(
+    "Nothing is booked for *{slot}* {when} yet. Approved requests can be booked with `/cocreate book <id> {ref}`."
+)
+BUTTON_NEED_TIME = N_("Need more time")
+BUTTON_ACCEPT = N_("Accept")
+BUTTON_DECLINE = N_("Decline")
+BUTTON_BOOK = N_("Book a slot")
+BUTTON_DERIVE = N_("Derive")
+
+# --- more time ----------------------------------------------------------------------------------------------
+USAGE_EXTEND = N_("Say which request and the new date: `/cocreate extend 12 {example}`.")
+EXTENSION_NOT_LATER = N_("{value} is not later than your current deadline {deadline}. Pick a later day.")
+EXTENSION_PENDING = N_("You've already asked {owner} for more time on #{number}; I'll tell you their answer.")
+EXTENSION_ASKED = N_("I've asked {owner} whether you can hand in #{number} by {proposed}. I'll tell you their answer.")
+EXTENSION_FOR_OWNER = N_("{user} asks for more time on #{number} *{title}*: {proposed} instead of {deadline}.")
+EXTENSION_ACCEPTED = N_("{owner} agreed: your draft for #{number} *{title}* is now due {proposed}.")
+EXTENSION_DECLINED = N_("{owner} can't move the deadline for #{number} *{title}*; it stays {deadline}.")
+EXTENSION_DECIDED = N_("Done: {user}'s draft for #{number} is now due {proposed}.")
+EXTENSION_DECLINE_CONFIRM = N_("Done: {user}'s deadline for #{number} stays {deadline}.")
+EXTENSION_GONE = N_("That request for more time has already been answered.")
+MODAL_EXTEND_TITLE = N_("Ask for more time")
+MODAL_EXTEND_LABEL = N_("I can hand in my draft by")
+
+# --- personal settings --------------------------------------------------------------------------------------
+USAGE_REMINDERS = N_("Try `/cocreate reminders off` or `/cocreate reminders on`.")
+REMINDERS_OFF = N_(
+    "Reminder DMs are off. The request owner still sees when a draft is late. `/cocreate reminders on` to undo."
+)
+REMINDERS_ON = N_("Reminder DMs are on again.")
+USAGE_RECOGNITION = N_("Try `/cocreate recognition off` or `/cocreate recognition on`.")
+RECOGNITION_OFF = N_("You won't be named in the weekly digest's thank-you list. `/cocreate recognition on` to undo.")
+RECOGNITION_ON = N_("You'll be thanked by name in the weekly digest again.")
+
+# --- publishing calendar ------------------------------------------------------------------------------------
+SLOTS_HEADER = N_("*Publishing slots, next {days} days*")
+SLOTS_EMPTY = N_("No publishing slots in the next {days} days. Add one: `/cocreate slot add LinkedIn {example} 10:00`.")
+SLOT_FREE = N_("{when} · *{slot}* · free · `/cocreate book <id> {ref}`")
+SLOT_BOOKED = N_("{when} · *{slot}* · #{number} *{title}*")
+USAGE_SLOT_ADD = N_("Add a one-off slot with a name, a day and a time: `/cocreate slot add Blog {example} 10:00`.")
+BAD_TIME = N_("`{value}` is not a time I understand. Please write it as HH:MM, e.g. `10:00`.")
+SLOT_IN_PAST = N_("That slot would be in the past. Please pick a later day or time.")
+SLOT_EXISTS = N_("There is already a *{slot}* slot {when}.")
+SLOT_ADDED = N_("Added a *{slot}* slot {when}.")
+SLOT_NAME_TOO_LONG = N_("Slot names can be at most {limit} characters long.")
+USAGE_BOOK = N_(
+    "Say which request and slot: `/cocreate book 12 LinkedIn {example}` (add the time if a slot runs twice that day)."
+)
+SLOT_NOT_FOUND = N_("There is no *{slot}* slot on {day}. `/cocreate slots` shows the coming ones.")
+SLOT_AMBIGUOUS = N_("*{slot}* runs more than once on {day}; add the time, e.g. `/cocreate book {number} {ref} 10:00`.")
+SLOT_TAKEN = N_("*{slot}* {when} is already booked for #{taken}. `/cocreate slots` shows the free ones.")
+NOT_APPROVED_YET = N_("#{number} can be booked once every contribution is approved (it is {status}).")
+BOOKED = N_("Booked #{number} *{title}* for *{slot}* {when}. I'll remind you before it.")
+REBOOKED = N_("Moved #{number} *{title}* to *{slot}* {when}.")
+FREE_SLOTS_HEADER = N_("Free publishing slots for #{number}:")
+NO_FREE_SLOTS = N_("There are no free publishing slots in the next {days} days. Add one with `/cocreate slot add`.")
+USAGE_PUBLISHED = N_("Say which request and where it went live: `/cocreate published 12 https://…`.")
+BAD_URL = N_("`{value}` is not a link. Please give the full address starting with https://.")
+ALREADY_PUBLISHED = N_("#{number} is already marked published.")
+PUBLISHED_CONFIRM = N_("Marked #{number} published. I've thanked everyone who helped in its thread.")
+PUBLISHED_THANKS = N_("#{number} *{title}* is live: {url}\nThank you {people} for co-creating it! :tada:")
+PUBLISHED_THANKS_NOBODY = N_("#{number} *{title}* is live: {url}")
+DERIVE_HINT = N_(
+    "Make the next variant of #{number} (a post becomes an article, an article a video): "
+    "`/cocreate derive {number} <new title> due:YYYY-MM-DD format:video`"
+)
+USAGE_DERIVE = N_(
+    "Say which request to build on, a new title and a deadline: "
+    "`/cocreate derive 12 Video version due:{example} format:video`."
+)
+
+# --- weekly digest ------------------------------------------------------------------------------------------
+DIGEST_TITLE = N_("*Co-creation this week* ({day})")
+DIGEST_CALLS = N_("*Who can help?*")
+DIGEST_CALL_ITEM = N_("#{number} *{title}* · {missing} more wanted · due {deadline}")
+DIGEST_DEADLINES = N_("*Drafts due this week*")
+DIGEST_DEADLINE_ITEM = N_("#{number} *{title}* · due {deadline} · {people}")
+DIGEST_REVIEWS = N_("*Drafts waiting for review*")
+DIGEST_REVIEW_ITEM = N_("#{number} *{title}* · {count} waiting for {owner}")
+DIGEST_PUBLISHED = N_("*Published last week*")
+DIGEST_PUBLISHED_ITEM = N_("#{number} *{title}* · {url} · thanks to {people}")
+DIGEST_HELPERS = N_("*Thank you for co-creating!* {people}")
+DIGEST_QUIET = N_("A quiet week: no open calls, deadlines or new publications. Post a request with `/cocreate new`.")
+DIGEST_CONTINUED = N_("*Co-creation this week* (continued)")
+DIGEST_NOT_CONFIGURED = N_("(Preview only: no digest channel is set in app.yaml, so no digest is posted.)")

@@ -13,7 +13,7 @@ from handlers.cards import require_open, require_request
 from handlers.context import Ctx
 from handlers.results import Day, Notice, Reply, UserFacingError, UserRef, t
 from storage import queries
-from storage.models import ContentRequest, RequestPart, ReviewState, Volunteer, VolunteerState
+from storage.models import ContentRequest, RequestPart, RequestStatus, ReviewState, Volunteer, VolunteerState
 
 
 def volunteer_for_request(ctx: Ctx, *, number: int, part: str | None = None, via: str = "command") -> Reply:
@@ -76,6 +76,9 @@ def withdraw_from_request(ctx: Ctx, *, number: int, via: str = "command") -> Rep
         ):
             raise UserFacingError(t(texts.ALREADY_WITHDRAWN, number=number))
         raise UserFacingError(t(texts.NOT_A_VOLUNTEER, number=number))
+    if via == "reaction" and mine.via != "reaction":
+        # Taking back a ✋ only gives up a place that the ✋ took; a place taken by command or button stays.
+        return Reply(())
     if via == "reaction" and mine.review_state is not ReviewState.NO_DRAFT:
         # Taking back a reaction is too easy to do by accident to throw away a handed-in draft.
         owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
@@ -84,7 +87,8 @@ def withdraw_from_request(ctx: Ctx, *, number: int, via: str = "command") -> Rep
     mine.state = VolunteerState.WITHDRAWN
     mine.withdrawn_at = ctx.now
     ctx.session.add(mine)
-    if was_active:
+    notify.cancel_reminders(ctx, volunteer_id=mine.id)
+    if was_active and request.status is RequestStatus.OPEN:  # a closed or approved request takes no drafts
         _promote_next(ctx, request, [v for v in live if v.part_id == mine.part_id and v.id != mine.id])
     notify.refresh_card(ctx, request)
     return Reply.of(t(texts.WITHDRAWN if was_active else texts.LEFT_WAITLIST, number=number))
@@ -102,7 +106,7 @@ def _choose_part(
             return parts[0]
         raise UserFacingError(t(texts.PART_REQUIRED, number=request.number, parts=_part_list(parts, live)))
     wanted = wanted.strip().lstrip("#")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         found = next((p for p in parts if p.position == int(wanted)), None)
     else:
         folded = wanted.casefold()

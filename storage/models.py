@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-
 # Constraint names that stay the same on SQLite and PostgreSQL, so later (batch) migrations can refer to them.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -67,6 +66,12 @@ class ReviewState(StrEnum):
     APPROVED = "approved"
 
 
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
 class Decision(StrEnum):
     APPROVED = "approved"
     CHANGES_REQUESTED = "changes_requested"
@@ -99,6 +104,8 @@ class Member(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=16)
     department: str | None = Field(default=None, max_length=100)
     profile_fetched_at: datetime | None = None
+    reminders_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    listed_in_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     created_at: datetime
 
 
@@ -141,6 +148,8 @@ class ContentRequest(SQLModel, table=True):
         default=RequestStatus.OPEN, sa_column=_enum_column(RequestStatus, default=RequestStatus.OPEN)
     )
     derived_from_id: int | None = Field(default=None, foreign_key="content_request.id")
+    published_url: str | None = Field(default=None, max_length=2000)
+    published_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -168,6 +177,9 @@ class Volunteer(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_volunteer_request_state", "request_id", "state"),
         sa.Index("ix_volunteer_workspace_member_state", "workspace_id", "member_id", "state"),
+        # Follow-ups look up volunteers by personal due date and by drafts waiting for review.
+        sa.Index("ix_volunteer_workspace_due", "workspace_id", "due_date"),
+        sa.Index("ix_volunteer_workspace_review", "workspace_id", "review_state"),
         # One live place per person per request; withdrawn rows stay as history.
         sa.Index(
             "uq_volunteer_live_place",
@@ -191,6 +203,8 @@ class Volunteer(SQLModel, table=True):
         default=ReviewState.NO_DRAFT, sa_column=_enum_column(ReviewState, default=ReviewState.NO_DRAFT)
     )
     via: str = Field(default="command", max_length=16)
+    # A later draft deadline for this volunteer alone, set when the owner accepts their request for more time.
+    due_date: date | None = None
     created_at: datetime
     withdrawn_at: datetime | None = None
 
@@ -223,6 +237,56 @@ class Review(SQLModel, table=True):
     reviewer_id: int = Field(foreign_key="member.id")
     decision: Decision = Field(default=Decision.APPROVED, sa_column=_enum_column(Decision, default=Decision.APPROVED))
     feedback: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
+    created_at: datetime
+
+
+class ExtensionRequest(SQLModel, table=True):
+    """A volunteer's request for more time, which the owner accepts or declines."""
+
+    __tablename__ = "extension_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
+    proposed_date: date
+    status: ExtensionStatus = Field(
+        default=ExtensionStatus.PENDING, sa_column=_enum_column(ExtensionStatus, default=ExtensionStatus.PENDING)
+    )
+    created_at: datetime
+    decided_at: datetime | None = None
+
+
+class PublishingSlot(SQLModel, table=True):
+    """A one-off publishing slot added by command; recurring slots come from app.yaml and are not stored."""
+
+    __tablename__ = "publishing_slot"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "name", "starts_at", name="uq_slot_workspace_name_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    name: str = Field(max_length=60)
+    starts_at: datetime
+    created_by_id: int = Field(foreign_key="member.id")
+    created_at: datetime
+
+
+class SlotBooking(SQLModel, table=True):
+    """An approved request booked into one occurrence of a publishing slot; a slot holds one piece."""
+
+    __tablename__ = "slot_booking"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "slot_name", "starts_at", name="uq_booking_slot"),
+        sa.UniqueConstraint("request_id", name="uq_booking_request"),
+        sa.Index("ix_booking_workspace_start", "workspace_id", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    slot_name: str = Field(max_length=60)
+    starts_at: datetime
+    booked_by_id: int = Field(foreign_key="member.id")
     created_at: datetime
 
 

@@ -6,10 +6,13 @@ Functions here read and write rows; they make no decisions about who may do what
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -22,6 +25,7 @@ from storage.models import (
     RequestPart,
     RequestStatus,
     ReviewState,
+    SlotBooking,
     Volunteer,
     VolunteerState,
     Workspace,
@@ -338,6 +342,81 @@ def enqueue(
     except IntegrityError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """An outbox message to add unless its dedupe key was used before (see ``enqueue_many``)."""
+
+    dedupe_key: str
+    kind: str
+    payload: dict[str, Any]
+    not_before: datetime
+    request_id: int | None = None
+
+
+def enqueue_many(
+    *, session: Session, workspace_id: int, messages: Sequence[NewMessage], now: datetime
+) -> list[NewMessage]:
+    """Adds the messages whose dedupe keys are new in this workspace and returns those. One statement per chunk
+    with ``ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL alike), so concurrent ticks in several processes
+    each add a message at most once, without anyone failing."""
+    added: list[NewMessage] = []
+    by_key = {m.dedupe_key: m for m in messages}
+    keys = list(by_key)
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        rows = [
+            {
+                "workspace_id": workspace_id,
+                "dedupe_key": key,
+                "kind": by_key[key].kind,
+                "request_id": by_key[key].request_id,
+                "payload": by_key[key].payload,
+                "not_before": by_key[key].not_before,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for key in chunk
+        ]
+        statement = (
+            insert(OutboxMessage)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["workspace_id", "dedupe_key"])
+            .returning(col(OutboxMessage.dedupe_key))
+        )
+        added.extend(by_key[key] for key in session.execute(statement).scalars())
+    return added
+
+
+def cancel_pending(*, session: Session, workspace_id: int, key_prefix: str, now: datetime) -> int:
+    """Marks unsent, unclaimed messages whose key starts with ``key_prefix`` as cancelled (e.g. reminders for a
+    draft that came in); returns how many."""
+    result = session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            col(OutboxMessage.workspace_id) == workspace_id,
+            col(OutboxMessage.dedupe_key).startswith(key_prefix, autoescape=True),
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.failed_at).is_(None),
+            sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
+        )
+        .values(failed_at=now, last_error="cancelled: no longer relevant")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def release_booking(*, session: Session, workspace_id: int, request_id: int, now: datetime) -> None:
+    """Frees the publishing slot a request was booked into, and cancels the reminders queued for it."""
+    booking = session.exec(
+        select(SlotBooking).where(SlotBooking.workspace_id == workspace_id, SlotBooking.request_id == request_id)
+    ).first()
+    if booking is None:
+        return
+    cancel_pending(session=session, workspace_id=workspace_id, key_prefix=f"remind:slot:{booking.id}:", now=now)
+    session.delete(booking)
 
 
 def pending_card_refresh(*, session: Session, workspace_id: int, request_id: int) -> OutboxMessage | None:

@@ -20,8 +20,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.app import Cobot
+from bot.app import Cobot, build_translate
 from bot.outbox import OutboxSender
+from bot.scheduler import FollowUpScheduler
 from bot.slack.listeners import register_all
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport
@@ -97,17 +98,27 @@ def handle_unexpected_error(error: Exception, body: dict[str, Any], logger: logg
 
 @dataclass
 class SlackService:
-    """Cobot on Slack: the core, the Bolt app, and the outbox sender that delivers through the Web API."""
+    """Cobot on Slack: the core, the Bolt app, the outbox sender that delivers through the Web API, and the
+    follow-up scheduler."""
 
     cobot: Cobot
     bolt: App
     sender: OutboxSender
+    scheduler: FollowUpScheduler | None = None
 
-    def start(self) -> SlackService:
+    def start(self, *, with_scheduler: bool = True) -> SlackService:
         self.sender.start()
+        if with_scheduler:
+            reminders = self.cobot.settings.behaviour.reminders
+            self.scheduler = FollowUpScheduler(
+                self.cobot, tick_seconds=reminders.tick_seconds, digest_cron=self.cobot.settings.behaviour.digest.cron
+            )
+            self.scheduler.start()
         return self
 
     def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
         self.cobot.close()
 
     def wsgi(self) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
@@ -129,6 +140,7 @@ def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None)
         client=client,
         clock=cobot.clock,
         channel_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
+        translate=build_translate(cobot.settings),
     )
     sender = OutboxSender(
         engine=cobot.engine,

@@ -7,13 +7,16 @@ User text is shortened *before* it is escaped, so a cut never splits an entity o
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
 from bot.slack import ids
-from bot.slack.render import Translate, escape, identity, render, truncate
+from bot.slack.render import Translate, escape, identity, render, render_plain, shorten_to_fit, truncate
 from handlers import texts
 from handlers.cards import STATUS_TEXTS
-from handlers.results import CardView, Day, Holder, Notice, PartView, Reply, Text, UserRef, t
+from handlers.digest import DigestPart
+from handlers.results import Action, CardView, Day, Holder, Notice, PartView, Reply, Text, UserRef, t
 from storage.models import RequestStatus, ReviewState
 
 Block = dict[str, Any]
@@ -24,8 +27,10 @@ FIELD_LIMIT = 2000
 HEADER_LIMIT = 150
 LABEL_LIMIT = 75
 OPTIONS_LIMIT = 100
-# Slack refuses messages whose blocks are too large in total well before 50 full sections; stay near 12k.
-CARD_TEXT_BUDGET = 11_000
+# Slack refuses messages whose blocks are too large in total (about 13k characters of JSON in practice) well
+# before 50 full sections. The parts list gets whatever the rest of the card leaves of this budget.
+CARD_JSON_BUDGET = 12_000
+PART_OPTION_LIMIT = 40  # select labels: long chapter names are cut, the card lists them in full
 QUOTE_LIMIT = 2800
 
 STATE_MARKS = {
@@ -92,10 +97,11 @@ def request_card(view: CardView, translate: Translate = identity, *, with_action
         }
     ]
     if view.brief:
-        brief = view.brief
-        if len(escape(brief)) > SECTION_LIMIT:
-            brief = brief[: SECTION_LIMIT // 2] + "\n" + translate(texts.BRIEF_TRUNCATED)
-        blocks.append(section(escape(brief)))
+        brief = escape(view.brief)
+        if len(brief) > SECTION_LIMIT:  # escaping can make a brief up to five times longer (& → &amp;)
+            note = escape("\n" + translate(texts.BRIEF_TRUNCATED))
+            brief = shorten_to_fit(view.brief[: SECTION_LIMIT // 2], SECTION_LIMIT - len(note), suffix="") + note
+        blocks.append(section(brief))
     fields = [
         r(t(texts.CARD_DEADLINE, deadline=Day(view.deadline))),
         r(t(texts.CARD_OWNER, owner=UserRef(view.owner))),
@@ -103,7 +109,8 @@ def request_card(view: CardView, translate: Translate = identity, *, with_action
     if view.format:
         fields.append(r(t(texts.CARD_FORMAT, format=view.format)))
     if view.skills:
-        fields.append(r(t(texts.CARD_SKILLS, skills=truncate(", ".join(view.skills), 500))))
+        # 380 characters escape to at most 1900 (& → &amp;), which leaves the 2000-character field room to spare.
+        fields.append(r(t(texts.CARD_SKILLS, skills=truncate(", ".join(view.skills), 380))))
     if view.publish_target:
         fields.append(r(t(texts.CARD_TARGET, target=view.publish_target)))
     capacity = sum(p.capacity for p in view.parts) if view.parts else view.needed
@@ -118,20 +125,22 @@ def request_card(view: CardView, translate: Translate = identity, *, with_action
             "fields": [{"type": "mrkdwn", "text": truncate(f, FIELD_LIMIT)} for f in fields[:10]],
         }
     )
-    if view.parts:
-        blocks.extend(_part_sections(view, translate))
-    else:
-        blocks.append(section(_people_line(view.holders, view.waiting, translate)))
+    tail: list[Block] = []
     if view.derived_from is not None:
-        blocks.append(
+        tail.append(
             {
                 "type": "context",
                 "elements": [{"type": "mrkdwn", "text": r(t(texts.CARD_DERIVED, number=view.derived_from))}],
             }
         )
     if with_actions and view.is_open:
-        blocks.append(_card_actions(view, translate))
-    return blocks
+        tail.append(_card_actions(view, translate))
+    if not view.parts:
+        return [*blocks, section(_people_line(view.holders, view.waiting, translate)), *tail]
+    used = len(json.dumps([*blocks, *tail], ensure_ascii=False))
+    # Each part line costs its text plus a little JSON; leave 10 % of the remainder for that overhead.
+    budget = max(CARD_JSON_BUDGET - used, 1_000) * 9 // 10
+    return [*blocks, *_part_sections(view, translate, budget=budget), *tail]
 
 
 def _people_line(holders: tuple[Holder, ...], waiting: tuple[str, ...], translate: Translate) -> str:
@@ -143,14 +152,14 @@ def _people_line(holders: tuple[Holder, ...], waiting: tuple[str, ...], translat
     return line.strip()
 
 
-def _part_sections(view: CardView, translate: Translate) -> list[Block]:
-    """Parts, packed into sections; beyond the card's size budget the rest is summarised in one line."""
+def _part_sections(view: CardView, translate: Translate, *, budget: int) -> list[Block]:
+    """Parts, packed into sections; beyond ``budget`` characters the rest is summarised in one line."""
     lines: list[str] = []
     used = 0
     shown = 0
     for part in view.parts:
         line = _part_line(part, translate)
-        if used + len(line) > CARD_TEXT_BUDGET - 2000:  # keep room for header, brief, fields and buttons
+        if used + len(line) > budget:
             break
         lines.append(line)
         used += len(line) + 1
@@ -182,7 +191,7 @@ def _card_actions(view: CardView, translate: Translate) -> Block:
             {
                 "text": {
                     "type": "plain_text",
-                    "text": truncate(f"{p.position}. {p.name}" + (" ⌛" if p.is_full else ""), LABEL_LIMIT),
+                    "text": truncate(f"{p.position}. {p.name}", PART_OPTION_LIMIT) + (" ⌛" if p.is_full else ""),
                     "emoji": True,
                 },
                 "value": f"{view.number}:{p.position}",
@@ -207,7 +216,8 @@ def _card_actions(view: CardView, translate: Translate) -> Block:
 def reply_message(reply: Reply, translate: Translate = identity) -> tuple[str, list[Block]]:
     """An answer to the actor: its lines as sections, then the card if the reply carries one."""
     lines = [render(text, translate) for text in reply.texts]
-    blocks = text_sections(lines)
+    blocks = text_sections(lines, limit_blocks=MESSAGE_BLOCK_LIMIT - 10)
+    blocks.extend(action_blocks(reply.actions, translate))
     fallback = "\n".join(lines)
     if reply.card is not None:
         blocks.extend(request_card(reply.card, translate))
@@ -220,20 +230,68 @@ def notice_message(notice: Notice, translate: Translate = identity) -> tuple[str
     main = render(notice.text, translate)
     blocks = [section(main)]
     if notice.quote:
-        quoted = "\n".join("> " + line for line in escape(truncate(notice.quote, QUOTE_LIMIT)).splitlines())
-        blocks.append(section(quoted))
+        blocks.append(section(shorten_to_fit(truncate(notice.quote, QUOTE_LIMIT), SECTION_LIMIT, shown=_quoted)))
     if notice.link:
         blocks.append(section(_link(notice.link)))
-    if notice.actions:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    button(translate(a.label), ids.ACTION_IDS[a.kind], a.value, a.style) for a in notice.actions
-                ],
-            }
-        )
+    blocks.extend(action_blocks(notice.actions, translate))
     return truncate(main, 3000), blocks
+
+
+def action_blocks(actions: tuple[Action, ...], translate: Translate = identity) -> list[Block]:
+    """Buttons in rows of at most five (Slack allows 25 per block; five stay readable on a phone)."""
+    buttons = [
+        button(
+            render_plain(a.label, translate) if isinstance(a.label, Text) else translate(a.label),
+            ids.ACTION_IDS[a.kind],
+            a.value,
+            a.style,
+        )
+        for a in actions
+    ]
+    return [{"type": "actions", "elements": buttons[i : i + 5]} for i in range(0, len(buttons), 5)]
+
+
+def _quoted(text: str) -> str:
+    return "\n".join("> " + line for line in escape(text).splitlines())
+
+
+def digest_message(part: DigestPart, translate: Translate = identity) -> tuple[str, list[Block]]:
+    """One digest message: headings as sections, each line a section with its button beside it."""
+    blocks: list[Block] = []
+    for line in part.lines:
+        block = section(render(line.text, translate))
+        if line.action is not None:
+            label = line.action.label
+            block["accessory"] = button(
+                render_plain(label, translate) if isinstance(label, Text) else translate(label),
+                ids.ACTION_IDS[line.action.kind],
+                line.action.value,
+                line.action.style,
+            )
+        if line.heading and blocks:
+            blocks.append({"type": "divider"})
+        blocks.append(block)
+    fallback = render(part.lines[0].text, translate) if part.lines else ""
+    return truncate(fallback, 3000), blocks[:MESSAGE_BLOCK_LIMIT]
+
+
+def extend_modal(*, number: int, initial: date, translate: Translate = identity) -> Block:
+    return {
+        "type": "modal",
+        "callback_id": ids.EXTEND_VIEW,
+        "private_metadata": str(number),
+        "title": {"type": "plain_text", "text": truncate(translate(texts.MODAL_EXTEND_TITLE), 24)},
+        "submit": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SEND), 24)},
+        "close": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CANCEL), 24)},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ids.EXTEND_BLOCK,
+                "label": {"type": "plain_text", "text": translate(texts.MODAL_EXTEND_LABEL)},
+                "element": {"type": "datepicker", "action_id": ids.EXTEND_INPUT, "initial_date": initial.isoformat()},
+            }
+        ],
+    }
 
 
 def _link(url: str) -> str:

@@ -12,6 +12,12 @@ WITHDRAW = "cocreate_withdraw"
 SUBMIT_DRAFT = "cocreate_submit_draft"
 APPROVE_DRAFT = "cocreate_approve_draft"
 REQUEST_CHANGES = "cocreate_request_changes"
+NEED_MORE_TIME = "cocreate_need_more_time"
+ACCEPT_EXTENSION = "cocreate_accept_extension"
+DECLINE_EXTENSION = "cocreate_decline_extension"
+SHOW_FREE_SLOTS = "cocreate_show_free_slots"
+BOOK_SLOT = "cocreate_book_slot"
+DERIVE = "cocreate_derive"
 
 SUBMIT_DRAFT_VIEW = "cocreate_submit_draft_view"
 REQUEST_CHANGES_VIEW = "cocreate_request_changes_view"
@@ -19,6 +25,9 @@ DRAFT_BLOCK = "draft"
 DRAFT_INPUT = "draft_input"
 FEEDBACK_BLOCK = "feedback"
 FEEDBACK_INPUT = "feedback_input"
+EXTEND_VIEW = "cocreate_extend_view"
+EXTEND_BLOCK = "extend"
+EXTEND_INPUT = "extend_date"
 
 ACTION_IDS: dict[ActionKind, str] = {
     ActionKind.VOLUNTEER: VOLUNTEER,
@@ -26,6 +35,12 @@ ACTION_IDS: dict[ActionKind, str] = {
     ActionKind.SUBMIT_DRAFT: SUBMIT_DRAFT,
     ActionKind.APPROVE_DRAFT: APPROVE_DRAFT,
     ActionKind.REQUEST_CHANGES: REQUEST_CHANGES,
+    ActionKind.NEED_MORE_TIME: NEED_MORE_TIME,
+    ActionKind.ACCEPT_EXTENSION: ACCEPT_EXTENSION,
+    ActionKind.DECLINE_EXTENSION: DECLINE_EXTENSION,
+    ActionKind.SHOW_FREE_SLOTS: SHOW_FREE_SLOTS,
+    ActionKind.BOOK_SLOT: BOOK_SLOT,
+    ActionKind.DERIVE: DERIVE,
 }
 
 # ✋ and its skin-tone variants ("raised_hand::skin-tone-3") volunteer the reacting person.

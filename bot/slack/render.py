@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
-from handlers.results import Day, Param, Text, UserRef
+from handlers.results import Day, Moment, Param, Text, UserRef
 
 Translate = Callable[[str], str]
 
@@ -29,6 +29,11 @@ def date_token(day: Day) -> str:
     # Noon UTC lands on the same calendar day in every time zone from UTC-11 to UTC+11.
     moment = datetime.combine(day.value, time(12, 0), tzinfo=UTC)
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{day.value.isoformat()}>"
+
+
+def moment_token(moment: Moment) -> str:
+    fallback = moment.value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.value.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
 def render(text: Text, translate: Translate = identity) -> str:
@@ -49,6 +54,8 @@ def _mrkdwn_value(value: Param, translate: Translate) -> str:
         return f"<@{value.user_id}>"
     if isinstance(value, Day):
         return date_token(value)
+    if isinstance(value, Moment):
+        return moment_token(value)
     if isinstance(value, Text):
         return render(value, translate)
     return escape(str(value))
@@ -59,6 +66,8 @@ def _plain_value(value: Param, translate: Translate, names: dict[str, str]) -> s
         return "@" + names.get(value.user_id, value.user_id)
     if isinstance(value, Day):
         return value.value.isoformat()
+    if isinstance(value, Moment):
+        return value.value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, Text):
         return render_plain(value, translate, names)
     return str(value)
@@ -66,3 +75,18 @@ def _plain_value(value: Param, translate: Translate, names: dict[str, str]) -> s
 
 def truncate(text: str, limit: int, suffix: str = "…") -> str:
     return text if len(text) <= limit else text[: limit - len(suffix)] + suffix
+
+
+def shorten_to_fit(text: str, limit: int, shown: Callable[[str], str] = escape, suffix: str = "…") -> str:
+    """``shown(text)`` in at most ``limit`` characters. When it is too long, ``text`` itself is cut (and ends in
+    ``suffix``) before it is shown, so the cut never falls inside an entity or a mention that escaping made."""
+    if len(shown(text)) <= limit:
+        return shown(text)
+    low, high = 0, len(text)  # the longest prefix that fits; shown() never gets shorter as the prefix grows
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(shown(text[:middle] + suffix)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return shown(text[:low] + suffix)

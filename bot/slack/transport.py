@@ -23,12 +23,13 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
 from bot.outbox import RetryLater, SendFailed
-from bot.slack.blocks import card_fallback, notice_message, reply_message, request_card
+from bot.slack.blocks import card_fallback, digest_message, notice_message, reply_message, request_card
 from bot.slack.render import Translate, identity
 from handlers import texts
 from handlers.cards import build_card
-from handlers.notify import CARD, NOTICE, PROFILE, REPLY
-from handlers.results import Notice, Reply, Text, t
+from handlers.digest import DigestPart
+from handlers.notify import CARD, DIGEST, NOTICE, PROFILE, REPLY
+from handlers.results import Action, Notice, Reply, Text, t
 from storage import queries
 from storage.db import transaction
 from storage.models import ContentRequest, Member, OutboxMessage
@@ -59,6 +60,7 @@ class SlackTransport:
     def send(self, message: OutboxMessage) -> None:
         handlers: dict[str, Callable[[OutboxMessage], None]] = {
             CARD: self._send_card,
+            DIGEST: self._send_digest,
             NOTICE: self._send_notice,
             REPLY: self._send_reply,
             PROFILE: self._fetch_profile,
@@ -151,9 +153,17 @@ class SlackTransport:
         else:
             raise SendFailed(f"notice without an address: {sorted(to)}")
 
+    def _send_digest(self, message: OutboxMessage) -> None:
+        channel = message.payload["to"]["channel"]
+        text, blocks = digest_message(DigestPart.from_json(message.payload["digest"]), self.translate)
+        self._api("chat_postMessage", pace=channel, channel=channel, text=text, blocks=blocks, unfurl_links=False)
+
     def _send_reply(self, message: OutboxMessage) -> None:
         to: dict[str, Any] = message.payload["to"]
-        reply = Reply(tuple(Text.from_json(x) for x in message.payload["texts"]))
+        reply = Reply(
+            tuple(Text.from_json(x) for x in message.payload["texts"]),
+            actions=tuple(Action.from_json(a) for a in message.payload.get("actions", [])),
+        )
         text, blocks = reply_message(reply, self.translate)
         if "response_url" in to:
             self._respond(to["response_url"], text=text, blocks=blocks)

@@ -3,6 +3,9 @@ replies through the outbox."""
 
 from __future__ import annotations
 
+import functools
+import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +17,8 @@ from handlers.context import Ctx
 from handlers.results import Reply, UserFacingError, t
 
 PLATFORM = "slack"
+
+log = logging.getLogger(__name__)
 
 
 def cobot_of(context: BoltContext) -> Cobot:
@@ -61,14 +66,37 @@ def reply_later(
         return
 
     def queue(ctx: Ctx) -> Reply:
-        notify.reply_later(ctx, to=to, texts=list(reply.texts), key=key)
+        notify.reply_later(ctx, to=to, reply=reply, key=key)
         return Reply(())
 
     act(context, queue, user_id=user_id)
 
 
+def reported(listener: Callable[..., None]) -> Callable[..., None]:
+    """For lazy listeners, which Bolt runs after the acknowledgement and whose errors it would only log in one
+    line: log the traceback with an error id and tell the person that id, as the global error handler does."""
+
+    @functools.wraps(listener)
+    def run(**kwargs: Any) -> None:
+        try:
+            listener(**kwargs)
+        except Exception:
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("error %s in %s", error_id, listener.__name__)
+            body, context = kwargs.get("body") or {}, kwargs.get("context")
+            if context is not None:
+                reply_later(
+                    context,
+                    Reply.of(t(texts.UNEXPECTED_ERROR, error_id=error_id)),
+                    to=reply_address(body, context),
+                    key=f"error:{error_id}",
+                )
+
+    return run
+
+
 def parse_number(value: Any) -> int:
     text = str(value).removeprefix("#")
-    if not text.isdigit():
+    if not text.isdecimal():
         raise UserFacingError(t(texts.BAD_ID, value=str(value)[:40]))
     return int(text)

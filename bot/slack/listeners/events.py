@@ -58,7 +58,7 @@ def _on_reaction(body: dict[str, Any], event: dict[str, Any], context: BoltConte
             session=ctx.session, workspace_id=ctx.workspace_id, channel_id=channel, card_ts=ts
         )
         if request is None:
-            return Reply(())  # a ✋ on some other message
+            return _leave_no_trace(ctx)  # a ✋ on some other message
         reached = True
         if adding:
             return volunteer_for_request(ctx, number=request.number, via="reaction")
@@ -73,6 +73,13 @@ def _on_reaction(body: dict[str, Any], event: dict[str, Any], context: BoltConte
             key=f"event:{event_id or ts}:{user}",
             user_id=user,
         )
+
+
+def _leave_no_trace(ctx: Ctx) -> Reply:
+    """The event turned out not to concern Cobot: undo what acting as its sender wrote (a new member and the
+    look-up of their profile), so a ✋ or a link anywhere in a channel does not make Cobot store a bystander."""
+    ctx.session.rollback()
+    return Reply(())
 
 
 def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -102,14 +109,14 @@ def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -
             session=ctx.session, workspace_id=ctx.workspace_id, channel_id=channel, card_ts=str(thread_ts)
         )
         if request is None or request.id is None:
-            return Reply(())
+            return _leave_no_trace(ctx)  # a link in some other thread
         mine = [
             v
             for v in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
             if v.member_id == ctx.actor_id
         ]
         if not mine or mine[0].state is not VolunteerState.ACTIVE:
-            return Reply(())  # a link shared by someone who is not drafting: conversation, not a draft
+            return _leave_no_trace(ctx)  # a link shared by someone who is not drafting: conversation, not a draft
         reached = True
         submit_draft(ctx, number=request.number, content=content, source="thread")
         return Reply(())  # the confirmation goes to the thread

@@ -16,6 +16,8 @@ from bot.slack.listeners.common import act, reply_later
 from bot.slack.render import render_plain, truncate
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, submit_draft
+from handlers.extensions import ask_for_more_time
+from handlers.parsing import parse_day
 from handlers.results import Reply
 from handlers.review import draft_request_number, request_changes
 
@@ -23,6 +25,7 @@ from handlers.review import draft_request_number, request_changes
 def register(app: App) -> None:
     app.view(ids.SUBMIT_DRAFT_VIEW)(draft_submitted)
     app.view(ids.REQUEST_CHANGES_VIEW)(changes_submitted)
+    app.view(ids.EXTEND_VIEW)(extension_submitted)
 
 
 def _value(view: dict[str, Any], block: str, action: str) -> str:
@@ -34,7 +37,7 @@ def draft_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], contex
     number_text = str(view.get("private_metadata") or "")
 
     def run(ctx: Ctx) -> Reply:
-        if not number_text.isdigit():
+        if not number_text.isdecimal():
             raise AssertionError("submit-draft modal without a request number")
         return submit_draft(ctx, number=int(number_text), content=DraftContent(text=text), source="modal")
 
@@ -52,7 +55,7 @@ def changes_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
     draft_text = str(view.get("private_metadata") or "")
 
     def run(ctx: Ctx) -> Reply:
-        if not draft_text.isdigit():
+        if not draft_text.isdecimal():
             raise AssertionError("request-changes modal without a draft id")
         number, author = draft_request_number(ctx, draft_id=int(draft_text))
         return request_changes(ctx, number=number, user_id=author, feedback=feedback, draft_id=int(draft_text))
@@ -64,6 +67,22 @@ def changes_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], cont
         block=ids.FEEDBACK_BLOCK,
         key=f"view:{view.get('id')}:{body.get('user', {}).get('id')}",
     )
+
+
+def extension_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    picked = (((view.get("state") or {}).get("values") or {}).get(ids.EXTEND_BLOCK, {}).get(ids.EXTEND_INPUT, {})).get(
+        "selected_date"
+    ) or ""
+    number_text = str(view.get("private_metadata") or "")
+
+    def run(ctx: Ctx) -> Reply:
+        if not number_text.isdecimal():
+            raise AssertionError("extension modal without a request number")
+        return ask_for_more_time(
+            ctx, number=int(number_text), proposed=parse_day(str(picked), example=ctx.today().isoformat())
+        )
+
+    _finish(ack, context, run, block=ids.EXTEND_BLOCK, key=f"view:{view.get('id')}:{body.get('user', {}).get('id')}")
 
 
 def _finish(ack: Ack, context: BoltContext, run: Callable[[Ctx], Reply], *, block: str, key: str) -> None:

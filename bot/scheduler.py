@@ -1,0 +1,103 @@
+"""The follow-up clock: APScheduler runs a tick every ``reminders.tick_seconds`` and once more at the digest's
+cron time, in every process that serves Slack.
+
+A tick asks each workspace what is due now (``handlers.followup.run_follow_ups``) and wakes the outbox sender.
+Nothing about the work is kept in APScheduler's job store: the jobs only say *when* to look, and the database
+says *what* is due. That makes restarts (the first tick runs at start and catches up), clock jumps and several
+processes safe: dedupe keys let each follow-up be queued once, and the outbox claims let it be sent once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session, select
+
+from bot.app import Cobot
+from handlers.context import Scope
+from handlers.followup import run_follow_ups
+from storage.models import Workspace
+
+log = logging.getLogger(__name__)
+
+TICK_JOB = "cobot-tick"
+DIGEST_JOB = "cobot-digest"
+
+
+@dataclass
+class TickSummary:
+    at: datetime
+    workspaces: int = 0
+    queued: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.queued.values())
+
+
+def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
+    """One pass over every workspace at the Cobot clock's now. A dry run reports what would be queued and
+    changes nothing."""
+    now = cobot.clock()
+    summary = TickSummary(at=now)
+    with Session(cobot.engine) as session:
+        workspace_ids = list(session.exec(select(Workspace.id)).all())
+    for workspace_id in workspace_ids:
+        with Session(cobot.engine, expire_on_commit=False) as session:
+            workspace = session.get(Workspace, workspace_id)
+            if workspace is None:
+                continue
+            report = run_follow_ups(Scope(session=session, workspace=workspace, policy=cobot.policy, now=now))
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+        summary.workspaces += 1
+        summary.queued.update(report.counts())
+    if summary.total and not dry_run:
+        cobot.wake_sender()
+    return summary
+
+
+class FollowUpScheduler:
+    def __init__(self, cobot: Cobot, *, tick_seconds: int, digest_cron: str) -> None:
+        self.cobot = cobot
+        self._scheduler = BackgroundScheduler(
+            timezone=cobot.policy.timezone,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        )
+        self._scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=tick_seconds, timezone=cobot.policy.timezone),
+            id=TICK_JOB,
+            name="follow-ups",
+            next_run_time=datetime.now(cobot.policy.timezone),  # catch up on what fell due while we were down
+        )
+        self._scheduler.add_job(
+            self.tick,
+            CronTrigger.from_crontab(digest_cron, timezone=cobot.policy.timezone),
+            id=DIGEST_JOB,
+            name="weekly digest",
+        )
+
+    def tick(self) -> None:
+        try:
+            summary = run_tick(self.cobot)
+        except Exception:  # a failed pass is retried at the next tick; nothing is lost
+            log.exception("follow-up tick failed")
+            return
+        if summary.total:
+            log.info("follow-ups queued: %s", dict(summary.queued))
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)

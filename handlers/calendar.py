@@ -1,0 +1,333 @@
+"""The publishing calendar: recurring slots from ``app.yaml`` and one-off slots added by command, booking an
+approved request into a slot (a slot holds one piece), marking it published, and deriving the next variant.
+
+A recurring slot's occurrences are computed, not stored; only bookings (and one-off slots) are rows. A slot is
+named by people as ``<name> <YYYY-MM-DD>`` (plus ``HH:MM`` when it runs twice that day), in the workspace's time
+zone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from handlers import notify, texts
+from handlers.cards import STATUS_TEXTS, require_request
+from handlers.context import Ctx, Scope
+from handlers.parsing import is_clock_time, is_iso_date, parse_day, parse_time
+from handlers.requests import NewRequest, create_request, require_owner_or_admin
+from handlers.results import Action, ActionKind, Moment, Notice, Reply, Text, UserFacingError, UserRef, t
+from handlers.schedule import at_local, occurrences, slot_trigger
+from storage import queries
+from storage.models import ContentRequest, Draft, PublishingSlot, RequestStatus, SlotBooking
+
+SLOT_NAME_LIMIT = 60
+LIST_DAYS = 21
+FREE_SLOT_BUTTONS = 10
+
+
+@dataclass(frozen=True)
+class SlotOccurrence:
+    name: str
+    starts_at: datetime  # UTC
+    booking: SlotBooking | None = None
+    request: ContentRequest | None = None
+
+
+def slot_occurrences(scope: Scope, *, start: datetime, end: datetime) -> list[SlotOccurrence]:
+    """Every slot occurrence in [start, end), recurring and one-off, with its booking if it has one."""
+    found: dict[tuple[str, datetime], SlotOccurrence] = {}
+    for slot in scope.policy.follow_up.slots:
+        for fire in occurrences(slot_trigger(slot, scope.policy.timezone), start=start, end=end):
+            found[(slot.name, fire)] = SlotOccurrence(slot.name, fire)
+    one_offs = scope.session.exec(
+        select(PublishingSlot).where(
+            PublishingSlot.workspace_id == scope.workspace_id,
+            col(PublishingSlot.starts_at) >= start,
+            col(PublishingSlot.starts_at) < end,
+        )
+    ).all()
+    for row in one_offs:
+        moment = row.starts_at.astimezone(UTC)
+        found[(row.name, moment)] = SlotOccurrence(row.name, moment)
+    bookings = scope.session.exec(
+        select(SlotBooking, ContentRequest)
+        .join(ContentRequest, col(ContentRequest.id) == col(SlotBooking.request_id))
+        .where(
+            SlotBooking.workspace_id == scope.workspace_id,
+            col(SlotBooking.starts_at) >= start,
+            col(SlotBooking.starts_at) < end,
+        )
+    ).all()
+    for booking, request in bookings:
+        moment = booking.starts_at.astimezone(UTC)
+        # A booking stays visible even if its recurring slot was later removed from app.yaml.
+        found[(booking.slot_name, moment)] = SlotOccurrence(booking.slot_name, moment, booking, request)
+    return sorted(found.values(), key=lambda o: (o.starts_at, o.name))
+
+
+def slot_ref(scope: Scope, occurrence: SlotOccurrence) -> str:
+    """How a person names this occurrence in `/cocreate book`: name and local day (and time if needed)."""
+    local = occurrence.starts_at.astimezone(scope.policy.timezone)
+    day = local.date()
+    same_day = [
+        o
+        for o in slot_occurrences(
+            scope,
+            start=at_local(day, time(0, 0), scope.policy.timezone),
+            end=at_local(day + timedelta(days=1), time(0, 0), scope.policy.timezone),
+        )
+        if o.name.casefold() == occurrence.name.casefold()
+    ]
+    ref = f"{occurrence.name} {day.isoformat()}"
+    return ref + (f" {local.strftime('%H:%M')}" if len(same_day) > 1 else "")
+
+
+def list_slots(ctx: Ctx) -> Reply:
+    """Show the coming publishing slots, free and booked."""
+    coming = slot_occurrences(ctx, start=ctx.now, end=ctx.now + timedelta(days=LIST_DAYS))
+    if not coming:
+        example = (ctx.today() + timedelta(days=7)).isoformat()
+        return Reply.of(t(texts.SLOTS_EMPTY, days=LIST_DAYS, example=example))
+    lines = [t(texts.SLOTS_HEADER, days=LIST_DAYS)]
+    for occurrence in coming:
+        if occurrence.request is not None:
+            lines.append(
+                t(
+                    texts.SLOT_BOOKED,
+                    when=Moment(occurrence.starts_at),
+                    slot=occurrence.name,
+                    number=occurrence.request.number,
+                    title=occurrence.request.title,
+                )
+            )
+        else:
+            lines.append(
+                t(
+                    texts.SLOT_FREE,
+                    when=Moment(occurrence.starts_at),
+                    slot=occurrence.name,
+                    ref=slot_ref(ctx, occurrence),
+                )
+            )
+    return Reply(tuple(lines))
+
+
+def add_slot(ctx: Ctx, *, name: str, day: str, at: str) -> Reply:
+    """Add a one-off publishing slot (anyone who may post requests)."""
+    example = (ctx.today() + timedelta(days=7)).isoformat()
+    name = name.strip()
+    if not ctx.policy.may_create(ctx.actor.user_id):
+        raise UserFacingError(t(texts.NOT_ALLOWED_TO_CREATE, admins=", ".join(sorted(ctx.policy.admins)) or "—"))
+    if not name:
+        raise UserFacingError(t(texts.USAGE_SLOT_ADD, example=example))
+    if len(name) > SLOT_NAME_LIMIT:
+        raise UserFacingError(t(texts.SLOT_NAME_TOO_LONG, limit=SLOT_NAME_LIMIT))
+    moment = at_local(parse_day(day, example=example), parse_time(at), ctx.policy.timezone)
+    if moment <= ctx.now:
+        raise UserFacingError(t(texts.SLOT_IN_PAST))
+    existing = [
+        o
+        for o in slot_occurrences(ctx, start=moment, end=moment + timedelta(minutes=1))
+        if o.name.casefold() == name.casefold()
+    ]
+    if existing:
+        raise UserFacingError(t(texts.SLOT_EXISTS, slot=name, when=Moment(moment)))
+    ctx.session.add(
+        PublishingSlot(
+            workspace_id=ctx.workspace_id, name=name, starts_at=moment, created_by_id=ctx.actor_id, created_at=ctx.now
+        )
+    )
+    return Reply.of(t(texts.SLOT_ADDED, slot=name, when=Moment(moment)))
+
+
+def book_slot(ctx: Ctx, *, number: int, slot: str) -> Reply:
+    """Book an approved request into a publishing slot: `<slot name> <YYYY-MM-DD> [HH:MM]` (owner or admin)."""
+    example = (ctx.today() + timedelta(days=7)).isoformat()
+    words = slot.split()
+    at: time | None = None
+    if words and is_clock_time(words[-1]):
+        at = parse_time(words.pop())
+    if len(words) < 2 or not is_iso_date(words[-1]):
+        raise UserFacingError(t(texts.USAGE_BOOK, example=example))
+    day = parse_day(words.pop(), example=example)
+    name = " ".join(words)
+    tz = ctx.policy.timezone
+    candidates = [
+        o
+        for o in slot_occurrences(
+            ctx, start=at_local(day, time(0, 0), tz), end=at_local(day + timedelta(days=1), time(0, 0), tz)
+        )
+        if o.name.casefold() == name.casefold()
+        and (at is None or o.starts_at.astimezone(tz).time().replace(second=0, microsecond=0) == at)
+    ]
+    if not candidates:
+        raise UserFacingError(t(texts.SLOT_NOT_FOUND, slot=name, day=day.isoformat()))
+    if len(candidates) > 1:
+        raise UserFacingError(
+            t(texts.SLOT_AMBIGUOUS, slot=name, day=day.isoformat(), number=number, ref=f"{name} {day}")
+        )
+    return _book(ctx, number=number, occurrence=candidates[0])
+
+
+def book_from_button(ctx: Ctx, *, value: str) -> Reply:
+    """The Book button under a free slot: ``<number>|<slot name>|<ISO start>``."""
+    number_text, name, start = [*value.split("|", 2), "", ""][:3]
+    try:
+        moment = datetime.fromisoformat(start).astimezone(UTC)
+    except ValueError:
+        raise UserFacingError(t(texts.USAGE_BOOK, example=ctx.today().isoformat())) from None
+    matches = [o for o in slot_occurrences(ctx, start=moment, end=moment + timedelta(minutes=1)) if o.name == name]
+    if not matches or not number_text.isdigit():
+        raise UserFacingError(t(texts.SLOT_NOT_FOUND, slot=name, day=moment.date().isoformat()))
+    return _book(ctx, number=int(number_text), occurrence=matches[0])
+
+
+def free_slots(ctx: Ctx, *, number: int) -> Reply:
+    """The next free slots, each with a Book button (offered when a request is approved)."""
+    request = require_request(ctx, number)
+    require_owner_or_admin(ctx, request)
+    horizon = ctx.policy.follow_up.slot_horizon_days
+    free = [
+        o for o in slot_occurrences(ctx, start=ctx.now, end=ctx.now + timedelta(days=horizon)) if o.booking is None
+    ][:FREE_SLOT_BUTTONS]
+    if not free:
+        return Reply.of(t(texts.NO_FREE_SLOTS, days=horizon))
+    actions = tuple(
+        Action(
+            ActionKind.BOOK_SLOT,
+            f"{number}|{o.name}|{o.starts_at.isoformat()}",
+            Text("{slot} · {when}", {"slot": o.name, "when": _local(ctx, o.starts_at)}),
+        )
+        for o in free
+    )
+    return Reply(texts=(t(texts.FREE_SLOTS_HEADER, number=number),), actions=actions)
+
+
+def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence) -> Reply:
+    request = require_request(ctx, number, lock=True)
+    require_owner_or_admin(ctx, request)
+    if request.status is not RequestStatus.APPROVED:
+        raise UserFacingError(t(texts.NOT_APPROVED_YET, number=number, status=t(STATUS_TEXTS[request.status])))
+    if occurrence.starts_at <= ctx.now:
+        raise UserFacingError(t(texts.SLOT_IN_PAST))
+    when = Moment(occurrence.starts_at)
+    if occurrence.request is not None:
+        if occurrence.request.id == request.id:
+            return Reply.of(t(texts.BOOKED, number=number, title=request.title, slot=occurrence.name, when=when))
+        raise UserFacingError(t(texts.SLOT_TAKEN, slot=occurrence.name, when=when, taken=occurrence.request.number))
+    existing = ctx.session.exec(
+        select(SlotBooking).where(SlotBooking.workspace_id == ctx.workspace_id, SlotBooking.request_id == request.id)
+    ).first()
+    try:
+        with ctx.session.begin_nested():
+            if existing is not None:
+                existing.slot_name = occurrence.name
+                existing.starts_at = occurrence.starts_at
+                ctx.session.add(existing)
+            else:
+                ctx.session.add(
+                    SlotBooking(
+                        workspace_id=ctx.workspace_id,
+                        request_id=request.id or 0,
+                        slot_name=occurrence.name,
+                        starts_at=occurrence.starts_at,
+                        booked_by_id=ctx.actor_id,
+                        created_at=ctx.now,
+                    )
+                )
+    except IntegrityError:  # booked by someone else a moment ago
+        raise UserFacingError(t(texts.SLOT_TAKEN, slot=occurrence.name, when=when, taken="?")) from None
+    template = texts.REBOOKED if existing is not None else texts.BOOKED
+    return Reply.of(t(template, number=number, title=request.title, slot=occurrence.name, when=when))
+
+
+def mark_published(ctx: Ctx, *, number: int, url: str) -> Reply:
+    """Mark a request published at a URL (owner or admin); everyone who helped is thanked in its thread."""
+    request = require_request(ctx, number, lock=True)
+    require_owner_or_admin(ctx, request)
+    url = url.strip()
+    if not re.match(r"^https?://\S+$", url, re.IGNORECASE):
+        raise UserFacingError(t(texts.BAD_URL, value=url[:60] or "—"))
+    if request.status is RequestStatus.PUBLISHED:
+        raise UserFacingError(t(texts.ALREADY_PUBLISHED, number=number))
+    if request.status is RequestStatus.CLOSED:
+        raise UserFacingError(t(texts.REQUEST_NOT_OPEN, number=number, status=t(STATUS_TEXTS[request.status])))
+    request.status = RequestStatus.PUBLISHED
+    request.published_url = url[:2000]
+    request.published_at = ctx.now
+    request.updated_at = ctx.now
+    ctx.session.add(request)
+    helpers = contributors(ctx, request)
+    text = (
+        t(texts.PUBLISHED_THANKS, number=number, title=request.title, url=url, people=people_text(helpers))
+        if helpers
+        else t(texts.PUBLISHED_THANKS_NOBODY, number=number, title=request.title, url=url)
+    )
+    notify.to_thread(
+        ctx,
+        request=request,
+        notice=Notice(text, actions=(Action(ActionKind.DERIVE, str(number), texts.BUTTON_DERIVE),)),
+        key=f"published:{request.id}",
+    )
+    booking = ctx.session.exec(
+        select(SlotBooking).where(SlotBooking.workspace_id == ctx.workspace_id, SlotBooking.request_id == request.id)
+    ).first()
+    if booking is not None:  # published early: the "remember to publish" reminders have done their job
+        queries.cancel_pending(
+            session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"remind:slot:{booking.id}:", now=ctx.now
+        )
+    notify.refresh_card(ctx, request)
+    return Reply.of(t(texts.PUBLISHED_CONFIRM, number=number))
+
+
+def contributors(scope: Scope, request: ContentRequest) -> list[str]:
+    """User ids of everyone who handed in a draft for the request, in the order they first did."""
+    rows = scope.session.exec(
+        select(Draft.member_id)
+        .where(Draft.workspace_id == scope.workspace_id, Draft.request_id == request.id)
+        .order_by(col(Draft.id))
+    ).all()
+    ordered = list(dict.fromkeys(rows))
+    members = queries.get_members_by_ids(
+        session=scope.session, workspace_id=scope.workspace_id, member_ids=set(ordered)
+    )
+    return [members[m].user_id for m in ordered if m in members]
+
+
+def derive_hint(ctx: Ctx, *, number: int) -> Reply:
+    """What to type to derive the next variant of a request."""
+    require_request(ctx, number)
+    return Reply.of(t(texts.DERIVE_HINT, number=number))
+
+
+def derive_request(ctx: Ctx, *, number: int, new: NewRequest) -> Reply:
+    """Post a new request built on an earlier one (post → article → video); brief, skills and format are kept
+    unless given anew."""
+    origin = require_request(ctx, number)
+    derived = NewRequest(
+        title=new.title,
+        deadline=new.deadline,
+        brief=new.brief or origin.brief,
+        format=new.format or origin.format,
+        skills=new.skills or tuple(origin.wanted_skills),
+        needs=new.needs,
+        parts=new.parts,
+        publish_target=new.publish_target or origin.publish_target,
+        derived_from=origin.number,
+    )
+    return create_request(ctx, derived, channel_id=ctx.channel_id)
+
+
+def people_text(user_ids: list[str]) -> Text:
+    """A list of mentions as one parameter: each is a ``UserRef`` so every adapter shows names its own way."""
+    names = {f"p{i}": UserRef(u) for i, u in enumerate(user_ids)}
+    return Text(", ".join("{" + key + "}" for key in names), names)
+
+
+def _local(ctx: Ctx, moment: datetime) -> str:
+    return moment.astimezone(ctx.policy.timezone).strftime("%a %d %b %H:%M")

@@ -1,0 +1,262 @@
+"""The weekly digest: who can help, drafts due this week, drafts waiting for review, what was published last week
+with thanks, and a short list of everyone who helped (people who opted out are left off).
+
+The digest is built as platform-neutral lines and split into parts of at most ``LINES_PER_PART`` lines, each
+sent as its own message (and queued with its own dedupe key), so no part breaks a platform's message limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from apscheduler.triggers.cron import CronTrigger
+from sqlmodel import col, select
+
+from handlers import texts
+from handlers.calendar import contributors, people_text
+from handlers.context import Ctx, Scope
+from handlers.results import Action, ActionKind, Day, Reply, Text, UserRef, t
+from handlers.schedule import last_fire_at_or_before
+from storage import queries
+from storage.models import ContentRequest, Draft, Member, RequestStatus, ReviewState, Volunteer, VolunteerState
+
+LINES_PER_PART = 40  # each line is one Block Kit section: 40 + headings stays under Slack's 50 blocks
+SECTION_ITEMS = 15
+HELPERS_LIMIT = 30
+STALE_AFTER = timedelta(days=1)  # a digest that could not go out for a day is skipped, not sent late
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    text: Text
+    action: Action | None = None
+    heading: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text.to_json(),
+            "action": self.action.to_json() if self.action else None,
+            "heading": self.heading,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DigestLine:
+        action = data.get("action")
+        return cls(Text.from_json(data["text"]), Action.from_json(action) if action else None, bool(data["heading"]))
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    lines: tuple[DigestLine, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lines": [line.to_json() for line in self.lines]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DigestPart:
+        return cls(tuple(DigestLine.from_json(line) for line in data["lines"]))
+
+
+def digest_due_at(scope: Scope) -> datetime | None:
+    """The scheduled digest time this pass is responsible for: the latest cron time not after now and not older
+    than ``STALE_AFTER`` (so a restart catches up on this week's digest, but never posts last week's)."""
+    trigger = CronTrigger.from_crontab(scope.policy.follow_up.digest_cron, timezone=scope.policy.timezone)
+    return last_fire_at_or_before(trigger, scope.now, look_back=STALE_AFTER)
+
+
+def build_digest(scope: Scope) -> list[DigestPart]:
+    today = scope.today()
+    lines: list[DigestLine] = []
+    lines.extend(_calls_for_help(scope))
+    lines.extend(_due_this_week(scope, today))
+    lines.extend(_waiting_reviews(scope))
+    lines.extend(_published_last_week(scope))
+    lines.extend(_helpers(scope))
+    if not lines:
+        lines.append(DigestLine(t(texts.DIGEST_QUIET)))
+    parts: list[DigestPart] = []
+    for start in range(0, len(lines), LINES_PER_PART):
+        title = t(texts.DIGEST_TITLE, day=Day(today)) if start == 0 else t(texts.DIGEST_CONTINUED)
+        parts.append(DigestPart((DigestLine(title, heading=True), *lines[start : start + LINES_PER_PART])))
+    return parts
+
+
+def preview_digest(ctx: Ctx) -> Reply:
+    """Show this week's digest to you alone."""
+    lines = [line.text for part in build_digest(ctx) for line in part.lines]
+    if not ctx.policy.follow_up.digest_channel:
+        lines.append(t(texts.DIGEST_NOT_CONFIGURED))
+    return Reply(tuple(lines))
+
+
+def _calls_for_help(scope: Scope) -> list[DigestLine]:
+    candidates = scope.session.exec(
+        select(ContentRequest)
+        .where(
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.OPEN,
+            col(ContentRequest.draft_deadline) >= scope.today(),
+        )
+        .order_by(col(ContentRequest.draft_deadline), col(ContentRequest.number))
+        .limit(SECTION_ITEMS * 10)
+    ).all()
+    if not candidates:
+        return []
+    capacity = queries.capacities_of_requests(
+        session=scope.session, workspace_id=scope.workspace_id, requests=candidates
+    )
+    places = queries.live_volunteers_for_requests(
+        session=scope.session, workspace_id=scope.workspace_id, request_ids=[r.id for r in candidates if r.id]
+    )
+    lines: list[DigestLine] = []
+    for request in candidates:
+        assert request.id is not None
+        missing = capacity[request.id] - sum(1 for v in places[request.id] if v.state is VolunteerState.ACTIVE)
+        if missing > 0:
+            lines.append(
+                DigestLine(
+                    t(
+                        texts.DIGEST_CALL_ITEM,
+                        number=request.number,
+                        title=request.title,
+                        missing=missing,
+                        deadline=Day(request.draft_deadline),
+                    ),
+                    Action(ActionKind.VOLUNTEER, str(request.number), texts.BUTTON_VOLUNTEER, "primary"),
+                )
+            )
+        if len(lines) == SECTION_ITEMS:
+            break
+    return [DigestLine(t(texts.DIGEST_CALLS), heading=True), *lines] if lines else []
+
+
+def _due_this_week(scope: Scope, today: Any) -> list[DigestLine]:
+    requests = scope.session.exec(
+        select(ContentRequest)
+        .where(
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.OPEN,
+            col(ContentRequest.draft_deadline) >= today,
+            col(ContentRequest.draft_deadline) <= today + timedelta(days=6),
+        )
+        .order_by(col(ContentRequest.draft_deadline), col(ContentRequest.number))
+        .limit(SECTION_ITEMS)
+    ).all()
+    if not requests:
+        return []
+    places = queries.live_volunteers_for_requests(
+        session=scope.session, workspace_id=scope.workspace_id, request_ids=[r.id for r in requests if r.id]
+    )
+    members = queries.get_members_by_ids(
+        session=scope.session,
+        workspace_id=scope.workspace_id,
+        member_ids={v.member_id for rows in places.values() for v in rows},
+    )
+    lines = [DigestLine(t(texts.DIGEST_DEADLINES), heading=True)]
+    for request in requests:
+        assert request.id is not None
+        holders = [members[v.member_id].user_id for v in places[request.id] if v.state is VolunteerState.ACTIVE]
+        lines.append(
+            DigestLine(
+                t(
+                    texts.DIGEST_DEADLINE_ITEM,
+                    number=request.number,
+                    title=request.title,
+                    deadline=Day(request.draft_deadline),
+                    people=people_text(holders) if holders else t(texts.CARD_NOBODY_YET),
+                )
+            )
+        )
+    return lines
+
+
+def _waiting_reviews(scope: Scope) -> list[DigestLine]:
+    rows = scope.session.execute(
+        sa.select(col(Volunteer.request_id), sa.func.count())
+        .where(
+            col(Volunteer.workspace_id) == scope.workspace_id,
+            col(Volunteer.review_state) == ReviewState.SUBMITTED,
+            col(Volunteer.state) == VolunteerState.ACTIVE,
+        )
+        .group_by(col(Volunteer.request_id))
+        .limit(SECTION_ITEMS)
+    ).all()
+    if not rows:
+        return []
+    counts = {int(request_id): int(n) for request_id, n in rows}
+    requests = scope.session.exec(
+        select(ContentRequest, Member)
+        .join(Member, col(Member.id) == col(ContentRequest.owner_id))
+        .where(ContentRequest.workspace_id == scope.workspace_id, col(ContentRequest.id).in_(list(counts)))
+        .order_by(col(ContentRequest.number))
+    ).all()
+    lines = [DigestLine(t(texts.DIGEST_REVIEWS), heading=True)]
+    for request, owner in requests:
+        if request.status is not RequestStatus.OPEN:
+            continue
+        lines.append(
+            DigestLine(
+                t(
+                    texts.DIGEST_REVIEW_ITEM,
+                    number=request.number,
+                    title=request.title,
+                    count=counts[request.id or 0],
+                    owner=UserRef(owner.user_id),
+                )
+            )
+        )
+    return lines if len(lines) > 1 else []
+
+
+def _published_last_week(scope: Scope) -> list[DigestLine]:
+    requests = scope.session.exec(
+        select(ContentRequest)
+        .where(
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.PUBLISHED,
+            col(ContentRequest.published_at) >= scope.now - timedelta(days=7),
+            col(ContentRequest.published_at) <= scope.now,
+        )
+        .order_by(col(ContentRequest.published_at))
+        .limit(SECTION_ITEMS)
+    ).all()
+    if not requests:
+        return []
+    lines = [DigestLine(t(texts.DIGEST_PUBLISHED), heading=True)]
+    for request in requests:
+        helpers = contributors(scope, request)
+        lines.append(
+            DigestLine(
+                t(
+                    texts.DIGEST_PUBLISHED_ITEM,
+                    number=request.number,
+                    title=request.title,
+                    url=request.published_url or "",
+                    people=people_text(helpers) if helpers else t(texts.CARD_NOBODY_YET),
+                )
+            )
+        )
+    return lines
+
+
+def _helpers(scope: Scope) -> list[DigestLine]:
+    """Everyone who handed in a draft in the last week and has not opted out of being named."""
+    rows = scope.session.exec(
+        select(Member)
+        .join(Draft, col(Draft.member_id) == col(Member.id))
+        .where(
+            Draft.workspace_id == scope.workspace_id,
+            col(Draft.created_at) >= scope.now - timedelta(days=7),
+            col(Member.listed_in_digest).is_(True),
+        )
+        .distinct()
+        .order_by(col(Member.id))
+        .limit(HELPERS_LIMIT)
+    ).all()
+    if not rows:
+        return []
+    return [DigestLine(t(texts.DIGEST_HELPERS, people=people_text([m.user_id for m in rows])))]

@@ -1,0 +1,429 @@
+"""Follow-ups nobody asks for: draft reminders, overdue notices, review nudges, warnings about requests without
+enough volunteers and empty publishing slots, reminders before booked slots, and the weekly digest.
+
+``run_follow_ups`` is one pass for one workspace at one moment. It computes what is due *from the database*
+(deadlines, offsets, bookings) and queues each message with a dedupe key that names the occasion (e.g.
+``remind:draft:<volunteer>:<due date>:d3``), so a pass can run any number of times, in any number of processes,
+after any downtime: each message is queued once. Only the latest applicable reminder of a series is sent (after
+downtime, "3 days before" is skipped when "1 day before" is already due), and DMs wait for the recipient's
+working hours in their own time zone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from handlers import texts
+from handlers.calendar import slot_occurrences, slot_ref
+from handlers.context import Scope
+from handlers.digest import build_digest, digest_due_at
+from handlers.notify import DIGEST, NOTICE
+from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, t
+from handlers.schedule import at_local, next_working_moment
+from storage import queries
+from storage.models import (
+    ContentRequest,
+    Draft,
+    Member,
+    RequestStatus,
+    ReviewState,
+    SlotBooking,
+    Volunteer,
+    VolunteerState,
+)
+
+OVERDUE_LOOK_BACK = timedelta(days=14)  # an overdue reminder older than this no longer helps anyone
+
+
+@dataclass
+class FollowUpReport:
+    """What one pass queued (or, in a dry run, would have queued), by kind of follow-up."""
+
+    queued: list[queries.NewMessage] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        return Counter(_kind_of(m.dedupe_key) for m in self.queued)
+
+
+def _kind_of(key: str) -> str:
+    """``remind:draft:…`` → ``remind:draft``; ``digest:<time>:<part>`` → ``digest``."""
+    first, _, rest = key.partition(":")
+    return f"{first}:{rest.split(':', 1)[0]}" if first in ("remind", "warn", "nudge", "overdue") else first
+
+
+def run_follow_ups(scope: Scope) -> FollowUpReport:
+    """Queues every follow-up that is due now in this workspace and was not queued before."""
+    planned = [
+        *_draft_reminders(scope),
+        *_review_nudges(scope),
+        *_unfilled_warnings(scope),
+        *_slot_reminders(scope),
+        *_empty_slot_warnings(scope),
+        *_digest(scope),
+    ]
+    added = queries.enqueue_many(
+        session=scope.session, workspace_id=scope.workspace_id, messages=planned, now=scope.now
+    )
+    return FollowUpReport(queued=added)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def member_zone(scope: Scope, member: Member) -> ZoneInfo:
+    """The member's own time zone (from their Slack profile), else the workspace's."""
+    if member.tz:
+        try:
+            return ZoneInfo(member.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return scope.policy.timezone
+
+
+def _dm(
+    scope: Scope,
+    *,
+    key: str,
+    to: Member,
+    notice: Notice,
+    request_id: int | None,
+    not_after: datetime | None = None,
+) -> queries.NewMessage:
+    """A DM queued for the recipient's next working moment (but never later than ``not_after``)."""
+    when = next_working_moment(scope.now, member_zone(scope, to), scope.policy.follow_up.working_hours)
+    if not_after is not None and when > not_after:
+        when = scope.now
+    return queries.NewMessage(
+        dedupe_key=key,
+        kind=NOTICE,
+        request_id=request_id,
+        payload={"to": {"user": to.user_id}, "notice": notice.to_json()},
+        not_before=when,
+    )
+
+
+def _post(
+    scope: Scope, *, key: str, to: dict[str, object], notice: Notice, request_id: int | None
+) -> queries.NewMessage:
+    return queries.NewMessage(
+        dedupe_key=key,
+        kind=NOTICE,
+        request_id=request_id,
+        payload={"to": to, "notice": notice.to_json()},
+        not_before=scope.now,
+    )
+
+
+def _members(scope: Scope, ids: set[int]) -> dict[int, Member]:
+    return queries.get_members_by_ids(session=scope.session, workspace_id=scope.workspace_id, member_ids=ids)
+
+
+# --- draft reminders ----------------------------------------------------------------------------------------
+
+
+def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
+    follow = scope.policy.follow_up
+    if not follow.draft_days_before and not follow.overdue_reminder:
+        return
+    today = scope.today()
+    window_start = today - OVERDUE_LOOK_BACK - timedelta(days=1)
+    window_end = today + timedelta(days=max(follow.draft_days_before, default=0) + 1)
+    rows = _volunteers_due_between(scope, window_start, window_end)
+    people = _members(scope, {v.member_id for v, _ in rows} | {r.owner_id for _, r in rows})
+    start = follow.working_hours.start
+    for place, request in rows:
+        due = place.due_date or request.draft_deadline
+        member, owner = people[place.member_id], people[request.owner_id]
+        tz = member_zone(scope, member)
+        series: list[tuple[str, datetime]] = [
+            (f"d{days}", at_local(due - timedelta(days=days), start, tz))
+            for days in sorted(set(follow.draft_days_before), reverse=True)
+        ]
+        if follow.overdue_reminder:
+            series.append(("overdue", at_local(due + timedelta(days=1), start, tz)))
+        current = [(label, moment) for label, moment in series if moment <= scope.now]
+        if not current:
+            continue
+        label, moment = current[-1]  # only the latest one: earlier ones are stale after downtime
+        if label == "overdue" and scope.now - moment > OVERDUE_LOOK_BACK:
+            continue
+        key = f"remind:draft:{place.id}:{due.isoformat()}:{label}"
+        if member.reminders_enabled:
+            yield _dm(
+                scope,
+                key=key,
+                to=member,
+                notice=_draft_reminder_notice(request, due=due, label=label, owner=owner.user_id),
+                request_id=request.id,
+            )
+        if label == "overdue":
+            yield _dm(
+                scope,
+                key=f"overdue:owner:{place.id}:{due.isoformat()}",
+                to=owner,
+                notice=Notice(
+                    t(
+                        texts.OWNER_OVERDUE,
+                        user=UserRef(member.user_id),
+                        number=request.number,
+                        title=request.title,
+                        deadline=Day(due),
+                    )
+                ),
+                request_id=request.id,
+            )
+
+
+def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, owner: str) -> Notice:
+    common: dict[str, Param] = {
+        "number": request.number,
+        "title": request.title,
+        "deadline": Day(due),
+        "owner": UserRef(owner),
+    }
+    if label == "overdue":
+        text = Text(texts.REMINDER_DRAFT_OVERDUE, common)
+    elif label == "d1":
+        text = Text(texts.REMINDER_DRAFT_TOMORROW, common)
+    else:
+        text = Text(texts.REMINDER_DRAFT_SOON, {**common, "days": int(label[1:])})
+    number = str(request.number)
+    return Notice(
+        text,
+        actions=(
+            Action(ActionKind.SUBMIT_DRAFT, number, texts.BUTTON_SUBMIT, "primary"),
+            Action(ActionKind.NEED_MORE_TIME, number, texts.BUTTON_NEED_TIME),
+            Action(ActionKind.WITHDRAW, number, texts.BUTTON_WITHDRAW),
+        ),
+    )
+
+
+def _volunteers_due_between(scope: Scope, start: date, end: date) -> Sequence[tuple[Volunteer, ContentRequest]]:
+    """Active volunteers without a draft on open requests whose (personal or request) deadline is in range.
+    Two index-backed queries: by the request's deadline, and by a personal due date."""
+    base = (
+        select(Volunteer, ContentRequest)
+        .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
+        .where(
+            Volunteer.workspace_id == scope.workspace_id,
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.OPEN,
+            Volunteer.state == VolunteerState.ACTIVE,
+            Volunteer.review_state == ReviewState.NO_DRAFT,
+        )
+    )
+    by_request = scope.session.exec(
+        base.where(
+            col(Volunteer.due_date).is_(None),
+            col(ContentRequest.draft_deadline) >= start,
+            col(ContentRequest.draft_deadline) <= end,
+        )
+    ).all()
+    by_person = scope.session.exec(base.where(col(Volunteer.due_date) >= start, col(Volunteer.due_date) <= end)).all()
+    return [(v, r) for v, r in [*by_request, *by_person]]
+
+
+# --- owner nudges and warnings ------------------------------------------------------------------------------
+
+
+def _review_nudges(scope: Scope) -> Iterator[queries.NewMessage]:
+    hours = scope.policy.follow_up.review_nudge_hours
+    if hours <= 0:
+        return
+    waiting = scope.session.exec(
+        select(Volunteer, ContentRequest)
+        .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
+        .where(
+            Volunteer.workspace_id == scope.workspace_id,
+            Volunteer.review_state == ReviewState.SUBMITTED,
+            Volunteer.state == VolunteerState.ACTIVE,
+            ContentRequest.status == RequestStatus.OPEN,
+        )
+    ).all()
+    if not waiting:
+        return
+    latest_ids = scope.session.execute(
+        sa.select(sa.func.max(col(Draft.id)))
+        .where(col(Draft.workspace_id) == scope.workspace_id, col(Draft.volunteer_id).in_([v.id for v, _ in waiting]))
+        .group_by(col(Draft.volunteer_id))
+    ).scalars()
+    drafts = {
+        d.volunteer_id: d for d in scope.session.exec(select(Draft).where(col(Draft.id).in_(list(latest_ids)))).all()
+    }
+    people = _members(scope, {v.member_id for v, _ in waiting} | {r.owner_id for _, r in waiting})
+    limit = scope.now - timedelta(hours=hours)
+    for place, request in waiting:
+        draft = drafts.get(place.id or 0)
+        if draft is None or draft.created_at > limit:
+            continue
+        waited = int((scope.now - draft.created_at).total_seconds() // 3600)
+        yield _dm(
+            scope,
+            key=f"nudge:review:{draft.id}",
+            to=people[request.owner_id],
+            notice=Notice(
+                t(
+                    texts.OWNER_REVIEW_NUDGE,
+                    user=UserRef(people[place.member_id].user_id),
+                    version=draft.version,
+                    number=request.number,
+                    title=request.title,
+                    hours=waited,
+                ),
+                quote=draft.text,
+                link=draft.url,
+                actions=(
+                    Action(ActionKind.APPROVE_DRAFT, str(draft.id), texts.BUTTON_APPROVE, "primary"),
+                    Action(ActionKind.REQUEST_CHANGES, str(draft.id), texts.BUTTON_CHANGES),
+                ),
+            ),
+            request_id=request.id,
+        )
+
+
+def _unfilled_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
+    days = scope.policy.follow_up.unfilled_warning_days
+    if days <= 0:
+        return
+    today = scope.today()
+    requests = scope.session.exec(
+        select(ContentRequest).where(
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.OPEN,
+            col(ContentRequest.draft_deadline) >= today,
+            col(ContentRequest.draft_deadline) <= today + timedelta(days=days),
+            col(ContentRequest.card_ts).is_not(None),
+        )
+    ).all()
+    if not requests:
+        return
+    capacity = queries.capacities_of_requests(session=scope.session, workspace_id=scope.workspace_id, requests=requests)
+    places = queries.live_volunteers_for_requests(
+        session=scope.session, workspace_id=scope.workspace_id, request_ids=[r.id for r in requests if r.id]
+    )
+    for request in requests:
+        assert request.id is not None
+        active = sum(1 for v in places[request.id] if v.state is VolunteerState.ACTIVE)
+        missing = capacity[request.id] - active
+        if missing <= 0:
+            continue
+        yield _post(
+            scope,
+            key=f"warn:unfilled:{request.id}:{request.draft_deadline.isoformat()}",
+            to={"thread": request.id},
+            notice=Notice(
+                t(
+                    texts.UNFILLED_WARNING,
+                    number=request.number,
+                    title=request.title,
+                    missing=missing,
+                    deadline=Day(request.draft_deadline),
+                )
+            ),
+            request_id=request.id,
+        )
+
+
+# --- publishing calendar ------------------------------------------------------------------------------------
+
+
+def _slot_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
+    hours = sorted(set(scope.policy.follow_up.slot_hours_before), reverse=True)
+    if not hours:
+        return
+    bookings = scope.session.exec(
+        select(SlotBooking, ContentRequest)
+        .join(ContentRequest, col(ContentRequest.id) == col(SlotBooking.request_id))
+        .where(
+            SlotBooking.workspace_id == scope.workspace_id,
+            col(SlotBooking.starts_at) > scope.now,
+            col(SlotBooking.starts_at) <= scope.now + timedelta(hours=hours[0]),
+            ContentRequest.status == RequestStatus.APPROVED,
+        )
+    ).all()
+    people = _members(scope, {r.owner_id for _, r in bookings})
+    for booking, request in bookings:
+        starts = booking.starts_at.astimezone(UTC)
+        current = [h for h in hours if starts - timedelta(hours=h) <= scope.now]
+        if not current:
+            continue
+        latest = current[-1]
+        yield _dm(
+            scope,
+            key=f"remind:slot:{booking.id}:{starts.isoformat()}:{latest}h",
+            to=people[request.owner_id],
+            notice=Notice(
+                t(
+                    texts.SLOT_REMINDER,
+                    number=request.number,
+                    title=request.title,
+                    slot=booking.slot_name,
+                    when=Moment(starts),
+                )
+            ),
+            request_id=request.id,
+            not_after=starts - timedelta(minutes=5),
+        )
+
+
+def _empty_slot_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
+    follow = scope.policy.follow_up
+    if follow.empty_slot_warning_days <= 0:
+        return
+    coming = slot_occurrences(scope, start=scope.now, end=scope.now + timedelta(days=follow.empty_slot_warning_days))
+    empty = [o for o in coming if o.booking is None]
+    if not empty:
+        return
+    admins = [] if follow.digest_channel else _admin_members(scope)
+    for occurrence in empty:
+        notice = Notice(
+            t(
+                texts.EMPTY_SLOT_WARNING,
+                slot=occurrence.name,
+                when=Moment(occurrence.starts_at),
+                ref=slot_ref(scope, occurrence),
+            )
+        )
+        key = f"warn:emptyslot:{occurrence.name}:{occurrence.starts_at.isoformat()}"
+        if follow.digest_channel:
+            yield _post(scope, key=key, to={"channel": follow.digest_channel}, notice=notice, request_id=None)
+        for admin in admins:
+            yield _dm(scope, key=f"{key}:{admin.user_id}", to=admin, notice=notice, request_id=None)
+
+
+def _admin_members(scope: Scope) -> list[Member]:
+    if not scope.policy.admins:
+        return []
+    return list(
+        scope.session.exec(
+            select(Member).where(
+                Member.workspace_id == scope.workspace_id, col(Member.user_id).in_(sorted(scope.policy.admins))
+            )
+        ).all()
+    )
+
+
+# --- digest -------------------------------------------------------------------------------------------------
+
+
+def _digest(scope: Scope) -> Iterator[queries.NewMessage]:
+    channel = scope.policy.follow_up.digest_channel
+    if not channel:
+        return
+    due_at = digest_due_at(scope)
+    if due_at is None:
+        return
+    for index, part in enumerate(build_digest(scope)):
+        yield queries.NewMessage(
+            dedupe_key=f"digest:{due_at.isoformat()}:{index}",
+            kind=DIGEST,
+            payload={"to": {"channel": channel}, "digest": part.to_json()},
+            not_before=scope.now,
+        )

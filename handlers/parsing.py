@@ -1,0 +1,37 @@
+"""Parsing the dates and times people type (``2026-12-01``, ``10:00``), with polite errors that show an example."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from handlers import texts
+from handlers.results import UserFacingError, t
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def is_iso_date(value: str) -> bool:
+    return bool(_ISO_DATE.match(value))
+
+
+def is_clock_time(value: str) -> bool:
+    return bool(_TIME.match(value))
+
+
+def parse_day(value: str, *, example: str) -> date:
+    """A YYYY-MM-DD date; anything else (or a day that does not exist) is refused with ``example`` shown."""
+    if not _ISO_DATE.match(value):
+        raise UserFacingError(t(texts.BAD_DATE, value=value[:40], example=example))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserFacingError(t(texts.BAD_DATE, value=value[:40], example=example)) from None
+
+
+def parse_time(value: str) -> time:
+    found = _TIME.match(value)
+    if not found:
+        raise UserFacingError(t(texts.BAD_TIME, value=value[:20]))
+    return time(int(found.group(1)), int(found.group(2)))
