@@ -31,7 +31,11 @@ MODEL_TABLES = {
     "review",
     "processed_event",
     "outbox",
+    "extension_request",
+    "publishing_slot",
+    "slot_booking",
 }
+HEAD = "0002_followup"
 
 
 def _table_names(engine: Engine) -> set[str]:
@@ -53,7 +57,7 @@ def test_upgrade_of_empty_database_reaches_head_and_repeating_it_changes_nothing
 
         upgrade_to_head(engine)
 
-        assert head_revision() == "0001_initial"
+        assert head_revision() == HEAD
         assert current_revision(engine) == head_revision()
         assert _table_names(engine) == MODEL_TABLES | {"alembic_version"}
 
@@ -67,7 +71,7 @@ def test_upgrade_of_empty_database_reaches_head_and_repeating_it_changes_nothing
 
         assert current_revision(engine) == head_revision()
         with engine.connect() as connection:
-            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0001_initial",)]
+            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [(HEAD,)]
             assert connection.execute(sa.text("SELECT external_id, last_request_number FROM workspace")).all() == [
                 ("T1", 7)
             ]
@@ -129,5 +133,39 @@ def test_sqlite_foreign_keys_are_on_again_on_the_connection_that_ran_the_migrati
         assert engine.pool.checkedin() == 1  # so the next checkout is the connection the migration used
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_from_0001_keeps_existing_rows_and_fills_new_columns(any_database_url: str) -> None:
+    """A database created by the first release upgrades in place: members keep their rows and get the new
+    settings switched on, requests keep theirs with nothing published yet."""
+    engine = make_engine(any_database_url)
+    try:
+        with engine.connect() as connection, connection.begin():
+            command.upgrade(alembic_config(connection=connection), "0001_initial")
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO workspace (platform, external_id, name, last_request_number, created_at) "
+                    "VALUES ('slack', 'T1', 'Acme', 1, :now)"
+                ),
+                {"now": NOW},
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO member (workspace_id, user_id, display_name, created_at) "
+                    "VALUES (1, 'U1', 'Mette Ørsted', :now)"
+                ),
+                {"now": NOW},
+            )
+        upgrade_to_head(engine)
+        assert current_revision(engine) == HEAD
+        with engine.connect() as connection:
+            row = connection.execute(
+                sa.text("SELECT display_name, reminders_enabled, listed_in_digest FROM member")
+            ).one()
+        assert row[0] == "Mette Ørsted"
+        assert bool(row[1]) is True and bool(row[2]) is True
     finally:
         engine.dispose()
