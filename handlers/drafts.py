@@ -10,7 +10,7 @@ from handlers.cards import require_open, require_request
 from handlers.context import Ctx
 from handlers.results import Action, ActionKind, Notice, Reply, UserFacingError, UserRef, t
 from storage import queries
-from storage.models import Draft, ReviewState, VolunteerState
+from storage.models import ContentRequest, Draft, ReviewState, VolunteerState
 
 DRAFT_TEXT_LIMIT = 2800  # shown to the owner as one quoted section (at most 3000 characters)
 _URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
@@ -112,3 +112,23 @@ def submit_draft(ctx: Ctx, *, number: int, content: DraftContent, source: str = 
         )
     notify.refresh_card(ctx, request)
     return Reply.of(t(texts.DRAFT_RECEIVED, version=draft.version, number=number, owner=UserRef(owner.user_id)))
+
+
+def reply_in_thread(ctx: Ctx, *, request: ContentRequest, content: DraftContent) -> Reply | None:
+    """A reply in a request's thread becomes a new draft version when it carries a link or a file and comes from
+    someone holding a place; anything else is conversation, and None says so (nothing was done)."""
+    assert request.id is not None
+    if not content.counts_as_draft:
+        return None
+    place = next(
+        (
+            v
+            for v in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+            if v.member_id == ctx.actor_id
+        ),
+        None,
+    )
+    if place is None or place.state is not VolunteerState.ACTIVE:
+        return None  # a link shared by someone who is not drafting: conversation, not a draft
+    submit_draft(ctx, number=request.number, content=content, source="thread")
+    return Reply(())  # the confirmation goes to the thread, where everyone sees it

@@ -14,7 +14,7 @@ from slack_bolt import BoltContext
 from bot.app import Cobot
 from handlers import notify, texts
 from handlers.context import Ctx
-from handlers.results import Reply, UserFacingError, t
+from handlers.results import Reply, t
 
 PLATFORM = "slack"
 
@@ -93,10 +93,3 @@ def reported(listener: Callable[..., None]) -> Callable[..., None]:
                 )
 
     return run
-
-
-def parse_number(value: Any) -> int:
-    text = str(value).removeprefix("#")
-    if not text.isdecimal():
-        raise UserFacingError(t(texts.BAD_ID, value=str(value)[:40]))
-    return int(text)

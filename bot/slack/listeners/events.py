@@ -15,11 +15,10 @@ from bot.slack import ids
 from bot.slack.listeners.common import act, reply_later
 from handlers.commands import plain
 from handlers.context import Ctx
-from handlers.drafts import DraftContent, submit_draft
+from handlers.drafts import DraftContent, reply_in_thread
 from handlers.results import Reply
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
 from storage import queries
-from storage.models import VolunteerState
 
 
 def register(app: App) -> None:
@@ -108,18 +107,13 @@ def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -
         request = queries.get_request_by_card(
             session=ctx.session, workspace_id=ctx.workspace_id, channel_id=channel, card_ts=str(thread_ts)
         )
-        if request is None or request.id is None:
+        if request is None:
             return _leave_no_trace(ctx)  # a link in some other thread
-        mine = [
-            v
-            for v in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
-            if v.member_id == ctx.actor_id
-        ]
-        if not mine or mine[0].state is not VolunteerState.ACTIVE:
-            return _leave_no_trace(ctx)  # a link shared by someone who is not drafting: conversation, not a draft
+        reply = reply_in_thread(ctx, request=request, content=content)
+        if reply is None:
+            return _leave_no_trace(ctx)  # conversation, not a draft
         reached = True
-        submit_draft(ctx, number=request.number, content=content, source="thread")
-        return Reply(())  # the confirmation goes to the thread
+        return reply
 
     reply = act(context, run, user_id=str(user), channel_id=channel)
     if reached and reply.texts:  # a refusal, e.g. the request was closed meanwhile

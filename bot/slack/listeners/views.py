@@ -1,4 +1,6 @@
-"""Modal submissions: a draft handed in through the form, and the owner's feedback when asking for changes.
+"""Modal submissions: a draft handed in through the form, the owner's feedback when asking for changes, and a
+later date when a volunteer needs more time. Each is the button's meaning (``handlers.actions.press``) with the
+typed value.
 
 Problems with the input come back as field errors in the open modal (``response_action: errors``); on success the
 modal closes and the person gets a confirmation by DM.
@@ -6,7 +8,6 @@ modal closes and the person gets a confirmation by DM.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -14,81 +15,31 @@ from slack_bolt import Ack, App, BoltContext
 from bot.slack import ids
 from bot.slack.listeners.common import act, reply_later
 from bot.slack.render import render_plain, truncate
-from handlers.context import Ctx
-from handlers.drafts import DraftContent, submit_draft
-from handlers.extensions import ask_for_more_time
-from handlers.parsing import parse_day
-from handlers.results import Reply
-from handlers.review import draft_request_number, request_changes
+from handlers.actions import press
+from handlers.results import ActionKind
+
+# callback_id → (what the modal's submit button means, the input block, its element, the value's key)
+MODALS: dict[str, tuple[ActionKind, str, str, str]] = {
+    ids.SUBMIT_DRAFT_VIEW: (ActionKind.SUBMIT_DRAFT, ids.DRAFT_BLOCK, ids.DRAFT_INPUT, "value"),
+    ids.REQUEST_CHANGES_VIEW: (ActionKind.REQUEST_CHANGES, ids.FEEDBACK_BLOCK, ids.FEEDBACK_INPUT, "value"),
+    ids.EXTEND_VIEW: (ActionKind.NEED_MORE_TIME, ids.EXTEND_BLOCK, ids.EXTEND_INPUT, "selected_date"),
+}
 
 
 def register(app: App) -> None:
-    app.view(ids.SUBMIT_DRAFT_VIEW)(draft_submitted)
-    app.view(ids.REQUEST_CHANGES_VIEW)(changes_submitted)
-    app.view(ids.EXTEND_VIEW)(extension_submitted)
+    for callback_id in MODALS:
+        app.view(callback_id)(modal_submitted)
 
 
-def _value(view: dict[str, Any], block: str, action: str) -> str:
-    return str(((view.get("state") or {}).get("values") or {}).get(block, {}).get(action, {}).get("value") or "")
-
-
-def draft_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    text = _value(view, ids.DRAFT_BLOCK, ids.DRAFT_INPUT)
-    number_text = str(view.get("private_metadata") or "")
-
-    def run(ctx: Ctx) -> Reply:
-        if not number_text.isdecimal():
-            raise AssertionError("submit-draft modal without a request number")
-        return submit_draft(ctx, number=int(number_text), content=DraftContent(text=text), source="modal")
-
-    _finish(
-        ack,
-        context,
-        run,
-        block=ids.DRAFT_BLOCK,
-        key=f"view:{view.get('id')}:{body.get('user', {}).get('id')}",
-    )
-
-
-def changes_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    feedback = _value(view, ids.FEEDBACK_BLOCK, ids.FEEDBACK_INPUT)
-    draft_text = str(view.get("private_metadata") or "")
-
-    def run(ctx: Ctx) -> Reply:
-        if not draft_text.isdecimal():
-            raise AssertionError("request-changes modal without a draft id")
-        number, author = draft_request_number(ctx, draft_id=int(draft_text))
-        return request_changes(ctx, number=number, user_id=author, feedback=feedback, draft_id=int(draft_text))
-
-    _finish(
-        ack,
-        context,
-        run,
-        block=ids.FEEDBACK_BLOCK,
-        key=f"view:{view.get('id')}:{body.get('user', {}).get('id')}",
-    )
-
-
-def extension_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    picked = (((view.get("state") or {}).get("values") or {}).get(ids.EXTEND_BLOCK, {}).get(ids.EXTEND_INPUT, {})).get(
-        "selected_date"
-    ) or ""
-    number_text = str(view.get("private_metadata") or "")
-
-    def run(ctx: Ctx) -> Reply:
-        if not number_text.isdecimal():
-            raise AssertionError("extension modal without a request number")
-        return ask_for_more_time(
-            ctx, number=int(number_text), proposed=parse_day(str(picked), example=ctx.today().isoformat())
-        )
-
-    _finish(ack, context, run, block=ids.EXTEND_BLOCK, key=f"view:{view.get('id')}:{body.get('user', {}).get('id')}")
-
-
-def _finish(ack: Ack, context: BoltContext, run: Callable[[Ctx], Reply], *, block: str, key: str) -> None:
-    reply = act(context, run)
+def modal_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    kind, block, element, key = MODALS[str(view["callback_id"])]
+    values = (view.get("state") or {}).get("values") or {}
+    typed = str(values.get(block, {}).get(element, {}).get(key) or "")
+    # The modal was opened for one request or draft; its id travels in private_metadata.
+    subject = str(view.get("private_metadata") or "")
+    reply = act(context, lambda ctx: press(ctx, kind, subject, form_value=typed))
     if reply.refusal:
         ack(response_action="errors", errors={block: truncate(render_plain(reply.texts[0]), 300)})
         return
     ack()
-    reply_later(context, reply, to={"user": context.user_id}, key=key)
+    reply_later(context, reply, to={"user": context.user_id}, key=f"view:{view.get('id')}:{context.user_id}")

@@ -1,0 +1,83 @@
+"""What pressing a button does, the same on every platform.
+
+An ``Action`` (see ``handlers.results``) names a kind and a value; ``press`` runs it as the context's actor.
+Three kinds need something typed first, which each platform asks for its own way (a Slack modal, an Adaptive
+Card input, a console prompt): ``form_for`` says which, and the answer comes back as ``form_value``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from handlers import texts
+from handlers.calendar import book_from_button, derive_hint, free_slots
+from handlers.context import Ctx
+from handlers.drafts import DraftContent, submit_draft
+from handlers.extensions import ask_for_more_time, decide_extension
+from handlers.parsing import parse_day
+from handlers.results import ActionKind, Reply, UserFacingError, t
+from handlers.review import approve_draft, draft_request_number, request_changes
+from handlers.volunteering import volunteer_for_request, withdraw_from_request
+
+
+class FormField(StrEnum):
+    DRAFT = "draft"  # a link to the draft, or the draft itself
+    FEEDBACK = "feedback"  # what should change
+    DATE = "date"  # a later day for the draft
+
+
+FORMS = {
+    ActionKind.SUBMIT_DRAFT: FormField.DRAFT,
+    ActionKind.REQUEST_CHANGES: FormField.FEEDBACK,
+    ActionKind.NEED_MORE_TIME: FormField.DATE,
+}
+
+
+def form_for(kind: ActionKind) -> FormField | None:
+    return FORMS.get(kind)
+
+
+def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = None) -> Reply:
+    """Runs the button ``kind`` with its ``value`` (and the typed ``form_value`` for buttons with a form)."""
+    if kind in FORMS and form_value is None:
+        raise ValueError(f"{kind} needs a form value")
+    match kind:
+        case ActionKind.VOLUNTEER:
+            # "12" on a request's button; "12:3" for its third part (Slack's part menu, the console's buttons).
+            request_ref, _, part = value.partition(":")
+            return volunteer_for_request(ctx, number=number_of(request_ref), part=part or None, via="button")
+        case ActionKind.WITHDRAW:
+            return withdraw_from_request(ctx, number=number_of(value), via="button")
+        case ActionKind.SUBMIT_DRAFT:
+            return submit_draft(
+                ctx, number=number_of(value), content=DraftContent(text=form_value or ""), source="modal"
+            )
+        case ActionKind.APPROVE_DRAFT:
+            draft_id = number_of(value)
+            number, author = draft_request_number(ctx, draft_id=draft_id)
+            return approve_draft(ctx, number=number, user_id=author, draft_id=draft_id)
+        case ActionKind.REQUEST_CHANGES:
+            draft_id = number_of(value)
+            number, author = draft_request_number(ctx, draft_id=draft_id)
+            return request_changes(ctx, number=number, user_id=author, feedback=form_value or "", draft_id=draft_id)
+        case ActionKind.NEED_MORE_TIME:
+            proposed = parse_day((form_value or "").strip(), example=ctx.today().isoformat())
+            return ask_for_more_time(ctx, number=number_of(value), proposed=proposed)
+        case ActionKind.ACCEPT_EXTENSION | ActionKind.DECLINE_EXTENSION:
+            accept = kind is ActionKind.ACCEPT_EXTENSION
+            return decide_extension(ctx, extension_id=number_of(value), accept=accept)
+        case ActionKind.SHOW_FREE_SLOTS:
+            return free_slots(ctx, number=number_of(value))
+        case ActionKind.BOOK_SLOT:
+            return book_from_button(ctx, value=value)
+        case ActionKind.DERIVE:
+            return derive_hint(ctx, number=number_of(value))
+    raise AssertionError(f"unhandled action {kind!r}")
+
+
+def number_of(value: str) -> int:
+    """A request number or row id carried by a button (``12`` or ``#12``)."""
+    text = str(value).strip().removeprefix("#")
+    if not text.isdecimal():
+        raise UserFacingError(t(texts.BAD_ID, value=str(value)[:40]))
+    return int(text)
