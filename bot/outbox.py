@@ -1,7 +1,8 @@
 """The outbox sender: claims due messages, hands them to their platform's transport, records the outcome.
 
-Messages about one request leave in the order they were queued (a thread reply never overtakes the card it
-belongs to): a message is only due when no earlier unsent message for the same request is waiting. Claims expire,
+Messages with the same sequence key leave in the order they were queued (a thread reply never overtakes the
+card it belongs to): such a message is only due when no earlier unsent message with its key is waiting. DMs
+carry no sequence key, so a fan-out of reminders is not held up by anything. Claims expire,
 so a crashed sender's messages are picked up again; claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
 conditional update on SQLite, so several processes can drain one database without sending anything twice.
 
@@ -86,10 +87,10 @@ class OutboxSender:
         """Sends what is due now, once; returns what happened. Safe to run in several processes at once."""
         result = DrainResult()
         claimed = self._claim(limit)
-        blocked_requests: set[int] = set()
+        blocked: set[str] = set()
         for message in claimed:
-            if message.request_id is not None and message.request_id in blocked_requests:
-                self._release(message)  # an earlier message for this request is waiting: keep the order
+            if message.sequence_key is not None and message.sequence_key in blocked:
+                self._release(message)  # an earlier message of its sequence is waiting: keep the order
                 continue
             outcome = self._send_one(message)
             if outcome == "sent":
@@ -98,8 +99,8 @@ class OutboxSender:
                 result.failed += 1
             else:
                 result.deferred += 1
-                if message.request_id is not None:
-                    blocked_requests.add(message.request_id)
+                if message.sequence_key is not None:
+                    blocked.add(message.sequence_key)
         result.next_due = self._next_due()
         return result
 
@@ -118,6 +119,7 @@ class OutboxSender:
     def start(self) -> None:
         if self._thread is not None:
             return
+        self._stop.clear()  # started again after stop(): without this the new thread would exit at once
         self._thread = threading.Thread(target=self._run, name=f"outbox-{self.worker_id}", daemon=True)
         self._thread.start()
 
@@ -154,7 +156,7 @@ class OutboxSender:
         waiting_before = (
             sa.select(sa.literal(1))
             .where(
-                col(earlier.request_id) == col(OutboxMessage.request_id),
+                col(earlier.sequence_key) == col(OutboxMessage.sequence_key),
                 col(earlier.id) < col(OutboxMessage.id),
                 col(earlier.sent_at).is_(None),
                 col(earlier.failed_at).is_(None),

@@ -27,7 +27,7 @@ from storage.models import ContentRequest, Draft, Member, RequestStatus, ReviewS
 LINES_PER_PART = 40  # each line is one Block Kit section: 40 + headings stays under Slack's 50 blocks
 SECTION_ITEMS = 15
 HELPERS_LIMIT = 30
-STALE_AFTER = timedelta(days=1)  # a digest that could not go out for a day is skipped, not sent late
+STALE_AFTER = timedelta(hours=12)  # a digest that could not go out that morning is skipped, not sent a day late
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from storage.models import (
     ContentRequest,
     Draft,
     Member,
+    OutboxMessage,
     RequestStatus,
     ReviewState,
     SlotBooking,
@@ -97,16 +98,19 @@ def _dm(
     not_after: datetime | None = None,
 ) -> queries.NewMessage:
     """A DM queued for the recipient's next working moment (but never later than ``not_after``)."""
-    when = next_working_moment(scope.now, member_zone(scope, to), scope.policy.follow_up.working_hours)
-    if not_after is not None and when > not_after:
-        when = scope.now
     return queries.NewMessage(
         dedupe_key=key,
         kind=NOTICE,
         request_id=request_id,
         payload={"to": {"user": to.user_id}, "notice": notice.to_json()},
-        not_before=when,
+        not_before=_dm_time(scope, to=to, not_after=not_after),
     )
+
+
+def _dm_time(scope: Scope, *, to: Member, not_after: datetime | None = None) -> datetime:
+    """When a DM queued now reaches ``to``: at their next working moment, but never later than ``not_after``."""
+    when = next_working_moment(scope.now, member_zone(scope, to), scope.policy.follow_up.working_hours)
+    return scope.now if not_after is not None and when > not_after else when
 
 
 def _post(
@@ -154,6 +158,8 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
         label, moment = current[-1]  # only the latest one: earlier ones are stale after downtime
         if label == "overdue" and scope.now - moment > OVERDUE_LOOK_BACK:
             continue
+        if len(current) < len(series) and series[len(current)][1] <= _dm_time(scope, to=member):
+            continue  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
         key = f"remind:draft:{place.id}:{due.isoformat()}:{label}"
         if member.reminders_enabled:
             yield _dm(
@@ -355,10 +361,15 @@ def _slot_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
         if not current:
             continue
         latest = current[-1]
+        owner, not_after = people[request.owner_id], starts - timedelta(minutes=5)
+        if len(current) < len(hours) and starts - timedelta(hours=hours[len(current)]) <= _dm_time(
+            scope, to=owner, not_after=not_after
+        ):
+            continue  # held until the next reminder's time anyway: that one is sent instead of both
         yield _dm(
             scope,
             key=f"remind:slot:{booking.id}:{starts.isoformat()}:{latest}h",
-            to=people[request.owner_id],
+            to=owner,
             notice=Notice(
                 t(
                     texts.SLOT_REMINDER,
@@ -369,7 +380,7 @@ def _slot_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
                 )
             ),
             request_id=request.id,
-            not_after=starts - timedelta(minutes=5),
+            not_after=not_after,
         )
 
 
@@ -420,9 +431,18 @@ def _digest(scope: Scope) -> Iterator[queries.NewMessage]:
     due_at = digest_due_at(scope)
     if due_at is None:
         return
+    occasion = f"digest:{due_at.isoformat()}:"
+    queued = scope.session.exec(
+        select(OutboxMessage.id).where(
+            OutboxMessage.workspace_id == scope.workspace_id,
+            col(OutboxMessage.dedupe_key).startswith(occasion, autoescape=True),
+        )
+    ).first()
+    if queued is not None:  # this week's digest went out; one that grew since must not get a late "continued"
+        return
     for index, part in enumerate(build_digest(scope)):
         yield queries.NewMessage(
-            dedupe_key=f"digest:{due_at.isoformat()}:{index}",
+            dedupe_key=f"{occasion}{index}",
             kind=DIGEST,
             payload={"to": {"channel": channel}, "digest": part.to_json()},
             not_before=scope.now,

@@ -39,6 +39,7 @@ def refresh_card(ctx: Scope, request: ContentRequest) -> None:
         workspace_id=ctx.workspace_id,
         kind=CARD,
         request_id=request.id,
+        sequence_key=queries.card_sequence(request.id),
         payload={"request_id": request.id},
         dedupe_key=f"card:{request.id}:{uuid.uuid4().hex}",
         now=ctx.now,
@@ -50,7 +51,15 @@ def to_user(ctx: Scope, *, user_id: str, notice: Notice, key: str, request: Cont
 
 
 def to_thread(ctx: Scope, *, request: ContentRequest, notice: Notice, key: str) -> None:
-    _notice(ctx, to={"thread": request.id}, notice=notice, key=key, request=request)
+    assert request.id is not None
+    _notice(
+        ctx,
+        to={"thread": request.id},
+        notice=notice,
+        key=key,
+        request=request,
+        sequence_key=queries.card_sequence(request.id),
+    )
 
 
 def reply_later(ctx: Scope, *, to: dict[str, Any], reply: Reply, key: str) -> None:
@@ -79,12 +88,21 @@ def fetch_profile(ctx: Scope, *, user_id: str) -> None:
     )
 
 
-def _notice(ctx: Scope, *, to: dict[str, Any], notice: Notice, key: str, request: ContentRequest | None) -> None:
+def _notice(
+    ctx: Scope,
+    *,
+    to: dict[str, Any],
+    notice: Notice,
+    key: str,
+    request: ContentRequest | None,
+    sequence_key: str | None = None,
+) -> None:
     queries.enqueue(
         session=ctx.session,
         workspace_id=ctx.workspace_id,
         kind=NOTICE,
         request_id=request.id if request is not None else None,
+        sequence_key=sequence_key,
         payload={"to": to, "notice": notice.to_json()},
         dedupe_key=f"notice:{ctx.workspace_id}:{key}",
         now=ctx.now,

@@ -307,6 +307,7 @@ class OutboxMessage(SQLModel, table=True):
 
     The sender claims due rows, sends them through the workspace's platform and marks them sent; the unique
     ``dedupe_key`` makes enqueueing idempotent, so nothing is sent twice and a crash loses nothing.
+    ``sequence_key`` orders messages that must not overtake each other.
     """
 
     __tablename__ = "outbox"
@@ -321,6 +322,9 @@ class OutboxMessage(SQLModel, table=True):
     dedupe_key: str = Field(max_length=200)
     kind: str = Field(max_length=32)
     request_id: int | None = Field(default=None, foreign_key="content_request.id", index=True)
+    # Messages with the same sequence key leave in the order they were queued (a request's card before the
+    # replies in its thread); messages without one (DMs) go as soon as they are due.
+    sequence_key: str | None = Field(default=None, max_length=64, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     not_before: datetime
     attempts: int = Field(default=0)

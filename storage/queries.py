@@ -133,6 +133,15 @@ def get_request_by_card(*, session: Session, workspace_id: int, channel_id: str,
     ).first()
 
 
+def set_card_message(*, session: Session, request_id: int, channel_id: str, ts: str) -> None:
+    """Records where a request's card was posted; a card already recorded is left as it is."""
+    session.execute(
+        sa.update(ContentRequest)
+        .where(col(ContentRequest.id) == request_id, col(ContentRequest.card_ts).is_(None))
+        .values(card_ts=ts, channel_id=channel_id)
+    )
+
+
 def count_open_requests(*, session: Session, workspace_id: int) -> int:
     return int(
         session.execute(
@@ -316,6 +325,7 @@ def enqueue(
     dedupe_key: str,
     now: datetime,
     request_id: int | None = None,
+    sequence_key: str | None = None,
     not_before: datetime | None = None,
 ) -> bool:
     """Adds an outgoing message unless one with the same dedupe key exists; True when added."""
@@ -334,6 +344,7 @@ def enqueue(
                     dedupe_key=dedupe_key,
                     kind=kind,
                     request_id=request_id,
+                    sequence_key=sequence_key,
                     payload=payload,
                     not_before=not_before or now,
                     created_at=now,
@@ -353,6 +364,7 @@ class NewMessage:
     payload: dict[str, Any]
     not_before: datetime
     request_id: int | None = None
+    sequence_key: str | None = None
 
 
 def enqueue_many(
@@ -374,6 +386,7 @@ def enqueue_many(
                 "dedupe_key": key,
                 "kind": by_key[key].kind,
                 "request_id": by_key[key].request_id,
+                "sequence_key": by_key[key].sequence_key,
                 "payload": by_key[key].payload,
                 "not_before": by_key[key].not_before,
                 "attempts": 0,
@@ -417,6 +430,11 @@ def release_booking(*, session: Session, workspace_id: int, request_id: int, now
         return
     cancel_pending(session=session, workspace_id=workspace_id, key_prefix=f"remind:slot:{booking.id}:", now=now)
     session.delete(booking)
+
+
+def card_sequence(request_id: int) -> str:
+    """The sequence key of everything posted to a request's channel: its card, then its thread replies."""
+    return f"card:{request_id}"
 
 
 def pending_card_refresh(*, session: Session, workspace_id: int, request_id: int) -> OutboxMessage | None:

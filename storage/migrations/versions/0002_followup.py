@@ -1,4 +1,5 @@
-"""Follow-up: reminder and digest settings per member, per-volunteer due dates, publishing, slots, extensions.
+"""Follow-up: reminder and digest settings per member, per-volunteer due dates, publishing, slots, extensions,
+and sequence keys that order a request's card and thread messages in the outbox.
 
 Revision ID: 0002_followup
 Revises: 0001_initial
@@ -26,6 +27,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("published_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("volunteer") as batch:
         batch.add_column(sa.Column("due_date", sa.Date(), nullable=True))
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("sequence_key", sa.String(length=64), nullable=True))
+    op.create_index("ix_outbox_sequence_key", "outbox", ["sequence_key"], unique=False)
     op.create_index("ix_volunteer_workspace_due", "volunteer", ["workspace_id", "due_date"], unique=False)
     op.create_index("ix_volunteer_workspace_review", "volunteer", ["workspace_id", "review_state"], unique=False)
 
@@ -87,6 +91,9 @@ def downgrade() -> None:
     op.drop_table("publishing_slot")
     op.drop_index("ix_extension_request_volunteer_id", table_name="extension_request")
     op.drop_table("extension_request")
+    op.drop_index("ix_outbox_sequence_key", table_name="outbox")
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("sequence_key")
     op.drop_index("ix_volunteer_workspace_review", table_name="volunteer")
     op.drop_index("ix_volunteer_workspace_due", table_name="volunteer")
     with op.batch_alter_table("volunteer") as batch:
