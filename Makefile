@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-## run: start Cobot locally on the embedded default (SQLite in ./data)
+## run: try Cobot in the terminal: a demo workspace on the embedded default (no Slack account needed)
 run: $(STAMP)
-	$(BIN)/cobot serve
+	$(BIN)/cobot console --demo
 
 ## test: run the whole test suite (PostgreSQL tests skip with a reason when no server is reachable)
 test: $(STAMP)

@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes (default from app.yaml: 2)")
     serve.add_argument("--threads", type=int, help="threads per worker (default from app.yaml: 4)")
 
+    console = _command(
+        commands,
+        "console",
+        run_console_command,
+        "try Cobot in the terminal: a simulated workspace on the same handlers, no Slack account needed",
+    )
+    console.add_argument("--demo", action="store_true", help="start with a demo team, requests and slots")
+    console.add_argument("--db", help="keep the workspace in this database (default: a fresh temporary SQLite)")
+    console.add_argument("--now", type=_moment, help="start the simulated clock here (ISO-8601)")
+
     _command(commands, "socket", run_socket, "connect to Slack in Socket Mode (no public URL needed)")
     _command(commands, "migrate", run_migrate, "upgrade the database schema to the latest version")
 
@@ -127,6 +137,14 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         cobot.close()
     return 0
+
+
+def run_console_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    # Keep the conversation readable: the console reports problems itself, so only warnings reach the terminal.
+    logging.getLogger().setLevel(logging.WARNING)
+    return run_console(settings, demo=args.demo, database=args.db, start=args.now)
 
 
 def run_manifest(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.context import Ctx
-from handlers.results import CardView, Holder, PartView, UserFacingError, t
+from handlers.results import Action, ActionKind, CardView, Holder, PartView, Text, UserFacingError, t
 from storage import queries
 from storage.models import ContentRequest, RequestStatus, Volunteer, VolunteerState
 
@@ -89,4 +89,29 @@ def build_card(session: Session, request: ContentRequest) -> CardView:
         parts=part_views,
         publish_target=request.publish_target,
         derived_from=derived_from,
+    )
+
+
+def card_actions(view: CardView) -> tuple[Action, ...]:
+    """The buttons of an open request's card, for platforms without menus: one Volunteer button per part (or
+    one for the request), then Submit draft and Withdraw. (Slack shows parts in a menu instead.)"""
+    if not view.is_open:
+        return ()
+    number = str(view.number)
+    volunteer: tuple[Action, ...]
+    if view.parts:
+        volunteer = tuple(
+            Action(
+                ActionKind.VOLUNTEER,
+                f"{view.number}:{p.position}",
+                Text(texts.BUTTON_VOLUNTEER_PART, {"position": p.position, "part": p.name}),
+            )
+            for p in view.parts
+        )
+    else:
+        volunteer = (Action(ActionKind.VOLUNTEER, number, texts.BUTTON_VOLUNTEER, "primary"),)
+    return (
+        *volunteer,
+        Action(ActionKind.SUBMIT_DRAFT, number, texts.BUTTON_SUBMIT),
+        Action(ActionKind.WITHDRAW, number, texts.BUTTON_WITHDRAW),
     )

@@ -151,6 +151,7 @@ CARD_STATUS = N_("*Status* {status}")
 BRIEF_TRUNCATED = N_("…(brief shortened)")
 
 BUTTON_VOLUNTEER = N_("Volunteer")
+BUTTON_VOLUNTEER_PART = N_("Volunteer: {position}. {part}")
 BUTTON_WITHDRAW = N_("Withdraw")
 BUTTON_SUBMIT = N_("Submit draft")
 BUTTON_APPROVE = N_("Approve")

@@ -1,9 +1,10 @@
 """Delivering outbox messages through the Slack Web API.
 
 Maps each outbox kind (see ``handlers.notify``) to Web API calls, and Slack's answers to the sender's outcomes:
-429 and ``ratelimited`` wait for ``Retry-After``; 5xx, timeouts and Slack's transient errors back off; errors that
-will never go away (channel gone, bot removed, invalid blocks) fail the message for good. Posts into one channel
-are paced (about one a second, as ``chat.postMessage`` allows) within this process.
+429 and ``ratelimited`` wait for ``Retry-After``, and no message calls that method again before it has passed; 5xx,
+timeouts and Slack's transient errors back off; errors that will never go away (channel gone, bot removed, invalid
+blocks) fail the message for good. Posts into one channel are paced (about one a second, as ``chat.postMessage``
+allows) within this process.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 import time
 import urllib.error
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -55,6 +56,7 @@ class SlackTransport:
         self.channel_interval = channel_interval
         self.translate = translate
         self._last_post: dict[str, float] = {}
+        self._paused_until: dict[str, datetime] = {}  # Web API method → end of its Retry-After
         self._lock = threading.Lock()
 
     def send(self, message: OutboxMessage) -> None:
@@ -114,10 +116,8 @@ class SlackTransport:
                 unfurl_links=False,
             )
         with transaction(self.engine) as session:
-            session.execute(
-                update(ContentRequest)
-                .where(col(ContentRequest.id) == request.id, col(ContentRequest.card_ts).is_(None))
-                .values(card_ts=response["ts"], channel_id=response["channel"])
+            queries.set_card_message(
+                session=session, request_id=request.id or 0, channel_id=response["channel"], ts=response["ts"]
             )
 
     def _send_notice(self, message: OutboxMessage) -> None:
@@ -234,13 +234,28 @@ class SlackTransport:
                 raise RetryLater(wait, f"pacing {channel}", count_attempt=False)
             self._last_post[channel] = now
 
+    def _wait_out_rate_limit(self, method: str) -> None:
+        with self._lock:
+            until = self._paused_until.get(method)
+        if until is not None:
+            wait = (until - self.clock()).total_seconds()
+            if wait > 0:
+                raise RetryLater(wait, "ratelimited", count_attempt=False)
+
     def _api(self, method: str, *, pace: str | None, **kwargs: Any) -> Any:
         """Calls a Web API method; ``pace`` names the channel whose posting pace applies, if any."""
+        self._wait_out_rate_limit(method)
         self._pace(pace)
         try:
             return getattr(self.client, method)(**kwargs)
         except SlackApiError as error:
-            raise _classify(error) from None
+            outcome = _classify(error)
+            if isinstance(outcome, RetryLater) and outcome.reason == "ratelimited" and outcome.seconds:
+                # Retry-After holds for the method, not only for this message: every other message waits too.
+                until = self.clock() + timedelta(seconds=outcome.seconds)
+                with self._lock:
+                    self._paused_until[method] = max(until, self._paused_until.get(method, until))
+            raise outcome from None
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
             raise RetryLater(None, f"network: {error}") from None
 

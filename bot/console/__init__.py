@@ -1,0 +1,112 @@
+"""The console adapter: Cobot in a terminal, on the same handlers and outbox as Slack (see ``bot.console.app``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import create_app
+from bot.config import Behaviour, Settings
+from bot.console.app import Console, ConsoleClock
+from bot.console.demo import CHANNEL, DEMO_BEHAVIOUR, DEMO_START, PEOPLE, is_seeded, seed
+from bot.console.render import ConsoleRenderer, Style
+from bot.console.world import ConsoleTransport, World
+from bot.outbox import OutboxSender
+from storage.clock import utcnow
+from storage.db import make_engine
+from storage.migrate import upgrade_to_head
+
+
+def run_console(
+    settings: Settings,
+    *,
+    demo: bool,
+    database: str | None,
+    start: datetime | None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> int:
+    """Runs the console until ``:quit`` or the end of input. Without ``database`` it works in a fresh temporary
+    SQLite file, so every run starts from the same state."""
+    interactive = stdin.isatty()
+    color = stdout.isatty() and not os.environ.get("NO_COLOR")
+    if demo:
+        merged = {**settings.behaviour.model_dump(), **DEMO_BEHAVIOUR}
+        settings = settings.model_copy(update={"behaviour": Behaviour.model_validate(merged)})
+    with tempfile.TemporaryDirectory(prefix="cobot-console-") as scratch:
+        url = database or f"sqlite:///{Path(scratch) / 'console.db'}"
+        engine = make_engine(url)
+        upgrade_to_head(engine)
+        clock = ConsoleClock(start or (DEMO_START if demo else utcnow()))
+        cobot = create_app(settings, clock=clock, engine=engine)
+        names = {p.handle: p.name for p in PEOPLE} if demo else {"you": "You"}
+        world = World(names=names)
+        renderer = ConsoleRenderer(
+            names=lambda user: world.names.get(user, user), timezone=cobot.policy.timezone, style=Style(color=color)
+        )
+        cobot.sender = OutboxSender(
+            engine=engine,
+            transports={"console": ConsoleTransport(engine=engine, world=world, renderer=renderer, clock=clock)},
+            clock=clock,
+        )
+        if demo and not is_seeded(cobot):
+            seed(cobot)
+        console = Console(
+            cobot=cobot,
+            world=world,
+            renderer=renderer,
+            clock=clock,
+            out=stdout,
+            handles={handle: handle for handle in names},
+            actor="mette" if demo else "you",
+            channel=CHANNEL if demo else "#general",
+            echo=not interactive,
+            ask=(lambda prompt: _ask(prompt, stdin, stdout)) if interactive else None,
+        )
+        stdout.write(_welcome(console, demo=demo))
+        try:
+            lines = _interactive_lines(console, stdin, stdout) if interactive else stdin
+            return console.run(lines)
+        except KeyboardInterrupt:
+            stdout.write("\n")
+            return 0
+        finally:
+            cobot.close()
+
+
+def _welcome(console: Console, *, demo: bool) -> str:
+    now = console.clock.now.astimezone(console.cobot.policy.timezone).strftime("%a %-d %b %Y %H:%M")
+    who = console.world.names.get(console.actor, console.actor)
+    lines = [
+        f"Cobot console — you are {who} in {console.channel}; the time is {now}.",
+        "Type /cocreate help for Cobot's commands and :help for the console's. :quit or Ctrl-D leaves.",
+    ]
+    if demo:
+        lines.insert(
+            1,
+            "Demo workspace: the e-book in ten chapters, a LinkedIn post waiting for review, a blog post "
+            "that needs volunteers. Try /cocreate list, :who, :time 2026-11-23 09:00.",
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _ask(prompt: str, stdin: TextIO, stdout: TextIO) -> str | None:
+    stdout.write(prompt)
+    stdout.flush()
+    answer = stdin.readline()
+    return answer.strip() or None
+
+
+def _interactive_lines(console: Console, stdin: TextIO, stdout: TextIO):  # type: ignore[no-untyped-def]
+    while True:
+        stdout.write(console._prompt())
+        stdout.flush()
+        line = stdin.readline()
+        if not line:
+            stdout.write("\n")
+            return
+        yield line

@@ -1,0 +1,365 @@
+"""``cobot console``: Cobot in the terminal, with no Slack or Teams account.
+
+You act as a member of a small simulated workspace and type exactly what you would type in Slack. The console
+drives the same handlers as the Slack adapter (``Cobot.act``, the ``/cocreate`` parser, ``handlers.actions.press``,
+``handlers.drafts.reply_in_thread``) and delivers through the same outbox, so what you see is what Slack users get.
+Time is simulated: ``:time`` moves the clock and runs the follow-up tick, so reminders and the digest arrive.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
+
+from bot.app import Cobot
+from bot.console.render import ConsoleRenderer
+from bot.console.world import Button, Delivery, World
+from bot.scheduler import run_tick
+from handlers import texts
+from handlers.actions import FormField, form_for, press
+from handlers.cards import card_actions, require_request
+from handlers.commands import New, parse_command, run_command
+from handlers.context import Ctx
+from handlers.drafts import DraftContent, reply_in_thread
+from handlers.results import Reply, UserFacingError, t
+from handlers.volunteering import volunteer_for_request, withdraw_from_request
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "console"
+WORKSPACE = "console"
+RAISED_HANDS = ("✋", ":raised_hand:", "raised_hand")
+
+HELP = """\
+Type what you would type in Slack, plus a few console commands:
+  /cocreate …                  any /cocreate command (try /cocreate help)
+  :as <name>                   act as someone else (:who lists the people here)
+  :in #channel                 post in another channel
+  :press <n> [text]            press button [n]; buttons that need something typed take it after the number
+  :press <label> [#id]         press the latest button with that label (on request #id)
+  :react ✋ #12 / :unreact ✋ #12   volunteer for #12 with a reaction, or take it back
+  :reply #12 <text>            reply in #12's thread (a link there is a new draft version)
+  :dms                         your direct messages
+  :time +2d | +3h | 2026-12-01 09:00   move the clock; reminders and the digest arrive as they fall due
+  :who                         the people here    :help   this help    :quit   leave (or Ctrl-D)
+Lines starting with "# " are comments."""
+
+FORM_HINTS = {
+    FormField.DRAFT: "a link to your draft, or the draft itself",
+    FormField.FEEDBACK: "what should change",
+    FormField.DATE: "the day you can hand in by, as YYYY-MM-DD",
+}
+
+
+@dataclass
+class ConsoleClock:
+    """The console's simulated time: starts where it is told and moves only with ``:time``."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Console:
+    cobot: Cobot
+    world: World
+    renderer: ConsoleRenderer
+    clock: ConsoleClock
+    out: TextIO
+    handles: dict[str, str]  # handle (lower case) → user id
+    actor: str
+    channel: str
+    echo: bool = False
+    ask: Callable[[str], str | None] | None = None  # prompts for a form value in interactive use
+    _printed: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.world.listeners.append(self._print_delivery)
+
+    # --- the loop -------------------------------------------------------------------------------------------
+
+    def run(self, lines: Iterable[str]) -> int:
+        for raw in lines:
+            line = raw.rstrip("\n")
+            if self.echo and line.strip():
+                # Narration in a script reads as narration; everything else as typed at the prompt.
+                self._say(line if line.startswith("#") else self._prompt() + line)
+            if not self.handle(line):
+                break
+        return 0
+
+    def handle(self, line: str) -> bool:
+        """Handles one line; False when the console should end."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith("# ") or line == "#":
+            return True
+        try:
+            return self._dispatch(line)
+        except Exception:  # never a traceback at the prompt: log it, say so, keep going
+            error_id = uuid.uuid4().hex[:8]
+            log.debug("console error %s", error_id, exc_info=True)
+            self._reply(Reply.of(t(texts.UNEXPECTED_ERROR, error_id=error_id)))
+            return True
+
+    def _dispatch(self, line: str) -> bool:
+        if line.startswith("/cocreate"):
+            self._command(line.removeprefix("/cocreate"))
+        elif line.startswith("/"):
+            self._say("Cobot only knows /cocreate. Try /cocreate help (or :help for the console's commands).")
+        elif line.startswith(":"):
+            word, _, rest = line[1:].partition(" ")
+            handler = self._console_commands().get(word.casefold())
+            if handler is None:
+                self._say(f"I don't know :{word}. Type :help to see what the console understands.")
+            elif handler(rest.strip()) is False:
+                return False
+        else:
+            self._say(
+                f"(you say in {self.channel}: {line})\n"
+                "Cobot listens for /cocreate commands, buttons (:press), reactions (:react) "
+                "and thread replies (:reply)."
+            )
+        self._drain()
+        return True
+
+    def _console_commands(self) -> dict[str, Callable[[str], bool | None]]:
+        return {
+            "help": lambda _: self._say(HELP),
+            "quit": lambda _: False,
+            "exit": lambda _: False,
+            "as": self._as,
+            "in": self._in,
+            "who": lambda _: self._who(),
+            "press": self._press,
+            "react": lambda rest: self._react(rest, adding=True),
+            "unreact": lambda rest: self._react(rest, adding=False),
+            "reply": self._reply_in_thread,
+            "dms": lambda _: self._dms(),
+            "time": self._time,
+        }
+
+    # --- acting as a member ---------------------------------------------------------------------------------
+
+    def _act(self, action: Callable[[Ctx], Reply]) -> Reply:
+        return self.cobot.act(
+            action,
+            platform=PLATFORM,
+            workspace=WORKSPACE,
+            user_id=self.actor,
+            display_name=self.world.names.get(self.actor, self.actor),
+            channel_id=self.channel,
+        )
+
+    def _command(self, text: str) -> None:
+        prepared = self._as_slack_text(text)
+
+        def run(ctx: Ctx) -> Reply:
+            command = parse_command(prepared, today=ctx.today())
+            if isinstance(command, New) and command.request is None:
+                raise UserFacingError(t(texts.USAGE_NEW))  # Slack opens a form here; the console asks for the line
+            return run_command(ctx, command)
+
+        self._reply(self._act(run))
+
+    def _press(self, rest: str) -> None:
+        button, typed = self._find_button(rest)
+        if button is None:
+            return
+        if button.shown_to is not None and button.shown_to != self.actor:
+            owner = self.world.names.get(button.shown_to, button.shown_to)
+            self._say(f"Button [{button.number}] was shown to @{owner} only. Use :as to act as them.")
+            return
+        form = form_for(button.action.kind)
+        if form is not None and not typed:
+            typed = (self.ask(f"{button.label}: {FORM_HINTS[form]}> ") if self.ask else None) or ""
+            if not typed:
+                self._say(f"[{button.number}] {button.label} needs {FORM_HINTS[form]}: :press {button.number} <text>")
+                return
+        kind, value = button.action.kind, button.action.value
+        self._reply(self._act(lambda ctx: press(ctx, kind, value, form_value=typed if form else None)))
+
+    def _find_button(self, rest: str) -> tuple[Button | None, str]:
+        word, _, typed = rest.partition(" ")
+        if word.isdecimal():
+            button = self.world.buttons.get(int(word))
+            if button is None:
+                self._say(f"There is no button [{word}]. Buttons are numbered where they are shown.")
+            return button, typed.strip()
+        found = re.match(r"^(?P<label>.+?)(?:\s+#(?P<number>\d+))?$", rest)
+        label = (found.group("label") if found else rest).strip().casefold()
+        number = int(found.group("number")) if found and found.group("number") else None
+        matches = [
+            button
+            for button in self.world.buttons.values()
+            if button.label.casefold().startswith(label)
+            and (number is None or button.request_number == number)
+            and button.shown_to in (None, self.actor)
+        ]
+        if matches:
+            # The latest message that shows such a button, and on it the first one (e.g. the soonest free slot).
+            latest = max(b.batch for b in matches)
+            return next(b for b in matches if b.batch == latest), ""
+        self._say(f"No button called “{rest}” is shown to you. :press <n> presses a button by its number.")
+        return None, ""
+
+    def _react(self, rest: str, *, adding: bool) -> None:
+        emoji, _, ref = rest.partition(" ")
+        if emoji not in RAISED_HANDS:
+            self._say("Only ✋ means something to Cobot: :react ✋ #12 volunteers you for #12.")
+            return
+        number = self._request_ref(ref)
+        if number is None:
+            return
+
+        def run(ctx: Ctx) -> Reply:
+            request = require_request(ctx, number)
+            if adding:
+                return volunteer_for_request(ctx, number=request.number, via="reaction")
+            return withdraw_from_request(ctx, number=request.number, via="reaction")
+
+        self._reply(self._act(run))
+
+    def _reply_in_thread(self, rest: str) -> None:
+        ref, _, text = rest.partition(" ")
+        number = self._request_ref(ref)
+        if number is None or not text.strip():
+            if number is not None:
+                self._say("What do you want to say? :reply #12 https://docs.example.com/my-draft")
+            return
+        who = self.world.names.get(self.actor, self.actor)
+
+        def run(ctx: Ctx) -> Reply:
+            request = require_request(ctx, number)
+            # What the person wrote appears in the thread whether or not it turns out to be a draft.
+            self.world.deliver(Delivery(f"{request.channel_id} › #{number}", [text.strip()], author=f"@{who}"))
+            return reply_in_thread(ctx, request=request, content=DraftContent(text=text.strip())) or Reply(())
+
+        self._reply(self._act(run))
+
+    def _request_ref(self, ref: str) -> int | None:
+        value = ref.strip().removeprefix("#")
+        if not value.isdecimal():
+            self._say(f"Which request? Name it like #12 (you typed “{ref.strip() or 'nothing'}”).")
+            return None
+        return int(value)
+
+    # --- the world ------------------------------------------------------------------------------------------
+
+    def _as(self, rest: str) -> None:
+        handle = rest.strip().lstrip("@").casefold()
+        if not handle:
+            self._say("Who? :as mette (:who lists the people here)")
+            return
+        if handle not in self.handles:
+            if not re.fullmatch(r"[a-zæøå0-9._-]{1,30}", handle):
+                self._say("Names here are one word, like :as mette")
+                return
+            self.handles[handle] = handle
+            self.world.names[handle] = handle.capitalize()
+            self._say(f"(@{handle} joins the workspace)")
+        self.actor = self.handles[handle]
+
+    def _in(self, rest: str) -> None:
+        channel = rest.strip()
+        if not re.fullmatch(r"#[a-zæøå0-9._-]{1,40}", channel):
+            self._say("Which channel? :in #marketing")
+            return
+        self.channel = channel
+
+    def _who(self) -> None:
+        people = [f"  {handle:<10} {self.world.names[user]}" for handle, user in sorted(self.handles.items())]
+        self._say("People here (use :as <name>):\n" + "\n".join(people))
+
+    def _dms(self) -> None:
+        mine = self.world.dms_of(self.actor)
+        if not mine:
+            self._say("No direct messages yet.")
+            return
+        for delivery in mine:
+            self._print_delivery(delivery, again=True)
+
+    def _time(self, rest: str) -> None:
+        target = self._parse_time(rest.strip())
+        if target is None:
+            self._say("Move the clock with :time +2d, :time +3h or :time 2026-12-01 09:00")
+            return
+        if target < self.clock.now:
+            self._say("The clock only moves forward here.")
+            return
+        self.clock.now = target
+        self._say(self.renderer.style.dim(f"⏰ It is now {self._local(target)}."))
+        run_tick(self.cobot)
+
+    def _parse_time(self, text: str) -> datetime | None:
+        found = re.fullmatch(r"\+(\d+)\s*([dhm])", text)
+        if found:
+            amount, unit = int(found.group(1)), found.group(2)
+            return (
+                self.clock.now
+                + {"d": timedelta(days=amount), "h": timedelta(hours=amount), "m": timedelta(minutes=amount)}[unit]
+            )
+        for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+            try:
+                local = datetime.strptime(text, pattern).replace(tzinfo=self.cobot.policy.timezone)
+            except ValueError:
+                continue
+            return local.astimezone(UTC)
+        return None
+
+    # --- output ---------------------------------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        if self.cobot.sender is not None:
+            self.cobot.sender.drain_until_idle()
+
+    def _reply(self, reply: Reply) -> None:
+        if not reply.texts and reply.card is None:
+            return
+        lines = [line for text in reply.texts for line in self.renderer.text(text).splitlines()]
+        actions = reply.actions
+        number = None
+        if reply.card is not None:
+            lines.extend(self.renderer.card(reply.card))
+            actions, number = actions + card_actions(reply.card), reply.card.number
+        buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=self.actor, number=number)
+        who = self.world.names.get(self.actor, self.actor)
+        self._print_delivery(Delivery(f"only @{who}", lines, buttons))
+
+    def _print_delivery(self, delivery: Delivery, *, again: bool = False) -> None:
+        style = self.renderer.style
+        head = style.accent(f"[{delivery.where}]") + (" " + style.dim("(edited)") if delivery.edited else "")
+        body = [f"  {line}" for line in delivery.lines]
+        if delivery.buttons:
+            body.append("  " + "  ".join(style.button(f"[{b.number}] {b.label}") for b in delivery.buttons))
+        self._say(f"{head} {delivery.author}:\n" + "\n".join(body))
+
+    def _prompt(self) -> str:
+        who = next((h for h, u in self.handles.items() if u == self.actor), self.actor)
+        return self.renderer.style.dim(f"{who}@{self.channel}> ")
+
+    def _local(self, moment: datetime) -> str:
+        return moment.astimezone(self.cobot.policy.timezone).strftime("%a %-d %b %Y %H:%M")
+
+    def _say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _as_slack_text(self, text: str) -> str:
+        """What a person types, in the convention the shared parser reads (Slack's): ``&``, ``<`` and ``>``
+        escaped, and ``@name`` of someone here turned into a mention."""
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+        def mention(match: re.Match[str]) -> str:
+            user = self.handles.get(match.group(1).casefold())
+            return f"<@{user}>" if user else match.group(0)
+
+        return re.sub(r"(?<![\w<])@([\wæøåÆØÅ.-]+)", mention, escaped)

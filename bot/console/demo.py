@@ -1,0 +1,154 @@
+"""``cobot console --demo``: a small, realistic workspace to try Cobot in.
+
+A marketing team and colleagues from sales, customer service, engineering and HR, with their skills; the
+ten-chapter e-book on digital marketing with some chapters claimed; a LinkedIn post whose draft waits for review;
+a blog post nobody has taken yet; and publishing slots. Everything is made through the same handlers the
+commands use, so the demo is in the state real use would leave it in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bot.app import Cobot
+from handlers.context import Ctx
+from handlers.drafts import DraftContent, submit_draft
+from handlers.requests import NewRequest, create_request
+from handlers.results import Reply
+from handlers.volunteering import volunteer_for_request
+from storage.db import transaction
+from storage.models import Member, MemberSkill, Workspace
+
+# The demo starts on a Friday afternoon in Copenhagen, so Monday's digest is one ":time" away.
+DEMO_START = datetime(2026, 11, 20, 13, 0, tzinfo=UTC)
+CHANNEL = "#marketing"
+
+DEMO_BEHAVIOUR: dict[str, Any] = {
+    "timezone": "Europe/Copenhagen",
+    "publishing": {
+        "slots": [
+            {"name": "LinkedIn", "weekdays": ["tue", "thu"], "time": "10:00"},
+            {"name": "Nyhedsbrev", "day": "1st mon", "time": "09:00"},
+        ]
+    },
+    "digest": {"channel": CHANNEL, "cron": "0 9 * * mon"},
+    "outbox": {"channel_interval_seconds": 0},
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    handle: str
+    name: str
+    department: str
+    skills: tuple[str, ...]
+
+
+PEOPLE = (
+    Person("mette", "Mette Ørsted", "Marketing", ("content", "seo", "linkedin")),
+    Person("jonas", "Jonas Kjær", "Marketing", ("seo", "writing", "analytics")),
+    Person("soeren", "Søren Dahl", "Salg", ("sales", "customer cases", "linkedin")),
+    Person("anne", "Anne Bæk", "Kundeservice", ("customer service", "faq", "e-mail marketing")),
+    Person("freja", "Freja Lund", "Udvikling", ("ai", "marketing automation", "video")),
+    Person("lars", "Lars Holm", "HR", ("employer branding", "pr")),
+)
+
+CHAPTERS = (
+    "E-mail marketing",
+    "Marketing automation",
+    "Analytics",
+    "PR",
+    "PPC",
+    "AI",
+    "SEO",
+    "Facebook-annoncer",
+    "Influencer marketing",
+    "LinkedIn",
+)
+
+
+def seed(cobot: Cobot) -> None:
+    """Fills an empty console workspace with the demo's people and requests."""
+
+    def as_(handle: str, action: Any) -> Reply:
+        person = next(p for p in PEOPLE if p.handle == handle)
+        return cobot.act(
+            action,
+            platform="console",
+            workspace="console",
+            user_id=handle,
+            display_name=person.name,
+            channel_id=CHANNEL,
+        )
+
+    for person in PEOPLE:
+        as_(person.handle, lambda ctx: Reply(()))
+    _profiles(cobot)
+
+    ebook = NewRequest(
+        title="E-bog: Digital markedsføring i 10 kapitler",
+        deadline=date(2026, 12, 18),
+        brief=(
+            "Ti eksperter, ti kapitler: hvert kapitel giver læseren de vigtigste råd inden for ét område. "
+            "Skriv 2-3 sider med dine bedste tips og et eksempel fra hverdagen."
+        ),
+        format="e-book",
+        skills=("writing", "marketing"),
+        parts=CHAPTERS,
+    )
+    as_("mette", lambda ctx: create_request(ctx, ebook, channel_id=CHANNEL))
+    for handle, chapter in (("anne", "1"), ("freja", "6"), ("jonas", "7"), ("soeren", "10")):
+        as_(handle, lambda ctx, chapter=chapter: volunteer_for_request(ctx, number=1, part=chapter))
+
+    post = NewRequest(
+        title="LinkedIn-opslag: 5 spørgsmål vores kunder altid stiller",
+        deadline=date(2026, 11, 26),
+        brief="Kundeservice kender spørgsmålene bedst. Hvilke fem hører I oftest, og hvad svarer I?",
+        format="post",
+        skills=("customer service", "linkedin"),
+    )
+    as_("mette", lambda ctx: create_request(ctx, post, channel_id=CHANNEL))
+    as_("anne", lambda ctx: volunteer_for_request(ctx, number=2))
+    as_("anne", lambda ctx: _draft(ctx, 2, "https://docs.example.com/anne/5-spoergsmaal"))
+
+    blog = NewRequest(
+        title="Blogindlæg: Sådan bryder vi siloerne mellem salg og support",
+        deadline=date(2026, 11, 27),
+        brief="Hvordan deler salg og kundeservice viden i dag, og hvad kunne vi gøre bedre?",
+        format="blog",
+        skills=("sales", "customer service", "writing"),
+        needs=2,
+    )
+    as_("jonas", lambda ctx: create_request(ctx, blog, channel_id=CHANNEL))
+    if cobot.sender is not None:
+        cobot.sender.drain_until_idle()
+
+
+def _draft(ctx: Ctx, number: int, text: str) -> Reply:
+    return submit_draft(ctx, number=number, content=DraftContent(text=text))
+
+
+def _profiles(cobot: Cobot) -> None:
+    """Departments and skills, which the skills directory will manage; here they are simply set."""
+    with transaction(cobot.engine) as session:
+        workspace = session.exec(
+            select(Workspace).where(Workspace.platform == "console", Workspace.external_id == "console")
+        ).one()
+        for person in PEOPLE:
+            member = session.exec(
+                select(Member).where(Member.workspace_id == workspace.id, Member.user_id == person.handle)
+            ).one()
+            member.department = person.department
+            member.tz = "Europe/Copenhagen"
+            session.add(member)
+            for skill in person.skills:
+                session.add(MemberSkill(member_id=member.id or 0, skill=skill, workspace_id=workspace.id or 0))
+
+
+def is_seeded(cobot: Cobot) -> bool:
+    with Session(cobot.engine) as session:
+        return session.exec(select(Workspace).where(Workspace.platform == "console")).first() is not None

@@ -1,0 +1,126 @@
+"""Rendering Cobot's neutral texts, cards and notices for a terminal.
+
+Texts use Slack-flavoured markup (``*bold*``, ``_italic_``, backticks, ``:emoji:``); here bold becomes ANSI bold
+on a colour terminal and plain text in a pipe. People are shown by name, days and moments in the workspace's time
+zone, so a transcript reads like the conversation a Slack user would see.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from handlers import texts
+from handlers.cards import STATUS_TEXTS
+from handlers.results import Action, CardView, Day, Holder, Moment, Notice, Param, Text, UserRef, t
+
+EMOJI = {":raised_hand:": "✋", ":tada:": "🎉"}
+STATE_MARKS = {"no_draft": "⏳", "submitted": "📝", "changes_requested": "✏️", "approved": "✅"}
+
+
+@dataclass(frozen=True)
+class Style:
+    color: bool
+
+    def bold(self, text: str) -> str:
+        return f"\033[1m{text}\033[0m" if self.color else text
+
+    def dim(self, text: str) -> str:
+        return f"\033[2m{text}\033[0m" if self.color else text
+
+    def accent(self, text: str) -> str:
+        return f"\033[36m{text}\033[0m" if self.color else text
+
+    def button(self, text: str) -> str:
+        return f"\033[33m{text}\033[0m" if self.color else text
+
+
+class ConsoleRenderer:
+    def __init__(self, *, names: Callable[[str], str], timezone: ZoneInfo, style: Style) -> None:
+        self.names = names
+        self.timezone = timezone
+        self.style = style
+
+    def text(self, text: Text) -> str:
+        """Markup applies to the template only, so stars or underscores a person typed stay as they are."""
+        values = {name: self._value(value) for name, value in text.params.items()}
+        return self._markup(text.msgid).format_map(values)
+
+    def _value(self, value: Param) -> str:
+        if isinstance(value, UserRef):
+            return "@" + self.names(value.user_id)
+        if isinstance(value, Day):
+            return value.value.strftime("%a %-d %b %Y")
+        if isinstance(value, Moment):
+            return value.value.astimezone(self.timezone).strftime("%a %-d %b %H:%M")
+        if isinstance(value, Text):
+            return self.text(value)
+        return str(value)
+
+    def _markup(self, text: str) -> str:
+        for code, emoji in EMOJI.items():
+            text = text.replace(code, emoji)
+        text = re.sub(r"\*([^*\n]+)\*", lambda m: self.style.bold(m.group(1)), text)
+        return re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", lambda m: self.style.dim(m.group(1)), text)
+
+    def label(self, action: Action) -> str:
+        return self.text(action.label) if isinstance(action.label, Text) else self.text(t(action.label))
+
+    def card(self, view: CardView) -> list[str]:
+        lines = [self.style.bold(f"#{view.number} {view.title}")]
+        if view.brief:
+            lines.extend(view.brief.splitlines()[:8])
+        facts = [
+            self.text(t(texts.CARD_DEADLINE, deadline=Day(view.deadline))),
+            self.text(t(texts.CARD_OWNER, owner=UserRef(view.owner))),
+        ]
+        if view.format:
+            facts.append(self.text(t(texts.CARD_FORMAT, format=view.format)))
+        if view.skills:
+            facts.append(self.text(t(texts.CARD_SKILLS, skills=", ".join(view.skills))))
+        capacity = sum(p.capacity for p in view.parts) if view.parts else view.needed
+        facts.append(self.text(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity)))
+        if view.waiting_count:
+            facts.append(self.text(t(texts.CARD_WAITLIST, count=view.waiting_count)))
+        if not view.is_open:
+            facts.append(self.text(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status]))))
+        lines.append(" · ".join(facts))
+        if view.parts:
+            for part in view.parts:
+                head = self.text(
+                    t(
+                        texts.CARD_PART_LINE,
+                        position=part.position,
+                        name=part.name,
+                        count=len(part.holders),
+                        capacity=part.capacity,
+                    )
+                )
+                lines.append(f"  {head} {self._people(part.holders, part.waiting)}")
+        else:
+            lines.append(self._people(view.holders, view.waiting))
+        if view.derived_from is not None:
+            lines.append(self.style.dim(self.text(t(texts.CARD_DERIVED, number=view.derived_from))))
+        return lines
+
+    def _people(self, holders: tuple[Holder, ...], waiting: tuple[str, ...]) -> str:
+        if not holders and not waiting:
+            return self._markup(texts.CARD_NOBODY_YET)
+        line = "  ".join(f"@{self.names(h.user_id)} {STATE_MARKS[h.review_state.value]}" for h in holders)
+        if waiting:
+            line += "  · ⌛ " + ", ".join("@" + self.names(u) for u in waiting)
+        return line.strip()
+
+    def notice(self, notice: Notice) -> list[str]:
+        lines = self.text(notice.text).splitlines()
+        if notice.quote:
+            lines.extend("  > " + line for line in notice.quote.splitlines())
+        if notice.link:
+            lines.append("  " + self.style.accent(notice.link))
+        return lines
+
+
+def names_from(mapping: Mapping[str, str]) -> Callable[[str], str]:
+    return lambda user_id: mapping.get(user_id, user_id)

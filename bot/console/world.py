@@ -1,0 +1,166 @@
+"""The console's simulated workspace: channels with their messages and threads, DMs, ephemeral replies, and the
+buttons shown on them (numbered, so ``:press 3`` presses one).
+
+``ConsoleTransport`` is the console's outbox transport: it is to the console what ``SlackTransport`` is to Slack.
+Each delivery is kept in the world and handed to the console to print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.console.render import ConsoleRenderer
+from bot.outbox import SendFailed
+from handlers.cards import build_card, card_actions
+from handlers.digest import DigestPart
+from handlers.notify import CARD, DIGEST, NOTICE, PROFILE, REPLY
+from handlers.results import Action, Notice, Reply, Text
+from storage import queries
+from storage.db import transaction
+from storage.models import ContentRequest, OutboxMessage
+
+
+@dataclass
+class Button:
+    number: int
+    action: Action
+    label: str
+    shown_to: str | None  # a user id for DMs and ephemeral replies; None when everyone in a channel sees it
+    request_number: int | None
+    batch: int = 0  # buttons shown together on one message share a batch
+
+
+@dataclass
+class Delivery:
+    """One thing that appeared in the workspace: where, what, and the buttons under it."""
+
+    where: str  # "#marketing", "#marketing › #12", "DM → @Anna", "only @Anna"
+    lines: list[str]
+    buttons: list[Button] = field(default_factory=list)
+    recipient: str | None = None  # user id for DMs
+    edited: bool = False
+    author: str = "Cobot"
+
+
+@dataclass
+class World:
+    names: dict[str, str]  # user id → display name
+    deliveries: list[Delivery] = field(default_factory=list)
+    buttons: dict[int, Button] = field(default_factory=dict)
+    listeners: list[Callable[[Delivery], None]] = field(default_factory=list)
+    _next_ts: int = 1
+
+    def new_ts(self) -> str:
+        self._next_ts += 1
+        return f"{self._next_ts}.000000"
+
+    def add_buttons(
+        self, actions: tuple[Action, ...], *, renderer: ConsoleRenderer, shown_to: str | None, number: int | None
+    ) -> list[Button]:
+        made = []
+        batch = max((b.batch for b in self.buttons.values()), default=0) + 1
+        for action in actions:
+            button = Button(len(self.buttons) + 1, action, renderer.label(action), shown_to, number, batch)
+            self.buttons[button.number] = button
+            made.append(button)
+        return made
+
+    def deliver(self, delivery: Delivery) -> None:
+        self.deliveries.append(delivery)
+        for listener in self.listeners:
+            listener(delivery)
+
+    def dms_of(self, user_id: str) -> list[Delivery]:
+        return [d for d in self.deliveries if d.recipient == user_id]
+
+
+class ConsoleTransport:
+    def __init__(self, *, engine: Engine, world: World, renderer: ConsoleRenderer, clock: Callable[[], datetime]):
+        self.engine = engine
+        self.world = world
+        self.renderer = renderer
+        self.clock = clock
+
+    def send(self, message: OutboxMessage) -> None:
+        if message.kind == PROFILE:
+            return  # the console knows its people already
+        number = self._number_of(message.request_id)
+        if message.kind == CARD:
+            self._card(message)
+        elif message.kind == NOTICE:
+            notice = Notice.from_json(message.payload["notice"])
+            self._show(message.payload["to"], self.renderer.notice(notice), notice.actions, number)
+        elif message.kind == REPLY:
+            reply = Reply(
+                tuple(Text.from_json(x) for x in message.payload["texts"]),
+                actions=tuple(Action.from_json(a) for a in message.payload.get("actions", [])),
+            )
+            lines = [line for text in reply.texts for line in self.renderer.text(text).splitlines()]
+            self._show(message.payload["to"], lines, reply.actions, number)
+        elif message.kind == DIGEST:
+            # Each line's button sits on that line, as it does beside the line in Slack.
+            part = DigestPart.from_json(message.payload["digest"])
+            lines = []
+            for line in part.lines:
+                text = self.renderer.text(line.text)
+                if line.action is not None:
+                    [button] = self.world.add_buttons(
+                        (line.action,), renderer=self.renderer, shown_to=None, number=None
+                    )
+                    text += "  " + self.renderer.style.button(f"[{button.number}] {button.label}")
+                lines.append(text)
+            self._show(message.payload["to"], lines, (), None)
+        else:
+            raise SendFailed(f"unknown outbox kind {message.kind!r}")
+
+    def _card(self, message: OutboxMessage) -> None:
+        with Session(self.engine) as session:
+            request = session.get(ContentRequest, message.payload["request_id"])
+            if request is None or not request.channel_id:
+                raise SendFailed("request or its channel is gone")
+            view = build_card(session, request)
+        buttons = self.world.add_buttons(card_actions(view), renderer=self.renderer, shown_to=None, number=view.number)
+        edited = request.card_ts is not None
+        if not edited:
+            with transaction(self.engine) as session:
+                queries.set_card_message(
+                    session=session, request_id=request.id or 0, channel_id=request.channel_id, ts=self.world.new_ts()
+                )
+        self.world.deliver(
+            Delivery(where=request.channel_id, lines=self.renderer.card(view), buttons=buttons, edited=edited)
+        )
+
+    def _show(self, to: dict[str, Any], lines: list[str], actions: tuple[Action, ...], number: int | None) -> None:
+        if "user" in to:
+            user = str(to["user"])
+            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=user, number=number)
+            self.world.deliver(Delivery(f"DM → @{self.world.names.get(user, user)}", lines, buttons, recipient=user))
+        elif "ephemeral" in to:
+            user = str(to["ephemeral"]["user"])
+            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=user, number=number)
+            self.world.deliver(Delivery(f"only @{self.world.names.get(user, user)}", lines, buttons))
+        elif "thread" in to:
+            with Session(self.engine) as session:
+                request = session.get(ContentRequest, to["thread"])
+            if request is None or not request.channel_id:
+                raise SendFailed("request or its channel is gone")
+            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=None, number=request.number)
+            self.world.deliver(Delivery(f"{request.channel_id} › #{request.number}", lines, buttons))
+        elif "channel" in to:
+            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=None, number=number)
+            self.world.deliver(Delivery(str(to["channel"]), lines, buttons))
+        else:
+            raise SendFailed(f"no address: {sorted(to)}")
+
+    def _number_of(self, request_id: int | None) -> int | None:
+        if request_id is None:
+            return None
+        with Session(self.engine) as session:
+            request = session.get(ContentRequest, request_id)
+        return request.number if request else None

@@ -1,0 +1,179 @@
+"""The console adapter: the scripted tour from a pipe, bad input at the prompt, and the proof that the console
+drives the platform-neutral handlers without loading any Slack code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, select
+
+from storage.db import make_engine
+from storage.models import ContentRequest, RequestStatus, SlotBooking, Volunteer, Workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+TOUR = ROOT / "examples" / "tour.txt"
+COBOT = [sys.executable, "-m", "bot.cli"]
+
+
+def run_console(stdin: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*COBOT, "console", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def tour(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """The shipped tour, run once through the real CLI from a pipe, keeping its database to inspect."""
+    database = tmp_path_factory.mktemp("tour") / "console.db"
+    result = run_console(TOUR.read_text(encoding="utf-8"), "--demo", "--db", f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    return result.stdout, database
+
+
+def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> None:
+    transcript, _ = tour
+    expected_in_order = [
+        "Posted request #4 Kundecase: Sådan sparer Jensen Transport 20 % på fragten here.",
+        "Thank you! You're on #4",
+        "You've got part 4 PR of #1",
+        "[#marketing › #4] @Søren Dahl:",
+        "@Søren Dahl handed in version 1 of a draft for #4",
+        "Thanks @Søren Dahl! Version 1 of your draft is saved",
+        "> Tilføj gerne et citat fra kunden – det gør casen levende.",
+        "Got it: version 2 of your draft for #4.",
+        "Approved @Søren Dahl's draft (version 2) for #4.",
+        "Every contribution to #4",
+        "Booked #4 Kundecase: Sådan sparer Jensen Transport 20 % på fragten for LinkedIn Tue 24 Nov 10:00.",
+        "Only the request's owner (@Jonas Kjær) or an admin can do that on #3.",
+        "Please add a draft deadline, e.g. `due:",
+        "There is no request #99.",
+        "It is now Mon 23 Nov 2026 09:00.",
+        "Co-creation this week (Mon 23 Nov 2026)",
+        "Thank you for co-creating! @Søren Dahl, @Anne Bæk",
+        "is booked for LinkedIn Tue 24 Nov 10:00. Remember to publish it",
+        "Thank you @Søren Dahl for co-creating it! 🎉",
+        "Posted request #5 Video: Jensen Transport fortæller here.",
+        "Derived from #4",
+        "It is now Tue 15 Dec 2026 09:00.",
+        "is due Fri 18 Dec 2026 (3 days to go)",
+        "I've asked @Mette Ørsted whether you can hand in #1 by Tue 22 Dec 2026.",
+        "@Mette Ørsted agreed: your draft for #1",
+    ]
+    position = 0
+    for piece in expected_in_order:
+        found = transcript.find(piece, position)
+        assert found >= 0, f"not found after position {position}: {piece!r}"
+        position = found
+    assert "went wrong" not in transcript
+    assert "Traceback" not in transcript
+    assert "\033[" not in transcript  # plain text in a pipe
+    # Each of the five e-book authors without a draft is reminded once, and only the Monday digest went out.
+    delivered = transcript.split("jonas@#marketing> :dms")[0]  # after this, Jonas re-reads his own DMs
+    assert delivered.count("(3 days to go)") == 5
+    assert transcript.count("Co-creation this week") == 1
+
+
+def test_the_tour_leaves_the_database_as_the_conversation_says(tour: tuple[str, Path]) -> None:
+    _, database = tour
+    engine = make_engine(f"sqlite:///{database}")
+    with Session(engine) as session:
+        workspace = session.exec(select(Workspace).where(Workspace.platform == "console")).one()
+        requests = {
+            r.number: r
+            for r in session.exec(select(ContentRequest).where(ContentRequest.workspace_id == workspace.id)).all()
+        }
+        assert requests[4].status is RequestStatus.PUBLISHED
+        assert requests[4].published_url == "https://www.linkedin.com/posts/jensen-transport-case"
+        assert requests[5].derived_from_id == requests[4].id
+        assert requests[2].status is RequestStatus.APPROVED
+        booking = session.exec(select(SlotBooking).where(SlotBooking.request_id == requests[4].id)).one()
+        assert booking.slot_name == "LinkedIn"
+        extended = session.exec(select(Volunteer).where(col(Volunteer.due_date).is_not(None))).all()
+        assert [v.due_date for v in extended] == [date(2026, 12, 22)]
+    engine.dispose()
+
+
+def test_bad_input_gets_a_helpful_answer_and_the_console_goes_on() -> None:
+    script = "\n".join(
+        [
+            ":frobnicate",
+            ":press 999",
+            ":press Teleport",
+            ":react 👍 #1",
+            ":react ✋ twelve",
+            ":reply #1",
+            ":time yesterday",
+            ":in marketing",
+            ":as Robert'); DROP TABLE member;--",
+            "hello Cobot",
+            "/giphy cat",
+            "/cocreate frobnicate",
+            "/cocreate show 1",
+        ]
+    )
+    result = run_console(script, "--demo")
+    assert result.returncode == 0
+    out = result.stdout
+    for answer in [
+        "I don't know :frobnicate. Type :help",
+        "There is no button [999].",
+        "No button called “Teleport” is shown to you.",
+        "Only ✋ means something to Cobot",
+        "Which request? Name it like #12",
+        "What do you want to say? :reply #12",
+        "Move the clock with :time +2d",
+        "Which channel? :in #marketing",
+        "Names here are one word",
+        "Cobot listens for /cocreate commands",
+        "Cobot only knows /cocreate.",
+        "I don't know `frobnicate`. Try `/cocreate help`",
+        "#1 E-bog: Digital markedsføring i 10 kapitler",
+    ]:
+        assert answer in out, answer
+    assert "Traceback" not in out + result.stderr
+
+
+def test_a_button_that_needs_text_says_how_to_give_it_in_a_script() -> None:
+    result = run_console(":as anne\n/cocreate show 2\n:press Submit draft #2\n", "--demo")
+    assert "Submit draft needs a link to your draft, or the draft itself: :press" in result.stdout
+
+
+def test_end_of_input_and_quit_leave_cleanly() -> None:
+    assert run_console("").returncode == 0
+    quit_early = run_console(":quit\n/cocreate list\n", "--demo")
+    assert quit_early.returncode == 0
+    assert "Open requests" not in quit_early.stdout
+
+
+def test_the_console_drives_the_handlers_without_any_slack_code(tmp_path: Path) -> None:
+    """The proof that handlers/ is platform-neutral: a whole console session loads no Slack module."""
+    probe = (
+        "import io, sys\n"
+        "from bot.config import load_settings\n"
+        "from bot.console import run_console\n"
+        "script = io.StringIO('/cocreate volunteer 3\\n:time 2026-11-23 09:00\\n')\n"
+        "out = io.StringIO()\n"
+        "code = run_console(load_settings(None, {}), demo=True, database=None, start=None, stdin=script, stdout=out)\n"
+        "assert code == 0 and 'Thank you!' in out.getvalue(), out.getvalue()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('slack_bolt', 'slack_sdk', 'bot')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = result.stdout.strip()
+    assert "slack_bolt" not in loaded
+    assert "slack_sdk" not in loaded
+    assert "bot.slack" not in loaded
+    assert "bot.console" in loaded
