@@ -1,0 +1,196 @@
+"""Building the Teams side of Cobot: the SDK's adapter and Cobot's agent, the Bot Framework token check, the
+outbox transport, and the aiohttp application that serves ``POST /api/messages`` (``cobot teams``).
+
+Why a server of its own instead of a route in ``cobot serve``: the Agents SDK's hosting is aiohttp (asyncio),
+while ``cobot serve`` is gunicorn with threaded WSGI workers for Bolt. Mounting one in the other would mean either
+running an event loop inside every WSGI worker or Bolt inside aiohttp; two small processes on one database are
+simpler and each is the shape its SDK documents. They share nothing but the database: each outbox sender only
+claims its own platform's messages, and the follow-up scheduler is safe to run in both.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import (
+    AccessTokenProviderBase,
+    AgentAuthConfiguration,
+    AnonymousTokenProvider,
+    ConnectionManager,
+    Connections,
+    TurnContext,
+)
+
+from bot.app import Cobot
+from bot.config import TeamsAccess
+from bot.outbox import OutboxSender
+from bot.scheduler import FollowUpScheduler
+from bot.teams.agent import PLATFORM, CobotAgent
+from bot.teams.auth import BotFrameworkAuth, Unauthorized
+from bot.teams.transport import TeamsConnector, TeamsTransport
+
+log = logging.getLogger(__name__)
+
+MESSAGES_PATH = "/api/messages"
+HEALTH_PATH = "/healthz"
+# Multi-tenant bot registrations get their tokens from the Bot Framework's own tenant.
+BOT_FRAMEWORK_TENANT = "botframework.com"
+
+UNAUTHENTICATED_WARNING = """\
+!!! Cobot's Teams endpoint runs WITHOUT AUTHENTICATION (TEAMS_ALLOW_UNAUTHENTICATED=true) !!!
+    Anyone who can reach {url} can act as any Teams user, and replies carry no token.
+    This mode is for the Bot Framework Emulator and local tests only. Never expose it; in production set
+    TEAMS_APP_ID and TEAMS_APP_PASSWORD and remove TEAMS_ALLOW_UNAUTHENTICATED."""
+
+
+def connections_for(access: TeamsAccess, token_provider: AccessTokenProviderBase | None = None) -> Connections:
+    """Where outgoing calls get their tokens: MSAL with the bot's app id and secret in production, nothing in the
+    unauthenticated development mode, or a provider of the caller's choosing."""
+    if token_provider is not None:
+        config = AgentAuthConfiguration(client_id=access.app_id, tenant_id=access.tenant_id)
+        return ConnectionManager(
+            provider_factory=lambda _config: token_provider,
+            connections_configurations={"SERVICE_CONNECTION": config},
+        )
+    if not access.authenticated:
+        return ConnectionManager(
+            provider_factory=lambda _config: AnonymousTokenProvider(),
+            connections_configurations={"SERVICE_CONNECTION": AgentAuthConfiguration(anonymous_allowed=True)},
+        )
+    return MsalConnectionManager(
+        connections_configurations={
+            "SERVICE_CONNECTION": AgentAuthConfiguration(
+                client_id=access.app_id,
+                tenant_id=access.tenant_id or BOT_FRAMEWORK_TENANT,
+                client_secret=access.password,
+            )
+        }
+    )
+
+
+@dataclass
+class TeamsService:
+    """Cobot on Teams: the core, the adapter and agent behind ``/api/messages``, the token check (None in the
+    unauthenticated development mode), the outbox sender and the follow-up scheduler."""
+
+    cobot: Cobot
+    access: TeamsAccess
+    adapter: CloudAdapter
+    agent: CobotAgent
+    auth: BotFrameworkAuth | None
+    sender: OutboxSender
+    connector: TeamsConnector
+    scheduler: FollowUpScheduler | None = field(default=None)
+
+    def start(self, *, with_scheduler: bool = True) -> TeamsService:
+        self.sender.start()
+        if with_scheduler:
+            self.scheduler = FollowUpScheduler.started_for(self.cobot)
+        return self
+
+    def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        self.cobot.close()
+        self.connector.close()
+
+    def web_app(self) -> web.Application:
+        app = web.Application(client_max_size=1024**2)
+        app.router.add_post(MESSAGES_PATH, self.messages)
+        app.router.add_get(HEALTH_PATH, self.health)
+        return app
+
+    async def messages(self, request: web.Request) -> web.StreamResponse:
+        """``POST /api/messages``: one activity from Teams, checked, then run by the agent."""
+        if self.auth is not None:
+            try:
+                body = await request.json()
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return web.json_response({"error": "not a JSON activity"}, status=400)
+            if not isinstance(body, dict):
+                return web.json_response({"error": "not a JSON activity"}, status=400)
+            try:
+                identity = await self.auth.validate(request.headers.get("Authorization"), body)
+            except Unauthorized as refusal:
+                log.warning("refused an activity on %s: %s", MESSAGES_PATH, refusal)
+                return web.json_response({"error": "unauthorized"}, status=401)
+            with warnings.catch_warnings():
+                # The SDK's aiohttp adapter reads the claims under this plain string key (its own middleware's).
+                warnings.simplefilter("ignore", web.NotAppKeyWarning)
+                request["claims_identity"] = identity
+        response = await self.adapter.process(request, self.agent)
+        return response if response is not None else web.Response(status=202)
+
+    async def health(self, request: web.Request) -> web.Response:
+        mode = "authenticated" if self.access.authenticated else "UNAUTHENTICATED (development only)"
+        return web.json_response({"ok": True, "teams": mode})
+
+
+def build_teams_service(
+    cobot: Cobot, access: TeamsAccess, *, token_provider: AccessTokenProviderBase | None = None
+) -> TeamsService:
+    teams = cobot.settings.behaviour.teams
+    connections = connections_for(access, token_provider)
+    adapter = CloudAdapter(connection_manager=connections)
+    adapter.on_turn_error = _on_turn_error
+    agent = CobotAgent(cobot=cobot, bot_name=teams.app_name)
+    connector = TeamsConnector(
+        adapter=CloudAdapter(connection_manager=connections), app_id=access.app_id, authenticated=access.authenticated
+    )
+    transport = TeamsTransport(
+        engine=cobot.engine,
+        connector=connector,
+        clock=cobot.clock,
+        bot_name=teams.app_name,
+        policy=cobot.policy,
+        conversation_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
+        translators=cobot.translators,
+    )
+    sender = OutboxSender(
+        engine=cobot.engine,
+        transports={PLATFORM: transport},
+        clock=cobot.clock,
+        max_attempts=cobot.settings.behaviour.outbox.max_attempts,
+    )
+    cobot.sender = sender
+    auth = (
+        BotFrameworkAuth(app_id=access.app_id, metadata_url=access.openid_metadata_url)
+        if access.authenticated
+        else None
+    )
+    return TeamsService(
+        cobot=cobot, access=access, adapter=adapter, agent=agent, auth=auth, sender=sender, connector=connector
+    )
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    # The agent answers its own errors; this only catches the SDK's (the default would post the exception text
+    # into the chat).
+    log.error("Teams turn failed in the SDK", exc_info=error)
+
+
+def run_teams_server(service: TeamsService, *, host: str, port: int) -> None:
+    """Serves ``/api/messages`` until interrupted (Ctrl-C or SIGTERM)."""
+    url = f"http://{host}:{port}{MESSAGES_PATH}"
+    if not service.access.authenticated:
+        log.warning(UNAUTHENTICATED_WARNING.format(url=url))
+        # Said once, loudly, above; the SDK would otherwise repeat "App ID is not provided" on every activity.
+        logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(logging.ERROR)
+    log.info("Cobot's Teams endpoint listening on %s (health: %s)", url, HEALTH_PATH)
+
+    async def started(_app: web.Application) -> None:
+        service.start()
+
+    async def stopped(_app: web.Application) -> None:
+        service.close()
+
+    app = service.web_app()
+    app.on_startup.append(started)
+    app.on_cleanup.append(stopped)
+    web.run_app(app, host=host, port=port, print=None, access_log=None)

@@ -1,0 +1,479 @@
+"""All Adaptive Card building for Teams: request cards, notices, replies, digest parts and the forms of buttons
+that need something typed.
+
+Buttons that run at once are ``Action.Execute`` (Universal Actions: Teams sends an ``adaptiveCard/action`` invoke
+and shows the answer to the person who pressed) with an ``Action.Submit`` fallback for clients without Universal
+Actions (Teams then sends a message activity whose ``value`` carries the same data). Buttons with a form open a
+dialog (``Action.Submit`` with ``msteams.type = task/fetch``), Teams' counterpart of a Slack modal. Every button's
+data is ``{"cobot": <ActionKind>, "value": <value>}``: what it means is ``handlers.actions.press``'s business.
+
+A Teams message may be about 28 KB; cards stay well under it: long texts are cut (before they are escaped, so
+a cut never splits an escape) and a request with many parts lists as many as fit, then says how many more.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.teams.render import Rendered, TeamsRenderer, escape, truncate
+from handlers import texts
+from handlers.actions import FormField, form_for
+from handlers.cards import STATUS_TEXTS, card_actions
+from handlers.digest import DigestPart
+from handlers.results import Action, ActionKind, CardView, Day, Holder, Notice, Reply, Text, UserRef, t
+from storage.models import RequestStatus, ReviewState
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.5"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+DATA_KEY = "cobot"  # the ActionKind a button runs
+VALUE_KEY = "value"  # what it runs on
+INPUT_ID = "cobot_input"  # a form's typed answer
+PART_INPUT_ID = "cobot_part"  # the request card's part menu ("12:3")
+
+TITLE_LIMIT = 200
+BRIEF_LIMIT = 3000
+QUOTE_LIMIT = 2800
+LABEL_LIMIT = 60
+CARD_JSON_BUDGET = 20_000  # characters of card JSON; Teams refuses messages of about 28 KB
+MESSAGE_TEXT_LIMIT = 20_000
+
+STATE_MARKS = {
+    ReviewState.NO_DRAFT: "⏳",
+    ReviewState.SUBMITTED: "📝",
+    ReviewState.CHANGES_REQUESTED: "✏️",
+    ReviewState.APPROVED: "✅",
+}
+
+FORM_TEXTS = {
+    FormField.DRAFT: (texts.MODAL_SUBMIT_TITLE, texts.MODAL_SUBMIT_LABEL),
+    FormField.FEEDBACK: (texts.MODAL_CHANGES_TITLE, texts.MODAL_CHANGES_LABEL),
+    FormField.DATE: (texts.MODAL_EXTEND_TITLE, texts.MODAL_EXTEND_LABEL),
+}
+
+
+@dataclass
+class _Card:
+    """A card being built: its body, actions, and the mentions its texts made."""
+
+    body: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    mentions: list[dict[str, Any]] = field(default_factory=list)
+
+    def text(self, rendered: Rendered, **style: Any) -> dict[str, Any]:
+        for mention in rendered.mentions:
+            if mention not in self.mentions:
+                self.mentions.append(mention)
+        block = {"type": "TextBlock", "text": rendered.text, "wrap": True, **style}
+        self.body.append(block)
+        return block
+
+    def plain(self, text: str, **style: Any) -> dict[str, Any]:
+        return self.text(Rendered(text), **style)
+
+    def build(self) -> dict[str, Any]:
+        card: dict[str, Any] = {
+            "type": "AdaptiveCard",
+            "$schema": SCHEMA,
+            "version": CARD_VERSION,
+            "body": self.body,
+            "msteams": {"width": "Full"},
+        }
+        if self.actions:
+            card["actions"] = self.actions
+        if self.mentions:
+            card["msteams"]["entities"] = self.mentions
+        return card
+
+
+def attachment(card: dict[str, Any]) -> dict[str, Any]:
+    return {"contentType": ADAPTIVE_CARD, "content": card}
+
+
+def card_message(card: dict[str, Any], *, summary: str) -> dict[str, Any]:
+    """A message activity carrying one card; ``summary`` is what notifications and screen readers show."""
+    return {"type": "message", "attachments": [attachment(card)], "summary": truncate(summary, 250)}
+
+
+def text_message(rendered: Rendered) -> dict[str, Any]:
+    activity: dict[str, Any] = {
+        "type": "message",
+        "text": truncate(rendered.text, MESSAGE_TEXT_LIMIT),
+        "textFormat": "markdown",
+    }
+    if rendered.mentions:
+        activity["entities"] = rendered.mentions
+    return activity
+
+
+# --- buttons -----------------------------------------------------------------------------------------------
+
+
+def action_data(kind: ActionKind, value: str) -> dict[str, Any]:
+    return {DATA_KEY: kind.value, VALUE_KEY: value}
+
+
+def button(action: Action, r: TeamsRenderer) -> dict[str, Any]:
+    title = truncate(r.label(action), LABEL_LIMIT)
+    data = action_data(action.kind, action.value)
+    if form_for(action.kind) is not None:
+        return {"type": "Action.Submit", "title": title, "data": {**data, "msteams": {"type": "task/fetch"}}}
+    result: dict[str, Any] = {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": action.kind.value,
+        "data": data,
+        "fallback": {"type": "Action.Submit", "title": title, "data": data},
+    }
+    if action.style == "primary":
+        result["style"] = "positive"
+    elif action.style == "danger":
+        result["style"] = "destructive"
+    return result
+
+
+# --- the request card --------------------------------------------------------------------------------------
+
+
+def card_summary(view: CardView, r: TeamsRenderer) -> str:
+    return f"#{view.number} {view.title} — " + r.plain(t(texts.CARD_DEADLINE, deadline=Day(view.deadline)))
+
+
+def request_card(view: CardView, r: TeamsRenderer, *, with_actions: bool = True) -> dict[str, Any]:
+    """The request card: the same content and buttons as on Slack (parts in a menu, as there)."""
+    card = _Card()
+    card.plain(
+        escape(truncate(f"#{view.number} {view.title}", TITLE_LIMIT)), size="Large", weight="Bolder", style="heading"
+    )
+    if view.brief:
+        brief = view.brief
+        if len(brief) > BRIEF_LIMIT:
+            brief = truncate(brief, BRIEF_LIMIT, suffix="") + "\n" + r.plain(Text(texts.BRIEF_TRUNCATED))
+        card.plain(escape(brief))
+    capacity = sum(p.capacity for p in view.parts) if view.parts else view.needed
+    facts = [
+        t(texts.CARD_DEADLINE, deadline=Day(view.deadline)),
+        t(texts.CARD_OWNER, owner=UserRef(view.owner)),
+    ]
+    if view.format:
+        facts.append(t(texts.CARD_FORMAT, format=view.format))
+    if view.skills:
+        facts.append(t(texts.CARD_SKILLS, skills=truncate(", ".join(view.skills), 380)))
+    if view.publish_target:
+        facts.append(t(texts.CARD_TARGET, target=view.publish_target))
+    facts.append(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity))
+    if view.waiting_count:
+        facts.append(t(texts.CARD_WAITLIST, count=view.waiting_count))
+    if view.status is not RequestStatus.OPEN:
+        facts.append(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status])))
+    for index, fact in enumerate(facts):
+        card.text(r.render(fact), spacing="Small" if index else "Medium")
+    if view.parts:
+        _parts(card, view, r)
+    else:
+        card.text(_people(view.holders, view.waiting, r), spacing="Medium")
+    if view.derived_from is not None:
+        card.text(r.render(t(texts.CARD_DERIVED, number=view.derived_from)), isSubtle=True, size="Small")
+    if with_actions and view.is_open:
+        _card_buttons(card, view, r)
+    return card.build()
+
+
+def _people(holders: tuple[Holder, ...], waiting: tuple[str, ...], r: TeamsRenderer) -> Rendered:
+    if not holders and not waiting:
+        return r.render(Text(texts.CARD_NOBODY_YET))
+    line = Rendered("")
+    text = "  ".join(f"{line.merge(r.mention(h.user_id))} {STATE_MARKS[h.review_state]}" for h in holders)
+    if waiting:
+        names = ", ".join(line.merge(r.mention(u)) for u in waiting)
+        text += f"  ·  ⌛ {names}"
+    line.text = text.strip()
+    return line
+
+
+def _parts(card: _Card, view: CardView, r: TeamsRenderer) -> None:
+    budget = CARD_JSON_BUDGET - len(json.dumps(card.build(), ensure_ascii=False)) - 3_000  # room for the buttons
+    shown = 0
+    for part in view.parts:
+        head = r.render(
+            t(
+                texts.CARD_PART_LINE,
+                position=part.position,
+                name=part.name,
+                count=len(part.holders),
+                capacity=part.capacity,
+            )
+        )
+        people = _people(part.holders, part.waiting, r)
+        line = Rendered(f"{head.text} {people.text}", [*head.mentions, *people.mentions])
+        if len(line.text) + 120 > budget:
+            break
+        card.text(line, spacing="Small" if shown else "Medium")
+        budget -= len(line.text) + 120
+        shown += 1
+    if shown < len(view.parts):
+        card.text(r.render(t(texts.CARD_MORE_PARTS, count=len(view.parts) - shown, number=view.number)), isSubtle=True)
+
+
+def _card_buttons(card: _Card, view: CardView, r: TeamsRenderer) -> None:
+    buttons = list(card_actions(view))
+    if view.parts:
+        # As on Slack, parts are picked from a menu: the Volunteer button sends the chosen "12:3".
+        card.body.append(
+            {
+                "type": "Input.ChoiceSet",
+                "id": PART_INPUT_ID,
+                "style": "compact",
+                "placeholder": r.plain(Text(texts.PICK_PART)),
+                "choices": [
+                    {
+                        "title": truncate(f"{p.position}. {p.name}", LABEL_LIMIT) + (" ⌛" if p.is_full else ""),
+                        "value": f"{view.number}:{p.position}",
+                    }
+                    for p in view.parts[:100]
+                ],
+            }
+        )
+        buttons = [b for b in buttons if b.kind is not ActionKind.VOLUNTEER]
+        buttons.insert(0, Action(ActionKind.VOLUNTEER, str(view.number), texts.BUTTON_VOLUNTEER, "primary"))
+    card.actions.extend(button(a, r) for a in buttons)
+
+
+# --- notices, replies, digest ------------------------------------------------------------------------------
+
+
+def notice_card(notice: Notice, r: TeamsRenderer) -> dict[str, Any]:
+    """A message to someone else: the text, the quoted content (a draft, feedback), a link, and buttons."""
+    card = _Card()
+    card.text(r.render(notice.text))
+    if notice.quote:
+        card.body.append(
+            {
+                "type": "Container",
+                "style": "emphasis",
+                "items": [{"type": "TextBlock", "text": escape(truncate(notice.quote, QUOTE_LIMIT)), "wrap": True}],
+            }
+        )
+    if notice.link:
+        card.plain(link(notice.link))
+    card.actions.extend(button(a, r) for a in notice.actions)
+    return card.build()
+
+
+def link(url: str) -> str:
+    """A markdown link to ``url`` whose text is the address itself, safe against brackets in the address."""
+    safe = truncate(url, 2000).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"[{escape(truncate(url, 200))}]({safe})"
+
+
+def reply_card(reply: Reply, r: TeamsRenderer) -> dict[str, Any]:
+    """An answer to the actor with buttons or a request card (answers with only text go as text messages)."""
+    card = _Card()
+    for text in reply.texts:
+        card.text(r.render(text), spacing="Small")
+    card.actions.extend(button(a, r) for a in reply.actions)
+    if reply.card is not None:
+        inner = request_card(reply.card, r)
+        card.body.append({"type": "Container", "separator": True, "items": inner["body"]})
+        card.actions.extend(inner.get("actions", []))
+        for mention in inner["msteams"].get("entities", []):
+            if mention not in card.mentions:
+                card.mentions.append(mention)
+    return card.build()
+
+
+def reply_message(reply: Reply, r: TeamsRenderer) -> dict[str, Any]:
+    """The activity that answers the actor: plain text when it is only text, else a card."""
+    if reply.card is None and not reply.actions:
+        rendered = Rendered("")
+        rendered.text = "\n\n".join(rendered.merge(r.render(text, "message")) for text in reply.texts)
+        return text_message(rendered)
+    summary = r.plain(reply.texts[0]) if reply.texts else card_summary(reply.card, r) if reply.card else ""
+    return card_message(reply_card(reply, r), summary=summary)
+
+
+def digest_card(part: DigestPart, r: TeamsRenderer) -> dict[str, Any]:
+    """One digest message: headings, and each line with its button beside it."""
+    card = _Card()
+    for line in part.lines:
+        rendered = r.render(line.text)
+        if line.heading:
+            block = card.text(rendered, weight="Bolder", size="Medium" if not card.body else "Default")
+            block["separator"] = bool(len(card.body) > 1)
+            continue
+        if line.action is None:
+            card.text(rendered, spacing="Small")
+            continue
+        block = card.text(rendered)
+        card.body.pop()
+        card.body.append(
+            {
+                "type": "ColumnSet",
+                "spacing": "Small",
+                "columns": [
+                    {"type": "Column", "width": "stretch", "items": [block]},
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "items": [{"type": "ActionSet", "actions": [button(line.action, r)]}],
+                    },
+                ],
+            }
+        )
+    return card.build()
+
+
+# --- forms (dialogs) ---------------------------------------------------------------------------------------
+
+
+def form_card(
+    kind: ActionKind,
+    value: str,
+    r: TeamsRenderer,
+    *,
+    hint: str | None = None,
+    initial: date | None = None,
+    error: Text | None = None,
+    typed: str | None = None,
+) -> dict[str, Any]:
+    """The dialog for a button that needs something typed: a draft, feedback, or a later date."""
+    form = form_for(kind)
+    assert form is not None, f"{kind} has no form"
+    _, label = FORM_TEXTS[form]
+    card = _Card()
+    if hint:
+        card.plain(escape(hint), isSubtle=True)
+    if error is not None:
+        card.text(r.render(error), color="Attention")
+    field: dict[str, Any]
+    if form is FormField.DATE:
+        field = {"type": "Input.Date", "id": INPUT_ID, "isRequired": True}
+        if typed or initial:
+            field["value"] = typed or (initial.isoformat() if initial else "")
+    else:
+        field = {"type": "Input.Text", "id": INPUT_ID, "isMultiline": True, "maxLength": 2800, "isRequired": True}
+        if typed:
+            field["value"] = typed
+    field["label"] = r.plain(Text(label))
+    field["errorMessage"] = r.plain(Text(label))
+    card.body.append(field)
+    card.actions.append(
+        {"type": "Action.Submit", "title": r.plain(Text(texts.MODAL_SEND)), "data": action_data(kind, value)}
+    )
+    return card.build()
+
+
+def dialog(kind: ActionKind, card: dict[str, Any], r: TeamsRenderer) -> dict[str, Any]:
+    """A ``task/fetch`` or ``task/submit`` answer that shows ``card`` in a dialog."""
+    form = form_for(kind)
+    assert form is not None
+    title, _ = FORM_TEXTS[form]
+    return {
+        "task": {
+            "type": "continue",
+            "value": {"title": r.plain(Text(title)), "width": "medium", "height": "medium", "card": attachment(card)},
+        }
+    }
+
+
+def dialog_message(text: str) -> dict[str, Any]:
+    """A ``task/submit`` answer that closes the dialog with a short message."""
+    return {"task": {"type": "message", "value": truncate(text, 1000)}}
+
+
+# --- the new-request form ----------------------------------------------------------------------------------
+
+FORM_KEY = "cobot_form"  # a dialog that is not a button's form
+NEW_REQUEST = "new_request"
+REQUEST_INPUTS = {  # form field → the Adaptive Card input's id
+    "title": "cobot_title",
+    "deadline": "cobot_deadline",
+    "brief": "cobot_brief",
+    "format": "cobot_format",
+    "skills": "cobot_skills",
+    "needs": "cobot_needs",
+    "parts": "cobot_parts",
+}
+
+
+def new_request_offer(r: TeamsRenderer) -> dict[str, Any]:
+    """The answer to ``new`` without arguments: Teams opens dialogs only from buttons, so this is one."""
+    card = _Card()
+    card.text(r.render(Text(texts.USAGE_NEW)))
+    card.actions.append(
+        {
+            "type": "Action.Submit",
+            "title": r.plain(Text(texts.FORM_NEW_TITLE)),
+            "data": {FORM_KEY: NEW_REQUEST, "msteams": {"type": "task/fetch"}},
+            "style": "positive",
+        }
+    )
+    return card.build()
+
+
+def new_request_form(
+    r: TeamsRenderer, *, formats: list[str], typed: dict[str, str] | None = None, problems: tuple[Text, ...] = ()
+) -> dict[str, Any]:
+    """The new-request dialog (the fields of Slack's form, in the channel or chat it was opened from)."""
+    typed = typed or {}
+    card = _Card()
+    for problem in problems:
+        card.text(r.render(problem), color="Attention")
+
+    def field(name: str, element: dict[str, Any], label: str, hint: str | None = None) -> None:
+        element = {"id": REQUEST_INPUTS[name], "label": r.plain(Text(label)), **element}
+        if typed.get(name):
+            element["value"] = typed[name]
+        if hint:
+            element["placeholder"] = r.plain(Text(hint))
+        card.body.append(element)
+
+    field("title", {"type": "Input.Text", "maxLength": TITLE_LIMIT, "isRequired": True}, texts.FORM_TITLE)
+    field("deadline", {"type": "Input.Date", "isRequired": True}, texts.FORM_DEADLINE)
+    field(
+        "brief",
+        {"type": "Input.Text", "isMultiline": True, "maxLength": BRIEF_LIMIT},
+        texts.FORM_BRIEF,
+        texts.FORM_BRIEF_HINT,
+    )
+    field(
+        "format",
+        {"type": "Input.ChoiceSet", "style": "compact", "choices": [{"title": f, "value": f} for f in formats]},
+        texts.FORM_FORMAT,
+    )
+    field("skills", {"type": "Input.Text"}, texts.FORM_SKILLS, texts.FORM_SKILLS_HINT)
+    field("needs", {"type": "Input.Number", "min": 1, "max": 50}, texts.FORM_NEEDS)
+    field("parts", {"type": "Input.Text", "isMultiline": True}, texts.FORM_PARTS, texts.FORM_PARTS_HINT)
+    card.actions.append(
+        {"type": "Action.Submit", "title": r.plain(Text(texts.FORM_POST)), "data": {FORM_KEY: NEW_REQUEST}}
+    )
+    return card.build()
+
+
+def new_request_dialog(card: dict[str, Any], r: TeamsRenderer) -> dict[str, Any]:
+    return {
+        "task": {
+            "type": "continue",
+            "value": {
+                "title": r.plain(Text(texts.FORM_NEW_TITLE)),
+                "width": "large",
+                "height": "large",
+                "card": attachment(card),
+            },
+        }
+    }
+
+
+def new_request_offer_message(r: TeamsRenderer) -> dict[str, Any]:
+    return card_message(new_request_offer(r), summary=r.plain(Text(texts.FORM_NEW_TITLE)))
+
+
+def form_message(kind: ActionKind, value: str, r: TeamsRenderer) -> dict[str, Any]:
+    """A button's form as a card in the conversation, for clients that cannot open dialogs."""
+    form = form_for(kind)
+    assert form is not None
+    return card_message(form_card(kind, value, r), summary=r.plain(Text(FORM_TEXTS[form][0])))
