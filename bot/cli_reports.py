@@ -1,0 +1,286 @@
+"""The admin commands for reports, content plans and the calendar feed: ``cobot export``, ``cobot import`` and
+``cobot calendar-url``. Each works on one workspace: ``--workspace <external id>``, else the only (Slack)
+workspace in the database.
+
+Registered by ``bot.cli``; everything heavy is imported when a command runs, not when the parser is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from bot.plaintext import plain
+from handlers import texts
+from handlers.results import Text, t
+from storage.clock import utcnow
+
+RunCommand = Callable[[argparse.Namespace, Settings], int]
+
+
+def register(commands: Any) -> None:
+    """Adds ``export``, ``import`` and ``calendar-url`` to the ``cobot`` command's subparsers."""
+    export = _command(
+        commands,
+        "export",
+        run_export,
+        "write a report (report.xlsx: requests, contributions, calendar, summary) or the calendar feed "
+        "(calendar.ics: draft deadlines and booked slots)",
+    )
+    export.add_argument("file", type=Path, help="where to write: a name ending in .xlsx or .ics")
+    export.add_argument("--from", dest="start", type=_day, help="requests posted from this day on (YYYY-MM-DD)")
+    export.add_argument("--to", dest="end", type=_day, help="requests posted up to this day (YYYY-MM-DD)")
+    _workspace_option(export)
+
+    plan = _command(
+        commands,
+        "import",
+        run_import,
+        "import a content plan (.xlsx: requests and publishing slots); a file with any problem imports nothing",
+    )
+    plan.add_argument("file", type=Path, help="the plan to import (or, with --template, the template to write)")
+    plan.add_argument("--template", action="store_true", help="write an empty plan with an example row instead")
+    plan.add_argument("--dry-run", action="store_true", help="check the plan and show what would be added")
+    plan.add_argument(
+        "--as",
+        dest="actor",
+        help="Slack user id of who adds the slots whose row names nobody (default: the first admin in app.yaml)",
+    )
+    _workspace_option(plan)
+
+    feed = _command(
+        commands,
+        "calendar-url",
+        run_calendar_url,
+        "print the secret address of the calendar feed that `cobot serve` serves (--rotate replaces it)",
+    )
+    feed.add_argument("--rotate", action="store_true", help="make a new address; the old one stops working")
+    _workspace_option(feed)
+
+
+def _command(commands: Any, name: str, run: RunCommand, help_text: str) -> argparse.ArgumentParser:
+    sub: argparse.ArgumentParser = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(run=run)
+    return sub
+
+
+def _workspace_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", help="the workspace's external id, e.g. Slack's T0123 (default: the only one)")
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+class _Refusal(Exception):
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.msgid)
+        self.text = text
+
+
+def _say(text: Text, settings: Settings, *, stream: Any = None) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.app import build_translators
+
+    timezone = ZoneInfo(settings.behaviour.timezone)
+    translate = build_translators(settings)(settings.behaviour.languages.default)  # the workspace's language
+    print(plain(text, translate, timezone=timezone), file=stream or sys.stdout)
+
+
+def _workspace(session: Any, wanted: str | None) -> Any:
+    """The workspace to work on: the one named, else the only Slack one (else the only one at all)."""
+    from sqlmodel import col, select
+
+    from storage.models import Platform, Workspace
+
+    everything = list(session.exec(select(Workspace).order_by(col(Workspace.id))).all())
+    names = ", ".join(f"{w.external_id} ({w.platform})" for w in everything) or "—"
+    if wanted is not None:
+        matches = [w for w in everything if w.external_id == wanted]
+        if len(matches) != 1:
+            raise _Refusal(
+                t(
+                    texts.WORKSPACE_UNKNOWN if not matches else texts.WORKSPACE_SEVERAL,
+                    workspace=wanted,
+                    workspaces=names,
+                )
+            )
+        return matches[0]
+    candidates = [w for w in everything if w.platform == Platform.SLACK] or everything
+    if not candidates:
+        raise _Refusal(t(texts.WORKSPACE_NONE))
+    if len(candidates) > 1:
+        raise _Refusal(t(texts.WORKSPACE_SEVERAL, workspaces=names))
+    return candidates[0]
+
+
+@contextmanager
+def _atomic_file(target: Path) -> Iterator[Path]:
+    """A temporary file next to ``target`` that replaces it only when writing succeeded, so a failed or
+    interrupted export never leaves half a file behind."""
+    directory = target.resolve().parent
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import Session
+
+    from bot.app import create_app
+    from bot.excel.report import write_report
+    from bot.ics import calendar_for
+    from handlers.context import Scope
+    from handlers.reports import Period, Report, ReportOrder
+    from storage.db import read_only
+    from storage.migrate import upgrade_to_head
+
+    target: Path = args.file
+    kind = target.suffix.lower()
+    if kind not in (".xlsx", ".ics"):
+        _say(t(texts.EXPORT_UNKNOWN_KIND, file=str(target)), settings, stream=sys.stderr)
+        return 2
+    if args.start is not None and args.end is not None and args.start > args.end:
+        print(f"cobot export: --from {args.start} is after --to {args.end}", file=sys.stderr)
+        return 2
+    if not target.resolve().parent.is_dir():
+        print(f"cobot export: {target.parent} is not a folder", file=sys.stderr)
+        return 2
+    cobot = create_app(settings)
+    translate = cobot.translators(cobot.policy.default_language)  # the file speaks the workspace's language
+    try:
+        upgrade_to_head(cobot.engine)
+        # One read-only transaction: a consistent snapshot that never holds SQLite's write lock while it streams.
+        with Session(read_only(cobot.engine)) as session:
+            scope = Scope(
+                session=session, workspace=_workspace(session, args.workspace), policy=cobot.policy, now=utcnow()
+            )
+            with _atomic_file(target) as temporary:
+                if kind == ".ics":
+                    body, events = calendar_for(scope, translate=translate)
+                    temporary.write_bytes(body)
+                    done = t(texts.EXPORT_CALENDAR_DONE, file=str(target), events=events)
+                else:
+                    period = Period(args.start, args.end)
+                    stats = write_report(Report(scope, ReportOrder(period=period)), temporary, translate=translate)
+                    done = t(
+                        texts.EXPORT_REPORT_DONE,
+                        file=str(target),
+                        requests=stats.requests,
+                        rows=stats.contributions,
+                        slots=stats.slots,
+                        period=period.label(),
+                    )
+    except _Refusal as refusal:
+        _say(refusal.text, settings, stream=sys.stderr)
+        return 1
+    finally:
+        cobot.close()
+    _say(done, settings)
+    return 0
+
+
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    from zoneinfo import ZoneInfo
+
+    from sqlmodel import Session
+
+    from bot.app import build_policy, build_translators, create_app
+    from bot.excel.plan import PlanFileError, read_plan, write_template
+    from bot.i18n import SUPPORTED
+    from handlers.context import Scope
+    from handlers.plan_import import PlanRejected, import_plan
+    from storage.db import read_only, transaction
+    from storage.migrate import upgrade_to_head
+
+    target: Path = args.file
+    # The template speaks the workspace's language; a filled-in plan may use the headers of any language.
+    translators = build_translators(settings)
+    policy = build_policy(settings)
+    own = translators(policy.default_language)
+    if args.template:
+        today = utcnow().astimezone(ZoneInfo(settings.behaviour.timezone)).date()
+        write_template(target, today=today, translate=own)
+        _say(t(texts.TEMPLATE_WRITTEN, file=str(target)), settings)
+        return 0
+    try:
+        data = target.read_bytes()
+    except OSError as error:
+        print(f"cobot import: cannot read {target}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    try:
+        plan = read_plan(
+            data, file_name=target.name, translators=[own, *(translators(language) for language in SUPPORTED)]
+        )
+    except PlanFileError as unreadable:
+        _say(unreadable.text, settings, stream=sys.stderr)
+        return 1
+    actor = args.actor or next(iter(settings.behaviour.permissions.admins), None)
+    cobot = create_app(settings)
+    try:
+        upgrade_to_head(cobot.engine)
+        # A dry run only reads; a real one is one transaction, so a refusal anywhere leaves nothing behind.
+        with Session(read_only(cobot.engine)) if args.dry_run else transaction(cobot.engine) as session:
+            scope = Scope(
+                session=session, workspace=_workspace(session, args.workspace), policy=cobot.policy, now=utcnow()
+            )
+            result = import_plan(scope, plan, actor_user_id=actor, dry_run=args.dry_run)
+    except _Refusal as refusal:
+        _say(refusal.text, settings, stream=sys.stderr)
+        return 1
+    except PlanRejected as rejected:
+        _say(rejected.header, settings, stream=sys.stderr)
+        for problem in rejected.problems:
+            _say(problem, settings, stream=sys.stderr)
+        return 1
+    finally:
+        cobot.close()
+    for line in result.lines:
+        _say(line, settings)
+    _say(result.summary, settings)
+    return 0
+
+
+def run_calendar_url(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import create_app
+    from bot.ics import calendar_path
+    from handlers.context import Scope
+    from handlers.reports import calendar_token
+    from storage.db import transaction
+    from storage.migrate import upgrade_to_head
+
+    cobot = create_app(settings)
+    try:
+        upgrade_to_head(cobot.engine)
+        with transaction(cobot.engine) as session:
+            workspace = _workspace(session, args.workspace)
+            token = calendar_token(
+                Scope(session=session, workspace=workspace, policy=cobot.policy, now=utcnow()), rotate=args.rotate
+            )
+            name = workspace.external_id
+    except _Refusal as refusal:
+        _say(refusal.text, settings, stream=sys.stderr)
+        return 1
+    finally:
+        cobot.close()
+    _say(t(texts.CALENDAR_URL, workspace=name, path=calendar_path(token)), settings)
+    if args.rotate:
+        _say(t(texts.CALENDAR_URL_ROTATED), settings)
+    return 0

@@ -1,0 +1,357 @@
+"""The report workbook: sheets Requests, Contributions, Calendar and Summary, written in openpyxl's write-only mode.
+
+Write-only mode streams each row to a temporary file as it is appended, so a report with hundreds of thousands of
+contributions needs little memory; it also means everything about a sheet's layout (frozen header, column widths)
+is set before its first row, and its Excel table (autofilter, banded rows) is added after its last, when the
+number of rows is known. Dates are real date cells with a date format, links are hyperlinks, and every piece of
+text that people typed goes through ``safe_text`` so it can never become a formula. The two long sheets, Requests
+and Contributions, write their rows of plain values in bulk (``bot.excel.fastrows``): openpyxl's own cell writer
+alone would spend over ten seconds on 100,000 contributions.
+
+Sheets are filled in order: requests first (they feed the summary's groups), then contributions (which are counted
+into those groups as they stream past), the calendar, and last the summary with its chart.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any, cast
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from bot.excel.cells import safe_optional, safe_text
+from bot.excel.fastrows import add_fast_sheet
+from bot.plaintext import Translate, identity, plain
+from handlers import texts
+from handlers.reports import Report, SummaryRow
+
+DATE_FORMAT = "yyyy-mm-dd"
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+TABLE_STYLE = "TableStyleMedium2"
+PROGRESS_EVERY = 10_000  # contributions between two progress calls
+_WEB_LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # message id
+    width: float  # in characters
+
+
+REQUEST_COLUMNS = (
+    Column(texts.COL_ID, 7),
+    Column(texts.COL_TITLE, 42),
+    Column(texts.COL_FORMAT, 12),
+    Column(texts.COL_OWNER, 22),
+    Column(texts.COL_OWNER_DEPARTMENT, 20),
+    Column(texts.COL_STATUS, 11),
+    Column(texts.COL_POSTED, 12),
+    Column(texts.COL_DEADLINE, 14),
+    Column(texts.COL_SLOT, 16),
+    Column(texts.COL_SLOT_TIME, 17),
+    Column(texts.COL_PUBLISHED_ON, 13),
+    Column(texts.COL_PUBLISHED_URL, 40),
+    Column(texts.COL_DERIVED_FROM, 13),
+    Column(texts.COL_VOLUNTEERS, 12),
+    Column(texts.COL_CONTRIBUTORS, 13),
+    Column(texts.COL_DAYS_TO_VOLUNTEER, 14),
+    Column(texts.COL_DAYS_TO_PUBLISH, 12),
+)
+CONTRIBUTION_COLUMNS = (
+    Column(texts.COL_REQUEST, 10),
+    Column(texts.COL_TITLE, 42),
+    Column(texts.COL_PART, 26),
+    Column(texts.COL_PERSON, 22),
+    Column(texts.COL_DEPARTMENT, 20),
+    Column(texts.COL_ROLE, 13),
+    Column(texts.COL_DRAFTS, 9),
+    Column(texts.COL_APPROVED, 12),
+    Column(texts.COL_DAYS_CALL_TO_VOLUNTEER, 15),
+    Column(texts.COL_DAYS_LATE, 10),
+)
+CALENDAR_COLUMNS = (
+    Column(texts.COL_STARTS, 17),
+    Column(texts.COL_SLOT, 18),
+    Column(texts.COL_BOOKED, 14),
+    Column(texts.COL_REQUEST, 10),
+    Column(texts.COL_TITLE, 42),
+)
+SUMMARY_COLUMNS = (
+    Column(texts.COL_MONTH, 10),
+    Column(texts.COL_DEPARTMENT, 22),
+    Column(texts.COL_REQUESTS, 11),
+    Column(texts.COL_FULFILLED, 11),
+    Column(texts.COL_PUBLISHED, 11),
+    Column(texts.COL_MEDIAN_TO_VOLUNTEER, 16),
+    Column(texts.COL_MEDIAN_TO_PUBLISH, 14),
+    Column(texts.COL_DISTINCT_CONTRIBUTORS, 13),
+    Column(texts.COL_DEPARTMENTS_REACHED, 13),
+)
+DEPARTMENT_COLUMNS = (
+    Column(texts.COL_DEPARTMENT, 22),
+    Column(texts.COL_CONTRIBUTIONS, 14),
+    Column(texts.COL_CONTRIBUTORS, 13),
+)
+DEPARTMENT_FIRST_COLUMN = len(SUMMARY_COLUMNS) + 2  # one empty column between the two tables
+
+
+@dataclass(frozen=True)
+class ReportStats:
+    requests: int
+    contributions: int
+    slots: int
+
+
+def write_report(
+    report: Report,
+    target: str | Path | IO[bytes],
+    *,
+    translate: Translate = identity,
+    progress: Callable[[int], None] | None = None,
+) -> ReportStats:
+    """Writes ``report`` as an .xlsx workbook to ``target`` (a path or a binary file); ``progress`` is told the
+    number of contributions written every ``PROGRESS_EVERY`` rows."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "Cobot"
+    workbook.properties.title = plain(report.order.period.label(), translate)
+    requests = _sheet(workbook, translate(texts.SHEET_REQUESTS), REQUEST_COLUMNS, translate, fast=True)
+    contributions = _sheet(workbook, translate(texts.SHEET_CONTRIBUTIONS), CONTRIBUTION_COLUMNS, translate, fast=True)
+    calendar = _sheet(workbook, translate(texts.SHEET_CALENDAR), CALENDAR_COLUMNS, translate)
+    summary = _sheet(workbook, translate(texts.SHEET_SUMMARY), SUMMARY_COLUMNS, translate, extra=DEPARTMENT_COLUMNS)
+
+    _write_requests(report, requests, translate)
+    _add_table(requests, "Requests", REQUEST_COLUMNS, report.request_count, translate)
+    _write_contributions(report, contributions, translate, progress)
+    _add_table(contributions, "Contributions", CONTRIBUTION_COLUMNS, report.contribution_count, translate)
+    slots = _write_calendar(report, calendar, translate)
+    _add_table(calendar, "Calendar", CALENDAR_COLUMNS, slots, translate)
+    _write_summary(report, summary, translate)
+
+    workbook.save(target)
+    return ReportStats(requests=report.request_count, contributions=report.contribution_count, slots=slots)
+
+
+def _sheet(
+    workbook: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    translate: Translate,
+    *,
+    extra: Sequence[Column] = (),
+    fast: bool = False,
+) -> WriteOnlyWorksheet:
+    """A sheet with its header row written; widths and the frozen header must come before the first row. ``fast``
+    sheets write rows of plain values in bulk (``bot.excel.fastrows``): the long ones."""
+    sheet: WriteOnlyWorksheet = (
+        add_fast_sheet(workbook, title, date_format=DATE_FORMAT, moment_format=MOMENT_FORMAT)
+        if fast
+        else workbook.create_sheet(title)
+    )
+    sheet.freeze_panes = "A2"
+    widths = _borrowed(sheet).column_dimensions
+    for index, column in enumerate(columns, start=1):
+        widths[get_column_letter(index)].width = column.width
+    headers: list[Any] = [_header(sheet, c, translate) for c in columns]
+    if extra:
+        widths[get_column_letter(len(columns) + 1)].width = 3
+        for index, column in enumerate(extra, start=DEPARTMENT_FIRST_COLUMN):
+            widths[get_column_letter(index)].width = column.width
+        headers += [None] + [_header(sheet, c, translate) for c in extra]
+    sheet.append(headers)
+    return sheet
+
+
+def _borrowed(sheet: WriteOnlyWorksheet) -> Any:
+    """The sheet for the methods write-only sheets borrow from ordinary ones (widths, tables, charts), which
+    openpyxl's type stubs don't describe."""
+    return cast(Any, sheet)
+
+
+def _header(sheet: WriteOnlyWorksheet, column: Column, translate: Translate) -> Cell:
+    cell = WriteOnlyCell(sheet, value=translate(column.header))
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _add_table(
+    sheet: WriteOnlyWorksheet,
+    name: str,
+    columns: Sequence[Column],
+    rows: int,
+    translate: Translate,
+    *,
+    first_column: int = 1,
+) -> None:
+    """An Excel table over the header and ``rows`` rows (at least one, which may be empty: Excel wants one)."""
+    ref = f"{get_column_letter(first_column)}1:{get_column_letter(first_column + len(columns) - 1)}{max(rows, 1) + 1}"
+    table = Table(
+        displayName=name,
+        ref=ref,
+        autoFilter=AutoFilter(ref=ref),
+        tableStyleInfo=TableStyleInfo(name=TABLE_STYLE, showRowStripes=True),
+    )
+    # Write-only sheets can't be read back, so the table's columns are named here; they must match the headers.
+    table.tableColumns = [TableColumn(id=i, name=translate(c.header)) for i, c in enumerate(columns, start=1)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "add table columns manually": done just above
+        _borrowed(sheet).add_table(table)
+
+
+def _moment(sheet: WriteOnlyWorksheet, value: datetime | None) -> Cell | None:
+    if value is None:
+        return None
+    # Excel has no time zones: the local wall-clock time of the workspace is what people expect to see.
+    cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+    cell.number_format = MOMENT_FORMAT
+    return cell
+
+
+def _link(sheet: WriteOnlyWorksheet, url: str | None) -> Cell | str | None:
+    if not url:
+        return None
+    if not _WEB_LINK.match(url):
+        return safe_text(url)  # shown, but never a link to something other than a web page
+    cell = WriteOnlyCell(sheet, value=safe_text(url))
+    cell.hyperlink = url
+    cell.style = "Hyperlink"
+    return cell
+
+
+def _write_requests(report: Report, sheet: WriteOnlyWorksheet, translate: Translate) -> None:
+    statuses: dict[str, str] = {}
+    for row in report.requests():
+        status = statuses.get(row.status) or statuses.setdefault(row.status, translate(row.status))
+        sheet.append(
+            [
+                row.number,
+                safe_text(row.title),
+                safe_optional(row.format),
+                safe_text(row.owner),
+                safe_optional(row.owner_department),
+                status,
+                row.posted,  # plain dates and times: the sheet gives them its date formats
+                row.deadline,
+                safe_optional(row.slot),
+                row.slot_at.replace(tzinfo=None) if row.slot_at is not None else None,
+                row.published_on,
+                _link(sheet, row.published_url),
+                row.derived_from,
+                row.volunteers,
+                row.contributors,
+                row.days_to_first_volunteer,
+                row.days_to_publish,
+            ]
+        )
+
+
+def _write_contributions(
+    report: Report, sheet: WriteOnlyWorksheet, translate: Translate, progress: Callable[[int], None] | None
+) -> None:
+    # The hot loop of a big export: plain values only, which the fast sheet writes in bulk.
+    roles = {role: translate(role) for role in (texts.ROLE_CONTRIBUTOR, texts.ROLE_IN_LINE, texts.ROLE_WITHDREW)}
+    append = sheet.append
+    for count, row in enumerate(report.contributions(), start=1):
+        append(
+            [
+                row.number,
+                safe_text(row.title),
+                safe_text(row.part) if row.part else None,
+                safe_text(row.person),
+                safe_text(row.department) if row.department else None,
+                roles[row.role],
+                row.drafts,
+                row.approved_on,
+                row.days_from_call,
+                row.days_late,
+            ]
+        )
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+
+
+def _write_calendar(report: Report, sheet: WriteOnlyWorksheet, translate: Translate) -> int:
+    booked, free = translate(texts.SLOT_IS_BOOKED), translate(texts.SLOT_IS_FREE)
+    rows = report.calendar()
+    for row in rows:
+        sheet.append(
+            [
+                _moment(sheet, row.starts_at),
+                safe_text(row.name),
+                booked if row.number is not None else free,
+                row.number,
+                safe_optional(row.title),
+            ]
+        )
+    return len(rows)
+
+
+def _department_label(row: SummaryRow, translate: Translate) -> str:
+    if row.everyone:
+        return translate(texts.ALL_DEPARTMENTS)
+    return safe_text(row.department) if row.department else translate(texts.NO_DEPARTMENT)
+
+
+def _write_summary(report: Report, sheet: WriteOnlyWorksheet, translate: Translate) -> None:
+    """Two tables side by side: per month and owner department, and contributions per contributor department,
+    with a bar chart of the latter."""
+    summary = report.summary.rows()
+    departments = report.summary.departments()
+    no_department = translate(texts.NO_DEPARTMENT)
+    for index in range(max(len(summary), len(departments))):
+        cells: list[Any] = [None] * (DEPARTMENT_FIRST_COLUMN - 1 + len(DEPARTMENT_COLUMNS))
+        if index < len(summary):
+            row = summary[index]
+            cells[: len(SUMMARY_COLUMNS)] = [
+                row.month,
+                _department_label(row, translate),
+                row.requests,
+                row.fulfilled,
+                row.published,
+                row.median_days_to_first_volunteer,
+                row.median_days_to_publish,
+                row.contributors,
+                row.departments_reached,
+            ]
+        if index < len(departments):
+            department = departments[index]
+            cells[DEPARTMENT_FIRST_COLUMN - 1 :] = [
+                safe_text(department.department) if department.department else no_department,
+                department.contributions,
+                department.contributors,
+            ]
+        sheet.append(cells)
+    _add_table(sheet, "Summary", SUMMARY_COLUMNS, len(summary), translate)
+    _add_table(
+        sheet,
+        "ContributionsByDepartment",
+        DEPARTMENT_COLUMNS,
+        len(departments),
+        translate,
+        first_column=DEPARTMENT_FIRST_COLUMN,
+    )
+    if departments:
+        chart = BarChart()
+        chart.type = "bar"  # horizontal bars: department names stay readable
+        chart.title = translate(texts.CHART_CONTRIBUTIONS_TITLE)
+        chart.legend = None
+        chart.height = max(7.5, 0.8 * len(departments) + 2)
+        chart.width = 18
+        data = Reference(sheet, min_col=DEPARTMENT_FIRST_COLUMN + 1, min_row=1, max_row=len(departments) + 1)
+        names = Reference(sheet, min_col=DEPARTMENT_FIRST_COLUMN, min_row=2, max_row=len(departments) + 1)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(names)
+        _borrowed(sheet).add_chart(
+            chart, f"{get_column_letter(DEPARTMENT_FIRST_COLUMN + len(DEPARTMENT_COLUMNS) + 1)}2"
+        )

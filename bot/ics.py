@@ -1,0 +1,156 @@
+"""The calendar feed: draft deadlines and booked publishing slots as an iCalendar (RFC 5545) file, for
+``cobot export calendar.ics`` and for ``GET /calendar/<token>.ics`` on ``cobot serve``, which Outlook and Google
+Calendar subscribe to.
+
+The feed is written by hand (it is a few lines per event): text values escaped as RFC 5545 §3.3.11 says (``\\``,
+``;``, ``,`` and line breaks), every line folded at 75 octets without splitting a UTF-8 character (§3.1), CRLF line
+ends. The URL's token names the workspace and carries its secret (``handlers.reports.calendar_token``); a wrong
+token gets the same 404 as a path that doesn't exist.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.app import Cobot
+from bot.plaintext import Translate, identity, plain
+from handlers import texts
+from handlers.context import Policy, Scope
+from handlers.reports import FeedEvent, feed_events, workspace_for_calendar_token
+from storage.db import read_only
+
+log = logging.getLogger(__name__)
+
+PATH_PREFIX = "/calendar/"
+SLOT_DURATION = timedelta(minutes=30)  # a slot is a moment; calendars show it better with some length
+REFRESH = "PT1H"  # how often subscribers should fetch the feed again
+_PATH = re.compile(r"^/calendar/([A-Za-z0-9_.\-]{1,200})\.ics$")
+_WEB_LINK = re.compile(r"^https?://[^\s\"<>\\]+$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def calendar_path(token: str) -> str:
+    return f"{PATH_PREFIX}{token}.ics"
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value: backslash, semicolon and comma escaped, line breaks as ``\\n``, other controls dropped."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = _CONTROL.sub("", value)
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """One content line folded into lines of at most 75 octets; continuation lines start with a space."""
+    if len(line.encode()) <= 75:
+        return line
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    limit = 75
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            pieces.append("".join(current))
+            current, size, limit = [], 0, 74  # the leading space of a continuation counts
+        current.append(char)
+        size += width
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _day(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def build_calendar(
+    events: Sequence[FeedEvent],
+    *,
+    now: datetime,
+    policy: Policy,
+    translate: Translate = identity,
+) -> bytes:
+    """The feed as an .ics file."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Cobot//Co-creation calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(translate(texts.FEED_NAME))}",
+        f"X-WR-TIMEZONE:{policy.timezone.key}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+        f"X-PUBLISHED-TTL:{REFRESH}",
+    ]
+    for event in events:
+        lines += ["BEGIN:VEVENT", f"UID:{escape_text(event.uid)}", f"DTSTAMP:{_stamp(now)}"]
+        if event.day is not None:
+            lines += [
+                f"DTSTART;VALUE=DATE:{_day(event.day)}",
+                f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
+                "TRANSP:TRANSPARENT",  # a deadline is not a meeting: it doesn't make anyone busy
+            ]
+        elif event.starts_at is not None:
+            lines += [f"DTSTART:{_stamp(event.starts_at)}", f"DTEND:{_stamp(event.starts_at + SLOT_DURATION)}"]
+        lines.append(f"SUMMARY:{escape_text(plain(event.summary, translate))}")
+        lines.append(f"DESCRIPTION:{escape_text(plain(event.description, translate))}")
+        if event.modified is not None:
+            lines.append(f"LAST-MODIFIED:{_stamp(event.modified)}")
+        if event.url and _WEB_LINK.match(event.url):
+            lines.append(f"URL:{event.url}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
+
+
+def calendar_for(scope: Scope, *, translate: Translate = identity) -> tuple[bytes, int]:
+    """The feed of ``scope``'s workspace, and how many events it holds."""
+    events = feed_events(scope)
+    return build_calendar(events, now=scope.now, policy=scope.policy, translate=translate), len(events)
+
+
+def calendar_app(cobot: Cobot, *, translate: Translate | None = None) -> WSGIApp:
+    """``GET /calendar/<token>.ics``: the workspace's feed (in its default language), or 404 for any token that
+    isn't its current one."""
+    translate = translate or cobot.translators(cobot.policy.default_language)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        found = _PATH.match(str(environ.get("PATH_INFO") or ""))
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or found is None:
+            return _not_found(start_response)
+        with Session(read_only(cobot.engine)) as session:
+            workspace = workspace_for_calendar_token(session, found.group(1))
+            if workspace is None:
+                return _not_found(start_response)
+            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=cobot.clock())
+            body, _ = calendar_for(scope, translate=translate)
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Content-Disposition", 'inline; filename="cobot.ics"'),
+                # Subscribers poll; a short private cache spares the database without hiding changes for long.
+                ("Cache-Control", "private, max-age=300"),
+            ],
+        )
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+    return application
+
+
+def _not_found(start_response: Callable[..., Any]) -> Iterable[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+    return [b"not found\n"]

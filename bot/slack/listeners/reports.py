@@ -1,0 +1,97 @@
+"""``/cocreate report [YYYY-MM]``: an Excel report, built after the acknowledgement and sent to the person's DM.
+
+The command listener checks that the person may have a report and acknowledges at once ("Building your
+report…"). This lazy listener then reads the report in one read-only transaction (on SQLite it never holds the
+write lock), writes the workbook to a temporary file, uploads it with files.upload v2 into the DM with the person,
+and keeps the ephemeral answer up to date through the command's ``response_url``, which Slack lets an app use five
+times: at most two progress notes, then "Uploading…", then "ready".
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import BoltContext, Respond
+from slack_sdk import WebClient
+from sqlmodel import Session, select
+
+from bot.excel.report import write_report
+from bot.slack.listeners.common import PLATFORM, act, cobot_of, translate_for, workspace_of
+from bot.slack.render import render
+from handlers import texts
+from handlers.commands import plain
+from handlers.context import Ctx, Scope
+from handlers.reports import Period, Report, ReportOrder, order_report, parse_report_period, start_report
+from handlers.results import Reply, t
+from storage.db import read_only
+from storage.models import Workspace
+
+PROGRESS_SECONDS = 5.0  # a progress note at most this often...
+PROGRESS_NOTES = 2  # ...and at most this many, so the response_url's five uses always suffice
+
+
+def wants_report(command_text: str) -> bool:
+    return command_text.strip().partition(" ")[0].casefold() == "report"
+
+
+def _period(command_text: str) -> Period:
+    return parse_report_period(plain(command_text.strip().partition(" ")[2]))
+
+
+def start_report_command(ctx: Ctx, command_text: str) -> Reply:
+    """The acknowledgement of ``/cocreate report``: "Building your report…", or why not."""
+    return start_report(ctx, period=_period(command_text))
+
+
+def deliver_report(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
+    """Lazy: builds the report the acknowledgement promised and uploads it to the person's DM."""
+    command_text = str(body.get("text") or "")
+    if not wants_report(command_text):
+        return
+    order: ReportOrder | None = None
+
+    def check(ctx: Ctx) -> Reply:
+        nonlocal order
+        order = order_report(ctx, period=_period(command_text))
+        return Reply(())
+
+    checked = act(context, check)
+    if order is None:
+        return  # refused (or a bad month): the acknowledgement already said why
+    cobot = cobot_of(context)
+    translate = translate_for(context, checked.language)
+    period, scope_text = order.period.label(), order.scope_text()
+    user_id = str(context.user_id)
+    file_name = f"cobot-report-{order.period.slug()}.xlsx"
+    notes = {"sent": 0, "at": time.monotonic()}
+
+    def progress(rows: int) -> None:
+        if notes["sent"] < PROGRESS_NOTES and time.monotonic() - notes["at"] >= PROGRESS_SECONDS:
+            notes["sent"] += 1
+            notes["at"] = time.monotonic()
+            note = t(texts.REPORT_PROGRESS, scope=scope_text, period=period, rows=f"{rows:,}")
+            respond(text=render(note, translate), replace_original=True)
+
+    with tempfile.TemporaryDirectory(prefix="cobot-report-") as folder:
+        path = Path(folder) / file_name
+        with Session(read_only(cobot.engine)) as session:
+            workspace = session.exec(
+                select(Workspace).where(Workspace.platform == PLATFORM, Workspace.external_id == workspace_of(context))
+            ).one()
+            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=cobot.clock())
+            stats = write_report(Report(scope, order), path, translate=translate, progress=progress)
+        uploading = t(texts.REPORT_UPLOADING, period=period, requests=stats.requests, rows=f"{stats.contributions:,}")
+        respond(text=render(uploading, translate), replace_original=True)
+        # Reports name people, so they go to the person alone: into the DM with Cobot, not the channel.
+        dm = client.conversations_open(users=user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=dm,
+            file=str(path),
+            filename=file_name,
+            title=file_name,
+            initial_comment=render(t(texts.REPORT_FILE_COMMENT, scope=scope_text, period=period), translate),
+        )
+    respond(text=render(t(texts.REPORT_READY, period=period, file=file_name), translate), replace_original=True)

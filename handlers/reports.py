@@ -1,0 +1,680 @@
+"""Reports: what co-creation yields, read from the database as plain rows that any file format can be written from.
+
+Requests and contributions stream: each is one query whose rows are yielded one at a time (a workspace may hold
+hundreds of thousands of contributions), and the summary per month and department is accumulated while those
+rows pass by, so no list of contributions is ever held. Admins get every request; a request owner gets the
+requests they own; anyone else is refused. Values that people read (status, role) are message ids from
+``handlers.texts``, translated by whoever writes the file.
+
+The calendar feed (draft deadlines and booked publishing slots) and its per-workspace secret live here too.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from handlers import texts
+from handlers.calendar import slot_occurrences
+from handlers.cards import STATUS_TEXTS
+from handlers.context import Ctx, Scope
+from handlers.results import Reply, Text, UserFacingError, t
+from handlers.schedule import at_local
+from storage.models import (
+    ContentRequest,
+    Decision,
+    Draft,
+    Member,
+    PublishingSlot,
+    RequestPart,
+    RequestStatus,
+    Review,
+    SlotBooking,
+    Volunteer,
+    VolunteerState,
+    Workspace,
+)
+
+STREAM_CHUNK = 2000  # rows fetched from the database at a time
+CALENDAR_MAX_DAYS = 3 * 366  # a report's Calendar sheet never lists more than this span of slot occurrences
+FEED_PAST_DAYS = 90  # the calendar feed keeps this much history, so subscribers still see last quarter
+SECONDS_PER_DAY = 86400.0
+
+ROLE_TEXTS = {
+    VolunteerState.ACTIVE: texts.ROLE_CONTRIBUTOR,
+    VolunteerState.WAITLISTED: texts.ROLE_IN_LINE,
+    VolunteerState.WITHDRAWN: texts.ROLE_WITHDREW,
+}
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# --- who gets which report ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Requests posted from ``start`` to ``end`` (both inclusive, local days); an open end reaches as far as
+    there are requests."""
+
+    start: date | None = None
+    end: date | None = None
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        first = date(year, month, 1)
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return cls(first, following - timedelta(days=1))
+
+    def label(self) -> Text:
+        if self.start is None and self.end is None:
+            return t(texts.REPORT_PERIOD_ALL)
+        if self.start is not None and self.end is not None:
+            if self == Period.month(self.start.year, self.start.month):
+                return t(texts.REPORT_PERIOD_MONTH, month=f"{self.start:%Y-%m}")
+            return t(texts.REPORT_PERIOD_RANGE, start=self.start.isoformat(), end=self.end.isoformat())
+        if self.start is not None:
+            return t(texts.REPORT_PERIOD_FROM, start=self.start.isoformat())
+        assert self.end is not None
+        return t(texts.REPORT_PERIOD_UNTIL, end=self.end.isoformat())
+
+    def slug(self) -> str:
+        """A piece of a file name: ``2026-11``, ``2026-01-01_2026-03-31`` or ``all``."""
+        if self.start is not None and self.end is not None and self == Period.month(self.start.year, self.start.month):
+            return f"{self.start:%Y-%m}"
+        if self.start is None and self.end is None:
+            return "all"
+        return f"{self.start or 'start'}_{self.end or 'now'}"
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+        """The period as UTC moments [start, end)."""
+        start = at_local(self.start, time(0, 0), tz) if self.start is not None else None
+        end = at_local(self.end + timedelta(days=1), time(0, 0), tz) if self.end is not None else None
+        return start, end
+
+
+def parse_report_period(text: str) -> Period:
+    """``""`` is everything so far; ``2026-11`` one month."""
+    text = text.strip()
+    if not text:
+        return Period()
+    found = _MONTH.match(text)
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
+        raise UserFacingError(t(texts.USAGE_REPORT))
+    return Period.month(int(found.group(1)), int(found.group(2)))
+
+
+@dataclass(frozen=True)
+class ReportOrder:
+    """What one report covers: a period, and every request (admins, the CLI) or one owner's."""
+
+    period: Period = field(default_factory=Period)
+    owner_id: int | None = None
+
+    def scope_text(self) -> Text:
+        return t(texts.REPORT_SCOPE_ALL if self.owner_id is None else texts.REPORT_SCOPE_OWN)
+
+
+def order_report(ctx: Ctx, *, period: Period) -> ReportOrder:
+    """The report the actor may have: everything for admins, their own requests for owners; others are refused."""
+    if ctx.is_admin():
+        return ReportOrder(period=period)
+    query = (
+        sa.select(col(ContentRequest.id))
+        .where(col(ContentRequest.workspace_id) == ctx.workspace_id, col(ContentRequest.owner_id) == ctx.actor_id)
+        .limit(1)
+    )
+    start, end = period.bounds(ctx.policy.timezone)
+    if start is not None:
+        query = query.where(col(ContentRequest.created_at) >= start)
+    if end is not None:
+        query = query.where(col(ContentRequest.created_at) < end)
+    if ctx.session.execute(query).first() is None:
+        raise UserFacingError(t(texts.REPORT_NOT_ALLOWED, period=period.label()))
+    return ReportOrder(period=period, owner_id=ctx.actor_id)
+
+
+def start_report(ctx: Ctx, *, period: Period) -> Reply:
+    """Get a report as an Excel file (request owners: their requests; admins: all): the adapter builds and sends
+    it after this first answer."""
+    order = order_report(ctx, period=period)
+    return Reply.of(t(texts.REPORT_BUILDING, scope=order.scope_text(), period=period.label()))
+
+
+def report_as_file_only(ctx: Ctx, *, period: Period) -> Reply:
+    """For adapters that can't send files: where to get a report instead."""
+    order_report(ctx, period=period)
+    return Reply.of(t(texts.REPORT_AS_FILE_ONLY))
+
+
+# --- rows -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    number: int
+    title: str
+    format: str | None
+    owner: str
+    owner_department: str | None
+    status: str  # message id
+    posted: date
+    deadline: date
+    slot: str | None
+    slot_at: datetime | None  # local time of the workspace
+    published_on: date | None
+    published_url: str | None
+    derived_from: int | None
+    volunteers: int  # places held now
+    contributors: int  # people who handed in a draft
+    days_to_first_volunteer: float | None
+    days_to_publish: float | None
+    month: str  # YYYY-MM the request was posted, local
+    fulfilled: bool  # every contribution approved (and maybe published)
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionRow:
+    """One person's place on one request (or one part of it)."""
+
+    number: int
+    title: str
+    part: str | None
+    person: str
+    department: str | None
+    role: str  # message id
+    drafts: int
+    approved_on: date | None
+    days_from_call: float | None  # from the request being posted to this person volunteering
+    days_late: int | None  # first draft after the (personal) deadline, or still missing after it; None: n/a
+    member_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRow:
+    starts_at: datetime  # local time of the workspace
+    name: str
+    number: int | None  # the booked request, if any
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    month: str
+    department: str | None  # the owners' department; None with ``everyone`` is the month's total
+    everyone: bool
+    requests: int
+    fulfilled: int
+    published: int
+    median_days_to_first_volunteer: float | None
+    median_days_to_publish: float | None
+    contributors: int
+    departments_reached: int
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRow:
+    department: str | None
+    contributions: int  # places with at least one draft handed in
+    contributors: int
+
+
+@dataclass
+class _Group:
+    requests: int = 0
+    fulfilled: int = 0
+    published: int = 0
+    to_volunteer: list[float] = field(default_factory=list)
+    to_publish: list[float] = field(default_factory=list)
+    contributors: set[int] = field(default_factory=set)
+    departments: set[str] = field(default_factory=set)
+
+    def absorb(self, other: _Group) -> None:
+        self.requests += other.requests
+        self.fulfilled += other.fulfilled
+        self.published += other.published
+        self.to_volunteer.extend(other.to_volunteer)
+        self.to_publish.extend(other.to_publish)
+        self.contributors |= other.contributors
+        self.departments |= other.departments
+
+
+class SummaryBuilder:
+    """Per month (the request was posted) and per owner department: how many requests, how many were fulfilled
+    and published, how fast, and how many people and departments contributed. A contribution counts once a
+    draft was handed in."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[str, str | None], _Group] = {}
+        self._group_of_request: dict[int, tuple[str, str | None]] = {}
+        self._by_department: dict[str | None, tuple[int, set[int]]] = {}
+
+    def add_request(self, row: RequestRow) -> None:
+        key = (row.month, _department_key(row.owner_department))
+        group = self._groups.setdefault(key, _Group())
+        self._group_of_request[row.number] = key
+        group.requests += 1
+        group.fulfilled += row.fulfilled
+        group.published += row.published
+        if row.days_to_first_volunteer is not None:
+            group.to_volunteer.append(row.days_to_first_volunteer)
+        if row.days_to_publish is not None:
+            group.to_publish.append(row.days_to_publish)
+
+    def add_contribution(self, row: ContributionRow) -> None:
+        if row.drafts < 1:
+            return
+        department = _department_key(row.department)
+        key = self._group_of_request.get(row.number)
+        if key is not None:
+            group = self._groups[key]
+            group.contributors.add(row.member_id)
+            if department is not None:
+                group.departments.add(department)
+        count, people = self._by_department.get(department, (0, set()))
+        people.add(row.member_id)
+        self._by_department[department] = (count + 1, people)
+
+    def rows(self) -> list[SummaryRow]:
+        """Month by month: the month's total first, then each owner department (people without one last)."""
+        result: list[SummaryRow] = []
+        for month in sorted({m for m, _ in self._groups}):
+            departments = sorted((d for m, d in self._groups if m == month), key=lambda d: (d is None, d or ""))
+            total = _Group()
+            for department in departments:
+                total.absorb(self._groups[(month, department)])
+            result.append(_summary_row(month, None, total, everyone=True))
+            result.extend(_summary_row(month, d, self._groups[(month, d)], everyone=False) for d in departments)
+        return result
+
+    def departments(self) -> list[DepartmentRow]:
+        """Contributions per contributor department, most first."""
+        rows = [DepartmentRow(d, count, len(people)) for d, (count, people) in self._by_department.items()]
+        return sorted(rows, key=lambda r: (-r.contributions, r.department is None, r.department or ""))
+
+
+def _summary_row(month: str, department: str | None, group: _Group, *, everyone: bool) -> SummaryRow:
+    return SummaryRow(
+        month=month,
+        department=department,
+        everyone=everyone,
+        requests=group.requests,
+        fulfilled=group.fulfilled,
+        published=group.published,
+        median_days_to_first_volunteer=_median(group.to_volunteer),
+        median_days_to_publish=_median(group.to_publish),
+        contributors=len(group.contributors),
+        departments_reached=len(group.departments),
+    )
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _department_key(department: str | None) -> str | None:
+    """Departments as people typed them, with stray spaces and blank ones ignored."""
+    cleaned = " ".join((department or "").split())
+    return cleaned or None
+
+
+def _days(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return round((later - earlier).total_seconds() / SECONDS_PER_DAY, 1)
+
+
+class Report:
+    """One report's rows, read lazily from ``scope``'s session: iterate ``requests()`` before ``contributions()``
+    so that ``summary`` can group contributions by their request's month and department."""
+
+    def __init__(self, scope: Scope, order: ReportOrder) -> None:
+        self.scope = scope
+        self.order = order
+        self.summary = SummaryBuilder()
+        self.request_count = 0
+        self.contribution_count = 0
+        self._tz = scope.policy.timezone
+
+    def _requests_filter(self, request: type[ContentRequest] = ContentRequest) -> list[sa.ColumnElement[bool]]:
+        conditions: list[sa.ColumnElement[bool]] = [col(request.workspace_id) == self.scope.workspace_id]
+        start, end = self.order.period.bounds(self._tz)
+        if start is not None:
+            conditions.append(col(request.created_at) >= start)
+        if end is not None:
+            conditions.append(col(request.created_at) < end)
+        if self.order.owner_id is not None:
+            conditions.append(col(request.owner_id) == self.order.owner_id)
+        return conditions
+
+    def requests(self) -> Iterator[RequestRow]:
+        """Every request in the report, by number; each also feeds the summary."""
+        workspace_id = self.scope.workspace_id
+        origin = aliased(ContentRequest)
+        places = (
+            sa.select(
+                col(Volunteer.request_id).label("request_id"),
+                sa.func.min(col(Volunteer.created_at)).label("first_at"),
+                sa.func.sum(sa.case((col(Volunteer.state) == VolunteerState.ACTIVE, 1), else_=0)).label("holders"),
+            )
+            .where(col(Volunteer.workspace_id) == workspace_id)
+            .group_by(col(Volunteer.request_id))
+            .subquery()
+        )
+        authors = (
+            sa.select(
+                col(Draft.request_id).label("request_id"),
+                sa.func.count(sa.distinct(col(Draft.member_id))).label("authors"),
+            )
+            .where(col(Draft.workspace_id) == workspace_id)
+            .group_by(col(Draft.request_id))
+            .subquery()
+        )
+        query = (
+            sa.select(
+                col(ContentRequest.number),
+                col(ContentRequest.title),
+                col(ContentRequest.format),
+                col(ContentRequest.status),
+                col(ContentRequest.created_at),
+                col(ContentRequest.draft_deadline),
+                col(ContentRequest.published_at),
+                col(ContentRequest.published_url),
+                col(Member.display_name),
+                col(Member.user_id),
+                col(Member.department),
+                col(origin.number),
+                col(SlotBooking.slot_name),
+                col(SlotBooking.starts_at),
+                places.c.first_at,
+                places.c.holders,
+                authors.c.authors,
+            )
+            .join(Member, col(Member.id) == col(ContentRequest.owner_id))
+            .outerjoin(origin, col(origin.id) == col(ContentRequest.derived_from_id))
+            .outerjoin(SlotBooking, col(SlotBooking.request_id) == col(ContentRequest.id))
+            .outerjoin(places, places.c.request_id == col(ContentRequest.id))
+            .outerjoin(authors, authors.c.request_id == col(ContentRequest.id))
+            .where(*self._requests_filter())
+            .order_by(col(ContentRequest.number))
+            .execution_options(yield_per=STREAM_CHUNK)
+        )
+        tz = self._tz
+        for (
+            number,
+            title,
+            format_,
+            status,
+            created_at,
+            deadline,
+            published_at,
+            published_url,
+            owner_name,
+            owner_user_id,
+            owner_department,
+            derived_from,
+            slot_name,
+            slot_at,
+            first_at,
+            holders,
+            authors_count,
+        ) in self.scope.session.connection().execute(query):
+            status = RequestStatus(status)
+            posted = created_at.astimezone(tz)
+            row = RequestRow(
+                number=number,
+                title=title,
+                format=format_,
+                owner=owner_name or owner_user_id,
+                owner_department=owner_department,
+                status=STATUS_TEXTS[status],
+                posted=posted.date(),
+                deadline=deadline,
+                slot=slot_name,
+                slot_at=slot_at.astimezone(tz) if slot_at is not None else None,
+                published_on=published_at.astimezone(tz).date() if published_at is not None else None,
+                published_url=published_url,
+                derived_from=derived_from,
+                volunteers=int(holders or 0),
+                contributors=int(authors_count or 0),
+                days_to_first_volunteer=_days(first_at, created_at),
+                days_to_publish=_days(published_at, created_at),
+                month=f"{posted:%Y-%m}",
+                fulfilled=status in (RequestStatus.APPROVED, RequestStatus.PUBLISHED),
+                published=status is RequestStatus.PUBLISHED,
+            )
+            self.request_count += 1
+            self.summary.add_request(row)
+            yield row
+
+    def contributions(self) -> Iterator[ContributionRow]:
+        """One row per person per request or part, by request number and part; each also feeds the summary."""
+        workspace_id = self.scope.workspace_id
+        connection = self.scope.session.connection()
+        # What repeats on every row (the request, the person) is read once up front, so the big query carries
+        # only each place's own columns: a fraction of the data to fetch and convert per row.
+        requests = {
+            request_id: (number, title, created_at, deadline, status == RequestStatus.OPEN)
+            for request_id, number, title, created_at, deadline, status in connection.execute(
+                sa.select(
+                    col(ContentRequest.id),
+                    col(ContentRequest.number),
+                    col(ContentRequest.title),
+                    col(ContentRequest.created_at),
+                    col(ContentRequest.draft_deadline),
+                    col(ContentRequest.status),
+                ).where(*self._requests_filter())
+            )
+        }
+        people = {
+            member_id: (name or user_id, department)
+            for member_id, name, user_id, department in connection.execute(
+                sa.select(col(Member.id), col(Member.display_name), col(Member.user_id), col(Member.department)).where(
+                    col(Member.workspace_id) == workspace_id
+                )
+            )
+        }
+        drafts = (
+            sa.select(
+                col(Draft.volunteer_id).label("volunteer_id"),
+                sa.func.count().label("drafts"),
+                sa.func.min(col(Draft.created_at)).label("first_at"),
+            )
+            .where(col(Draft.workspace_id) == workspace_id)
+            .group_by(col(Draft.volunteer_id))
+            .subquery()
+        )
+        approvals = (
+            sa.select(
+                col(Draft.volunteer_id).label("volunteer_id"),
+                sa.func.max(col(Review.created_at)).label("approved_at"),
+            )
+            .join(Draft, col(Draft.id) == col(Review.draft_id))
+            .where(col(Review.workspace_id) == workspace_id, col(Review.decision) == Decision.APPROVED)
+            .group_by(col(Draft.volunteer_id))
+            .subquery()
+        )
+        query = (
+            sa.select(
+                col(Volunteer.request_id),
+                col(RequestPart.name),
+                col(Volunteer.member_id),
+                col(Volunteer.state),
+                col(Volunteer.due_date),
+                col(Volunteer.created_at),
+                drafts.c.drafts,
+                drafts.c.first_at,
+                approvals.c.approved_at,
+            )
+            .select_from(Volunteer)
+            .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
+            .outerjoin(RequestPart, col(RequestPart.id) == col(Volunteer.part_id))
+            .outerjoin(drafts, drafts.c.volunteer_id == col(Volunteer.id))
+            .outerjoin(approvals, approvals.c.volunteer_id == col(Volunteer.id))
+            .where(col(Volunteer.workspace_id) == workspace_id, *self._requests_filter())
+            .order_by(col(ContentRequest.number), col(RequestPart.position), col(Volunteer.id))
+            .execution_options(yield_per=STREAM_CHUNK)
+        )
+        tz = self._tz
+        today = self.scope.today()
+        add = self.summary.add_contribution
+        for (
+            request_id,
+            part,
+            member_id,
+            state,
+            due_date,
+            volunteered_at,
+            draft_count,
+            first_draft_at,
+            approved_at,
+        ) in connection.execute(query):
+            number, title, created_at, deadline, still_open = requests[request_id]
+            person, department = people[member_id]
+            due = due_date or deadline
+            days_late: int | None = None
+            if first_draft_at is not None:
+                days_late = max(0, (first_draft_at.astimezone(tz).date() - due).days)
+            elif still_open and state == VolunteerState.ACTIVE and today > due:
+                days_late = (today - due).days  # still missing
+            row = ContributionRow(
+                number=number,
+                title=title,
+                part=part,
+                person=person,
+                department=department,
+                role=ROLE_TEXTS[state],  # a StrEnum: found by its value as well
+                drafts=draft_count or 0,
+                approved_on=approved_at.astimezone(tz).date() if approved_at is not None else None,
+                days_from_call=_days(volunteered_at, created_at),
+                days_late=days_late,
+                member_id=member_id,
+            )
+            self.contribution_count += 1
+            add(row)
+            yield row
+
+    def calendar(self) -> list[SlotRow]:
+        """Publishing slot occurrences in the period (without one: from the first slot to the booking horizon),
+        booked or free."""
+        scope = self.scope
+        start, end = self.order.period.bounds(self._tz)
+        if start is None:
+            earliest = [
+                scope.session.execute(
+                    sa.select(sa.func.min(col(table.starts_at))).where(col(table.workspace_id) == scope.workspace_id)
+                ).scalar_one()
+                for table in (SlotBooking, PublishingSlot)
+            ]
+            start = min([m for m in earliest if m is not None] + [scope.now])
+        if end is None:
+            end = max(scope.now, start) + timedelta(days=scope.policy.follow_up.slot_horizon_days)
+        start = max(start, end - timedelta(days=CALENDAR_MAX_DAYS))
+        return [
+            SlotRow(
+                starts_at=o.starts_at.astimezone(self._tz),
+                name=o.name,
+                number=o.request.number if o.request is not None else None,
+                title=o.request.title if o.request is not None else None,
+            )
+            for o in slot_occurrences(scope, start=start, end=end)
+        ]
+
+
+# --- the calendar feed ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One entry of the calendar feed: an all-day event (``day``) or one at a moment (``starts_at``, UTC)."""
+
+    uid: str
+    summary: Text
+    description: Text
+    day: date | None = None
+    starts_at: datetime | None = None
+    modified: datetime | None = None
+    url: str | None = None
+
+
+def feed_events(scope: Scope) -> list[FeedEvent]:
+    """Draft deadlines of requests that are not closed, and booked publishing slots, from a quarter ago on."""
+    since = scope.today() - timedelta(days=FEED_PAST_DAYS)
+    domain = f"{scope.workspace.platform}-{scope.workspace.external_id}.cobot"
+    events: list[FeedEvent] = []
+    deadlines = scope.session.exec(
+        select(ContentRequest, Member)
+        .join(Member, col(Member.id) == col(ContentRequest.owner_id))
+        .where(
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status != RequestStatus.CLOSED,
+            col(ContentRequest.draft_deadline) >= since,
+        )
+        .order_by(col(ContentRequest.draft_deadline), col(ContentRequest.number))
+    ).all()
+    for request, owner in deadlines:
+        events.append(
+            FeedEvent(
+                uid=f"deadline-{request.id}@{domain}",
+                summary=t(texts.FEED_DEADLINE, number=request.number, title=request.title),
+                description=t(texts.FEED_DESCRIPTION, owner=owner.display_name or owner.user_id),
+                day=request.draft_deadline,
+                modified=request.updated_at,
+            )
+        )
+    bookings = scope.session.exec(
+        select(SlotBooking, ContentRequest, Member)
+        .join(ContentRequest, col(ContentRequest.id) == col(SlotBooking.request_id))
+        .join(Member, col(Member.id) == col(ContentRequest.owner_id))
+        .where(
+            SlotBooking.workspace_id == scope.workspace_id,
+            col(SlotBooking.starts_at) >= at_local(since, time(0, 0), scope.policy.timezone),
+        )
+        .order_by(col(SlotBooking.starts_at))
+    ).all()
+    for booking, request, owner in bookings:
+        events.append(
+            FeedEvent(
+                uid=f"slot-{booking.id}@{domain}",
+                summary=t(texts.FEED_SLOT, slot=booking.slot_name, number=request.number, title=request.title),
+                description=t(texts.FEED_DESCRIPTION, owner=owner.display_name or owner.user_id),
+                starts_at=booking.starts_at.astimezone(UTC),
+                modified=booking.created_at,
+                url=request.published_url,
+            )
+        )
+    return events
+
+
+def calendar_token(scope: Scope, *, rotate: bool = False) -> str:
+    """The secret that names this workspace's calendar feed; made on first use, replaced when ``rotate``d (the
+    old address stops working at once)."""
+    workspace = scope.workspace
+    if workspace.calendar_secret is None or rotate:
+        workspace.calendar_secret = secrets.token_urlsafe(32)
+        scope.session.add(workspace)
+    return f"{scope.workspace_id}.{workspace.calendar_secret}"
+
+
+def workspace_for_calendar_token(session: Session, token: str) -> Workspace | None:
+    """The workspace whose feed ``token`` names, or None. The secret is compared in constant time; the workspace
+    id in front of it is not secret, it only says which secret to compare with."""
+    workspace_id, dot, secret = token.partition(".")
+    if not dot or not workspace_id.isdecimal() or len(workspace_id) > 10 or not secret:
+        return None
+    workspace = session.get(Workspace, int(workspace_id))
+    if workspace is None or workspace.calendar_secret is None:
+        return None
+    if not hmac.compare_digest(secret.encode(), workspace.calendar_secret.encode()):
+        return None
+    return workspace
