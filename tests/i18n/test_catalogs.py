@@ -1,0 +1,307 @@
+"""The translation catalogs: complete, current, and safe to render.
+
+The message ids are the English texts marked ``N_`` in ``handlers/texts.py``; ``make catalogs`` extracts them into
+``handlers/locale/cobot.pot`` and merges them into ``handlers/locale/da/LC_MESSAGES/cobot.po``. These tests read
+the real files with Babel (no mocks), so CI fails when someone adds or changes a text without running
+``make catalogs`` and translating it, and when a translation would break at render time (a lost or renamed
+``{placeholder}``, a translated command word, a button label too long for Slack).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po
+
+import handlers
+from bot import i18n
+from bot.excel import report
+from handlers import plan_import, texts
+
+HANDLERS = Path(handlers.__file__).parent
+TEXTS_FILE = HANDLERS / "texts.py"
+TEMPLATE_FILE = HANDLERS / "locale" / "cobot.pot"
+DANISH_FILE = i18n.catalog_path("da")
+
+FIX_HINT = "Run `make catalogs`, then translate the new entries in handlers/locale/da/LC_MESSAGES/cobot.po."
+
+BUTTON_LIMIT = 30  # Slack: a button's text
+TITLE_LIMIT = 24  # Slack: a modal's title, submit and close labels
+SHEET_NAME_LIMIT = 31  # Excel: a worksheet's name
+TITLE_NAMES = re.compile(r"^(MODAL_\w+_TITLE|FORM_\w+_TITLE|FORM_POST|MODAL_SEND|MODAL_CANCEL)$")
+REPORT_SHEETS = ("SHEET_REQUESTS", "SHEET_CONTRIBUTIONS", "SHEET_CALENDAR", "SHEET_SUMMARY")
+PLAN_SHEETS = ("PLAN_SHEET", "SLOTS_SHEET", "ABOUT_SHEET")
+
+BACKTICKED = re.compile(r"`([^`\n]+)`")
+EMOJI = re.compile(r":[a-z0-9_+-]+:")
+SYMBOLS = "•·→↳✋›‹…\n"  # layout characters a translation keeps, each as often as the English
+OPTION_KEY = re.compile(r"^[a-z]+:")  # due:, format:, skills:, needs:, brief:, parts:
+KEYWORD = re.compile(r"^[a-z|]+$")  # off, on, add, remove, off|on, …: part of the command, never translated
+
+
+# --- reading the catalogs ------------------------------------------------------------------------------------------
+
+
+def extract_ids() -> set[str]:
+    """The message ids in the code, extracted the way ``make catalogs`` does."""
+    found = extract_from_file("python", TEXTS_FILE, keywords={"N_": None})
+    messages = [message for _line, message, _comments, _context in found]
+    plural = [message for message in messages if not isinstance(message, str)]
+    assert not plural, f"N_ takes one message id, not plural forms: {plural}"
+    return {message for message in messages if isinstance(message, str)}
+
+
+def read_catalog(path: Path, locale: str | None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale, domain=i18n.DOMAIN)
+
+
+def entries(catalog: Catalog) -> Iterator[tuple[str, str]]:
+    """(msgid, msgstr) of every real entry (not the header)."""
+    for message in catalog:
+        if message.id:
+            assert isinstance(message.id, str), f"plural entries are not used: {message.id!r}"
+            yield message.id, message.string if isinstance(message.string, str) else ""
+
+
+@pytest.fixture(scope="module")
+def code_ids() -> set[str]:
+    ids = extract_ids()
+    assert len(ids) > 100, "extraction found almost nothing; is handlers/texts.py still the text module?"
+    return ids
+
+
+@pytest.fixture(scope="module")
+def danish() -> Catalog:
+    return read_catalog(DANISH_FILE, "da")
+
+
+@pytest.fixture(scope="module")
+def translations(danish: Catalog) -> dict[str, str]:
+    return dict(entries(danish))
+
+
+def fields(template: str) -> Counter[str]:
+    """The ``{placeholder}`` names of a template, each as often as it occurs (raises on stray braces)."""
+    return Counter(name for _text, name, _spec, _conversion in string.Formatter().parse(template) if name is not None)
+
+
+def listing(ids: list[str]) -> str:
+    return "\n".join(f"  - {msgid!r}" for msgid in ids)
+
+
+# --- complete and current ------------------------------------------------------------------------------------------
+
+
+def test_every_text_has_a_danish_translation(code_ids: set[str], danish: Catalog) -> None:
+    missing = sorted(
+        msgid for msgid in code_ids if (message := danish.get(msgid)) is None or not message.string or message.fuzzy
+    )
+    assert not missing, f"{len(missing)} text(s) lack a finished Danish translation:\n{listing(missing)}\n{FIX_HINT}"
+
+
+def test_the_runtime_reader_sees_every_translation(code_ids: set[str]) -> None:
+    """``bot.i18n`` (non-empty, non-fuzzy entries) has a Danish text for every id in the code."""
+    table = i18n.catalog("da")
+    missing = sorted(code_ids - table.keys())
+    assert not missing, f"bot.i18n finds no Danish text for:\n{listing(missing)}\n{FIX_HINT}"
+
+
+def test_no_obsolete_or_unused_entries(code_ids: set[str], danish: Catalog, translations: dict[str, str]) -> None:
+    unused = sorted(set(translations) - code_ids)
+    obsolete = sorted(str(msgid) for msgid in danish.obsolete)
+    assert not unused, f"the Danish catalog has entries for texts no longer in the code:\n{listing(unused)}\n{FIX_HINT}"
+    assert not obsolete, (
+        f"the Danish catalog keeps obsolete (#~) entries; delete them:\n{listing(obsolete)}\n"
+        "(pybabel update keeps them unless run with --ignore-obsolete)"
+    )
+
+
+def test_the_template_is_up_to_date(code_ids: set[str]) -> None:
+    """Compares ids only: the POT-Creation-Date header changes on every `make catalogs`."""
+    template_ids = {msgid for msgid, _ in entries(read_catalog(TEMPLATE_FILE, None))}
+    new, gone = sorted(code_ids - template_ids), sorted(template_ids - code_ids)
+    assert not new, f"texts missing from handlers/locale/cobot.pot:\n{listing(new)}\n{FIX_HINT}"
+    assert not gone, f"handlers/locale/cobot.pot has texts no longer in the code:\n{listing(gone)}\n{FIX_HINT}"
+
+
+def test_no_translation_is_left_in_english(translations: dict[str, str]) -> None:
+    """A translation equal to its English id is fine for a word like "Format" or "{cell}: {problem}", not for a
+    sentence."""
+
+    def words(text: str) -> list[str]:
+        text = BACKTICKED.sub(" ", re.sub(r"\{\w+\}", " ", text))
+        return re.findall(r"[A-Za-z]{3,}", text)
+
+    untranslated = sorted(msgid for msgid, msgstr in translations.items() if msgstr == msgid and len(words(msgid)) > 1)
+    assert not untranslated, f"still in English in the Danish catalog:\n{listing(untranslated)}"
+
+
+# --- safe to render --------------------------------------------------------------------------------------------------
+
+
+def test_placeholders_are_kept(translations: dict[str, str]) -> None:
+    problems = []
+    for msgid, msgstr in sorted(translations.items()):
+        if not msgstr:
+            continue
+        try:
+            wanted, got = fields(msgid), fields(msgstr)
+            msgstr.format_map({name: f"<{name}>" for name in wanted})
+        except (ValueError, KeyError, IndexError) as error:
+            problems.append(f"{msgid!r}: {msgstr!r} does not render: {error!r}")
+            continue
+        if wanted != got:
+            problems.append(f"{msgid!r}: placeholders {dict(wanted)} became {dict(got)} in {msgstr!r}")
+    assert not problems, "\n".join(problems)
+
+
+def command_signature(span: str) -> str | None:
+    """What of a backticked span is a public contract: a command's words, options and flags; an option key; a
+    keyword like ``on``. None for free text (``12``, ``@mette``, ``{file}``)."""
+    tokens = span.split()
+    if span.startswith(("/", ":", "cobot ")):
+        words = tokens[:2] + [t for t in tokens[2:3] if KEYWORD.match(t)]
+        options = sorted(m.group() for t in tokens if (m := OPTION_KEY.match(t)))
+        flags = sorted(t for t in tokens if t.startswith("--"))
+        return " ".join(words + options + flags)
+    if match := OPTION_KEY.match(span):
+        return match.group()
+    if KEYWORD.match(span):
+        return span
+    return None
+
+
+def signatures(template: str) -> Counter[str]:
+    return Counter(sig for span in BACKTICKED.findall(template) if (sig := command_signature(span)) is not None)
+
+
+def test_commands_keep_their_words(translations: dict[str, str]) -> None:
+    """`/cocreate volunteer 12` stays `/cocreate volunteer …`; free example values inside may be translated."""
+    problems = [
+        f"{msgid!r}:\n    English {sorted(signatures(msgid).elements())}\n"
+        f"    Danish  {sorted(signatures(msgstr).elements())}"
+        for msgid, msgstr in sorted(translations.items())
+        if msgstr and signatures(msgid) != signatures(msgstr)
+    ]
+    assert not problems, "commands changed in translation:\n" + "\n".join(problems)
+
+
+def test_markup_is_kept(translations: dict[str, str]) -> None:
+    """Bold, code, emoji codes, line breaks and layout symbols survive translation."""
+
+    def markup(text: str) -> Counter[str]:
+        counts = Counter(c for c in text if c in SYMBOLS or c in "*`")
+        counts.update(EMOJI.findall(BACKTICKED.sub("", text)))
+        if text.startswith("_") and text.endswith("_"):
+            counts["_italic_"] += 1
+        return counts
+
+    problems = [
+        f"{msgid!r} → {msgstr!r}: {dict(markup(msgid))} ≠ {dict(markup(msgstr))}"
+        for msgid, msgstr in sorted(translations.items())
+        if msgstr and markup(msgid) != markup(msgstr)
+    ]
+    assert not problems, "markup changed in translation:\n" + "\n".join(problems)
+
+
+# --- fits where it is shown ------------------------------------------------------------------------------------------
+
+
+def named_texts(pattern: re.Pattern[str]) -> dict[str, str]:
+    return {name: value for name, value in vars(texts).items() if isinstance(value, str) and pattern.match(name)}
+
+
+def test_button_labels_and_modal_titles_fit_slack() -> None:
+    danish = i18n.translator("da")
+    buttons = named_texts(re.compile(r"^BUTTON_\w+$"))
+    titles = named_texts(TITLE_NAMES)
+    assert buttons and titles
+    too_long = [
+        f"{name}: {danish(msgid)!r} has {len(danish(msgid))} characters (at most {limit})"
+        for group, limit in ((buttons, BUTTON_LIMIT), (titles, TITLE_LIMIT))
+        for name, msgid in sorted(group.items())
+        if len(danish(msgid)) > limit
+    ]
+    assert not too_long, "\n".join(too_long)
+
+
+@pytest.mark.parametrize("workbook", [REPORT_SHEETS, PLAN_SHEETS], ids=["report", "plan"])
+def test_sheet_names_are_valid_in_excel(workbook: tuple[str, ...]) -> None:
+    danish = i18n.translator("da")
+    names = [danish(getattr(texts, name)) for name in workbook]
+    bad = [name for name in names if not name or len(name) > SHEET_NAME_LIMIT or set(name) & set("[]:*?/\\")]
+    assert not bad, f"not valid as Excel sheet names: {bad}"
+    assert len({name.casefold() for name in names}) == len(names), f"sheet names must differ: {names}"
+
+
+@pytest.mark.parametrize(
+    ("table", "columns"),
+    [
+        ("report: Requests", report.REQUEST_COLUMNS),
+        ("report: Contributions", report.CONTRIBUTION_COLUMNS),
+        ("report: Calendar", report.CALENDAR_COLUMNS),
+        ("report: Summary", report.SUMMARY_COLUMNS),
+        ("report: Summary per department", report.DEPARTMENT_COLUMNS),
+    ],
+)
+def test_report_table_headers_stay_unique(table: str, columns: tuple[report.Column, ...]) -> None:
+    """An Excel table needs distinct column names."""
+    headers = [i18n.translator("da")(column.header) for column in columns]
+    duplicates = [h for h, n in Counter(h.casefold() for h in headers).items() if n > 1]
+    assert not duplicates, f"{table}: Danish headers {duplicates} occur twice"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "columns"), [("Plan", plan_import.PLAN_COLUMNS), ("Slots", plan_import.SLOT_COLUMNS)]
+)
+def test_import_headers_are_unambiguous(sheet: str, columns: tuple[str, ...]) -> None:
+    """The import accepts a column by its English or Danish header, so no header may name two columns."""
+    danish = i18n.translator("da")
+    meanings: dict[str, set[str]] = {}
+    for column in columns:
+        for header in (column, danish(column)):
+            meanings.setdefault(header.casefold(), set()).add(column)
+    ambiguous = {header: sorted(cols) for header, cols in meanings.items() if len(cols) > 1}
+    assert not ambiguous, f"{sheet}: headers that name more than one column: {ambiguous}"
+
+
+# --- the translator ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("msgid", "expected"),
+    [
+        (texts.LANGUAGE_SET, "Fra nu af skriver jeg til dig på dansk."),
+        (texts.HOME_LANGUAGE, "Sprog: dansk"),
+        (texts.BUTTON_OTHER_LANGUAGE, "Dansk"),
+        (texts.BUTTON_VOLUNTEER, "Meld dig"),
+        (texts.USAGE_SHOW, "Hvilken opgave? Prøv `/cocreate show 12`."),
+    ],
+)
+def test_danish_translator_returns_the_danish_text(msgid: str, expected: str) -> None:
+    assert i18n.translator("da")(msgid) == expected
+
+
+def test_danish_translator_falls_back_to_english_for_an_unknown_id() -> None:
+    unknown = "A text no catalog has heard of, {name}."
+    assert i18n.translator("da")(unknown) == unknown
+
+
+def test_overrides_come_before_the_catalog() -> None:
+    translate = i18n.translator("da", {texts.BUTTON_VOLUNTEER: "Jeg er med"})
+    assert translate(texts.BUTTON_VOLUNTEER) == "Jeg er med"
+    assert translate(texts.BUTTON_WITHDRAW) == "Træk dig"
+
+
+@pytest.mark.parametrize("language", ["en", "xx"])
+def test_english_and_unsupported_languages_are_the_identity(language: str, code_ids: set[str]) -> None:
+    translate = i18n.translator(language)
+    assert all(translate(msgid) == msgid for msgid in code_ids)

@@ -1,0 +1,132 @@
+"""Cobot's App Home tab: opened, it shows a person's places, requests, matching calls and settings; it is
+refreshed when something it shows changes (for people who have opened it); it pages long lists and never
+exceeds Slack's 100 blocks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import select
+
+from bot.slack import ids
+from fake_slack import view_errors
+from harness import SlackScenario
+from storage.db import transaction
+from storage.models import Member, MemberSkill
+
+OWNER, ANNA, BO = "U0OWNER", "U0ANNA", "U0BO"
+
+
+def open_home(slack: SlackScenario, user: str) -> dict[str, Any]:
+    before = len(published(slack, user))
+    response = slack.event(
+        {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home", "event_ts": "1700000000.000001"}
+    )
+    assert response.status == 200
+    slack.settle()
+    views = published(slack, user)
+    assert len(views) == before + 1
+    return views[-1]
+
+
+def published(slack: SlackScenario, user: str) -> list[dict[str, Any]]:
+    views = [c.params["view"] for c in slack.fake.calls_to("views.publish") if c.ok and c.params["user_id"] == user]
+    for view in views:
+        assert view["type"] == "home"
+        assert len(view["blocks"]) <= 100
+        assert view_errors(view) == []
+    return views
+
+
+def text_of(view: dict[str, Any]) -> str:
+    return json.dumps(view["blocks"], ensure_ascii=False)
+
+
+def give_skills(slack: SlackScenario, user: str, *skills: str) -> None:
+    with transaction(slack.engine) as session:
+        member = session.exec(select(Member).where(Member.user_id == user)).one()
+        for skill in skills:
+            session.add(MemberSkill(member_id=member.id or 0, skill=skill, workspace_id=member.workspace_id))
+
+
+def test_opening_home_shows_places_requests_matching_calls_and_settings(slack: SlackScenario) -> None:
+    slack.create("Ten SEO tips", due="2026-12-10", extra="skills:seo")
+    slack.create("Kundevideo", due="2026-12-12", extra="skills:video")
+    slack.command_reply("volunteer 2", user=ANNA)
+    give_skills(slack, ANNA, "seo")
+
+    home = text_of(open_home(slack, ANNA))
+    assert "#2 *Kundevideo*" in home and "no draft yet" in home  # where Anna helps, with its buttons
+    for action_id in (ids.SUBMIT_DRAFT, ids.NEED_MORE_TIME, ids.WITHDRAW):
+        assert action_id in home
+    assert "#1 *Ten SEO tips* · wants seo" in home  # an open call for her skill, with a Volunteer button
+    assert ids.VOLUNTEER in home
+    assert "Skills: seo" in home and "Reminder DMs are on." in home
+
+    owner_home = text_of(open_home(slack, OWNER))
+    assert "#1 *Ten SEO tips* · open" in owner_home and "drafts to review: 0" in owner_home
+
+
+def test_home_is_refreshed_when_what_it_shows_changes_but_only_for_people_who_opened_it(slack: SlackScenario) -> None:
+    slack.create("Ten SEO tips", due="2026-12-10", extra="needs:2")
+    open_home(slack, ANNA)
+    slack.command_reply("volunteer 1", user=ANNA)
+    slack.command_reply("volunteer 1", user=BO)  # Bo never opened his Home
+    slack.settle()
+    latest = text_of(published(slack, ANNA)[-1])
+    assert "#1 *Ten SEO tips*" in latest and ids.SUBMIT_DRAFT in latest
+    assert published(slack, BO) == []
+
+    slack.command_reply("submit 1 https://docs.example.com/anna", user=ANNA)
+    slack.settle()
+    assert "draft in review" in text_of(published(slack, ANNA)[-1])
+
+
+def test_a_waiting_draft_can_be_reviewed_from_the_owners_home(slack: SlackScenario) -> None:
+    slack.create("Ten SEO tips", due="2026-12-10")
+    slack.command_reply("volunteer 1", user=ANNA)
+    slack.command_reply("submit 1 https://docs.example.com/anna", user=ANNA)
+    home = text_of(open_home(slack, OWNER))
+    assert "drafts to review: 1" in home
+    assert "waits for your review" in home and ids.APPROVE_DRAFT in home and ids.REQUEST_CHANGES in home
+
+
+def test_settings_can_be_changed_from_home(slack: SlackScenario) -> None:
+    open_home(slack, ANNA)
+    assert slack.click(ids.SET_REMINDERS, "off", user=ANNA, channel="D0HOME").status == 200
+    slack.settle()
+    assert slack.member(ANNA).reminders_enabled is False
+    assert "Reminder DMs are off." in text_of(published(slack, ANNA)[-1])
+    slack.click(ids.SET_RECOGNITION, "off", user=ANNA, channel="D0HOME")
+    slack.settle()
+    assert slack.member(ANNA).listed_in_digest is False
+    assert "does not name you" in text_of(published(slack, ANNA)[-1])
+
+
+def test_long_lists_are_paged_and_stay_within_100_blocks(slack: SlackScenario) -> None:
+    for i in range(20):
+        slack.command_reply(f"new Opgave {i} med æøå due:2026-12-{10 + i % 15:02d} skills:seo", user=OWNER)
+        slack.command_reply(f"volunteer {i + 1}", user=ANNA)
+    slack.settle()
+    first = open_home(slack, ANNA)
+    assert "Page 1 of 4 (20 in all)" in text_of(first)
+    assert len(first["blocks"]) <= 100
+
+    assert slack.click(ids.HOME_PAGE, "places:2", user=ANNA, channel="D0HOME").status == 200
+    slack.settle()
+    second = published(slack, ANNA)[-1]
+    assert "Page 2 of 4 (20 in all)" in text_of(second)
+    assert text_of(second) != text_of(first)
+
+    owner = open_home(slack, OWNER)
+    assert len(owner["blocks"]) <= 100
+    assert "(20 in all)" in text_of(owner)
+
+
+def test_the_manifest_enables_the_home_tab() -> None:
+    from bot.slack.manifest import build_manifest
+
+    manifest = build_manifest(request_url=None, socket_mode=True)
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
