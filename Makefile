@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test lint check
+.PHONY: run test lint check catalogs
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cobot needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -27,5 +27,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## catalogs: extract the texts from handlers/texts.py and merge them into the translation catalogs
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract --no-default-keywords -k N_ --no-location --sort-output -o handlers/locale/cobot.pot handlers/texts.py
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i handlers/locale/cobot.pot -d handlers/locale -D cobot -l da
 
 check: test lint

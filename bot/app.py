@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,8 @@ class Cobot:
     policy: Policy
     clock: Callable[[], datetime] = utcnow
     sender: OutboxSender | None = field(default=None)
+    # Language → translate function (message id → template), overrides from app.yaml included.
+    translators: Callable[[str], Callable[[str], str]] = field(default=lambda language: lambda msgid: msgid)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -49,6 +51,7 @@ class Cobot:
     ) -> Reply:
         """Runs ``action`` as ``user_id`` in one transaction. A ``UserFacingError`` rolls everything back and
         becomes the reply; any other exception propagates to the adapter's global error handler."""
+        language = self.policy.default_language
         try:
             with self.transaction() as session:
                 ctx = open_context(
@@ -61,9 +64,12 @@ class Cobot:
                     display_name=display_name,
                     channel_id=channel_id,
                 )
+                language = self.policy.language_of(ctx.actor)  # for a refusal
                 reply = action(ctx)
+                # After the action: someone who just chose a language is answered in it.
+                reply = replace(reply, language=self.policy.language_of(ctx.actor))
         except UserFacingError as refusal:
-            return Reply.refused(refusal.text)
+            return Reply.refused(refusal.text, language=language)
         self.wake_sender()
         return reply
 
@@ -117,19 +123,22 @@ def build_policy(settings: Settings) -> Policy:
             digest_channel=behaviour.digest.channel,
             digest_cron=behaviour.digest.cron,
         ),
+        skill_synonyms=tuple(sorted(behaviour.skills.synonyms.items())),
+        invite_count=behaviour.skills.invite_count,
+        monthly_ask_limit=behaviour.skills.monthly_ask_limit,
+        default_language=behaviour.languages.default,
+        channel_languages=dict(behaviour.languages.channels),
     )
 
 
-def build_translate(settings: Settings) -> Callable[[str], str]:
-    """Message id → template, with the reminder texts ``app.yaml`` overrides."""
+def build_translators(settings: Settings) -> Callable[[str], Callable[[str], str]]:
+    """Language → translate function, with the reminder texts ``app.yaml`` overrides (in every language)."""
+    from bot.i18n import translator
     from handlers import texts as catalog
 
     overrides = {getattr(catalog, name): template for name, template in settings.behaviour.reminders.texts.items()}
-
-    def translate(msgid: str) -> str:
-        return overrides.get(msgid, msgid)
-
-    return translate
+    made = {language: translator(language, overrides) for language in ("en", "da")}
+    return lambda language: made.get(language, made["en"])
 
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, engine: Engine | None = None) -> Cobot:
@@ -139,4 +148,6 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, en
         engine=engine or make_engine(settings.env.database_url),
         policy=build_policy(settings),
         clock=clock,
+        translators=build_translators(settings),
     )
+

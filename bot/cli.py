@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot import cli_reports
 from bot.config import ConfigError, Settings, load_settings
 from storage.clock import utcnow
 
@@ -21,7 +22,8 @@ Cobot recruits colleagues as co-creators of content, in Slack.
 Behaviour comes from app.yaml (--config, $COBOT_CONFIG, ./app.yaml, else built-in defaults).
 Secrets and deployment come from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode),
 SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL (default https://slack.com/api/), DATABASE_URL
-(default sqlite:///data/cobot.db).
+(default sqlite:///data/cobot.db); for Microsoft Teams TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID
+(see README, "Microsoft Teams").
 """
 
 
@@ -30,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report through `cobot migrate` instead
+    logging.getLogger("microsoft_agents").setLevel(logging.WARNING)  # the Teams SDK logs every call at INFO
     try:
         settings = load_settings(args.config)
         result: int = args.run(args, settings)
@@ -84,6 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
     manifest = _command(commands, "manifest", run_manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public URL of /slack/events (HTTP mode)")
     manifest.add_argument("--socket", action="store_true", help="manifest for Socket Mode instead of HTTP")
+
+    teams = _command(
+        commands,
+        "teams",
+        run_teams,
+        "serve the Microsoft Teams bot endpoint POST /api/messages (and GET /healthz) with the Agents SDK",
+    )
+    teams.add_argument("--host", help="address to bind (default from app.yaml teams.host: 127.0.0.1)")
+    teams.add_argument("--port", type=int, help="port (default from app.yaml teams.port: 3978)")
+    teams_manifest = _command(
+        commands, "teams-manifest", run_teams_manifest, "write the Teams app package (manifest.json and icons, zipped)"
+    )
+    teams_manifest.add_argument("--out", type=Path, default=Path("cobot-teams.zip"), help="the zip to write")
+    teams_manifest.add_argument("--app-id", help="the bot's app id (default: $TEAMS_APP_ID)")
+    cli_reports.register(commands)  # export, import, calendar-url
     return parser
 
 
@@ -121,20 +139,34 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
     from storage.migrate import upgrade_to_head
 
     at: datetime | None = args.at
-    token = None if args.dry_run else settings.require_slack_http_token()
+    # Slack's token is needed unless this is a Teams-only installation; Teams messages go out when it is set up.
+    slack = settings.env.slack_bot_token is not None or not settings.teams_configured
+    token = None if args.dry_run or not slack else settings.require_slack_http_token()
+    access = settings.require_teams() if settings.teams_configured and not args.dry_run else None
     cobot = create_app(settings, clock=(lambda: at) if at is not None else utcnow)
     upgrade_to_head(cobot.engine)
     service = build_slack_service(cobot, token=token, signing_secret=None) if token else None
+    teams = None
+    if access is not None:
+        from bot.teams.app import build_teams_service
+
+        teams = build_teams_service(cobot, access)
     try:
         summary = run_tick(cobot, dry_run=args.dry_run)
         verb = "would queue" if args.dry_run else "queued"
         print(f"{summary.at.isoformat()}: {verb} {summary.total} message(s) in {summary.workspaces} workspace(s)")
         for kind, count in sorted(summary.queued.items()):
             print(f"  {kind}: {count}")
-        if service is not None:
-            sent = service.sender.drain_until_idle()
-            print(f"sent {sent} message(s) now; anything deferred (working hours, rate limits) goes out later")
+        for name, sender in (
+            ("Slack", service.sender if service else None),
+            ("Teams", teams.sender if teams else None),
+        ):
+            if sender is not None:
+                sent = sender.drain_until_idle()
+                print(f"{name}: sent {sent} message(s) now; anything deferred (working hours, rate limits) goes later")
     finally:
+        if teams is not None:
+            teams.connector.close()
         cobot.close()
     return 0
 
@@ -151,6 +183,37 @@ def run_manifest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.manifest import manifest_yaml
 
     sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket))
+    return 0
+
+
+def run_teams(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import create_app
+    from bot.teams.app import build_teams_service, run_teams_server
+    from storage.migrate import upgrade_to_head
+
+    access = settings.require_teams()
+    cobot = create_app(settings)
+    upgrade_to_head(cobot.engine)
+    teams = settings.behaviour.teams
+    run_teams_server(build_teams_service(cobot, access), host=args.host or teams.host, port=args.port or teams.port)
+    return 0
+
+
+def run_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
+    from pydantic import ValidationError
+
+    from bot.config import Environment
+    from bot.teams.manifest import write_package
+
+    app_id = args.app_id or settings.env.teams_app_id
+    if not app_id:
+        raise ConfigError("the Teams app package needs the bot's app id: set TEAMS_APP_ID or pass --app-id")
+    try:
+        app_id = Environment.model_validate({"teams_app_id": app_id}).teams_app_id or app_id
+    except ValidationError as error:
+        raise ConfigError(f"--app-id: {error.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+    path = write_package(args.out, settings.behaviour.teams, app_id=app_id)
+    print(f"wrote {path}: upload it in Teams (Apps → Manage your apps → Upload an app)")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import string
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 DEFAULT_DATABASE_URL = "sqlite:///data/cobot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# Where the Bot Framework publishes the keys that sign the tokens Teams sends with every activity.
+DEFAULT_TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 CONFIG_ENV = "COBOT_CONFIG"
 
 
@@ -38,6 +41,10 @@ class PermissionSettings(_Strict):
 
 class RequestSettings(_Strict):
     default_volunteers_needed: int = Field(default=1, ge=1, le=50)
+    # The formats offered in the new-request form (the command accepts any one word).
+    formats: list[str] = Field(
+        default_factory=lambda: ["post", "article", "blog", "case", "e-book", "newsletter", "video", "podcast"]
+    )
 
 
 class ServerSettings(_Strict):
@@ -52,6 +59,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OVERRIDABLE_TEXTS = (
     "REMINDER_DRAFT_SOON",
     "REMINDER_DRAFT_TOMORROW",
+    "REMINDER_DRAFT_TODAY",
     "REMINDER_DRAFT_OVERDUE",
     "OWNER_OVERDUE",
     "OWNER_REVIEW_NUDGE",
@@ -119,6 +127,10 @@ class ReminderSettings(_Strict):
             extra = _fields(template) - allowed
             if extra:
                 raise ValueError(f"{name} uses unknown fields {sorted(extra)}; it may use {sorted(allowed)}")
+            try:  # fill it in the way the adapters will (every field a string), so it can't fail when sent
+                template.format_map(dict.fromkeys(allowed, ""))
+            except (ValueError, IndexError, KeyError, AttributeError) as error:
+                raise ValueError(f"{name} cannot be filled in ({error}); write each field as {{name}}") from None
         return value
 
 
@@ -180,9 +192,109 @@ class DigestSettings(_Strict):
         return value
 
 
+class LanguageSettings(_Strict):
+    default: Literal["en", "da"] = "en"
+    channels: dict[str, Literal["en", "da"]] = Field(default_factory=dict)
+
+
 class OutboxSettings(_Strict):
     channel_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    # Posts per minute each sending process spreads its messages to (0: as fast as Slack answers, until a 429).
+    posts_per_minute: int = Field(default=0, ge=0, le=100_000)
     max_attempts: int = Field(default=8, ge=1, le=100)
+
+
+DEFAULT_SKILL_SYNONYMS = {
+    "search engine optimisation": "seo",
+    "søgemaskineoptimering": "seo",
+    "e-mail": "email",
+}
+
+
+class SkillsSettings(_Strict):
+    """The skills directory and invitations to matching colleagues."""
+
+    synonyms: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SKILL_SYNONYMS))
+    invite_count: int = Field(default=3, ge=1, le=20)
+    monthly_ask_limit: int = Field(default=4, ge=1, le=100)
+
+    @field_validator("synonyms")
+    @classmethod
+    def _usable_synonyms(cls, value: dict[str, str]) -> dict[str, str]:
+        from handlers.skills import SKILL_LIMIT, clean_skill
+
+        cleaned: dict[str, str] = {}
+        for alias, skill in value.items():
+            key, target = clean_skill(alias), clean_skill(skill)
+            if not key or not target:
+                raise ValueError(f"synonym {alias!r}: {skill!r} needs a word on both sides")
+            if len(key) > SKILL_LIMIT or len(target) > SKILL_LIMIT:
+                raise ValueError(f"synonym {alias!r}: {skill!r} is longer than {SKILL_LIMIT} characters")
+            if cleaned.get(key, target) != target:
+                raise ValueError(f"{alias!r} is given twice (ignoring case and spaces) with different skills")
+            cleaned[key] = target
+        for key, target in cleaned.items():
+            if target != key and cleaned.get(target, target) != target:
+                raise ValueError(
+                    f"synonym {key!r} points at {target!r}, which is itself a synonym of {cleaned[target]!r}; "
+                    f"point it straight at {cleaned[target]!r}"
+                )
+        return value
+
+
+class TeamsSettings(_Strict):
+    """Microsoft Teams: where ``cobot teams`` listens, and what ``cobot teams-manifest`` writes into the app package."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=3978, ge=1, le=65535)
+    # The public host name in front of `cobot teams` (the bot endpoint is https://<public_host>/api/messages).
+    public_host: str | None = None
+    app_name: str = Field(default="Cobot", min_length=1, max_length=30)
+    short_description: str = Field(default="Co-create content with your colleagues.", min_length=1, max_length=80)
+    full_description: str = Field(
+        default=(
+            "Cobot recruits colleagues as co-creators of content: post a request with a deadline, colleagues "
+            "volunteer and hand in drafts in the request's thread, you review and approve, and a weekly digest "
+            "thanks everyone who helped."
+        ),
+        min_length=1,
+        max_length=4000,
+    )
+    developer_name: str = Field(default="Cobot contributors", min_length=1, max_length=32)
+    website_url: str = "https://github.com/cobot-chat/cobot"
+    privacy_url: str = "https://github.com/cobot-chat/cobot/blob/main/PRIVACY.md"
+    terms_url: str = "https://github.com/cobot-chat/cobot/blob/main/LICENSE"
+    accent_color: str = "#4F6BED"
+    version: str = "1.0.0"
+
+    @field_validator("public_host")
+    @classmethod
+    def _bare_host(cls, value: str | None) -> str | None:
+        if value is not None and ("/" in value or ":" in value or not value.strip()):
+            raise ValueError(f"{value!r} must be a bare host name, e.g. cobot.example.com (no https://, no path)")
+        return value
+
+    @field_validator("website_url", "privacy_url", "terms_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError(f"{value!r} must be an https:// URL (Teams refuses others)")
+        return value
+
+    @field_validator("accent_color")
+    @classmethod
+    def _colour(cls, value: str) -> str:
+        if len(value) != 7 or not value.startswith("#") or any(c not in "0123456789abcdefABCDEF" for c in value[1:]):
+            raise ValueError(f"{value!r} is not a colour; write it as #RRGGBB, e.g. #4F6BED")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _semver(cls, value: str) -> str:
+        pieces = value.split(".")
+        if len(pieces) != 3 or not all(p.isdecimal() for p in pieces):
+            raise ValueError(f"{value!r} is not a version; write it as 1.0.0")
+        return value
 
 
 class Behaviour(_Strict):
@@ -196,6 +308,9 @@ class Behaviour(_Strict):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     publishing: PublishingSettings = Field(default_factory=PublishingSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    languages: LanguageSettings = Field(default_factory=LanguageSettings)
+    skills: SkillsSettings = Field(default_factory=SkillsSettings)
+    teams: TeamsSettings = Field(default_factory=TeamsSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -213,6 +328,30 @@ class Environment(_Strict):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)  # may carry a password
+    teams_app_id: str | None = None
+    teams_app_password: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    teams_allow_unauthenticated: bool = False
+    teams_openid_metadata_url: str = DEFAULT_TEAMS_OPENID_METADATA_URL
+
+    @field_validator("teams_app_id", "teams_tenant_id")
+    @classmethod
+    def _guid(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        pieces = value.split("-")
+        hexadecimal = all(c in "0123456789abcdefABCDEF" for c in "".join(pieces))
+        if [len(p) for p in pieces] != [8, 4, 4, 4, 12] or not hexadecimal:
+            raise ValueError(f"{value!r} is not a GUID like 00000000-0000-0000-0000-000000000000 (see Azure Bot)")
+        return value
+
+    @field_validator("teams_openid_metadata_url")
+    @classmethod
+    def _metadata_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL, e.g. " + DEFAULT_TEAMS_OPENID_METADATA_URL)
+        return value
 
     @field_validator("slack_api_url")
     @classmethod
@@ -243,6 +382,48 @@ class Settings(_Strict):
             "SLACK_APP_TOKEN", self.env.slack_app_token, "xapp-"
         )
 
+    @property
+    def teams_configured(self) -> bool:
+        """Whether any Teams setting is given: then ``cobot teams`` (and ``cobot tick``) talk to Teams."""
+        env = self.env
+        return env.teams_app_id is not None or env.teams_app_password is not None or env.teams_allow_unauthenticated
+
+    def require_teams(self) -> TeamsAccess:
+        """What the Teams endpoint needs: the bot's app id and password, or the explicit unauthenticated mode."""
+        env = self.env
+        if env.teams_allow_unauthenticated:
+            return TeamsAccess(
+                app_id=env.teams_app_id or "",
+                password=None,
+                tenant_id=env.teams_tenant_id,
+                authenticated=False,
+                openid_metadata_url=env.teams_openid_metadata_url,
+            )
+        if env.teams_app_id is None:
+            raise ConfigError(
+                "TEAMS_APP_ID is not set; see README, 'Microsoft Teams' (or TEAMS_ALLOW_UNAUTHENTICATED=true "
+                "for local development only)"
+            )
+        return TeamsAccess(
+            app_id=env.teams_app_id,
+            password=self._teams_password(env.teams_app_password),
+            tenant_id=env.teams_tenant_id,
+            authenticated=True,
+            openid_metadata_url=env.teams_openid_metadata_url,
+        )
+
+    @staticmethod
+    def _teams_password(value: SecretStr | None) -> str:
+        secret = value.get_secret_value().strip() if value is not None else ""
+        if not secret:
+            raise ConfigError(
+                "TEAMS_APP_PASSWORD is not set (the client secret of the bot's app registration); "
+                "see README, 'Microsoft Teams'"
+            )
+        if secret.lower() in {"changeme", "change-me", "xxx", "secret", "your-secret-here"} or "..." in secret:
+            raise ConfigError("TEAMS_APP_PASSWORD still holds a placeholder; set the client secret from Azure")
+        return secret
+
     @staticmethod
     def _token(name: str, value: SecretStr | None, prefix: str) -> str:
         secret = Settings._secret(name, value)
@@ -258,6 +439,18 @@ class Settings(_Strict):
         if secret.lower() in {"changeme", "change-me", "xxx", "secret", "your-secret-here"} or "..." in secret:
             raise ConfigError(f"{name} still holds a placeholder; set the real value from your Slack app")
         return secret
+
+
+@dataclass(frozen=True)
+class TeamsAccess:
+    """The Teams credentials, validated. ``authenticated`` False is the local-development mode in which incoming
+    activities are not checked and outgoing calls carry no token."""
+
+    app_id: str
+    password: str | None = field(repr=False)
+    tenant_id: str | None
+    authenticated: bool
+    openid_metadata_url: str
 
 
 def find_config(explicit: Path | None, environ: Mapping[str, str]) -> Path | None:
@@ -300,6 +493,11 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "SLACK_APP_TOKEN",
             "SLACK_API_URL",
             "DATABASE_URL",
+            "TEAMS_APP_ID",
+            "TEAMS_APP_PASSWORD",
+            "TEAMS_TENANT_ID",
+            "TEAMS_ALLOW_UNAUTHENTICATED",
+            "TEAMS_OPENID_METADATA_URL",
         )
         if environ.get(key)
     }

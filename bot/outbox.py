@@ -4,7 +4,8 @@ Messages with the same sequence key leave in the order they were queued (a threa
 card it belongs to): such a message is only due when no earlier unsent message with its key is waiting. DMs
 carry no sequence key, so a fan-out of reminders is not held up by anything. Claims expire,
 so a crashed sender's messages are picked up again; claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
-conditional update on SQLite, so several processes can drain one database without sending anything twice.
+conditional update on SQLite, so several processes can drain one database without sending anything twice. For
+the same reason a pass that nears the end of its claims (Slack answering slowly) hands the rest back unsent.
 
 Transports raise ``RetryLater`` (rate limits, 5xx, network trouble, a channel that is still being paced) or
 ``SendFailed`` (permanent: the channel is gone, the bot was removed); anything else counts as a transient error.
@@ -24,12 +25,15 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from storage.db import is_sqlite, transaction
+from storage.db import is_sqlite, reader, transaction
 from storage.models import OutboxMessage, Workspace
 
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 120
+# A claimed message is only sent while at least this much of its claim is left. One send (a 10 s timeout, a retry,
+# a card's join and second post) ends well within it, so no other sender can have claimed the message meanwhile.
+SEND_MARGIN_SECONDS = 60
 BATCH = 50
 
 
@@ -88,19 +92,29 @@ class OutboxSender:
         result = DrainResult()
         claimed = self._claim(limit)
         blocked: set[str] = set()
-        for message in claimed:
-            if message.sequence_key is not None and message.sequence_key in blocked:
-                self._release(message)  # an earlier message of its sequence is waiting: keep the order
-                continue
-            outcome = self._send_one(message)
-            if outcome == "sent":
-                result.sent += 1
-            elif outcome == "failed":
-                result.failed += 1
-            else:
-                result.deferred += 1
-                if message.sequence_key is not None:
-                    blocked.add(message.sequence_key)
+        # The pass's deferrals are written together when it ends, in one transaction: with many messages waiting
+        # for a paced channel, one write each kept SQLite's write lock from the requests people were waiting for.
+        # Until then the messages stay claimed, so no other sender takes them meanwhile.
+        deferred: list[dict[str, Any]] = []
+        try:
+            for message in claimed:
+                if self._claim_running_out(message):
+                    self._release(message)  # a slow pass (Slack answering slowly): another sender may take it over
+                    continue
+                if message.sequence_key is not None and message.sequence_key in blocked:
+                    self._release(message)  # an earlier message of its sequence is waiting: keep the order
+                    continue
+                outcome = self._send_one(message, deferred=deferred)
+                if outcome == "sent":
+                    result.sent += 1
+                elif outcome == "failed":
+                    result.failed += 1
+                else:
+                    result.deferred += 1
+                    if message.sequence_key is not None:
+                        blocked.add(message.sequence_key)
+        finally:
+            self._write_deferrals(deferred)
         result.next_due = self._next_due()
         return result
 
@@ -171,10 +185,19 @@ class OutboxSender:
                 col(OutboxMessage.not_before) <= now,
                 sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
                 ~waiting_before,
+                *self._own_platforms(),
             )
             .order_by(col(OutboxMessage.id))
             .limit(limit)
         )
+
+    def _own_platforms(self) -> list[sa.ColumnElement[bool]]:
+        """A sender claims only the messages of workspaces whose platform it has a transport for: Slack and Teams
+        workspaces may share one database, each drained by the process that can reach its platform."""
+        if not self.transports:
+            return []
+        platforms = sa.select(col(Workspace.id)).where(col(Workspace.platform).in_(sorted(self.transports)))
+        return [col(OutboxMessage.workspace_id).in_(platforms)]
 
     def _claim(self, limit: int) -> list[OutboxMessage]:
         now = self.clock()
@@ -202,7 +225,12 @@ class OutboxSender:
                 session.expunge(row)
         return sorted(rows, key=lambda m: m.id or 0)
 
-    def _send_one(self, message: OutboxMessage) -> str:
+    def _claim_running_out(self, message: OutboxMessage) -> bool:
+        if message.claimed_until is None:
+            return True
+        return message.claimed_until - self.clock() < timedelta(seconds=SEND_MARGIN_SECONDS)
+
+    def _send_one(self, message: OutboxMessage, *, deferred: list[dict[str, Any]]) -> str:
         platform = self._platform_of(message.workspace_id)
         transport = self.transports.get(platform)
         try:
@@ -216,7 +244,7 @@ class OutboxSender:
                 log.warning("outbox %s (%s) failed: %s", message.id, message.kind, retry.reason)
                 return "failed"
             seconds = retry.seconds if retry.seconds is not None else backoff_seconds(attempts)
-            self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason)
+            self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason, into=deferred)
             return "deferred"
         except SendFailed as failure:
             self._finish(message, failed=True, error=str(failure))
@@ -233,6 +261,7 @@ class OutboxSender:
                 seconds=backoff_seconds(attempts),
                 attempts=attempts,
                 error=f"{type(error).__name__}: {error}"[:500],
+                into=deferred,
             )
             return "deferred"
         self._finish(message, failed=False, error=None)
@@ -248,17 +277,35 @@ class OutboxSender:
         with transaction(self.engine) as session:
             session.execute(sa.update(OutboxMessage).where(self._mine(message)).values(**values))
 
-    def _defer(self, message: OutboxMessage, *, seconds: float, attempts: int, error: str) -> None:
+    def _defer(
+        self, message: OutboxMessage, *, seconds: float, attempts: int, error: str, into: list[dict[str, Any]]
+    ) -> None:
+        """Notes that the message goes back into the queue until ``seconds`` from now (see ``_write_deferrals``)."""
+        into.append(
+            {
+                "b_id": message.id,
+                "b_token": message.claim_token,
+                "b_not_before": self.clock() + timedelta(seconds=seconds),
+                "b_attempts": attempts,
+                "b_error": error[:500],
+            }
+        )
+
+    def _write_deferrals(self, deferred: list[dict[str, Any]]) -> None:
+        if not deferred:
+            return
+        table = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
         with transaction(self.engine) as session:
             session.execute(
-                sa.update(OutboxMessage)
-                .where(self._mine(message))
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("b_id"), table.c.claim_token == sa.bindparam("b_token"))
                 .values(
-                    not_before=self.clock() + timedelta(seconds=seconds),
-                    attempts=attempts,
+                    not_before=sa.bindparam("b_not_before"),
+                    attempts=sa.bindparam("b_attempts"),
                     claimed_until=None,
-                    last_error=error[:500],
-                )
+                    last_error=sa.bindparam("b_error"),
+                ),
+                deferred,
             )
 
     def _release(self, message: OutboxMessage) -> None:
@@ -268,18 +315,19 @@ class OutboxSender:
     def _next_due(self) -> datetime | None:
         """The earliest deferred message's time. Messages already due but held back behind an earlier one of
         their request do not count: they become due when that one is handled, which wakes the loop anyway."""
-        with Session(self.engine) as session:
+        with Session(reader(self.engine)) as session:
             return session.execute(
                 sa.select(sa.func.min(col(OutboxMessage.not_before))).where(
                     col(OutboxMessage.sent_at).is_(None),
                     col(OutboxMessage.failed_at).is_(None),
                     col(OutboxMessage.not_before) > self.clock(),
+                    *self._own_platforms(),
                 )
             ).scalar_one_or_none()
 
     def _platform_of(self, workspace_id: int) -> str:
         if workspace_id not in self._platforms:
-            with Session(self.engine) as session:
+            with Session(reader(self.engine)) as session:
                 workspace = session.get(Workspace, workspace_id)
                 self._platforms[workspace_id] = workspace.platform if workspace else "?"
         return self._platforms[workspace_id]

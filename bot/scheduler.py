@@ -86,6 +86,14 @@ class FollowUpScheduler:
             name="weekly digest",
         )
 
+    @classmethod
+    def started_for(cls, cobot: Cobot) -> FollowUpScheduler:
+        """A scheduler with the tick interval and digest cron from app.yaml, already running."""
+        behaviour = cobot.settings.behaviour
+        scheduler = cls(cobot, tick_seconds=behaviour.reminders.tick_seconds, digest_cron=behaviour.digest.cron)
+        scheduler.start()
+        return scheduler
+
     def tick(self) -> None:
         try:
             summary = run_tick(self.cobot)

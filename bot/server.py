@@ -6,6 +6,7 @@ connection crosses a fork; the database rows' claims keep several senders from s
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -58,6 +59,10 @@ class CobotServer(BaseApplication):  # type: ignore[misc]
         service = build_slack_service(
             create_app(self.settings), token=self.token, signing_secret=self.signing_secret
         ).start()
+        # Everything built so far lives as long as the worker: kept out of the garbage collector's full passes,
+        # which otherwise scanned it all (about 50 ms with every thread of the worker stopped, several times a
+        # minute under load: the slowest 1 % of acknowledgements, bench/bench_serve.py).
+        gc.freeze()
         return service.wsgi()
 
 
@@ -76,6 +81,8 @@ def serve(
     engine.dispose()
     if token is None:
         log.warning(NOT_CONNECTED.format(host=host, port=port))
+    if settings.teams_configured:
+        log.info("Teams settings found: Teams is served by its own process, `cobot teams` (README, 'Microsoft Teams')")
     log.info(
         "Cobot listening on http://%s:%d%s (health: /healthz), %d workers × %d threads",
         host,

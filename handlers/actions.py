@@ -14,7 +14,9 @@ from handlers.calendar import book_from_button, derive_hint, free_slots
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time, decide_extension
+from handlers.invitations import answer_invitation, invite_matching
 from handlers.parsing import parse_day
+from handlers.preferences import set_language, set_recognition, set_reminders
 from handlers.results import ActionKind, Reply, UserFacingError, t
 from handlers.review import approve_draft, draft_request_number, request_changes
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
@@ -72,6 +74,17 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
             return book_from_button(ctx, value=value)
         case ActionKind.DERIVE:
             return derive_hint(ctx, number=number_of(value))
+        case ActionKind.INVITE_MATCHING:
+            return invite_matching(ctx, number=number_of(value))
+        case ActionKind.ACCEPT_INVITATION | ActionKind.DECLINE_INVITATION:
+            accept = kind is ActionKind.ACCEPT_INVITATION
+            return answer_invitation(ctx, invitation_id=number_of(value), accept=accept)
+        case ActionKind.SET_REMINDERS:
+            return set_reminders(ctx, value=value)
+        case ActionKind.SET_RECOGNITION:
+            return set_recognition(ctx, value=value)
+        case ActionKind.SET_LANGUAGE:
+            return set_language(ctx, value=value)
     raise AssertionError(f"unhandled action {kind!r}")
 
 

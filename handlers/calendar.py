@@ -19,7 +19,13 @@ from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, require_request
 from handlers.context import Ctx, Scope
 from handlers.parsing import is_clock_time, is_iso_date, parse_day, parse_time
-from handlers.requests import NewRequest, create_request, require_owner_or_admin
+from handlers.requests import (
+    NewRequest,
+    RequestPrefill,
+    create_request,
+    post_request_from_form,
+    require_owner_or_admin,
+)
 from handlers.results import Action, ActionKind, Moment, Notice, Reply, Text, UserFacingError, UserRef, t
 from handlers.schedule import at_local, occurrences, slot_trigger
 from storage import queries
@@ -305,7 +311,20 @@ def derive_hint(ctx: Ctx, *, number: int) -> Reply:
     return Reply.of(t(texts.DERIVE_HINT, number=number))
 
 
-def derive_request(ctx: Ctx, *, number: int, new: NewRequest) -> Reply:
+def derive_prefill(ctx: Ctx, *, number: int) -> RequestPrefill:
+    """A form for the next variant of a request, starting from the original's brief, skills and format."""
+    origin = require_request(ctx, number)
+    return RequestPrefill(
+        title=origin.title,
+        brief=origin.brief,
+        format=origin.format,
+        skills=tuple(origin.wanted_skills),
+        publish_target=origin.publish_target,
+        derived_from=origin.number,
+    )
+
+
+def derive_request(ctx: Ctx, *, number: int, new: NewRequest, from_form: bool = False) -> Reply:
     """Post a new request built on an earlier one (post → article → video); brief, skills and format are kept
     unless given anew."""
     origin = require_request(ctx, number)
@@ -320,6 +339,8 @@ def derive_request(ctx: Ctx, *, number: int, new: NewRequest) -> Reply:
         publish_target=new.publish_target or origin.publish_target,
         derived_from=origin.number,
     )
+    if from_form and ctx.channel_id:
+        return post_request_from_form(ctx, derived, channel_id=ctx.channel_id)
     return create_request(ctx, derived, channel_id=ctx.channel_id)
 
 

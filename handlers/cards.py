@@ -110,8 +110,10 @@ def card_actions(view: CardView) -> tuple[Action, ...]:
         )
     else:
         volunteer = (Action(ActionKind.VOLUNTEER, number, texts.BUTTON_VOLUNTEER, "primary"),)
+    invite = (Action(ActionKind.INVITE_MATCHING, number, texts.BUTTON_INVITE),) if view.skills else ()
     return (
         *volunteer,
         Action(ActionKind.SUBMIT_DRAFT, number, texts.BUTTON_SUBMIT),
         Action(ActionKind.WITHDRAW, number, texts.BUTTON_WITHDRAW),
+        *invite,
     )

@@ -18,8 +18,10 @@ from handlers.context import Ctx
 from handlers.digest import preview_digest
 from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
+from handlers.invitations import invite_matching, list_invitations, set_invitations
 from handlers.parsing import parse_day
-from handlers.preferences import set_recognition, set_reminders
+from handlers.preferences import set_language, set_recognition, set_reminders
+from handlers.reports import Period, parse_report_period, report_as_file_only
 from handlers.requests import (
     NEEDS_LIMIT,
     NewRequest,
@@ -29,13 +31,15 @@ from handlers.requests import (
     my_requests,
     show_request,
 )
-from handlers.results import Reply, UserFacingError, t
+from handlers.results import Reply, Text, UserFacingError, t
 from handlers.review import approve_draft, request_changes
+from handlers.skills import add_skills, list_skills, remove_skills, split_skills, who_knows
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
 from storage import queries
 
 _MARKUP = re.compile(r"<([^<>]*)>")
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+# A person: Slack sends <@U123|name>; other adapters produce the same token with their own user ids.
+_MENTION = re.compile(r"^<@([^|>\s]+)(?:\|[^>]*)?>$")
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
 # A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
@@ -110,6 +114,11 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Language:
+    value: str
+
+
+@dataclass(frozen=True)
 class Slots:
     pass
 
@@ -136,7 +145,7 @@ class Published:
 @dataclass(frozen=True)
 class Derive:
     number: int
-    request: NewRequest
+    request: NewRequest | None  # None: only the original named; adapters with forms open one pre-filled
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,37 @@ class Extend:
 @dataclass(frozen=True)
 class DigestPreview:
     pass
+
+
+@dataclass(frozen=True)
+class Skills:
+    action: str  # "list", "add" or "remove"
+    skills: tuple[str, ...] = ()  # as typed; normalised when run
+
+
+@dataclass(frozen=True)
+class Who:
+    skill: str
+
+
+@dataclass(frozen=True)
+class Invite:
+    number: int
+
+
+@dataclass(frozen=True)
+class Invitations:
+    number: int
+
+
+@dataclass(frozen=True)
+class InvitationSetting:
+    value: str
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period  # requests posted in it; the default is everything so far
 
 
 Command = (
@@ -163,6 +203,7 @@ Command = (
     | Changes
     | Close
     | Setting
+    | Language
     | Slots
     | AddSlot
     | Book
@@ -170,6 +211,12 @@ Command = (
     | Derive
     | Extend
     | DigestPreview
+    | Skills
+    | Who
+    | Invite
+    | Invitations
+    | InvitationSetting
+    | Report
 )
 
 
@@ -211,21 +258,21 @@ def parse_command(text: str, *, today: date) -> Command:
     if word == "mine":
         return Mine()
     if word == "show":
-        return Show(_parse_id(_first(rest), texts.USAGE_SHOW))
+        return Show(_parse_id(_first(rest), t(texts.USAGE_SHOW)))
     if word == "withdraw":
-        return Withdraw(_parse_id(_first(rest), texts.USAGE_WITHDRAW))
+        return Withdraw(_parse_id(_first(rest), t(texts.USAGE_WITHDRAW)))
     if word == "close":
-        return Close(_parse_id(_first(rest), texts.USAGE_CLOSE))
+        return Close(_parse_id(_first(rest), t(texts.USAGE_CLOSE)))
     if word == "volunteer":
         ref, _, part = rest.partition(" ")
-        return VolunteerCmd(_parse_id(ref, texts.USAGE_VOLUNTEER), plain(part).strip() or None)
+        return VolunteerCmd(_parse_id(ref, t(texts.USAGE_VOLUNTEER)), plain(part).strip() or None)
     if word == "submit":
         ref, _, content = rest.partition(" ")
-        return Submit(_parse_id(ref, texts.USAGE_SUBMIT), content.strip())
+        return Submit(_parse_id(ref, t(texts.USAGE_SUBMIT)), content.strip())
     if word in ("approve", "changes"):
         usage = texts.USAGE_APPROVE if word == "approve" else texts.USAGE_CHANGES
         ref, _, tail = rest.partition(" ")
-        number = _parse_id(ref, usage)
+        number = _parse_id(ref, t(usage))
         person, _, feedback = tail.strip().partition(" ")
         if not person:
             raise UserFacingError(t(usage))
@@ -237,6 +284,10 @@ def parse_command(text: str, *, today: date) -> Command:
         if rest.casefold() not in ("on", "off", "til", "fra"):
             raise UserFacingError(t(usage))
         return Setting(word, rest)
+    if word in ("language", "sprog"):
+        if not rest:
+            raise UserFacingError(t(texts.USAGE_LANGUAGE))
+        return Language(rest)
     if word == "slots":
         return Slots()
     if word == "slot":
@@ -248,32 +299,53 @@ def parse_command(text: str, *, today: date) -> Command:
     if word == "book":
         example = (today + timedelta(days=7)).isoformat()
         ref, _, slot = rest.partition(" ")
-        number = _parse_id(ref, texts.USAGE_BOOK)
+        number = _parse_id(ref, t(texts.USAGE_BOOK, example=example))
         if not slot.strip():
             raise UserFacingError(t(texts.USAGE_BOOK, example=example))
         return Book(number, plain(slot).strip())
     if word == "published":
         ref, _, url = rest.partition(" ")
-        number = _parse_id(ref, texts.USAGE_PUBLISHED)
+        number = _parse_id(ref, t(texts.USAGE_PUBLISHED))
         if not url.strip():
             raise UserFacingError(t(texts.USAGE_PUBLISHED))
         return Published(number, plain(url).strip())
     if word == "derive":
         example = (today + timedelta(days=14)).isoformat()
         ref, _, tail = rest.partition(" ")
-        number = _parse_id(ref, texts.USAGE_DERIVE)
-        if not tail.strip():
-            raise UserFacingError(t(texts.USAGE_DERIVE, example=example))
-        return Derive(number, _parse_new(tail, today=today))
+        number = _parse_id(ref, t(texts.USAGE_DERIVE, example=example))
+        return Derive(number, _parse_new(tail, today=today) if tail.strip() else None)
     if word == "extend":
         example = (today + timedelta(days=14)).isoformat()
         ref, _, day = rest.partition(" ")
-        number = _parse_id(ref, texts.USAGE_EXTEND)
+        number = _parse_id(ref, t(texts.USAGE_EXTEND, example=example))
         if not day.strip():
             raise UserFacingError(t(texts.USAGE_EXTEND, example=example))
         return Extend(number, parse_day(day.strip(), example=example))
     if word == "digest":
         return DigestPreview()
+    if word == "skills":
+        action, _, items = plain(rest).partition(" ")
+        action = action.casefold()
+        if not action:
+            return Skills("list")
+        if action not in ("add", "remove"):
+            raise UserFacingError(t(texts.USAGE_SKILLS))
+        skills = tuple(split_skills(items))
+        if not skills:
+            raise UserFacingError(t(texts.USAGE_SKILLS_ADD if action == "add" else texts.USAGE_SKILLS_REMOVE))
+        return Skills(action, skills)
+    if word == "who":
+        if not plain(rest).strip():
+            raise UserFacingError(t(texts.USAGE_WHO))
+        return Who(plain(rest).strip())
+    if word == "invite":
+        return Invite(_parse_id(_first(rest), t(texts.USAGE_INVITE)))
+    if word == "invitations":
+        if rest.casefold() in ("on", "off", "til", "fra"):
+            return InvitationSetting(rest)
+        return Invitations(_parse_id(_first(rest), t(texts.USAGE_INVITATIONS)))
+    if word == "report":
+        return Report(parse_report_period(plain(rest)))
     raise UserFacingError(t(texts.UNKNOWN_SUBCOMMAND, word=plain(word)[:40]))
 
 
@@ -281,7 +353,7 @@ def run_command(ctx: Ctx, command: Command) -> Reply:
     """Runs a parsed command as the context's actor. ``New(None)`` must be handled by the adapter (a form)."""
     match command:
         case Help():
-            return Reply.of(t(texts.HELP))
+            return Reply.of(t(texts.HELP), t(texts.HELP_SKILLS_DIRECTORY))
         case New(request=None):
             raise UserFacingError(t(texts.USAGE_NEW))
         case New(request=NewRequest() as new):
@@ -308,6 +380,8 @@ def run_command(ctx: Ctx, command: Command) -> Reply:
             return set_reminders(ctx, value=value)
         case Setting(value=value):
             return set_recognition(ctx, value=value)
+        case Language(value=value):
+            return set_language(ctx, value=value)
         case Slots():
             return list_slots(ctx)
         case AddSlot(name=name, day=day, at=at):
@@ -316,12 +390,30 @@ def run_command(ctx: Ctx, command: Command) -> Reply:
             return book_slot(ctx, number=number, slot=slot)
         case Published(number=number, url=url):
             return mark_published(ctx, number=number, url=url)
-        case Derive(number=number, request=new):
+        case Derive(request=None):
+            raise UserFacingError(t(texts.USAGE_DERIVE, example=(ctx.today() + timedelta(days=14)).isoformat()))
+        case Derive(number=number, request=NewRequest() as new):
             return derive_request(ctx, number=number, new=new)
         case Extend(number=number, proposed=proposed):
             return ask_for_more_time(ctx, number=number, proposed=proposed)
         case DigestPreview():
             return preview_digest(ctx)
+        case Skills(action="list"):
+            return list_skills(ctx)
+        case Skills(action="add", skills=skills):
+            return add_skills(ctx, skills=skills)
+        case Skills(skills=skills):
+            return remove_skills(ctx, skills=skills)
+        case Who(skill=skill):
+            return who_knows(ctx, skill=skill)
+        case Invite(number=number):
+            return invite_matching(ctx, number=number)
+        case Invitations(number=number):
+            return list_invitations(ctx, number=number)
+        case InvitationSetting(value=value):
+            return set_invitations(ctx, value=value)
+        case Report(period=period):  # adapters that can send files build the report themselves
+            return report_as_file_only(ctx, period=period)
     raise AssertionError(f"unhandled command {command!r}")
 
 
@@ -341,9 +433,9 @@ def _first(text: str) -> str:
     return text.split()[0] if text else ""
 
 
-def _parse_id(value: str, usage: str) -> int:
+def _parse_id(value: str, usage: Text) -> int:
     if not value:
-        raise UserFacingError(t(usage))
+        raise UserFacingError(usage)
     digits = value.removeprefix("#")
     if not digits.isdecimal() or int(digits) < 1:
         raise UserFacingError(t(texts.BAD_ID, value=plain(value)[:40]))

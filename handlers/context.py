@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -57,6 +58,30 @@ class Policy:
     creators: frozenset[str] | None = None
     default_volunteers_needed: int = 1
     follow_up: FollowUp = field(default_factory=FollowUp)
+    default_language: str = "en"
+    # Channel id → language of what Cobot posts there (cards, thread replies, digests).
+    channel_languages: Mapping[str, str] = field(default_factory=dict)
+    languages: tuple[str, ...] = ("en", "da")
+
+    def language_of(self, member: Member | None) -> str:
+        """A member's language: their choice in Cobot, else their Slack locale if Cobot speaks it, else the
+        workspace default."""
+        if member is not None:
+            if member.language in self.languages:
+                return str(member.language)
+            spoken = (member.locale or "").split("-")[0].split("_")[0].casefold()
+            if spoken in self.languages:
+                return spoken
+        return self.default_language
+
+    def language_of_channel(self, channel_id: str | None) -> str:
+        return self.channel_languages.get(channel_id or "", self.default_language)
+
+    # Skills directory and invitations (app.yaml `skills:`): synonym → skill pairs, how many colleagues one
+    # "Invite matching colleagues" asks, and how often one person may be asked in 30 days.
+    skill_synonyms: tuple[tuple[str, str], ...] = ()
+    invite_count: int = 3
+    monthly_ask_limit: int = 4
 
     def may_create(self, user_id: str) -> bool:
         return self.creators is None or user_id in self.creators or user_id in self.admins

@@ -227,8 +227,10 @@ def _published_last_week(scope: Scope) -> list[DigestLine]:
     if not requests:
         return []
     lines = [DigestLine(t(texts.DIGEST_PUBLISHED), heading=True)]
+    listed = _listed(scope)
     for request in requests:
-        helpers = contributors(scope, request)
+        # Thanks by name only for people who have not opted out of being named in the digest.
+        helpers = [user for user in contributors(scope, request) if user in listed]
         lines.append(
             DigestLine(
                 t(
@@ -241,6 +243,17 @@ def _published_last_week(scope: Scope) -> list[DigestLine]:
             )
         )
     return lines
+
+
+def _listed(scope: Scope) -> set[str]:
+    """User ids of members who may be thanked by name in the digest."""
+    return set(
+        scope.session.exec(
+            select(Member.user_id).where(
+                Member.workspace_id == scope.workspace_id, col(Member.listed_in_digest).is_(True)
+            )
+        ).all()
+    )
 
 
 def _helpers(scope: Scope) -> list[DigestLine]:

@@ -137,6 +137,17 @@ def decide_extension(ctx: Ctx, *, extension_id: int, accept: bool) -> Reply:
 
 
 def default_proposal(ctx: Ctx, *, number: int) -> date:
-    """The date a "Need more time" form starts at: a week after the current deadline."""
+    """The date a "Need more time" form starts at: a week after the current deadline (the actor's own, if the
+    owner already moved it)."""
     request = require_request(ctx, number)
-    return max(request.draft_deadline, ctx.today()) + timedelta(days=7)
+    assert request.id is not None
+    place = next(
+        (
+            v
+            for v in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+            if v.member_id == ctx.actor_id
+        ),
+        None,
+    )
+    deadline = (place.due_date if place is not None else None) or request.draft_deadline
+    return max(deadline, ctx.today()) + timedelta(days=7)

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 from handlers import texts
 from handlers.calendar import slot_occurrences, slot_ref
-from handlers.context import Scope
+from handlers.context import FollowUp, Scope
 from handlers.digest import build_digest, digest_due_at
 from handlers.notify import DIGEST, NOTICE
 from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, t
@@ -69,6 +69,10 @@ def run_follow_ups(scope: Scope) -> FollowUpReport:
         *_empty_slot_warnings(scope),
         *_digest(scope),
     ]
+    # Posts into channels and threads are queued before the DMs (a stable sort: each kind keeps its order). Slack
+    # takes about one post a second per channel, so a channel's posts take longest to go out; queued behind a
+    # thousand DMs they only started once those were sent (bench/bench_fanout.py).
+    planned.sort(key=lambda message: "user" in message.payload.get("to", {}))
     added = queries.enqueue_many(
         session=scope.session, workspace_id=scope.workspace_id, messages=planned, now=scope.now
     )
@@ -142,6 +146,13 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
     rows = _volunteers_due_between(scope, window_start, window_end)
     people = _members(scope, {v.member_id for v, _ in rows} | {r.owner_id for _, r in rows})
     start = follow.working_hours.start
+    # Almost every tick finds the reminders due that an earlier tick queued: those are not built again
+    # (``enqueue_many`` would drop them), which keeps the tick that runs every minute cheap.
+    queued = queries.queued_keys(
+        session=scope.session,
+        workspace_id=scope.workspace_id,
+        keys=[key for place, request in rows for key in _reminder_keys(place, request, follow)],
+    )
     for place, request in rows:
         due = place.due_date or request.draft_deadline
         member, owner = people[place.member_id], people[request.owner_id]
@@ -161,15 +172,22 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
         if len(current) < len(series) and series[len(current)][1] <= _dm_time(scope, to=member):
             continue  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
         key = f"remind:draft:{place.id}:{due.isoformat()}:{label}"
-        if member.reminders_enabled:
+        if member.reminders_enabled and key not in queued:
             yield _dm(
                 scope,
                 key=key,
                 to=member,
-                notice=_draft_reminder_notice(request, due=due, label=label, owner=owner.user_id),
+                notice=_draft_reminder_notice(
+                    request,
+                    due=due,
+                    label=label,
+                    owner=owner.user_id,
+                    # Counted from the day it arrives (a reminder held over a weekend says so correctly).
+                    days_left=(due - _dm_time(scope, to=member).astimezone(tz).date()).days,
+                ),
                 request_id=request.id,
             )
-        if label == "overdue":
+        if label == "overdue" and f"overdue:owner:{place.id}:{due.isoformat()}" not in queued:
             yield _dm(
                 scope,
                 key=f"overdue:owner:{place.id}:{due.isoformat()}",
@@ -187,7 +205,15 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
             )
 
 
-def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, owner: str) -> Notice:
+def _reminder_keys(place: Volunteer, request: ContentRequest, follow: FollowUp) -> list[str]:
+    """Every dedupe key the reminders of a place can have at its current due date (whichever is due now)."""
+    due = (place.due_date or request.draft_deadline).isoformat()
+    labels = [f"d{days}" for days in set(follow.draft_days_before)] + (["overdue"] if follow.overdue_reminder else [])
+    keys = [f"remind:draft:{place.id}:{due}:{label}" for label in labels]
+    return [*keys, f"overdue:owner:{place.id}:{due}"] if follow.overdue_reminder else keys
+
+
+def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, owner: str, days_left: int) -> Notice:
     common: dict[str, Param] = {
         "number": request.number,
         "title": request.title,
@@ -196,10 +222,12 @@ def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, ow
     }
     if label == "overdue":
         text = Text(texts.REMINDER_DRAFT_OVERDUE, common)
-    elif label == "d1":
+    elif days_left <= 0:
+        text = Text(texts.REMINDER_DRAFT_TODAY, common)
+    elif days_left == 1:
         text = Text(texts.REMINDER_DRAFT_TOMORROW, common)
     else:
-        text = Text(texts.REMINDER_DRAFT_SOON, {**common, "days": int(label[1:])})
+        text = Text(texts.REMINDER_DRAFT_SOON, {**common, "days": days_left})
     number = str(request.number)
     return Notice(
         text,
@@ -243,32 +271,35 @@ def _review_nudges(scope: Scope) -> Iterator[queries.NewMessage]:
     hours = scope.policy.follow_up.review_nudge_hours
     if hours <= 0:
         return
-    waiting = scope.session.exec(
-        select(Volunteer, ContentRequest)
+    limit = scope.now - timedelta(hours=hours)
+    latest = sa.orm.aliased(Draft)
+    # All in one query: the latest draft of every active volunteer whose draft waits on an open request, handed
+    # in before ``limit`` and not nudged about yet (its nudge's dedupe key is not in the outbox). The tick that
+    # runs every minute thus loads and builds nothing that ``enqueue_many`` would only drop.
+    overdue = scope.session.exec(
+        select(Volunteer, ContentRequest, Draft)
         .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
+        .join(Draft, col(Draft.volunteer_id) == col(Volunteer.id))
         .where(
             Volunteer.workspace_id == scope.workspace_id,
             Volunteer.review_state == ReviewState.SUBMITTED,
             Volunteer.state == VolunteerState.ACTIVE,
             ContentRequest.status == RequestStatus.OPEN,
+            col(Draft.id)
+            == sa.select(sa.func.max(col(latest.id)))
+            .where(col(latest.workspace_id) == scope.workspace_id, col(latest.volunteer_id) == col(Volunteer.id))
+            .scalar_subquery(),
+            col(Draft.created_at) <= limit,
+            ~sa.exists().where(
+                col(OutboxMessage.workspace_id) == scope.workspace_id,
+                col(OutboxMessage.dedupe_key) == sa.literal("nudge:review:") + sa.cast(col(Draft.id), sa.String),
+            ),
         )
     ).all()
-    if not waiting:
+    if not overdue:
         return
-    latest_ids = scope.session.execute(
-        sa.select(sa.func.max(col(Draft.id)))
-        .where(col(Draft.workspace_id) == scope.workspace_id, col(Draft.volunteer_id).in_([v.id for v, _ in waiting]))
-        .group_by(col(Draft.volunteer_id))
-    ).scalars()
-    drafts = {
-        d.volunteer_id: d for d in scope.session.exec(select(Draft).where(col(Draft.id).in_(list(latest_ids)))).all()
-    }
-    people = _members(scope, {v.member_id for v, _ in waiting} | {r.owner_id for _, r in waiting})
-    limit = scope.now - timedelta(hours=hours)
-    for place, request in waiting:
-        draft = drafts.get(place.id or 0)
-        if draft is None or draft.created_at > limit:
-            continue
+    people = _members(scope, {v.member_id for v, _, _ in overdue} | {r.owner_id for _, r, _ in overdue})
+    for place, request, draft in overdue:
         waited = int((scope.now - draft.created_at).total_seconds() // 3600)
         yield _dm(
             scope,

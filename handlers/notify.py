@@ -9,6 +9,8 @@ Outbox kinds and their payloads (read by each adapter's transport):
   answer to the actor.
 - ``digest``: ``{"to": {"channel": id}, "digest": DigestPart}``: one message of the weekly digest.
 - ``profile``: ``{"user_id"}``: fetch a member's display name, time zone and locale.
+- ``home``: ``{"user_id", "pages"}``: show a member's own page again (Slack's App Home); platforms without one
+  drop it.
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ from storage.models import ContentRequest
 
 CARD = "card"
 DIGEST = "digest"
+HOME = "home"
 NOTICE = "notice"
 REPLY = "reply"
 PROFILE = "profile"
 
 
 def refresh_card(ctx: Scope, request: ContentRequest) -> None:
-    """Post or update the request's card. Changes that come while a refresh is still waiting ride along with it,
-    because the card is rendered from the database when it is sent."""
+    """Post or update the request's card, and the pages of the people it concerns. Changes that come while a
+    refresh is still waiting ride along with it, because the card is rendered from the database when it is sent."""
     assert request.id is not None
+    refresh_home(ctx, user_ids=home_audience(ctx, request))
     if queries.pending_card_refresh(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id):
         return
     queries.enqueue(
@@ -44,6 +48,32 @@ def refresh_card(ctx: Scope, request: ContentRequest) -> None:
         dedupe_key=f"card:{request.id}:{uuid.uuid4().hex}",
         now=ctx.now,
     )
+
+
+def refresh_home(ctx: Scope, *, user_ids: list[str], pages: dict[str, int] | None = None, opened: bool = False) -> None:
+    """Show these members' own pages again, for those who have looked at theirs (``opened`` marks a first look).
+    Several changes before the refresh goes out ride along with one refresh."""
+    seen: set[str] = set()
+    if not opened:  # one query for everyone concerned (a card's owner and all its volunteers), not one each
+        sequences = [f"home:{user_id}" for user_id in user_ids]
+        seen = queries.used_sequences(session=ctx.session, workspace_id=ctx.workspace_id, sequence_keys=sequences)
+    for user_id in user_ids:
+        sequence = f"home:{user_id}"
+        if not opened and sequence not in seen:
+            continue  # never opened their page: it is built fresh when they do
+        if pages is None and queries.pending_in_sequence(
+            session=ctx.session, workspace_id=ctx.workspace_id, sequence_key=sequence
+        ):
+            continue
+        queries.enqueue(
+            session=ctx.session,
+            workspace_id=ctx.workspace_id,
+            kind=HOME,
+            sequence_key=sequence,
+            payload={"user_id": user_id, "pages": pages or {}},
+            dedupe_key=f"home:{user_id}:{uuid.uuid4().hex}",
+            now=ctx.now,
+        )
 
 
 def to_user(ctx: Scope, *, user_id: str, notice: Notice, key: str, request: ContentRequest | None = None) -> None:
@@ -71,6 +101,7 @@ def reply_later(ctx: Scope, *, to: dict[str, Any], reply: Reply, key: str) -> No
             "to": to,
             "texts": [t.to_json() for t in reply.texts],
             "actions": [a.to_json() for a in reply.actions],
+            "language": reply.language,
         },
         dedupe_key=f"reply:{ctx.workspace_id}:{key}",
         now=ctx.now,
@@ -116,3 +147,14 @@ def cancel_reminders(ctx: Scope, *, volunteer_id: int | None) -> None:
         queries.cancel_pending(
             session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"remind:draft:{volunteer_id}:", now=ctx.now
         )
+
+
+def home_audience(ctx: Scope, request: ContentRequest) -> list[str]:
+    """Whose page shows this request: its owner and everyone holding or waiting for a place on it."""
+    assert request.id is not None
+    member_ids = {request.owner_id} | {
+        v.member_id
+        for v in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+    }
+    members = queries.get_members_by_ids(session=ctx.session, workspace_id=ctx.workspace_id, member_ids=member_ids)
+    return sorted(m.user_id for m in members.values())

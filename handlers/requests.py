@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, build_card, require_request
 from handlers.context import Ctx
-from handlers.results import Day, Notice, Reply, Text, UserFacingError, UserRef, t
+from handlers.results import ChannelRef, Day, Notice, Reply, Text, UserFacingError, UserRef, t
 from storage import queries
 from storage.models import ContentRequest, RequestPart, RequestStatus, ReviewState, VolunteerState
 
@@ -43,34 +44,99 @@ class NewRequest:
     derived_from: int | None = None
 
 
-def validate_new_request(ctx: Ctx, new: NewRequest) -> None:
-    """Raises a polite error for the first problem in ``new``; adapters with forms call it to show field errors."""
+@dataclass(frozen=True)
+class RequestPrefill:
+    """What a form for a new request starts with: empty, copied from a request to derive from, or taken from a
+    conversation."""
+
+    title: str = ""
+    brief: str = ""
+    format: str | None = None
+    skills: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    needs: int | None = None
+    deadline: date | None = None
+    publish_target: str | None = None
+    derived_from: int | None = None
+
+
+def prefill_from_message(text: str, *, link: str | None) -> RequestPrefill:
+    """A form pre-filled from a Slack message: its first line as the title, the message as the brief, and a link
+    back to the conversation it came from."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    title = lines[0] if lines else ""
+    if len(title) > TITLE_LIMIT:
+        title = title[: TITLE_LIMIT - 1].rstrip() + "…"
+    brief = text.strip()
+    if link:
+        brief = f"{brief}\n\n{link}".strip()
+    return RequestPrefill(title=title, brief=brief[:BRIEF_LIMIT])
+
+
+class Field(StrEnum):
+    """The parts of a request a form asks for; problems name the field they belong to."""
+
+    TITLE = "title"
+    BRIEF = "brief"
+    FORMAT = "format"
+    NEEDS = "needs"
+    PARTS = "parts"
+    DEADLINE = "deadline"
+
+
+def request_problems(ctx: Ctx, new: NewRequest) -> list[tuple[Field, Text]]:
+    """Every problem with ``new``, each with the field it belongs to, in the order a form shows its fields."""
+    problems: list[tuple[Field, Text]] = []
     if not new.title.strip():
-        raise UserFacingError(t(texts.MISSING_TITLE))
-    if len(new.title) > TITLE_LIMIT:
-        raise UserFacingError(t(texts.TITLE_TOO_LONG, length=len(new.title), limit=TITLE_LIMIT))
+        problems.append((Field.TITLE, t(texts.MISSING_TITLE)))
+    elif len(new.title) > TITLE_LIMIT:
+        problems.append((Field.TITLE, t(texts.TITLE_TOO_LONG, length=len(new.title), limit=TITLE_LIMIT)))
     if len(new.brief) > BRIEF_LIMIT:
-        raise UserFacingError(t(texts.BRIEF_TOO_LONG, length=len(new.brief), limit=BRIEF_LIMIT))
-    if new.deadline < ctx.today():
-        raise UserFacingError(
-            t(
-                texts.DATE_IN_PAST,
-                value=new.deadline.isoformat(),
-                example=(ctx.today() + timedelta(days=14)).isoformat(),
-            )
-        )
+        problems.append((Field.BRIEF, t(texts.BRIEF_TOO_LONG, length=len(new.brief), limit=BRIEF_LIMIT)))
     if new.format is not None and (len(new.format) > FORMAT_LIMIT or not new.format.strip()):
-        raise UserFacingError(t(texts.BAD_FORMAT, limit=FORMAT_LIMIT))
+        problems.append((Field.FORMAT, t(texts.BAD_FORMAT, limit=FORMAT_LIMIT)))
     if new.needs is not None and not 1 <= new.needs <= NEEDS_LIMIT:
-        raise UserFacingError(t(texts.BAD_NEEDS, limit=NEEDS_LIMIT))
+        problems.append((Field.NEEDS, t(texts.BAD_NEEDS, limit=NEEDS_LIMIT)))
     if len(new.parts) > PARTS_LIMIT:
-        raise UserFacingError(t(texts.TOO_MANY_PARTS, limit=PARTS_LIMIT, count=len(new.parts)))
-    if any(len(p) > PART_NAME_LIMIT for p in new.parts):
-        raise UserFacingError(t(texts.PART_NAME_TOO_LONG, limit=PART_NAME_LIMIT))
+        problems.append((Field.PARTS, t(texts.TOO_MANY_PARTS, limit=PARTS_LIMIT, count=len(new.parts))))
+    elif any(len(p) > PART_NAME_LIMIT for p in new.parts):
+        problems.append((Field.PARTS, t(texts.PART_NAME_TOO_LONG, limit=PART_NAME_LIMIT)))
+    if new.deadline < ctx.today():
+        example = (ctx.today() + timedelta(days=14)).isoformat()
+        problems.append((Field.DEADLINE, t(texts.DATE_IN_PAST, value=new.deadline.isoformat(), example=example)))
+    return problems
+
+
+def validate_new_request(ctx: Ctx, new: NewRequest) -> None:
+    """Raises a polite error for the first problem in ``new`` (forms show them all: ``request_problems``)."""
+    problems = request_problems(ctx, new)
+    if problems:
+        raise UserFacingError(problems[0][1])
 
 
 def create_request(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> Reply:
     """Post a content request to a channel."""
+    request = _create(ctx, new, channel_id=channel_id)
+    return Reply.of(
+        t(texts.REQUEST_CREATED, number=request.number, title=request.title, deadline=Day(request.draft_deadline))
+    )
+
+
+def post_request_from_form(ctx: Ctx, new: NewRequest, *, channel_id: str) -> Reply:
+    """Post a request filled in on a form; the confirmation names the channel, since the form is not in it."""
+    request = _create(ctx, new, channel_id=channel_id)
+    return Reply.of(
+        t(
+            texts.REQUEST_POSTED_DM,
+            number=request.number,
+            title=request.title,
+            channel=ChannelRef(channel_id),
+            deadline=Day(request.draft_deadline),
+        )
+    )
+
+
+def _create(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> ContentRequest:
     if not ctx.policy.may_create(ctx.actor.user_id):
         admins = ", ".join(sorted(ctx.policy.admins)) or "your Cobot admin"
         raise UserFacingError(t(texts.NOT_ALLOWED_TO_CREATE, admins=admins))
@@ -101,7 +167,7 @@ def create_request(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> Repl
     for position, name in enumerate(new.parts, start=1):
         ctx.session.add(RequestPart(workspace_id=ctx.workspace_id, request_id=request.id, position=position, name=name))
     notify.refresh_card(ctx, request)
-    return Reply.of(t(texts.REQUEST_CREATED, number=request.number, title=request.title, deadline=Day(new.deadline)))
+    return request
 
 
 def show_request(ctx: Ctx, *, number: int) -> Reply:

@@ -24,6 +24,13 @@ class UserRef:
 
 
 @dataclass(frozen=True)
+class ChannelRef:
+    """A channel, shown as a link to it."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True)
 class Day:
     """A calendar day, shown in the reader's own format."""
 
@@ -37,7 +44,7 @@ class Moment:
     value: datetime
 
 
-Param: TypeAlias = "str | int | UserRef | Day | Moment | Text"
+Param: TypeAlias = "str | int | UserRef | ChannelRef | Day | Moment | Text"
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ def t(msgid: str, **params: Param) -> Text:
 def _param_to_json(value: Param) -> Any:
     if isinstance(value, UserRef):
         return {"user": value.user_id}
+    if isinstance(value, ChannelRef):
+        return {"channel": value.channel_id}
     if isinstance(value, Day):
         return {"day": value.value.isoformat()}
     if isinstance(value, Moment):
@@ -73,6 +82,8 @@ def _param_from_json(value: Any) -> Param:
     if isinstance(value, dict):
         if "user" in value:
             return UserRef(str(value["user"]))
+        if "channel" in value:
+            return ChannelRef(str(value["channel"]))
         if "day" in value:
             return Day(date.fromisoformat(value["day"]))
         if "moment" in value:
@@ -105,6 +116,12 @@ class ActionKind(StrEnum):
     SHOW_FREE_SLOTS = "show_free_slots"  # value: request number
     BOOK_SLOT = "book_slot"  # value: "<number>|<slot name>|<ISO start>"
     DERIVE = "derive"  # value: request number
+    SET_REMINDERS = "set_reminders"  # value: "on" or "off"
+    SET_RECOGNITION = "set_recognition"  # value: "on" or "off"
+    SET_LANGUAGE = "set_language"  # value: "en" or "da"
+    INVITE_MATCHING = "invite_matching"  # value: request number
+    ACCEPT_INVITATION = "accept_invitation"  # value: invitation id
+    DECLINE_INVITATION = "decline_invitation"  # value: invitation id
 
 
 @dataclass(frozen=True)
@@ -222,11 +239,12 @@ class Reply:
     card: CardView | None = None
     refusal: bool = False  # the action was refused (bad input, not allowed); nothing was changed
     actions: tuple[Action, ...] = ()  # buttons shown under the texts
+    language: str | None = None  # the actor's language, set by whoever ran the handler for them
 
     @classmethod
     def of(cls, *texts: Text, card: CardView | None = None) -> Reply:
         return cls(tuple(texts), card)
 
     @classmethod
-    def refused(cls, text: Text) -> Reply:
-        return cls((text,), refusal=True)
+    def refused(cls, text: Text, *, language: str | None = None) -> Reply:
+        return cls((text,), refusal=True, language=language)

@@ -27,7 +27,8 @@ HELP = N_(
     "`/cocreate slots` publishing calendar · `/cocreate slot add <name> YYYY-MM-DD HH:MM` · "
     "`/cocreate book <id> <slot name> YYYY-MM-DD [HH:MM]` · `/cocreate published <id> <url>`\n"
     "`/cocreate derive <id> <new title> due:YYYY-MM-DD` the next variant (post → article → video)\n"
-    "`/cocreate digest` preview the weekly digest · `/cocreate reminders off|on` · `/cocreate recognition off|on`\n"
+    "`/cocreate digest` preview the weekly digest · `/cocreate report [YYYY-MM]` an Excel report (owners, admins)\n"
+    "`/cocreate reminders off|on` · `/cocreate recognition off|on` · `/cocreate language da|en`\n"
     "Ids work as `12` or `#12`. You can also volunteer with the card's buttons or by reacting with :raised_hand:."
 )
 
@@ -192,6 +193,10 @@ REMINDER_DRAFT_SOON = N_(
 REMINDER_DRAFT_TOMORROW = N_(
     "Your draft for #{number} *{title}* is due {deadline}. Hand it in here, or tell {owner} if you need more time."
 )
+REMINDER_DRAFT_TODAY = N_(
+    "Your draft for #{number} *{title}* is due today ({deadline}). Hand it in here, or tell {owner} if you need "
+    "more time."
+)
 REMINDER_DRAFT_OVERDUE = N_(
     "Your draft for #{number} *{title}* was due {deadline}. Could you hand it in, ask for more time, or step back "
     "so someone else can take over?"
@@ -201,7 +206,7 @@ OWNER_REVIEW_NUDGE = N_(
     "{user}'s draft (version {version}) for #{number} *{title}* has waited {hours} hours for your review."
 )
 UNFILLED_WARNING = N_(
-    "#{number} *{title}* still needs {missing} more volunteers, and its drafts are due {deadline}. "
+    "#{number} *{title}* still needs volunteers ({missing} more wanted), and its drafts are due {deadline}. "
     "Can you help? React with :raised_hand: on the card or use `/cocreate volunteer {number}`."
 )
 SLOT_REMINDER = N_(
@@ -216,6 +221,7 @@ BUTTON_ACCEPT = N_("Accept")
 BUTTON_DECLINE = N_("Decline")
 BUTTON_BOOK = N_("Book a slot")
 BUTTON_DERIVE = N_("Derive")
+BUTTON_INVITE = N_("Invite matching colleagues")
 
 # --- more time ----------------------------------------------------------------------------------------------
 USAGE_EXTEND = N_("Say which request and the new date: `/cocreate extend 12 {example}`.")
@@ -292,3 +298,354 @@ DIGEST_HELPERS = N_("*Thank you for co-creating!* {people}")
 DIGEST_QUIET = N_("A quiet week: no open calls, deadlines or new publications. Post a request with `/cocreate new`.")
 DIGEST_CONTINUED = N_("*Co-creation this week* (continued)")
 DIGEST_NOT_CONFIGURED = N_("(Preview only: no digest channel is set in app.yaml, so no digest is posted.)")
+
+# --- the new-request form (Slack modal) -----------------------------------------------------------------------
+FORM_NEW_TITLE = N_("New content request")
+FORM_DERIVE_TITLE = N_("Derive a request")
+FORM_POST = N_("Post")
+FORM_TITLE = N_("Title")
+FORM_BRIEF = N_("Brief")
+FORM_BRIEF_HINT = N_("What is wanted, for whom, and why it matters.")
+FORM_FORMAT = N_("Format")
+FORM_SKILLS = N_("Skills wanted")
+FORM_SKILLS_HINT = N_("Comma-separated, e.g. SEO, video")
+FORM_PARTS = N_("Parts, one per line")
+FORM_PARTS_HINT = N_("For example the chapters of an e-book. Leave empty for a single piece.")
+FORM_NEEDS = N_("Volunteers needed")
+FORM_DEADLINE = N_("Draft deadline")
+FORM_TARGET = N_("Publishing slot")
+FORM_CHANNEL = N_("Post the request in")
+FORM_PICK = N_("Choose…")
+FORM_FROM_MESSAGE = N_("From a conversation in Slack: {link}")
+FORM_DERIVED_FROM = N_("Derived from #{number}")
+FORM_NO_CHANNEL = N_("Please choose the channel to post the request in.")
+REQUEST_POSTED_DM = N_("Posted request #{number} *{title}* in {channel}. Draft deadline: {deadline}.")
+
+# --- skills directory and invitations -----------------------------------------------------------------------
+HELP_SKILLS_DIRECTORY = N_(
+    "`/cocreate skills` your skills · `/cocreate skills add SEO, video` · `/cocreate skills remove video` · "
+    "`/cocreate who <skill>` who knows it\n"
+    "`/cocreate invite <id>` invite matching colleagues (request owners) · `/cocreate invitations <id>` who was "
+    "asked and what they said · `/cocreate invitations off|on` whether Cobot may invite you"
+)
+USAGE_SKILLS = N_(
+    "Try `/cocreate skills` to see yours, `/cocreate skills add SEO, video` or `/cocreate skills remove video`."
+)
+USAGE_SKILLS_ADD = N_("Name the skills to add, separated by commas: `/cocreate skills add SEO, video`.")
+USAGE_SKILLS_REMOVE = N_("Name the skills to remove, separated by commas: `/cocreate skills remove video`.")
+USAGE_WHO = N_("Which skill? Try `/cocreate who SEO`.")
+USAGE_INVITE = N_("Which request? Try `/cocreate invite 12`.")
+USAGE_INVITATIONS = N_(
+    "Try `/cocreate invitations 12` to see whom Cobot asked about #12, or `/cocreate invitations off` (or `on`)."
+)
+SKILL_TOO_LONG = N_("A skill can be at most {limit} characters long; `{value}` is longer. Try a shorter name.")
+TOO_MANY_SKILLS = N_(
+    "You can list at most {limit} skills and this would make {count}. Remove some first: `/cocreate skills remove …`."
+)
+SKILLS_ADDED = N_("Added to your skills: {added}.")
+SKILLS_ALREADY_THERE = N_("You already had: {skills}.")
+SKILLS_NOT_THERE = N_("Not in your skills, so nothing to remove: {skills}.")
+SKILLS_REMOVED = N_("Removed from your skills: {removed}.")
+SKILLS_YOURS = N_("*Your skills* ({count}): {skills}")
+SKILLS_NONE = N_(
+    "You haven't listed any skills yet. Add some, e.g. `/cocreate skills add SEO, video`, so request owners can find "
+    "you."
+)
+WHO_KNOWS = N_("*Who knows {skill}* ({count}): {people}")
+WHO_KNOWS_MORE = N_("…and {count} more.")
+WHO_NOBODY = N_("Nobody has listed *{skill}* yet. Add yours with `/cocreate skills add {skill}`.")
+WHO_SIMILAR = N_("Similar skills people have listed: {skills}.")
+INVITE_NO_SKILLS = N_(
+    "#{number} names no skills, so I can't tell whom to ask. Next time add them when you post, e.g. "
+    "`skills:SEO,writing`; meanwhile `/cocreate who <skill>` shows who knows what."
+)
+INVITE_NOBODY = N_(
+    "I found nobody new to ask about #{number} ({skills}): everyone with those skills is already on it, was asked "
+    "already, asked not to be invited, or has been asked {limit} times in the last 30 days. "
+    "`/cocreate who <skill>` shows everyone who knows a skill."
+)
+INVITE_SENT = N_(
+    "I've invited {people} to help with #{number} *{title}*. I'll tell you how they answer; "
+    "`/cocreate invitations {number}` shows every answer."
+)
+INVITATION_NOTICE = N_(
+    "{owner} is looking for help with #{number} *{title}* (draft due {deadline}), and your skills match: {skills}. "
+    "Would you like to co-create it? (`/cocreate invitations off` if you'd rather not be asked.)"
+)
+BUTTON_ACCEPT_INVITATION = N_("Volunteer")
+BUTTON_DECLINE_INVITATION = N_("Not this time")
+INVITATION_NOT_FOUND = N_("That invitation no longer exists. `/cocreate list` shows where help is wanted.")
+INVITATION_NOT_YOURS = N_("That invitation was for {user}. `/cocreate volunteer {number}` if you'd like to help.")
+INVITATION_ALREADY_ON = N_("You're already on #{number}. Thank you!")
+INVITATION_DECLINE_AFTER_YES = N_(
+    "You've already volunteered for #{number}. To step back: `/cocreate withdraw {number}`."
+)
+INVITATION_DECLINED = N_(
+    "Thanks for letting me know. I won't ask you about #{number} again. "
+    "(`/cocreate invitations off` if you'd rather not be invited at all.)"
+)
+INVITATION_ALREADY_DECLINED = N_(
+    "You've already said no to #{number}; I won't ask again. `/cocreate volunteer {number}` if you change your mind."
+)
+INVITATION_YES_FOR_OWNER = N_("{user} accepted your invitation and volunteered for #{number} *{title}*.")
+INVITATION_NO_FOR_OWNER = N_("{user} can't help with #{number} *{title}* this time. I won't ask them about it again.")
+INVITATIONS_HEADER = N_("*Invitations for #{number} {title}* ({count})")
+INVITATIONS_NONE = N_("Nobody has been invited to #{number} yet. `/cocreate invite {number}` asks matching colleagues.")
+INVITATION_LINE = N_("{user} · asked {asked} · {answer}")
+ANSWER_PENDING = N_("no answer yet")
+ANSWER_VOLUNTEERED = N_("volunteered")
+ANSWER_DECLINED = N_("not this time")
+INVITATIONS_OFF = N_(
+    "Cobot won't invite you to requests any more; you can still volunteer any time. `/cocreate invitations on` to undo."
+)
+INVITATIONS_ON = N_("Cobot may invite you again when a request needs your skills.")
+
+# --- App Home ---------------------------------------------------------------------------------------------------
+HOME_TITLE = N_("Your co-creation")
+HOME_PLACES = N_("*Where you help*")
+HOME_PLACES_EMPTY = N_("You're not on any request yet. The open calls below are a good place to start.")
+HOME_PLACE = N_("#{number} *{title}* · due {deadline} · {state}")
+HOME_PLACE_PART = N_("#{number} *{title}* · part {part} · due {deadline} · {state}")
+HOME_OWNED = N_("*Your requests*")
+HOME_OWNED_EMPTY = N_("You don't own any open request. Post one with `/cocreate new`.")
+HOME_OWNED_ITEM = N_("#{number} *{title}* · {status} · due {deadline} · drafts to review: {waiting}")
+HOME_WAITING_DRAFT = N_("   ↳ {user}'s draft, version {version}, waits for your review")
+HOME_MATCHING = N_("*Open calls for your skills*")
+HOME_MATCHING_EMPTY = N_("No open call wants your skills right now. Add skills with `/cocreate skills add …`.")
+HOME_MATCHING_ITEM = N_("#{number} *{title}* · wants {skills} · due {deadline}")
+HOME_SETTINGS = N_("*Your settings*")
+HOME_SKILLS = N_("Skills: {skills}")
+HOME_NO_SKILLS = N_("Skills: none yet — `/cocreate skills add SEO, video`")
+HOME_REMINDERS_ON = N_("Reminder DMs are on.")
+HOME_REMINDERS_OFF = N_("Reminder DMs are off.")
+HOME_RECOGNITION_ON = N_("The weekly digest thanks you by name.")
+HOME_RECOGNITION_OFF = N_("The weekly digest does not name you.")
+HOME_PAGE_OF = N_("Page {page} of {pages} ({total} in all)")
+BUTTON_NEXT = N_("Next ›")
+BUTTON_PREVIOUS = N_("‹ Previous")
+BUTTON_TURN_OFF = N_("Turn off")
+BUTTON_TURN_ON = N_("Turn on")
+BUTTON_LEAVE_LINE = N_("Leave the line")
+
+# --- reports and import ---------------------------------------------------------------------------------------
+# `/cocreate report`: an Excel workbook for request owners (their own requests) and admins (everything).
+USAGE_REPORT = N_("Try `/cocreate report` for everything so far, or `/cocreate report 2026-11` for one month.")
+REPORT_NOT_ALLOWED = N_(
+    "Reports are for request owners and admins, and you don't own a request {period}. "
+    "`/cocreate mine` shows what you own."
+)
+REPORT_BUILDING = N_("Building your report on {scope} {period}… I'll send it to you as an Excel file in a DM.")
+REPORT_PROGRESS = N_("Building your report on {scope} {period}… {rows} contributions so far.")
+REPORT_UPLOADING = N_("Uploading your report {period} ({requests} requests, {rows} contributions)…")
+REPORT_READY = N_("Your report {period} is ready: I've sent `{file}` to you in a DM.")
+REPORT_FILE_COMMENT = N_(
+    "Your Cobot report on {scope} {period}: requests, contributions, the publishing calendar, and a summary per "
+    "month and department."
+)
+REPORT_AS_FILE_ONLY = N_(
+    "Reports come as Excel files: ask for one in Slack with `/cocreate report`, or run `cobot export report.xlsx`."
+)
+REPORT_SCOPE_ALL = N_("all requests")
+REPORT_SCOPE_OWN = N_("the requests you own")
+REPORT_PERIOD_ALL = N_("so far")
+REPORT_PERIOD_MONTH = N_("for {month}")
+REPORT_PERIOD_RANGE = N_("from {start} to {end}")
+REPORT_PERIOD_FROM = N_("from {start} on")
+REPORT_PERIOD_UNTIL = N_("until {end}")
+
+# Sheets, column headers and values of the report workbook.
+SHEET_REQUESTS = N_("Requests")
+SHEET_CONTRIBUTIONS = N_("Contributions")
+SHEET_CALENDAR = N_("Calendar")
+SHEET_SUMMARY = N_("Summary")
+COL_ID = N_("ID")
+COL_TITLE = N_("Title")
+COL_FORMAT = N_("Format")
+COL_OWNER = N_("Owner")
+COL_OWNER_DEPARTMENT = N_("Owner's department")
+COL_STATUS = N_("Status")
+COL_POSTED = N_("Posted")
+COL_DEADLINE = N_("Draft deadline")
+COL_SLOT = N_("Slot")
+COL_SLOT_TIME = N_("Slot time")
+COL_PUBLISHED_ON = N_("Published on")
+COL_PUBLISHED_URL = N_("Published URL")
+COL_DERIVED_FROM = N_("Derived from")
+COL_VOLUNTEERS = N_("Volunteers")
+COL_CONTRIBUTORS = N_("Contributors")
+COL_DAYS_TO_VOLUNTEER = N_("Days to first volunteer")
+COL_DAYS_TO_PUBLISH = N_("Days to publish")
+COL_REQUEST = N_("Request")
+COL_PART = N_("Part")
+COL_PERSON = N_("Person")
+COL_DEPARTMENT = N_("Department")
+COL_ROLE = N_("Role")
+COL_DRAFTS = N_("Drafts")
+COL_APPROVED = N_("Approved")
+COL_DAYS_CALL_TO_VOLUNTEER = N_("Days from call to volunteer")
+COL_DAYS_LATE = N_("Days late")
+COL_STARTS = N_("Starts")
+COL_BOOKED = N_("Booked or free")
+COL_MONTH = N_("Month")
+COL_REQUESTS = N_("Requests")
+COL_FULFILLED = N_("Fulfilled")
+COL_PUBLISHED = N_("Published")
+COL_MEDIAN_TO_VOLUNTEER = N_("Median days to first volunteer")
+COL_MEDIAN_TO_PUBLISH = N_("Median days to publish")
+COL_DISTINCT_CONTRIBUTORS = N_("Distinct contributors")
+COL_DEPARTMENTS_REACHED = N_("Departments reached")
+COL_CONTRIBUTIONS = N_("Contributions")
+ROLE_CONTRIBUTOR = N_("contributor")
+ROLE_IN_LINE = N_("in line")
+ROLE_WITHDREW = N_("withdrew")
+SLOT_IS_BOOKED = N_("booked")
+SLOT_IS_FREE = N_("free")
+NO_DEPARTMENT = N_("(no department)")
+ALL_DEPARTMENTS = N_("All departments")
+CHART_CONTRIBUTIONS_TITLE = N_("Contributions per department")
+
+# `cobot export`, `cobot calendar-url` and the calendar feed.
+EXPORT_REPORT_DONE = N_("Wrote {file}: {requests} requests, {rows} contributions and {slots} slots {period}.")
+EXPORT_CALENDAR_DONE = N_("Wrote {file}: {events} events (draft deadlines and booked publishing slots).")
+EXPORT_UNKNOWN_KIND = N_(
+    "{file}: Cobot exports Excel reports (.xlsx) and calendars (.ics); name the file e.g. report.xlsx or calendar.ics."
+)
+CALENDAR_URL = N_(
+    "Calendar feed of {workspace}: {path}\n"
+    "Subscribe to https://<your public host>{path} in Outlook or Google Calendar (served by `cobot serve`). "
+    "Anyone with this address can read the calendar; `cobot calendar-url --rotate` replaces it."
+)
+CALENDAR_URL_ROTATED = N_(
+    "The previous calendar address no longer works; calendars subscribed to it must use the new one."
+)
+FEED_NAME = N_("Cobot publishing calendar")
+FEED_DEADLINE = N_("Drafts due: #{number} {title}")
+FEED_SLOT = N_("{slot}: #{number} {title}")
+FEED_DESCRIPTION = N_("Owner: {owner}")
+WORKSPACE_NONE = N_("There is no workspace in the database yet; Cobot makes one when someone first uses it.")
+WORKSPACE_SEVERAL = N_("Several workspaces are in the database ({workspaces}); pick one with --workspace.")
+WORKSPACE_UNKNOWN = N_("There is no workspace {workspace} in the database; known: {workspaces}.")
+
+# `cobot import`: a content plan (requests and one-off publishing slots) from an Excel workbook.
+PLAN_SHEET = N_("Plan")
+SLOTS_SHEET = N_("Slots")
+ABOUT_SHEET = N_("About")
+PLAN_COL_KEY = N_("Key")
+PLAN_COL_TITLE = N_("Title")
+PLAN_COL_BRIEF = N_("Brief")
+PLAN_COL_FORMAT = N_("Format")
+PLAN_COL_SKILLS = N_("Skills")
+PLAN_COL_PARTS = N_("Parts")
+PLAN_COL_NEEDS = N_("Needs")
+PLAN_COL_DEADLINE = N_("Deadline")
+PLAN_COL_OWNER = N_("Owner")
+PLAN_COL_CHANNEL = N_("Channel")
+PLAN_COL_SLOT = N_("Slot")
+SLOT_COL_NAME = N_("Name")
+SLOT_COL_DATE = N_("Date")
+SLOT_COL_WEEKDAY = N_("Weekday")
+SLOT_COL_UNTIL = N_("Until")
+SLOT_COL_TIME = N_("Time")
+SLOT_COL_ADDED_BY = N_("Added by")
+ABOUT_COLUMN = N_("Column")
+ABOUT_WHAT = N_("What to write")
+ABOUT_INTRO = N_(
+    "One request per row on the Plan sheet, one publishing slot (or a weekly series) per row on Slots. "
+    "Rows whose Key is 'example' are skipped. Check with `cobot import --dry-run plan.xlsx`, then import."
+)
+HELP_KEY = N_("Optional. Your own id for the row; without one, title and deadline identify it. Re-imports skip it.")
+HELP_TITLE = N_("Required. The request's title, as on its card.")
+HELP_BRIEF = N_("What is wanted, for whom, and why.")
+HELP_FORMAT = N_("One word, e.g. blog, post, video (pick from the list or type your own).")
+HELP_SKILLS = N_("Skills wanted, separated by commas, e.g. SEO, writing.")
+HELP_PARTS = N_("Parts that different people claim, separated by semicolons, e.g. Intro; Tips; Checklist.")
+HELP_NEEDS = N_("How many volunteers (without parts), 1 to 50.")
+HELP_DEADLINE = N_("Required. The draft deadline, a date (YYYY-MM-DD).")
+HELP_OWNER = N_("Required. The owner's e-mail address or Slack user id (U…).")
+HELP_CHANNEL = N_("The channel id (C…) to post the request card in; without one the request is only listed.")
+HELP_SLOT = N_("Where it will be published: a slot name and day, e.g. LinkedIn 2026-12-08 (add HH:MM if needed).")
+HELP_SLOT_NAME = N_("Required. The slot's name, e.g. LinkedIn or Newsletter.")
+HELP_SLOT_DATE = N_("The day of a one-off slot; with a Weekday, the first day of the series (default: today).")
+HELP_SLOT_WEEKDAY = N_("For a weekly series: mon, tue, wed, thu, fri, sat or sun (needs Until).")
+HELP_SLOT_UNTIL = N_("For a weekly series: its last day.")
+HELP_SLOT_TIME = N_("Required. The local time, HH:MM.")
+HELP_SLOT_ADDED_BY = N_("Who adds it: an e-mail address or Slack user id (default: the person running the import).")
+EXAMPLE_KEY = N_("example")
+
+IMPORT_MISSING = N_("{cell}: {column} is missing")
+IMPORT_NOT_A_DATE = N_("{cell}: {column} {value} is not a date; write it as YYYY-MM-DD")
+IMPORT_DATE_PASSED = N_("{cell}: {column} {value} has already passed")
+IMPORT_NOT_A_TIME = N_("{cell}: {column} {value} is not a time; write it as HH:MM")
+IMPORT_TOO_LONG = N_("{cell}: {column} is {length} characters long; at most {limit} fit")
+IMPORT_BAD_NEEDS = N_("{cell}: needs {value} is not a whole number from 1 to {limit}")
+IMPORT_TOO_MANY_PARTS = N_("{cell}: {count} parts, but a request can have at most {limit}")
+IMPORT_PART_TOO_LONG = N_("{cell}: the part “{value}” is longer than {limit} characters")
+IMPORT_BAD_PERSON = N_("{cell}: {value} is neither an e-mail address nor a Slack user id (U…)")
+IMPORT_UNKNOWN_EMAIL = N_(
+    "{cell}: nobody with the e-mail {value} is known to Cobot yet; write their Slack user id (U…) instead"
+)
+IMPORT_AMBIGUOUS_EMAIL = N_("{cell}: several members have the e-mail {value}; write their Slack user id (U…) instead")
+IMPORT_MAY_NOT_CREATE = N_("{cell}: {value} may not post requests (see permissions.creators in app.yaml)")
+IMPORT_BAD_CHANNEL = N_("{cell}: {value} is not a channel id (C…); it is under the channel's name → About")
+IMPORT_BAD_SLOT_REF = N_("{cell}: slot {value} should be a slot name and a day, e.g. LinkedIn {example} 10:00")
+IMPORT_UNKNOWN_SLOT = N_("{cell}: there is no slot {value}; add it on the Slots sheet or in app.yaml")
+IMPORT_AMBIGUOUS_SLOT = N_("{cell}: slot {value} runs more than once that day; add the time, e.g. {value} 10:00")
+IMPORT_DUPLICATE_ROW = N_(
+    "{cell}: the same request as {other} (same key, or same title and deadline); give each row its own Key"
+)
+IMPORT_DUPLICATE_SLOT = N_("{cell}: the same slot as {other}")
+IMPORT_BAD_WEEKDAY = N_("{cell}: {value} is not a weekday; write mon, tue, wed, thu, fri, sat or sun")
+IMPORT_WEEKDAY_NEEDS_UNTIL = N_("{cell}: a weekly slot needs an Until date")
+IMPORT_DATE_OR_WEEKDAY = N_("{cell}: give a Date (one slot) or a Weekday and Until (a slot every week)")
+IMPORT_TOO_MANY_SLOTS = N_("{cell}: that makes {count} slots; one row may make at most {limit}")
+IMPORT_SLOT_PASSED = N_("{cell}: the slot {slot} {when} would be in the past")
+IMPORT_NO_ADDER = N_("{cell}: say who adds this slot under Added by, or run the import with --as <Slack user id>")
+IMPORT_REFUSED = N_("{cell}: {problem}")
+IMPORT_NOT_A_WORKBOOK = N_(
+    "{file} is not an Excel workbook (.xlsx). Save it as an .xlsx file from Excel, Numbers or Google Sheets, "
+    "or start from `cobot import --template plan.xlsx`."
+)
+IMPORT_LOOKS_LIKE_CSV = N_(
+    "{file} is a CSV text file, not an Excel workbook. Open it in your spreadsheet program and save it as .xlsx, "
+    "or start from `cobot import --template plan.xlsx`."
+)
+IMPORT_ENCRYPTED = N_(
+    "{file} is password-protected (or an old .xls file), which Cobot can't read. "
+    "Save an unprotected copy as .xlsx and import that."
+)
+IMPORT_TOO_BIG = N_("{file} is {size} MB; Cobot imports plans of up to {limit} MB. Split it into smaller files.")
+IMPORT_UNPACKS_TOO_BIG = N_(
+    "{file} unpacks to more than {limit} MB, far more than a content plan needs. Save a copy with only the Plan "
+    "and Slots sheets."
+)
+IMPORT_TOO_MANY_ROWS = N_("{sheet} has {count} rows; Cobot imports at most {limit} per sheet. Split the plan up.")
+IMPORT_UNREADABLE = N_("{file} could not be read as an Excel workbook ({reason}). Save it again as .xlsx.")
+IMPORT_NO_PLAN_SHEETS = N_(
+    "{file} has no sheet named {plan} or {slots}. Start from the template: `cobot import --template plan.xlsx`."
+)
+IMPORT_MISSING_COLUMN = N_("{cell}: the column {column} is missing; the columns are {columns}")
+IMPORT_UNKNOWN_COLUMN = N_("{cell}: unknown column {value}; the columns are {columns}")
+IMPORT_DUPLICATE_COLUMN = N_("{cell}: the column {value} appears twice")
+IMPORT_MERGED = N_("{cell}: merged cells can't be imported; unmerge them (Merge & Center → Unmerge Cells)")
+IMPORT_FORMULA = N_(
+    "{cell}: holds the formula {value}, but Cobot imports values only; type the value, or paste it as values"
+)
+IMPORT_EMPTY = N_("{file} has nothing to import: no rows below the headers of {plan} and {slots}.")
+IMPORT_PROBLEMS = N_("{file}: {count} problem(s), so nothing was imported:")
+IMPORT_DONE = N_("Imported {requests} request(s) and {slots} slot(s) from {file}.")
+IMPORT_DRY_RUN = N_(
+    "Dry run, nothing was changed: importing {file} would add {requests} request(s) and {slots} slot(s)."
+)
+IMPORT_SKIPPED = N_("{count} row(s) were imported before and are skipped.")
+IMPORT_LINE_REQUEST = N_("{cell}: request “{title}” · due {deadline} · owner {owner}")
+IMPORT_LINE_CREATED = N_("{cell}: #{number} “{title}” · due {deadline} · owner {owner}")
+IMPORT_LINE_SLOT = N_("{cell}: slot {slot} {when}")
+IMPORT_LINE_ALREADY_REQUEST = N_("{cell}: already imported as #{number}")
+IMPORT_LINE_ALREADY_SLOT = N_("{cell}: slot {slot} {when} already exists")
+TEMPLATE_WRITTEN = N_("Wrote the content-plan template {file}. Fill in Plan and Slots, then `cobot import {file}`.")
+
+# --- language -------------------------------------------------------------------------------------------------
+USAGE_LANGUAGE = N_("Cobot speaks English and Danish: `/cocreate language en` or `/cocreate language da`.")
+LANGUAGE_SET = N_("From now on I'll write to you in English.")
+HOME_LANGUAGE = N_("Language: English")
+BUTTON_OTHER_LANGUAGE = N_("Dansk")

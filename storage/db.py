@@ -4,20 +4,32 @@ SQLite runs in WAL mode with foreign keys on. Every SQLite transaction starts wi
 handlers read and then write in one transaction, and a deferred transaction that tries to upgrade to a write
 lock after another connection committed fails at once with "database is locked" (the busy timeout does not
 apply to that case). Taking the write lock up front makes writers queue politely behind the busy timeout instead.
+
+Writers queue for that lock in Cobot itself before they ask SQLite: SQLite's busy handler polls, sleeping 1, 2,
+5, 10 … up to 100 ms between tries, so under load a request slept through many moments at which the lock was
+free (``cobot serve`` with two workers: a p99 of about a second at 50 requests/s, bench/bench_serve.py). Threads
+of one process wait on a lock of the engine's, which hands over the moment the holder finishes; processes take
+turns through an advisory lock on a file next to the database (``<database>-writer``), which the one waiting
+thread of each process tries every half millisecond.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_S = 30
+READ_ONLY = "cobot_read_only"  # execution option: this transaction only reads
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -28,8 +40,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
+    in_memory = not parsed.database or parsed.database == ":memory:" or "mode=memory" in str(parsed)
+    writers = _Writers(None if in_memory else f"{Path(str(parsed.database)).expanduser()}-writer")
     event.listen(engine, "connect", _configure_sqlite_connection)
-    event.listen(engine, "begin", _begin_immediate)
+    event.listen(engine, "begin", writers.begin)
+    event.listen(engine, "commit", writers.end)
+    event.listen(engine, "rollback", writers.end)
+    event.listen(engine.pool, "checkin", writers.returned)  # a transaction that ended without either
     return engine
 
 
@@ -46,8 +63,89 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def _begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+class _Writers:
+    """The engine's queue for SQLite's write lock (see the module's docstring). A transaction holds it from its
+    BEGIN IMMEDIATE to its commit or rollback; one that cannot have it within the busy timeout goes ahead and
+    leaves the wait to SQLite, as before."""
+
+    HELD = "cobot_writer"  # key in the connection's info: this connection holds the lock
+    POLL_S = 0.0005
+
+    def __init__(self, lock_path: str | None) -> None:
+        self._lock = threading.Lock()
+        self._path = lock_path
+        self._file: IO[bytes] | None = None
+        self._pid = 0
+
+    def _acquire(self) -> bool:
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+            return False
+        file = self._lock_file()
+        if file is None:
+            return True
+        while True:
+            try:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self._lock.release()
+                    return False
+                time.sleep(self.POLL_S)
+
+    def _lock_file(self) -> IO[bytes] | None:
+        """This process's handle on the lock file (opened anew after a fork: flock belongs to the handle)."""
+        if self._path is None:
+            return None
+        if self._file is None or self._pid != os.getpid():
+            try:
+                self._file = open(self._path, "ab")  # noqa: SIM115 (kept open for the engine's life)
+            except OSError:
+                self._path = None  # a read-only folder: the threads of this process still take turns
+                return None
+            self._pid = os.getpid()
+        return self._file
+
+    def begin(self, connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # A long read (a report export) takes a deferred BEGIN: in WAL mode it reads one consistent snapshot
+            # and never holds the write lock, so Cobot keeps answering while a big export runs.
+            connection.exec_driver_sql("BEGIN")
+            return
+        connection.info[self.HELD] = self._acquire()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release(connection.info)
+            raise
+
+    def end(self, connection: Any) -> None:
+        self._release(connection.info)
+
+    def returned(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            self._release(record.info)
+
+    def _release(self, info: dict[str, Any]) -> None:
+        if info.pop(self.HELD, False):
+            if self._file is not None and self._pid == os.getpid():
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._lock.release()
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for transactions that only read (reports): one consistent snapshot for all their queries,
+    which on SQLite never takes the write lock and on PostgreSQL refuses writes."""
+    if is_sqlite(engine):
+        return engine.execution_options(**{READ_ONLY: True})
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
+def reader(engine: Engine) -> Engine:
+    """The engine for short reads outside any handler's transaction (the outbox sender's look-ups): on SQLite
+    they take a deferred BEGIN and so never queue for the write lock; elsewhere nothing changes."""
+    return engine.execution_options(**{READ_ONLY: True}) if is_sqlite(engine) else engine
 
 
 def is_sqlite(engine: Engine) -> bool:

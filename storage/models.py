@@ -72,6 +72,12 @@ class ExtensionStatus(StrEnum):
     DECLINED = "declined"
 
 
+class InvitationAnswer(StrEnum):
+    PENDING = "pending"
+    VOLUNTEERED = "volunteered"
+    DECLINED = "declined"
+
+
 class Decision(StrEnum):
     APPROVED = "approved"
     CHANGES_REQUESTED = "changes_requested"
@@ -88,6 +94,8 @@ class Workspace(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     # Request numbers (#12) count per workspace; allocated with an atomic UPDATE … RETURNING.
     last_request_number: int = Field(default=0)
+    # The secret part of the calendar feed's URL (`cobot calendar-url`); None until first asked for.
+    calendar_secret: str | None = Field(default=None, max_length=64)
     created_at: datetime
 
 
@@ -102,10 +110,15 @@ class Member(SQLModel, table=True):
     display_name: str = Field(default="", max_length=200)
     tz: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
+    language: str | None = Field(default=None, max_length=8)  # chosen in Cobot; else the Slack locale decides
     department: str | None = Field(default=None, max_length=100)
+    # From the Slack profile (needs users:read.email); content plans may name owners by e-mail.
+    email: str | None = Field(default=None, max_length=254)
     profile_fetched_at: datetime | None = None
     reminders_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     listed_in_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # Whether Cobot may DM this person invitations to requests that match their skills (`/cocreate invitations`).
+    invitations_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     created_at: datetime
 
 
@@ -129,6 +142,16 @@ class ContentRequest(SQLModel, table=True):
         sa.Index("ix_request_workspace_status_deadline", "workspace_id", "status", "draft_deadline"),
         sa.Index("ix_request_workspace_card", "workspace_id", "channel_id", "card_ts"),
         sa.Index("ix_request_workspace_owner", "workspace_id", "owner_id"),
+        # The digest's "published last week"; partial, since only published requests have the time.
+        sa.Index(
+            "ix_request_workspace_published",
+            "workspace_id",
+            "published_at",
+            sqlite_where=sa.text("published_at IS NOT NULL"),
+            postgresql_where=sa.text("published_at IS NOT NULL"),
+        ),
+        # A request made by a content-plan import remembers its row's key, so importing the plan again adds nothing.
+        sa.UniqueConstraint("workspace_id", "import_key", name="uq_request_workspace_import_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -150,6 +173,7 @@ class ContentRequest(SQLModel, table=True):
     derived_from_id: int | None = Field(default=None, foreign_key="content_request.id")
     published_url: str | None = Field(default=None, max_length=2000)
     published_at: datetime | None = None
+    import_key: str | None = Field(default=None, max_length=64)
     created_at: datetime
     updated_at: datetime
 
@@ -178,7 +202,15 @@ class Volunteer(SQLModel, table=True):
         sa.Index("ix_volunteer_request_state", "request_id", "state"),
         sa.Index("ix_volunteer_workspace_member_state", "workspace_id", "member_id", "state"),
         # Follow-ups look up volunteers by personal due date and by drafts waiting for review.
-        sa.Index("ix_volunteer_workspace_due", "workspace_id", "due_date"),
+        # Partial: few places have a personal due date, and with every other row in it SQLite's planner took
+        # "due_date IS NULL" for a selective lookup here and read the whole history (bench/bench_growth.py).
+        sa.Index(
+            "ix_volunteer_workspace_due",
+            "workspace_id",
+            "due_date",
+            sqlite_where=sa.text("due_date IS NOT NULL"),
+            postgresql_where=sa.text("due_date IS NOT NULL"),
+        ),
         sa.Index("ix_volunteer_workspace_review", "workspace_id", "review_state"),
         # One live place per person per request; withdrawn rows stay as history.
         sa.Index(
@@ -212,7 +244,10 @@ class Volunteer(SQLModel, table=True):
 class Draft(SQLModel, table=True):
     """One version of a volunteer's contribution: a link, a text, or a file shared in the card's thread."""
 
-    __table_args__ = (sa.UniqueConstraint("volunteer_id", "version", name="uq_draft_volunteer_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("volunteer_id", "version", name="uq_draft_volunteer_version"),
+        sa.Index("ix_draft_workspace_created", "workspace_id", "created_at"),  # the digest's "who helped"
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")
@@ -255,6 +290,30 @@ class ExtensionRequest(SQLModel, table=True):
     )
     created_at: datetime
     decided_at: datetime | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """A colleague whom Cobot asked, on the owner's behalf, to help with a request, and how they answered.
+
+    One row per person per request: nobody is asked twice about the same request. The rows also count how often
+    a person was asked lately, which caps and spreads the asking (``handlers.invitations``).
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "member_id", name="uq_invitation_request_member"),
+        sa.Index("ix_invitation_workspace_member_asked", "workspace_id", "member_id", "asked_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    member_id: int = Field(foreign_key="member.id")
+    asked_at: datetime
+    answer: InvitationAnswer = Field(
+        default=InvitationAnswer.PENDING,
+        sa_column=_enum_column(InvitationAnswer, default=InvitationAnswer.PENDING),
+    )
+    answered_at: datetime | None = None
 
 
 class PublishingSlot(SQLModel, table=True):
@@ -334,3 +393,50 @@ class OutboxMessage(SQLModel, table=True):
     failed_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime
+
+
+class TeamsConversation(SQLModel, table=True):
+    """Where Cobot can write in Microsoft Teams: a channel, group chat or 1:1 chat it was added to or spoken to in,
+    with the conversation reference that proactive messages (cards, reminders, the digest) need.
+
+    Teams conversation ids can be hundreds of characters long; ``key`` is the short id that the rest of Cobot
+    uses as a channel id (``content_request.channel_id``): the conversation id itself when it is short, else a
+    hash of it.
+    """
+
+    __tablename__ = "teams_conversation"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "key", name="uq_teams_conversation_workspace_key"),
+        sa.Index("ix_teams_conversation_workspace_user", "workspace_id", "user_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    key: str = Field(max_length=64)
+    conversation_id: str = Field(max_length=1000)
+    conversation_type: str = Field(max_length=16)  # "personal", "channel" or "groupChat"
+    name: str = Field(default="", max_length=200)  # a channel's name, for `digest.channel` by name
+    user_id: str | None = Field(default=None, max_length=64)  # the person in a 1:1 chat
+    service_url: str = Field(max_length=500)
+    reference: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamsUser(SQLModel, table=True):
+    """A Teams user's two ids: Cobot knows people by their Entra object id (``member.user_id``); Teams addresses
+    them by a bot-specific id (``29:…``) in mentions and when Cobot opens a 1:1 chat."""
+
+    __tablename__ = "teams_user"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "user_id", name="uq_teams_user_workspace_user"),
+        sa.UniqueConstraint("workspace_id", "teams_id", name="uq_teams_user_workspace_teams_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    user_id: str = Field(max_length=64)
+    teams_id: str = Field(max_length=200)
+    name: str = Field(default="", max_length=200)
+    created_at: datetime
+    updated_at: datetime

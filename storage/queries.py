@@ -20,6 +20,7 @@ from storage.models import (
     ContentRequest,
     Draft,
     Member,
+    MemberSkill,
     OutboxMessage,
     ProcessedEvent,
     RequestPart,
@@ -74,6 +75,18 @@ def get_or_create_member(
         assert found is not None
         return found, False
     return member, True
+
+
+def known_skills(*, session: Session, workspace_id: int, limit: int = 100) -> list[str]:
+    """The skills people in the workspace have said they have, for forms to offer."""
+    rows = session.exec(
+        select(MemberSkill.skill)
+        .where(MemberSkill.workspace_id == workspace_id)
+        .distinct()
+        .order_by(col(MemberSkill.skill))
+        .limit(limit)
+    ).all()
+    return list(rows)
 
 
 def find_members_by_name(*, session: Session, workspace_id: int, name: str) -> Sequence[Member]:
@@ -328,31 +341,28 @@ def enqueue(
     sequence_key: str | None = None,
     not_before: datetime | None = None,
 ) -> bool:
-    """Adds an outgoing message unless one with the same dedupe key exists; True when added."""
-    exists = session.exec(
-        select(OutboxMessage.id).where(
-            OutboxMessage.workspace_id == workspace_id, OutboxMessage.dedupe_key == dedupe_key
+    """Adds an outgoing message unless one with the same dedupe key exists; True when added. One statement, an
+    INSERT that does nothing on a duplicate key: a look-up, a savepoint and an INSERT cost four round trips to
+    PostgreSQL on every card refresh and reply."""
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    added = session.execute(
+        insert(OutboxMessage)
+        .values(
+            workspace_id=workspace_id,
+            dedupe_key=dedupe_key,
+            kind=kind,
+            request_id=request_id,
+            sequence_key=sequence_key,
+            payload=payload,
+            not_before=not_before or now,
+            attempts=0,
+            created_at=now,
         )
+        .on_conflict_do_nothing(index_elements=["workspace_id", "dedupe_key"])
+        .returning(col(OutboxMessage.id))
     ).first()
-    if exists is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(
-                OutboxMessage(
-                    workspace_id=workspace_id,
-                    dedupe_key=dedupe_key,
-                    kind=kind,
-                    request_id=request_id,
-                    sequence_key=sequence_key,
-                    payload=payload,
-                    not_before=not_before or now,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+    return added is not None
 
 
 @dataclass(frozen=True)
@@ -380,6 +390,13 @@ def enqueue_many(
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
+        # Nearly every key a tick plans was queued by an earlier tick: look them up through the unique index
+        # first, so a tick that finds nothing new runs no INSERT (the conflict clause still settles a race with
+        # another process).
+        queued = queued_keys(session=session, workspace_id=workspace_id, keys=chunk)
+        chunk = [key for key in chunk if key not in queued]
+        if not chunk:
+            continue
         rows = [
             {
                 "workspace_id": workspace_id,
@@ -394,14 +411,31 @@ def enqueue_many(
             }
             for key in chunk
         ]
+        # One statement for every chunk, with the rows as parameters (SQLAlchemy sends them as multi-row
+        # INSERTs): compiled once and cached, where a statement with the rows in it was compiled on every tick.
+        table = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
         statement = (
-            insert(OutboxMessage)
-            .values(rows)
+            insert(table)
             .on_conflict_do_nothing(index_elements=["workspace_id", "dedupe_key"])
-            .returning(col(OutboxMessage.dedupe_key))
+            .returning(table.c.dedupe_key)
         )
-        added.extend(by_key[key] for key in session.execute(statement).scalars())
+        added.extend(by_key[key] for key in session.execute(statement, rows).scalars())
     return added
+
+
+def queued_keys(*, session: Session, workspace_id: int, keys: Sequence[str]) -> set[str]:
+    """Those of ``keys`` that were queued before in this workspace (sent or not): their messages exist already."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found.update(
+            session.execute(
+                sa.select(col(OutboxMessage.dedupe_key)).where(
+                    col(OutboxMessage.workspace_id) == workspace_id,
+                    col(OutboxMessage.dedupe_key).in_(keys[start : start + 500]),
+                )
+            ).scalars()
+        )
+    return found
 
 
 def cancel_pending(*, session: Session, workspace_id: int, key_prefix: str, now: datetime) -> int:
@@ -435,6 +469,48 @@ def release_booking(*, session: Session, workspace_id: int, request_id: int, now
 def card_sequence(request_id: int) -> str:
     """The sequence key of everything posted to a request's channel: its card, then its thread replies."""
     return f"card:{request_id}"
+
+
+def has_sequence(*, session: Session, workspace_id: int, sequence_key: str) -> bool:
+    """Whether any message with this sequence key was ever queued in the workspace."""
+    found = session.exec(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.sequence_key == sequence_key)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def used_sequences(*, session: Session, workspace_id: int, sequence_keys: Sequence[str]) -> set[str]:
+    """Those of ``sequence_keys`` with any message ever queued in the workspace (``has_sequence`` for many)."""
+    if not sequence_keys:
+        return set()
+    return set(
+        session.execute(
+            sa.select(col(OutboxMessage.sequence_key))
+            .where(
+                col(OutboxMessage.workspace_id) == workspace_id,
+                col(OutboxMessage.sequence_key).in_(list(sequence_keys)),
+            )
+            .distinct()
+        ).scalars()
+    )
+
+
+def pending_in_sequence(*, session: Session, workspace_id: int, sequence_key: str) -> bool:
+    """Whether an unclaimed, unsent message with this sequence key waits (a new change can ride along with it)."""
+    found = session.exec(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.workspace_id == workspace_id,
+            OutboxMessage.sequence_key == sequence_key,
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.failed_at).is_(None),
+            col(OutboxMessage.claimed_until).is_(None),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def pending_card_refresh(*, session: Session, workspace_id: int, request_id: int) -> OutboxMessage | None:

@@ -46,11 +46,18 @@ def run_console(
         names = {p.handle: p.name for p in PEOPLE} if demo else {"you": "You"}
         world = World(names=names)
         renderer = ConsoleRenderer(
-            names=lambda user: world.names.get(user, user), timezone=cobot.policy.timezone, style=Style(color=color)
+            names=lambda user: world.names.get(user, user),
+            timezone=cobot.policy.timezone,
+            style=Style(color=color),
+            translators=cobot.translators,
         )
         cobot.sender = OutboxSender(
             engine=engine,
-            transports={"console": ConsoleTransport(engine=engine, world=world, renderer=renderer, clock=clock)},
+            transports={
+                "console": ConsoleTransport(
+                    engine=engine, world=world, renderer=renderer, clock=clock, policy=cobot.policy
+                )
+            },
             clock=clock,
         )
         if demo and not is_seeded(cobot):

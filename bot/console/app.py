@@ -324,13 +324,16 @@ class Console:
     def _reply(self, reply: Reply) -> None:
         if not reply.texts and reply.card is None:
             return
-        lines = [line for text in reply.texts for line in self.renderer.text(text).splitlines()]
+        language = reply.language
+        lines = [line for text in reply.texts for line in self.renderer.text(text, language).splitlines()]
         actions = reply.actions
         number = None
         if reply.card is not None:
-            lines.extend(self.renderer.card(reply.card))
+            lines.extend(self.renderer.card(reply.card, language))
             actions, number = actions + card_actions(reply.card), reply.card.number
-        buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=self.actor, number=number)
+        buttons = self.world.add_buttons(
+            actions, renderer=self.renderer, shown_to=self.actor, number=number, language=language
+        )
         who = self.world.names.get(self.actor, self.actor)
         self._print_delivery(Delivery(f"only @{who}", lines, buttons))
 

@@ -12,9 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
+
 from handlers import texts
 from handlers.cards import STATUS_TEXTS
-from handlers.results import Action, CardView, Day, Holder, Moment, Notice, Param, Text, UserRef, t
+from handlers.results import Action, CardView, ChannelRef, Day, Holder, Moment, Notice, Param, Text, UserRef, t
 
 EMOJI = {":raised_hand:": "✋", ":tada:": "🎉"}
 STATE_MARKS = {"no_draft": "⏳", "submitted": "📝", "changes_requested": "✏️", "approved": "✅"}
@@ -38,25 +40,42 @@ class Style:
 
 
 class ConsoleRenderer:
-    def __init__(self, *, names: Callable[[str], str], timezone: ZoneInfo, style: Style) -> None:
+    def __init__(
+        self,
+        *,
+        names: Callable[[str], str],
+        timezone: ZoneInfo,
+        style: Style,
+        translators: Callable[[str], Callable[[str], str]] = lambda language: lambda msgid: msgid,
+    ) -> None:
         self.names = names
         self.timezone = timezone
         self.style = style
+        self.translators = translators
 
-    def text(self, text: Text) -> str:
-        """Markup applies to the template only, so stars or underscores a person typed stay as they are."""
-        values = {name: self._value(value) for name, value in text.params.items()}
-        return self._markup(text.msgid).format_map(values)
+    def text(self, text: Text, language: str | None = None) -> str:
+        """The text in ``language`` (English by default). Markup applies to the template only, so stars or
+        underscores a person typed stay as they are."""
+        language = language or "en"
+        values = {name: self._value(value, language) for name, value in text.params.items()}
+        return self._markup(self.translators(language)(text.msgid)).format_map(values)
 
-    def _value(self, value: Param) -> str:
+    def _value(self, value: Param, language: str) -> str:
         if isinstance(value, UserRef):
             return "@" + self.names(value.user_id)
+        if isinstance(value, ChannelRef):
+            return value.channel_id  # console channels are named "#marketing"
         if isinstance(value, Day):
-            return value.value.strftime("%a %-d %b %Y")
+            if language == "en":
+                return value.value.strftime("%a %-d %b %Y")
+            return format_date(value.value, "EEE d. MMM y", locale=language)
         if isinstance(value, Moment):
-            return value.value.astimezone(self.timezone).strftime("%a %-d %b %H:%M")
+            local = value.value.astimezone(self.timezone)
+            if language == "en":
+                return local.strftime("%a %-d %b %H:%M")
+            return format_datetime(local, "EEE d. MMM HH:mm", locale=language)
         if isinstance(value, Text):
-            return self.text(value)
+            return self.text(value, language)
         return str(value)
 
     def _markup(self, text: str) -> str:
@@ -65,27 +84,28 @@ class ConsoleRenderer:
         text = re.sub(r"\*([^*\n]+)\*", lambda m: self.style.bold(m.group(1)), text)
         return re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", lambda m: self.style.dim(m.group(1)), text)
 
-    def label(self, action: Action) -> str:
-        return self.text(action.label) if isinstance(action.label, Text) else self.text(t(action.label))
+    def label(self, action: Action, language: str | None = None) -> str:
+        label = action.label if isinstance(action.label, Text) else t(action.label)
+        return self.text(label, language)
 
-    def card(self, view: CardView) -> list[str]:
+    def card(self, view: CardView, language: str | None = None) -> list[str]:
         lines = [self.style.bold(f"#{view.number} {view.title}")]
         if view.brief:
             lines.extend(view.brief.splitlines()[:8])
         facts = [
-            self.text(t(texts.CARD_DEADLINE, deadline=Day(view.deadline))),
-            self.text(t(texts.CARD_OWNER, owner=UserRef(view.owner))),
+            self.text(t(texts.CARD_DEADLINE, deadline=Day(view.deadline)), language),
+            self.text(t(texts.CARD_OWNER, owner=UserRef(view.owner)), language),
         ]
         if view.format:
-            facts.append(self.text(t(texts.CARD_FORMAT, format=view.format)))
+            facts.append(self.text(t(texts.CARD_FORMAT, format=view.format), language))
         if view.skills:
-            facts.append(self.text(t(texts.CARD_SKILLS, skills=", ".join(view.skills))))
+            facts.append(self.text(t(texts.CARD_SKILLS, skills=", ".join(view.skills)), language))
         capacity = sum(p.capacity for p in view.parts) if view.parts else view.needed
-        facts.append(self.text(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity)))
+        facts.append(self.text(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity), language))
         if view.waiting_count:
-            facts.append(self.text(t(texts.CARD_WAITLIST, count=view.waiting_count)))
+            facts.append(self.text(t(texts.CARD_WAITLIST, count=view.waiting_count), language))
         if not view.is_open:
-            facts.append(self.text(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status]))))
+            facts.append(self.text(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status])), language))
         lines.append(" · ".join(facts))
         if view.parts:
             for part in view.parts:
@@ -96,25 +116,26 @@ class ConsoleRenderer:
                         name=part.name,
                         count=len(part.holders),
                         capacity=part.capacity,
-                    )
+                    ),
+                    language,
                 )
-                lines.append(f"  {head} {self._people(part.holders, part.waiting)}")
+                lines.append(f"  {head} {self._people(part.holders, part.waiting, language)}")
         else:
-            lines.append(self._people(view.holders, view.waiting))
+            lines.append(self._people(view.holders, view.waiting, language))
         if view.derived_from is not None:
-            lines.append(self.style.dim(self.text(t(texts.CARD_DERIVED, number=view.derived_from))))
+            lines.append(self.style.dim(self.text(t(texts.CARD_DERIVED, number=view.derived_from), language)))
         return lines
 
-    def _people(self, holders: tuple[Holder, ...], waiting: tuple[str, ...]) -> str:
+    def _people(self, holders: tuple[Holder, ...], waiting: tuple[str, ...], language: str | None) -> str:
         if not holders and not waiting:
-            return self._markup(texts.CARD_NOBODY_YET)
+            return self._markup(self.translators(language or "en")(texts.CARD_NOBODY_YET))
         line = "  ".join(f"@{self.names(h.user_id)} {STATE_MARKS[h.review_state.value]}" for h in holders)
         if waiting:
             line += "  · ⌛ " + ", ".join("@" + self.names(u) for u in waiting)
         return line.strip()
 
-    def notice(self, notice: Notice) -> list[str]:
-        lines = self.text(notice.text).splitlines()
+    def notice(self, notice: Notice, language: str | None = None) -> list[str]:
+        lines = self.text(notice.text, language).splitlines()
         if notice.quote:
             lines.extend("  > " + line for line in notice.quote.splitlines())
         if notice.link:

@@ -18,8 +18,9 @@ from sqlmodel import Session
 from bot.console.render import ConsoleRenderer
 from bot.outbox import SendFailed
 from handlers.cards import build_card, card_actions
+from handlers.context import Policy
 from handlers.digest import DigestPart
-from handlers.notify import CARD, DIGEST, NOTICE, PROFILE, REPLY
+from handlers.notify import CARD, DIGEST, HOME, NOTICE, PROFILE, REPLY
 from handlers.results import Action, Notice, Reply, Text
 from storage import queries
 from storage.db import transaction
@@ -61,12 +62,19 @@ class World:
         return f"{self._next_ts}.000000"
 
     def add_buttons(
-        self, actions: tuple[Action, ...], *, renderer: ConsoleRenderer, shown_to: str | None, number: int | None
+        self,
+        actions: tuple[Action, ...],
+        *,
+        renderer: ConsoleRenderer,
+        shown_to: str | None,
+        number: int | None,
+        language: str | None = None,
     ) -> list[Button]:
         made = []
         batch = max((b.batch for b in self.buttons.values()), default=0) + 1
         for action in actions:
-            button = Button(len(self.buttons) + 1, action, renderer.label(action), shown_to, number, batch)
+            label = renderer.label(action, language)
+            button = Button(len(self.buttons) + 1, action, label, shown_to, number, batch)
             self.buttons[button.number] = button
             made.append(button)
         return made
@@ -81,43 +89,67 @@ class World:
 
 
 class ConsoleTransport:
-    def __init__(self, *, engine: Engine, world: World, renderer: ConsoleRenderer, clock: Callable[[], datetime]):
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        world: World,
+        renderer: ConsoleRenderer,
+        clock: Callable[[], datetime],
+        policy: Policy | None = None,
+    ) -> None:
         self.engine = engine
         self.world = world
         self.renderer = renderer
         self.clock = clock
+        self.policy = policy or Policy()
 
     def send(self, message: OutboxMessage) -> None:
-        if message.kind == PROFILE:
-            return  # the console knows its people already
+        if message.kind in (PROFILE, HOME):
+            return  # the console knows its people, and /cocreate mine is its personal page
         number = self._number_of(message.request_id)
         if message.kind == CARD:
             self._card(message)
-        elif message.kind == NOTICE:
+            return
+        to = message.payload["to"]
+        language = message.payload.get("language") or self._language_for(message.workspace_id, to)
+        if message.kind == NOTICE:
             notice = Notice.from_json(message.payload["notice"])
-            self._show(message.payload["to"], self.renderer.notice(notice), notice.actions, number)
+            self._show(to, self.renderer.notice(notice, language), notice.actions, number, language)
         elif message.kind == REPLY:
             reply = Reply(
                 tuple(Text.from_json(x) for x in message.payload["texts"]),
                 actions=tuple(Action.from_json(a) for a in message.payload.get("actions", [])),
             )
-            lines = [line for text in reply.texts for line in self.renderer.text(text).splitlines()]
-            self._show(message.payload["to"], lines, reply.actions, number)
+            lines = [line for text in reply.texts for line in self.renderer.text(text, language).splitlines()]
+            self._show(to, lines, reply.actions, number, language)
         elif message.kind == DIGEST:
             # Each line's button sits on that line, as it does beside the line in Slack.
             part = DigestPart.from_json(message.payload["digest"])
             lines = []
             for line in part.lines:
-                text = self.renderer.text(line.text)
+                text = self.renderer.text(line.text, language)
                 if line.action is not None:
                     [button] = self.world.add_buttons(
-                        (line.action,), renderer=self.renderer, shown_to=None, number=None
+                        (line.action,), renderer=self.renderer, shown_to=None, number=None, language=language
                     )
                     text += "  " + self.renderer.style.button(f"[{button.number}] {button.label}")
                 lines.append(text)
-            self._show(message.payload["to"], lines, (), None)
+            self._show(to, lines, (), None, language)
         else:
             raise SendFailed(f"unknown outbox kind {message.kind!r}")
+
+    def _language_for(self, workspace_id: int, to: dict[str, Any]) -> str:
+        """DMs and replies speak their reader's language; posts in a channel or thread speak the channel's."""
+        user = to.get("user") or (to.get("ephemeral") or {}).get("user")
+        with Session(self.engine) as session:
+            if user:
+                member = queries.get_member(session=session, workspace_id=workspace_id, user_id=str(user))
+                return self.policy.language_of(member)
+            if "thread" in to:
+                request = session.get(ContentRequest, to["thread"])
+                return self.policy.language_of_channel(request.channel_id if request else None)
+        return self.policy.language_of_channel(to.get("channel"))
 
     def _card(self, message: OutboxMessage) -> None:
         with Session(self.engine) as session:
@@ -125,7 +157,10 @@ class ConsoleTransport:
             if request is None or not request.channel_id:
                 raise SendFailed("request or its channel is gone")
             view = build_card(session, request)
-        buttons = self.world.add_buttons(card_actions(view), renderer=self.renderer, shown_to=None, number=view.number)
+        language = self.policy.language_of_channel(request.channel_id)
+        buttons = self.world.add_buttons(
+            card_actions(view), renderer=self.renderer, shown_to=None, number=view.number, language=language
+        )
         edited = request.card_ts is not None
         if not edited:
             with transaction(self.engine) as session:
@@ -133,27 +168,37 @@ class ConsoleTransport:
                     session=session, request_id=request.id or 0, channel_id=request.channel_id, ts=self.world.new_ts()
                 )
         self.world.deliver(
-            Delivery(where=request.channel_id, lines=self.renderer.card(view), buttons=buttons, edited=edited)
+            Delivery(where=request.channel_id, lines=self.renderer.card(view, language), buttons=buttons, edited=edited)
         )
 
-    def _show(self, to: dict[str, Any], lines: list[str], actions: tuple[Action, ...], number: int | None) -> None:
+    def _show(
+        self, to: dict[str, Any], lines: list[str], actions: tuple[Action, ...], number: int | None, language: str
+    ) -> None:
         if "user" in to:
             user = str(to["user"])
-            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=user, number=number)
+            buttons = self.world.add_buttons(
+                actions, renderer=self.renderer, shown_to=user, number=number, language=language
+            )
             self.world.deliver(Delivery(f"DM → @{self.world.names.get(user, user)}", lines, buttons, recipient=user))
         elif "ephemeral" in to:
             user = str(to["ephemeral"]["user"])
-            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=user, number=number)
+            buttons = self.world.add_buttons(
+                actions, renderer=self.renderer, shown_to=user, number=number, language=language
+            )
             self.world.deliver(Delivery(f"only @{self.world.names.get(user, user)}", lines, buttons))
         elif "thread" in to:
             with Session(self.engine) as session:
                 request = session.get(ContentRequest, to["thread"])
             if request is None or not request.channel_id:
                 raise SendFailed("request or its channel is gone")
-            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=None, number=request.number)
+            buttons = self.world.add_buttons(
+                actions, renderer=self.renderer, shown_to=None, number=request.number, language=language
+            )
             self.world.deliver(Delivery(f"{request.channel_id} › #{request.number}", lines, buttons))
         elif "channel" in to:
-            buttons = self.world.add_buttons(actions, renderer=self.renderer, shown_to=None, number=number)
+            buttons = self.world.add_buttons(
+                actions, renderer=self.renderer, shown_to=None, number=number, language=language
+            )
             self.world.deliver(Delivery(str(to["channel"]), lines, buttons))
         else:
             raise SendFailed(f"no address: {sorted(to)}")

@@ -20,7 +20,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.app import Cobot, build_translate
+from bot.app import Cobot
+from bot.ics import PATH_PREFIX as CALENDAR_PREFIX
+from bot.ics import calendar_app
 from bot.outbox import OutboxSender
 from bot.scheduler import FollowUpScheduler
 from bot.slack.listeners import register_all
@@ -109,11 +111,7 @@ class SlackService:
     def start(self, *, with_scheduler: bool = True) -> SlackService:
         self.sender.start()
         if with_scheduler:
-            reminders = self.cobot.settings.behaviour.reminders
-            self.scheduler = FollowUpScheduler(
-                self.cobot, tick_seconds=reminders.tick_seconds, digest_cron=self.cobot.settings.behaviour.digest.cron
-            )
-            self.scheduler.start()
+            self.scheduler = FollowUpScheduler.started_for(self.cobot)
         return self
 
     def close(self) -> None:
@@ -123,11 +121,14 @@ class SlackService:
 
     def wsgi(self) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
         slack = SlackRequestHandler(self.bolt, path=EVENTS_PATH)
+        calendar = calendar_app(self.cobot)  # GET /calendar/<secret token>.ics: the feed calendars subscribe to
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [b'{"ok": true}']
+            if str(environ.get("PATH_INFO") or "").startswith(CALENDAR_PREFIX):
+                return calendar(environ, start_response)
             return slack(environ, start_response)
 
         return application
@@ -140,7 +141,9 @@ def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None)
         client=client,
         clock=cobot.clock,
         channel_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
-        translate=build_translate(cobot.settings),
+        posts_per_minute=cobot.settings.behaviour.outbox.posts_per_minute,
+        translators=cobot.translators,
+        policy=cobot.policy,
     )
     sender = OutboxSender(
         engine=cobot.engine,

@@ -16,7 +16,9 @@ from bot.slack.render import Translate, escape, identity, render, render_plain, 
 from handlers import texts
 from handlers.cards import STATUS_TEXTS
 from handlers.digest import DigestPart
-from handlers.results import Action, CardView, Day, Holder, Notice, PartView, Reply, Text, UserRef, t
+from handlers.home import HomePage, HomeView
+from handlers.requests import BRIEF_LIMIT, NEEDS_LIMIT, PART_NAME_LIMIT, PARTS_LIMIT, TITLE_LIMIT, RequestPrefill
+from handlers.results import Action, ActionKind, CardView, Day, Holder, Notice, PartView, Reply, Text, UserRef, t
 from storage.models import RequestStatus, ReviewState
 
 Block = dict[str, Any]
@@ -210,6 +212,8 @@ def _card_actions(view: CardView, translate: Translate) -> Block:
         elements.append(button(translate(texts.BUTTON_VOLUNTEER), ids.VOLUNTEER, number, "primary"))
     elements.append(button(translate(texts.BUTTON_SUBMIT), ids.SUBMIT_DRAFT, number))
     elements.append(button(translate(texts.BUTTON_WITHDRAW), ids.WITHDRAW, number))
+    if view.skills:  # the owner can ask colleagues with these skills; others are told politely it is the owner's
+        elements.append(button(translate(texts.BUTTON_INVITE), ids.ACTION_IDS[ActionKind.INVITE_MATCHING], number))
     return {"type": "actions", "block_id": f"card_{view.number}", "elements": elements}
 
 
@@ -237,17 +241,14 @@ def notice_message(notice: Notice, translate: Translate = identity) -> tuple[str
     return truncate(main, 3000), blocks
 
 
+def action_button(action: Action, translate: Translate = identity) -> Block:
+    label = render_plain(action.label, translate) if isinstance(action.label, Text) else translate(action.label)
+    return button(label, ids.ACTION_IDS[action.kind], action.value, action.style)
+
+
 def action_blocks(actions: tuple[Action, ...], translate: Translate = identity) -> list[Block]:
     """Buttons in rows of at most five (Slack allows 25 per block; five stay readable on a phone)."""
-    buttons = [
-        button(
-            render_plain(a.label, translate) if isinstance(a.label, Text) else translate(a.label),
-            ids.ACTION_IDS[a.kind],
-            a.value,
-            a.style,
-        )
-        for a in actions
-    ]
+    buttons = [action_button(a, translate) for a in actions]
     return [{"type": "actions", "elements": buttons[i : i + 5]} for i in range(0, len(buttons), 5)]
 
 
@@ -261,13 +262,7 @@ def digest_message(part: DigestPart, translate: Translate = identity) -> tuple[s
     for line in part.lines:
         block = section(render(line.text, translate))
         if line.action is not None:
-            label = line.action.label
-            block["accessory"] = button(
-                render_plain(label, translate) if isinstance(label, Text) else translate(label),
-                ids.ACTION_IDS[line.action.kind],
-                line.action.value,
-                line.action.style,
-            )
+            block["accessory"] = action_button(line.action, translate)
         if line.heading and blocks:
             blocks.append({"type": "divider"})
         blocks.append(block)
@@ -275,15 +270,34 @@ def digest_message(part: DigestPart, translate: Translate = identity) -> tuple[s
     return truncate(fallback, 3000), blocks[:MESSAGE_BLOCK_LIMIT]
 
 
-def extend_modal(*, number: int, initial: date, translate: Translate = identity) -> Block:
+def _modal(
+    callback_id: str,
+    *,
+    metadata: str,
+    title: str,
+    blocks: list[Block],
+    translate: Translate,
+    submit: str = texts.MODAL_SEND,
+) -> Block:
+    """A modal with Cobot's usual buttons; titles and button texts kept to Slack's 24 characters."""
     return {
         "type": "modal",
-        "callback_id": ids.EXTEND_VIEW,
-        "private_metadata": str(number),
-        "title": {"type": "plain_text", "text": truncate(translate(texts.MODAL_EXTEND_TITLE), 24)},
-        "submit": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SEND), 24)},
+        "callback_id": callback_id,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": truncate(translate(title), 24)},
+        "submit": {"type": "plain_text", "text": truncate(translate(submit), 24)},
         "close": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CANCEL), 24)},
-        "blocks": [
+        "blocks": blocks,
+    }
+
+
+def extend_modal(*, number: int, initial: date, translate: Translate = identity) -> Block:
+    return _modal(
+        ids.EXTEND_VIEW,
+        metadata=str(number),
+        title=texts.MODAL_EXTEND_TITLE,
+        translate=translate,
+        blocks=[
             {
                 "type": "input",
                 "block_id": ids.EXTEND_BLOCK,
@@ -291,7 +305,7 @@ def extend_modal(*, number: int, initial: date, translate: Translate = identity)
                 "element": {"type": "datepicker", "action_id": ids.EXTEND_INPUT, "initial_date": initial.isoformat()},
             }
         ],
-    }
+    )
 
 
 def _link(url: str) -> str:
@@ -300,24 +314,14 @@ def _link(url: str) -> str:
 
 
 def submit_draft_modal(*, number: int, title: str, translate: Translate = identity) -> Block:
-    return {
-        "type": "modal",
-        "callback_id": ids.SUBMIT_DRAFT_VIEW,
-        "private_metadata": str(number),
-        "title": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SUBMIT_TITLE), 24)},
-        "submit": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SEND), 24)},
-        "close": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CANCEL), 24)},
-        "blocks": [
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "plain_text",
-                        "emoji": True,
-                        "text": truncate(translate(texts.MODAL_SUBMIT_HINT).format(number=number, title=title), 2000),
-                    }
-                ],
-            },
+    hint = truncate(translate(texts.MODAL_SUBMIT_HINT).format(number=number, title=title), 2000)
+    return _modal(
+        ids.SUBMIT_DRAFT_VIEW,
+        metadata=str(number),
+        title=texts.MODAL_SUBMIT_TITLE,
+        translate=translate,
+        blocks=[
+            {"type": "context", "elements": [{"type": "plain_text", "emoji": True, "text": hint}]},
             {
                 "type": "input",
                 "block_id": ids.DRAFT_BLOCK,
@@ -330,18 +334,16 @@ def submit_draft_modal(*, number: int, title: str, translate: Translate = identi
                 },
             },
         ],
-    }
+    )
 
 
 def request_changes_modal(*, draft_id: int, translate: Translate = identity) -> Block:
-    return {
-        "type": "modal",
-        "callback_id": ids.REQUEST_CHANGES_VIEW,
-        "private_metadata": str(draft_id),
-        "title": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CHANGES_TITLE), 24)},
-        "submit": {"type": "plain_text", "text": truncate(translate(texts.MODAL_SEND), 24)},
-        "close": {"type": "plain_text", "text": truncate(translate(texts.MODAL_CANCEL), 24)},
-        "blocks": [
+    return _modal(
+        ids.REQUEST_CHANGES_VIEW,
+        metadata=str(draft_id),
+        title=texts.MODAL_CHANGES_TITLE,
+        translate=translate,
+        blocks=[
             {
                 "type": "input",
                 "block_id": ids.FEEDBACK_BLOCK,
@@ -354,4 +356,256 @@ def request_changes_modal(*, draft_id: int, translate: Translate = identity) -> 
                 },
             }
         ],
+    )
+
+
+def new_request_modal(
+    prefill: RequestPrefill,
+    *,
+    formats: list[str],
+    skills: list[str],
+    targets: list[str],
+    channel_id: str | None,
+    translate: Translate = identity,
+) -> Block:
+    """The form behind `/cocreate new`, the message shortcut and Derive. Its private_metadata carries what the
+    form cannot show: the request it derives from."""
+    block = ids.NEW_REQUEST_BLOCKS
+
+    def label(msgid: str) -> dict[str, Any]:
+        return {"type": "plain_text", "text": truncate(translate(msgid), 2000)}
+
+    def option(value: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": truncate(value, LABEL_LIMIT)}, "value": value[:150]}
+
+    def text_input(
+        name: str,
+        msgid: str,
+        *,
+        initial: str,
+        multiline: bool = False,
+        optional: bool = False,
+        max_length: int = 3000,
+        hint: str | None = None,
+    ) -> Block:
+        element: Block = {
+            "type": "plain_text_input",
+            "action_id": ids.INPUT,
+            "multiline": multiline,
+            "max_length": max_length,
+        }
+        if initial:
+            element["initial_value"] = initial[:max_length]
+        item: Block = {
+            "type": "input",
+            "block_id": block[name],
+            "label": label(msgid),
+            "element": element,
+            "optional": optional,
+        }
+        if hint:
+            item["hint"] = label(hint)
+        return item
+
+    blocks: list[Block] = [
+        text_input("title", texts.FORM_TITLE, initial=prefill.title, max_length=TITLE_LIMIT),
+        text_input(
+            "brief",
+            texts.FORM_BRIEF,
+            initial=prefill.brief,
+            multiline=True,
+            optional=True,
+            max_length=BRIEF_LIMIT,
+            hint=texts.FORM_BRIEF_HINT,
+        ),
+    ]
+    format_element: Block = {
+        "type": "static_select",
+        "action_id": ids.INPUT,
+        "placeholder": label(texts.FORM_PICK),
+        "options": [option(f) for f in formats[:OPTIONS_LIMIT]],
     }
+    if prefill.format in formats:
+        format_element["initial_option"] = option(prefill.format or "")
+    if formats:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": block["format"],
+                "label": label(texts.FORM_FORMAT),
+                "element": format_element,
+                "optional": True,
+            }
+        )
+    known = list(dict.fromkeys([*prefill.skills, *skills]))[:OPTIONS_LIMIT]
+    if known:
+        skills_element: Block = {
+            "type": "multi_static_select",
+            "action_id": ids.INPUT,
+            "placeholder": label(texts.FORM_PICK),
+            "options": [option(s) for s in known],
+        }
+        if prefill.skills:
+            skills_element["initial_options"] = [option(s) for s in prefill.skills if s in known]
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": block["skills"],
+                "label": label(texts.FORM_SKILLS),
+                "element": skills_element,
+                "optional": True,
+            }
+        )
+    else:  # nobody has named skills yet: let the owner type them
+        blocks.append(
+            text_input(
+                "skills", texts.FORM_SKILLS, initial="", optional=True, max_length=300, hint=texts.FORM_SKILLS_HINT
+            )
+        )
+    blocks.append(
+        text_input(
+            "parts",
+            texts.FORM_PARTS,
+            initial="\n".join(prefill.parts),
+            multiline=True,
+            optional=True,
+            max_length=PARTS_LIMIT * (PART_NAME_LIMIT + 1),
+            hint=texts.FORM_PARTS_HINT,
+        )
+    )
+    needs_element: Block = {
+        "type": "number_input",
+        "action_id": ids.INPUT,
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": str(NEEDS_LIMIT),
+    }
+    if prefill.needs:
+        needs_element["initial_value"] = str(prefill.needs)
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": block["needs"],
+            "label": label(texts.FORM_NEEDS),
+            "element": needs_element,
+            "optional": True,
+        }
+    )
+    deadline_element: Block = {"type": "datepicker", "action_id": ids.INPUT}
+    if prefill.deadline:
+        deadline_element["initial_date"] = prefill.deadline.isoformat()
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": block["deadline"],
+            "label": label(texts.FORM_DEADLINE),
+            "element": deadline_element,
+        }
+    )
+    if targets:
+        target_element: Block = {
+            "type": "static_select",
+            "action_id": ids.INPUT,
+            "placeholder": label(texts.FORM_PICK),
+            "options": [option(x) for x in targets[:OPTIONS_LIMIT]],
+        }
+        if prefill.publish_target in targets:
+            target_element["initial_option"] = option(prefill.publish_target or "")
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": block["target"],
+                "label": label(texts.FORM_TARGET),
+                "element": target_element,
+                "optional": True,
+            }
+        )
+    channel_element: Block = {
+        "type": "conversations_select",
+        "action_id": ids.INPUT,
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if channel_id:
+        channel_element["initial_conversation"] = channel_id
+    blocks.append(
+        {"type": "input", "block_id": block["channel"], "label": label(texts.FORM_CHANNEL), "element": channel_element}
+    )
+    if prefill.derived_from is not None:
+        blocks.insert(
+            0,
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": render(t(texts.FORM_DERIVED_FROM, number=prefill.derived_from), translate),
+                    }
+                ],
+            },
+        )
+    title = texts.FORM_DERIVE_TITLE if prefill.derived_from is not None else texts.FORM_NEW_TITLE
+    metadata = json.dumps({"derived_from": prefill.derived_from})
+    return _modal(
+        ids.NEW_REQUEST_VIEW, metadata=metadata, title=title, blocks=blocks, translate=translate, submit=texts.FORM_POST
+    )
+
+
+HOME_BLOCK_LIMIT = 100
+
+
+def home_view(home: HomeView, translate: Translate = identity) -> Block:
+    """A person's App Home tab: their places, their requests, open calls for their skills, their settings; each
+    list paged so the view stays within Slack's 100 blocks."""
+
+    def r(text: Text) -> str:
+        return render(text, translate)
+
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(translate(texts.HOME_TITLE), HEADER_LIMIT)}}
+    ]
+    sections = (
+        (home.places, texts.HOME_PLACES, texts.HOME_PLACES_EMPTY),
+        (home.owned, texts.HOME_OWNED, texts.HOME_OWNED_EMPTY),
+        (home.matching, texts.HOME_MATCHING, texts.HOME_MATCHING_EMPTY),
+    )
+    for page, heading, empty in sections:
+        blocks.append({"type": "divider"})
+        blocks.append(section(r(t(heading))))
+        if not page.items:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": r(t(empty))}]})
+        for item in page.items:
+            blocks.append(section(r(item.text)))
+            blocks.extend(action_blocks(item.actions, translate))
+        if page.pages > 1:
+            blocks.extend(_pager(home, page, translate))
+    settings = home.settings
+    skills = t(texts.HOME_SKILLS, skills=", ".join(settings.skills)) if settings.skills else t(texts.HOME_NO_SKILLS)
+    blocks.append({"type": "divider"})
+    blocks.append(section(r(t(texts.HOME_SETTINGS))))
+    blocks.append(section(r(skills)))
+    for enabled, kind, on_text, off_text in (
+        (settings.reminders, ids.SET_REMINDERS, texts.HOME_REMINDERS_ON, texts.HOME_REMINDERS_OFF),
+        (settings.recognition, ids.SET_RECOGNITION, texts.HOME_RECOGNITION_ON, texts.HOME_RECOGNITION_OFF),
+    ):
+        toggle = button(
+            translate(texts.BUTTON_TURN_OFF if enabled else texts.BUTTON_TURN_ON), kind, "off" if enabled else "on"
+        )
+        blocks.append({**section(r(t(on_text if enabled else off_text))), "accessory": toggle})
+    # The button names the other language in that language, so it can be found whichever one is shown.
+    other = "en" if settings.language == "da" else "da"
+    switch = button("English" if other == "en" else translate(texts.BUTTON_OTHER_LANGUAGE), ids.SET_LANGUAGE, other)
+    blocks.append({**section(r(t(texts.HOME_LANGUAGE))), "accessory": switch})
+    return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}
+
+
+def _pager(home: HomeView, page: HomePage, translate: Translate) -> list[Block]:
+    elements = []
+    if page.page > 1:
+        elements.append(button(translate(texts.BUTTON_PREVIOUS), ids.HOME_PAGE, f"{page.section}:{page.page - 1}"))
+    if page.page < page.pages:
+        elements.append(button(translate(texts.BUTTON_NEXT), ids.HOME_PAGE, f"{page.section}:{page.page + 1}"))
+    counter = render(t(texts.HOME_PAGE_OF, page=page.page, pages=page.pages, total=page.total), translate)
+    return [
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": counter}]},
+        {"type": "actions", "block_id": f"pager_{page.section}", "elements": elements},
+    ]

@@ -21,11 +21,20 @@ EVENT_SUBSCRIPTIONS: dict[str, tuple[list[str], list[str]]] = {
     "reaction_added": (["reaction_added"], ["reactions:read"]),
     "reaction_removed": (["reaction_removed"], ["reactions:read"]),
     "message": (["message.channels", "message.groups"], ["channels:history", "groups:history"]),
+    "app_home_opened": (["app_home_opened"], []),
 }
 # Scopes for the Web API methods the transport calls: post and update cards and DMs, join public channels to
-# post a card there, read a member's name, time zone and locale.
-TRANSPORT_SCOPES = ["chat:write", "channels:join", "users:read"]
+# post a card there, read a member's name, time zone and locale (and e-mail, which content plans may name owners
+# by); and for `/cocreate report`: open the DM with the person and upload the workbook there.
+TRANSPORT_SCOPES = ["chat:write", "channels:join", "users:read", "users:read.email", "im:write", "files:write"]
 COMMAND_DESCRIPTIONS = {"/cocreate": "Co-create content with your colleagues"}
+# Message shortcuts Cobot registers: callback id → (name shown in Slack's "More actions" menu, description).
+SHORTCUTS = {
+    "cocreate_request_from_message": (
+        "Make a content request from this",
+        "Turn a good conversation into a content request",
+    )
+}
 COMMAND_HINTS = {"/cocreate": "help | new <title> due:YYYY-MM-DD | list | volunteer <id> | submit <id> <link>"}
 
 
@@ -35,6 +44,7 @@ class _Recorder:
     events: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
     views: list[str] = field(default_factory=list)
+    shortcuts: list[str] = field(default_factory=list)
 
     def _record(self, bucket: list[str], name: Any) -> Callable[..., Any]:
         bucket.append(name if isinstance(name, str) else str(name))
@@ -51,6 +61,9 @@ class _Recorder:
 
     def view(self, name: str) -> Callable[..., Any]:
         return self._record(self.views, name)
+
+    def shortcut(self, name: str) -> Callable[..., Any]:
+        return self._record(self.shortcuts, name)
 
 
 def registered() -> _Recorder:
@@ -94,7 +107,20 @@ def build_manifest(*, request_url: str | None, socket_mode: bool, name: str = "C
         "features": {
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
-            "app_home": {"messages_tab_enabled": True, "messages_tab_read_only_enabled": True},
+            "shortcuts": [
+                {
+                    "name": SHORTCUTS[callback][0],
+                    "type": "message",
+                    "callback_id": callback,
+                    "description": SHORTCUTS[callback][1],
+                }
+                for callback in found.shortcuts
+            ],
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
         },
         "oauth_config": {"scopes": {"bot": sorted(scopes)}},
         "settings": {

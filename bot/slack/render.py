@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
-from handlers.results import Day, Moment, Param, Text, UserRef
+from handlers.results import ChannelRef, Day, Moment, Param, Text, UserRef
 
 Translate = Callable[[str], str]
 
@@ -52,6 +52,8 @@ def render_plain(text: Text, translate: Translate = identity, names: dict[str, s
 def _mrkdwn_value(value: Param, translate: Translate) -> str:
     if isinstance(value, UserRef):
         return f"<@{value.user_id}>"
+    if isinstance(value, ChannelRef):
+        return f"<#{value.channel_id}>"
     if isinstance(value, Day):
         return date_token(value)
     if isinstance(value, Moment):
@@ -64,6 +66,8 @@ def _mrkdwn_value(value: Param, translate: Translate) -> str:
 def _plain_value(value: Param, translate: Translate, names: dict[str, str]) -> str:
     if isinstance(value, UserRef):
         return "@" + names.get(value.user_id, value.user_id)
+    if isinstance(value, ChannelRef):
+        return "#" + value.channel_id.lstrip("#")
     if isinstance(value, Day):
         return value.value.isoformat()
     if isinstance(value, Moment):

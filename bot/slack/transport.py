@@ -24,19 +24,23 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
 from bot.outbox import RetryLater, SendFailed
-from bot.slack.blocks import card_fallback, digest_message, notice_message, reply_message, request_card
+from bot.slack.blocks import card_fallback, digest_message, home_view, notice_message, reply_message, request_card
 from bot.slack.render import Translate, identity
 from handlers import texts
 from handlers.cards import build_card
+from handlers.context import Policy, Scope
 from handlers.digest import DigestPart
-from handlers.notify import CARD, DIGEST, NOTICE, PROFILE, REPLY
+from handlers.home import build_home
+from handlers.notify import CARD, DIGEST, HOME, NOTICE, PROFILE, REPLY
 from handlers.results import Action, Notice, Reply, Text, t
 from storage import queries
-from storage.db import transaction
-from storage.models import ContentRequest, Member, OutboxMessage
+from storage.db import reader, transaction
+from storage.models import ContentRequest, Member, OutboxMessage, Workspace
 
 log = logging.getLogger(__name__)
 
+# What Slack counts against a workspace's posting limit (and paces per channel).
+POSTING_METHODS = frozenset({"chat_postMessage", "chat_postEphemeral", "chat_update"})
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 
 
@@ -48,14 +52,22 @@ class SlackTransport:
         client: WebClient,
         clock: Callable[[], datetime],
         channel_interval: float = 1.0,
-        translate: Translate = identity,
+        posts_per_minute: int = 0,
+        translators: Callable[[str], Translate] = lambda language: identity,
+        policy: Policy | None = None,
     ) -> None:
         self.engine = engine
+        self.policy = policy or Policy()
         self.client = client
         self.clock = clock
         self.channel_interval = channel_interval
-        self.translate = translate
+        self.post_interval = 60.0 / posts_per_minute if posts_per_minute > 0 else 0.0
+        self._next_post_at = 0.0  # monotonic: when the next post may go, at ``posts_per_minute``
+        self.translators = translators
         self._last_post: dict[str, float] = {}
+        # Channel → {outbox message id → its turn (monotonic time)}: messages that wait for a paced channel.
+        self._turns: dict[str, dict[int, float]] = {}
+        self._sending = threading.local()  # the id of the message this thread is sending
         self._paused_until: dict[str, datetime] = {}  # Web API method → end of its Retry-After
         self._lock = threading.Lock()
 
@@ -63,6 +75,7 @@ class SlackTransport:
         handlers: dict[str, Callable[[OutboxMessage], None]] = {
             CARD: self._send_card,
             DIGEST: self._send_digest,
+            HOME: self._publish_home,
             NOTICE: self._send_notice,
             REPLY: self._send_reply,
             PROFILE: self._fetch_profile,
@@ -70,18 +83,21 @@ class SlackTransport:
         handler = handlers.get(message.kind)
         if handler is None:
             raise SendFailed(f"unknown outbox kind {message.kind!r}")
+        self._sending.id = message.id
         handler(message)
 
     # --- kinds --------------------------------------------------------------------------------------------
 
     def _send_card(self, message: OutboxMessage) -> None:
-        with Session(self.engine) as session:
+        with Session(reader(self.engine)) as session:
             request = session.get(ContentRequest, message.payload["request_id"])
             if request is None:
                 raise SendFailed("request no longer exists")
+            self._not_yet(request.channel_id, "chat_update" if request.card_ts else "chat_postMessage")
             view = build_card(session, request)
-        blocks = request_card(view, self.translate)
-        text = card_fallback(view, self.translate)
+        translate = self.translators(self.policy.language_of_channel(request.channel_id))
+        blocks = request_card(view, translate)
+        text = card_fallback(view, translate)
         if request.card_ts and request.channel_id:
             self._api(
                 "chat_update",
@@ -122,7 +138,9 @@ class SlackTransport:
 
     def _send_notice(self, message: OutboxMessage) -> None:
         to: dict[str, Any] = message.payload["to"]
-        text, blocks = notice_message(Notice.from_json(message.payload["notice"]), self.translate)
+        self._not_yet(to.get("user") or to.get("channel"), "chat_postMessage")
+        notice = Notice.from_json(message.payload["notice"])
+        text, blocks = notice_message(notice, self.translators(self._language_for(message, to)))
         if "user" in to:
             self._api(
                 "chat_postMessage",
@@ -133,7 +151,7 @@ class SlackTransport:
                 unfurl_links=False,
             )
         elif "thread" in to:
-            with Session(self.engine) as session:
+            with Session(reader(self.engine)) as session:
                 request = session.get(ContentRequest, to["thread"])
             if request is None or not request.channel_id:
                 raise SendFailed("request or its channel is gone")
@@ -153,9 +171,23 @@ class SlackTransport:
         else:
             raise SendFailed(f"notice without an address: {sorted(to)}")
 
+    def _publish_home(self, message: OutboxMessage) -> None:
+        user_id = message.payload["user_id"]
+        with Session(reader(self.engine)) as session:
+            workspace = session.get(Workspace, message.workspace_id)
+            member = queries.get_member(session=session, workspace_id=message.workspace_id, user_id=user_id)
+            if workspace is None or member is None:
+                raise SendFailed("member no longer known")
+            scope = Scope(session=session, workspace=workspace, policy=self.policy, now=self.clock())
+            translate = self.translators(self.policy.language_of(member))
+            view = home_view(build_home(scope, member, pages=message.payload.get("pages") or {}), translate)
+        self._api("views_publish", pace=None, user_id=user_id, view=view)
+
     def _send_digest(self, message: OutboxMessage) -> None:
         channel = message.payload["to"]["channel"]
-        text, blocks = digest_message(DigestPart.from_json(message.payload["digest"]), self.translate)
+        self._not_yet(channel, "chat_postMessage")
+        translate = self.translators(self.policy.language_of_channel(channel))
+        text, blocks = digest_message(DigestPart.from_json(message.payload["digest"]), translate)
         self._api("chat_postMessage", pace=channel, channel=channel, text=text, blocks=blocks, unfurl_links=False)
 
     def _send_reply(self, message: OutboxMessage) -> None:
@@ -164,7 +196,8 @@ class SlackTransport:
             tuple(Text.from_json(x) for x in message.payload["texts"]),
             actions=tuple(Action.from_json(a) for a in message.payload.get("actions", [])),
         )
-        text, blocks = reply_message(reply, self.translate)
+        language = message.payload.get("language") or self.policy.default_language
+        text, blocks = reply_message(reply, self.translators(language))
         if "response_url" in to:
             self._respond(to["response_url"], text=text, blocks=blocks)
         elif "ephemeral" in to:
@@ -182,6 +215,18 @@ class SlackTransport:
         else:
             raise SendFailed(f"reply without an address: {sorted(to)}")
 
+    def _language_for(self, message: OutboxMessage, to: dict[str, Any]) -> str:
+        """A DM speaks its recipient's language; a post in a channel or thread speaks the channel's."""
+        if "user" in to:
+            with Session(reader(self.engine)) as session:
+                member = queries.get_member(session=session, workspace_id=message.workspace_id, user_id=to["user"])
+            return self.policy.language_of(member)
+        if "thread" in to:
+            with Session(reader(self.engine)) as session:
+                request = session.get(ContentRequest, to["thread"])
+            return self.policy.language_of_channel(request.channel_id if request else None)
+        return self.policy.language_of_channel(to.get("channel"))
+
     def _fetch_profile(self, message: OutboxMessage) -> None:
         user_id = message.payload["user_id"]
         user = self._api("users_info", pace=None, user=user_id, include_locale=True)["user"]
@@ -195,6 +240,8 @@ class SlackTransport:
                     display_name=(name or "")[:200],
                     tz=user.get("tz"),
                     locale=user.get("locale"),
+                    # Only with the users:read.email scope; content plans may name request owners by e-mail.
+                    email=(str(profile.get("email") or "").strip()[:254] or None),
                     profile_fetched_at=self.clock(),
                 )
             )
@@ -224,15 +271,58 @@ class SlackTransport:
                 now=self.clock(),
             )
 
+    def _not_yet(self, channel: str | None, method: str) -> None:
+        """Raises what ``_api`` would for a channel still being paced or a method still under Retry-After, without
+        taking the channel's turn: such a message is put back before its card or text is built. With many card
+        refreshes waiting for one busy channel, building each card only to put it back cost more than anything
+        else the sender did (bench/bench_serve.py)."""
+        self._wait_out_rate_limit(method)
+        if channel is None or self.channel_interval <= 0:
+            return
+        with self._lock:
+            wait = self._turn_wait(channel, time.monotonic())
+        if wait > 0:
+            raise RetryLater(wait, f"pacing {channel}", count_attempt=False)
+
     def _pace(self, channel: str | None) -> None:
         if channel is None or self.channel_interval <= 0:
             return
         with self._lock:
             now = time.monotonic()
-            wait = self._last_post.get(channel, -1e9) + self.channel_interval - now
+            wait = self._turn_wait(channel, now)
             if wait > 0:
                 raise RetryLater(wait, f"pacing {channel}", count_attempt=False)
+            self._turns.get(channel, {}).pop(getattr(self._sending, "id", None) or 0, None)
             self._last_post[channel] = now
+
+    def _turn_wait(self, channel: str, now: float) -> float:
+        """Seconds until the message being sent may post to ``channel`` (call with the lock held). Messages that
+        find it busy wait in line, each for its own turn one interval after the one before: they come back one
+        at a time, instead of all together after every post, when one went and every other one was claimed and
+        put back again (the sender's writes then kept people's requests waiting: bench/bench_serve.py)."""
+        line = self._turns.setdefault(channel, {})
+        for waiting, due in list(line.items()):
+            if due < now - 2 * self.channel_interval - 5:
+                del line[waiting]  # it did not come back (sent by another process, cancelled): it holds no turn
+        free_at = self._last_post.get(channel, -1e9) + self.channel_interval
+        message_id = getattr(self._sending, "id", None) or 0
+        if message_id not in line:
+            if free_at <= now and not line:
+                return 0.0
+            line[message_id] = max([free_at, *(due + self.channel_interval for due in line.values())])
+        return max(line[message_id], free_at) - now
+
+    def _spread_posts(self) -> None:
+        """Waits for the next post's moment at ``posts_per_minute``. Only the sender's thread posts, and a wait is
+        a fraction of a second: it sleeps rather than putting the message back (a claim and a write each time)."""
+        if self.post_interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            at = max(now, self._next_post_at)
+            self._next_post_at = at + self.post_interval
+        if at > now:
+            time.sleep(at - now)
 
     def _wait_out_rate_limit(self, method: str) -> None:
         with self._lock:
@@ -246,6 +336,8 @@ class SlackTransport:
         """Calls a Web API method; ``pace`` names the channel whose posting pace applies, if any."""
         self._wait_out_rate_limit(method)
         self._pace(pace)
+        if method in POSTING_METHODS:
+            self._spread_posts()
         try:
             return getattr(self.client, method)(**kwargs)
         except SlackApiError as error:

@@ -64,7 +64,6 @@ CASES = [
     pytest.param(
         CARL, "volunteer #2147483648", "There is no request #2147483648", "`/cocreate list`", id="volunteer-huge-id"
     ),
-    pytest.param(OWNER, "new", "To post a request, give a title", "`/cocreate new Ten tips", id="new-nothing"),
     pytest.param(
         OWNER,
         "new due:2026-12-10",

@@ -34,8 +34,11 @@ MODEL_TABLES = {
     "extension_request",
     "publishing_slot",
     "slot_booking",
+    "invitation",
+    "teams_conversation",
+    "teams_user",
 }
-HEAD = "0002_followup"
+HEAD = "0007_growth_indexes"
 
 
 def _table_names(engine: Engine) -> set[str]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack import ids
+from bot.slack.listeners import actions, commands, events, forms, views
+from bot.slack.listeners.common import reported
 
 
 def register_all(app: App) -> None:
@@ -12,3 +14,6 @@ def register_all(app: App) -> None:
     actions.register(app)
     events.register(app)
     views.register(app)
+    # The message shortcut and the new-request form (the form's openers live in forms.py too).
+    app.shortcut(ids.FROM_MESSAGE_SHORTCUT)(ack=forms.acknowledge, lazy=[reported(forms.open_form_from_message)])
+    app.view(ids.NEW_REQUEST_VIEW)(forms.form_submitted)

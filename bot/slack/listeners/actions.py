@@ -8,6 +8,7 @@ first open a modal in a lazy listener, so the acknowledgement never waits for ``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,16 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.blocks import extend_modal, request_changes_modal, submit_draft_modal
-from bot.slack.listeners.common import act, reply_address, reply_later, reported
+from bot.slack.listeners.common import (
+    act,
+    language_of_actor,
+    reply_address,
+    reply_later,
+    reported,
+    translate_for,
+)
+from bot.slack.listeners.forms import open_form_to_derive
+from handlers import notify
 from handlers.actions import form_for, number_of, press
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
@@ -29,8 +39,11 @@ KINDS[ids.PICK_PART] = ActionKind.VOLUNTEER  # the card's part menu: the chosen 
 
 def register(app: App) -> None:
     for action_id, kind in KINDS.items():
-        if form_for(kind) is None:
+        if form_for(kind) is None and kind is not ActionKind.DERIVE:
             app.action(action_id)(button)
+    # On Slack, Derive opens the new-request form pre-filled from the original (elsewhere it explains the command).
+    app.action(ids.DERIVE)(ack=acknowledge, lazy=[reported(open_form_to_derive)])
+    app.action(ids.HOME_PAGE)(home_page)
     app.action(ids.SUBMIT_DRAFT)(ack=acknowledge, lazy=[reported(open_submit_modal)])
     app.action(ids.REQUEST_CHANGES)(ack=acknowledge, lazy=[reported(open_changes_modal)])
     app.action(ids.NEED_MORE_TIME)(ack=acknowledge, lazy=[reported(open_extend_modal)])
@@ -45,8 +58,36 @@ def button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: Bolt
     ack()
     kind = KINDS[str(action["action_id"])]
     value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
-    reply = act(context, lambda ctx: press(ctx, kind, value))
-    reply_later(context, reply, to=reply_address(body, context), key=_key(body))
+    to, key = reply_address(body, context), _key(body)
+    answered = False
+
+    def press_and_answer(ctx: Ctx) -> Reply:
+        # The answer is queued in the transaction of the change it answers, not in a second one after it (on
+        # SQLite every transaction waits its turn for the write lock: bench/bench_serve.py).
+        nonlocal answered
+        reply = press(ctx, kind, value)
+        if reply.texts:
+            answer = replace(reply, language=ctx.policy.language_of(ctx.actor))  # as Cobot.act will
+            notify.reply_later(ctx, to=to, reply=answer, key=key)
+        answered = True
+        return reply
+
+    reply = act(context, press_and_answer)
+    if not answered:  # refused: the change was rolled back, and the refusal is the answer
+        reply_later(context, reply, to=to, key=key)
+
+
+def home_page(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
+    """Next/Previous on a list of the Home tab: show that page of it."""
+    ack()
+    section, _, page = str(action.get("value") or "").partition(":")
+
+    def show(ctx: Ctx) -> Reply:
+        pages = {section: int(page)} if page.isdecimal() else {}
+        notify.refresh_home(ctx, user_ids=[ctx.actor.user_id], pages=pages, opened=True)
+        return Reply(())
+
+    act(context, show)
 
 
 def open_submit_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -60,16 +101,20 @@ def open_submit_modal(body: dict[str, Any], action: dict[str, Any], client: WebC
         title = request.title
         return Reply(())
 
-    if _refused(body, context, check):
+    refused, language = _refused(body, context, check)
+    if refused:
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=submit_draft_modal(number=number_of(action["value"]), title=title)
+    view = submit_draft_modal(
+        number=number_of(action["value"]), title=title, translate=translate_for(context, language)
     )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def open_changes_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Lazy: opens the feedback form for a draft."""
-    client.views_open(trigger_id=body["trigger_id"], view=request_changes_modal(draft_id=number_of(action["value"])))
+    translate = translate_for(context, language_of_actor(context))
+    view = request_changes_modal(draft_id=number_of(action["value"]), translate=translate)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def open_extend_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -83,20 +128,21 @@ def open_extend_modal(body: dict[str, Any], action: dict[str, Any], client: WebC
         initial = default_proposal(ctx, number=number)
         return Reply(())
 
-    if _refused(body, context, check):
+    refused, language = _refused(body, context, check)
+    if refused:
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=extend_modal(number=number_of(action["value"]), initial=initial)
-    )
+    view = extend_modal(number=number_of(action["value"]), initial=initial, translate=translate_for(context, language))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _refused(body: dict[str, Any], context: BoltContext, check: Any) -> bool:
-    """Runs ``check``; when it refuses, the person is told why and no modal opens."""
-    refusal = act(context, check)
-    if refusal.texts:
-        reply_later(context, refusal, to=reply_address(body, context), key=_key(body))
-        return True
-    return False
+def _refused(body: dict[str, Any], context: BoltContext, check: Any) -> tuple[bool, str | None]:
+    """Runs ``check``: whether it refused (the person is then told why, and no modal opens), and the person's
+    language for the modal."""
+    result = act(context, check)
+    if result.texts:
+        reply_later(context, result, to=reply_address(body, context), key=_key(body))
+        return True, result.language
+    return False, result.language
 
 
 def _key(body: dict[str, Any]) -> str:

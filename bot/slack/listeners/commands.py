@@ -9,21 +9,32 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.slack import ids
 from bot.slack.blocks import reply_message
-from bot.slack.listeners.common import act
+from bot.slack.listeners.common import act, reported, translate_for
+from bot.slack.listeners.forms import open_form_for_command, wants_form
+from bot.slack.listeners.reports import deliver_report, start_report_command, wants_report
 from handlers.commands import parse_command, run_command
 
 
 def register(app: App) -> None:
-    app.command(ids.COMMAND)(cocreate)
+    app.command(ids.COMMAND)(ack=cocreate, lazy=[reported(open_form_for_command), reported(deliver_report)])
 
 
 def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """Runs a ``/cocreate`` command and answers the person who typed it."""
+    """Runs a ``/cocreate`` command and answers the person who typed it (or, for `new` and `derive <id>` on
+    their own, acknowledges while the lazy listener opens the form)."""
     command_text = str(body.get("text") or "")
-    reply = act(
-        context,
-        lambda ctx: run_command(ctx, parse_command(command_text, today=ctx.today())),
-        display_name=str(body.get("user_name") or ""),
-    )
-    text, blocks = reply_message(reply)
+    if wants_form(command_text):
+        ack()
+        return
+    if wants_report(command_text):  # answered at once; the lazy listener builds and sends the file
+        reply = act(
+            context, lambda ctx: start_report_command(ctx, command_text), display_name=str(body.get("user_name") or "")
+        )
+    else:
+        reply = act(
+            context,
+            lambda ctx: run_command(ctx, parse_command(command_text, today=ctx.today())),
+            display_name=str(body.get("user_name") or ""),
+        )
+    text, blocks = reply_message(reply, translate_for(context, reply.language))
     ack(text=text, blocks=blocks, response_type="ephemeral")

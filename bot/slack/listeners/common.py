@@ -26,6 +26,17 @@ def cobot_of(context: BoltContext) -> Cobot:
     return cobot
 
 
+def translate_for(context: BoltContext, language: str | None) -> Callable[[str], str]:
+    """The translate function for a language (the workspace default when the language is not known)."""
+    cobot = cobot_of(context)
+    return cobot.translators(language or cobot.policy.default_language)
+
+
+def language_of_actor(context: BoltContext) -> str | None:
+    """The language of the person behind this request (their choice, else their Slack locale)."""
+    return act(context, lambda ctx: Reply(())).language
+
+
 def workspace_of(context: BoltContext) -> str:
     # Org-wide installs on Enterprise Grid may send no team id; the enterprise is then the workspace.
     return str(context.team_id or context.enterprise_id or "")

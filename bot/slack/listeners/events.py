@@ -13,6 +13,7 @@ from slack_bolt import App, BoltContext
 
 from bot.slack import ids
 from bot.slack.listeners.common import act, reply_later
+from handlers import notify
 from handlers.commands import plain
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, reply_in_thread
@@ -25,6 +26,7 @@ def register(app: App) -> None:
     app.event("reaction_added")(reaction_added)
     app.event("reaction_removed")(reaction_removed)
     app.event("message")(message)
+    app.event("app_home_opened")(home_opened)
 
 
 def is_raised_hand(reaction: str) -> bool:
@@ -124,3 +126,15 @@ def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -
             key=f"event:{event_id or event.get('ts')}:{user}",
             user_id=str(user),
         )
+
+
+def home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    """Someone opened Cobot's Home tab: show them their page (built fresh, through the outbox)."""
+    if event.get("tab") != "home":
+        return  # the Messages tab needs nothing from us
+
+    def show(ctx: Ctx) -> Reply:
+        notify.refresh_home(ctx, user_ids=[ctx.actor.user_id], opened=True)
+        return Reply(())
+
+    act(context, show, user_id=str(event.get("user")))

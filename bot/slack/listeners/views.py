@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.slack import ids
-from bot.slack.listeners.common import act, reply_later
+from bot.slack.listeners.common import act, reply_later, translate_for
 from bot.slack.render import render_plain, truncate
 from handlers.actions import press
 from handlers.results import ActionKind
@@ -39,7 +39,8 @@ def modal_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], contex
     subject = str(view.get("private_metadata") or "")
     reply = act(context, lambda ctx: press(ctx, kind, subject, form_value=typed))
     if reply.refusal:
-        ack(response_action="errors", errors={block: truncate(render_plain(reply.texts[0]), 300)})
+        message = render_plain(reply.texts[0], translate_for(context, reply.language))
+        ack(response_action="errors", errors={block: truncate(message, 300)})
         return
     ack()
     reply_later(context, reply, to={"user": context.user_id}, key=f"view:{view.get('id')}:{context.user_id}")
