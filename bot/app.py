@@ -150,4 +150,3 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, en
         clock=clock,
         translators=build_translators(settings),
     )
-
