@@ -15,7 +15,6 @@ thread of each process tries every half millisecond.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import threading
 import time
@@ -27,6 +26,11 @@ from typing import IO, Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+
+try:
+    import fcntl
+except ImportError:  # Windows: only the threads of one process take turns there; processes wait in SQLite
+    fcntl = None  # type: ignore[assignment]
 
 SQLITE_BUSY_TIMEOUT_S = 30
 READ_ONLY = "cobot_read_only"  # execution option: this transaction only reads
@@ -96,7 +100,7 @@ class _Writers:
 
     def _lock_file(self) -> IO[bytes] | None:
         """This process's handle on the lock file (opened anew after a fork: flock belongs to the handle)."""
-        if self._path is None:
+        if self._path is None or fcntl is None:
             return None
         if self._file is None or self._pid != os.getpid():
             try:
@@ -129,7 +133,7 @@ class _Writers:
 
     def _release(self, info: dict[str, Any]) -> None:
         if info.pop(self.HELD, False):
-            if self._file is not None and self._pid == os.getpid():
+            if self._file is not None and self._pid == os.getpid() and fcntl is not None:
                 fcntl.flock(self._file, fcntl.LOCK_UN)
             self._lock.release()
 
