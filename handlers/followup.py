@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 from handlers import texts
 from handlers.calendar import slot_occurrences, slot_ref
-from handlers.context import FollowUp, Scope
+from handlers.context import Scope
 from handlers.digest import build_digest, digest_due_at
 from handlers.notify import DIGEST, NOTICE
 from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, t
@@ -145,14 +145,73 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
     window_end = today + timedelta(days=max(follow.draft_days_before, default=0) + 1)
     rows = _volunteers_due_between(scope, window_start, window_end)
     people = _members(scope, {v.member_id for v, _ in rows} | {r.owner_id for _, r in rows})
-    start = follow.working_hours.start
-    # Almost every tick finds the reminders due that an earlier tick queued: those are not built again
-    # (``enqueue_many`` would drop them), which keeps the tick that runs every minute cheap.
+    due_now = list(_current_reminders(scope, rows, people))
+    # Almost every tick finds the reminders due that an earlier tick queued: one look-up of their keys, and those
+    # are not built again (``enqueue_many`` would drop them), which keeps the tick that runs every minute cheap.
     queued = queries.queued_keys(
         session=scope.session,
         workspace_id=scope.workspace_id,
-        keys=[key for place, request in rows for key in _reminder_keys(place, request, follow)],
+        keys=[key for reminder in due_now for key in (reminder.key, reminder.owner_key)],
     )
+    for reminder in due_now:
+        request, member, owner, due = reminder.request, reminder.member, reminder.owner, reminder.due
+        if member.reminders_enabled and reminder.key not in queued:
+            yield _dm(
+                scope,
+                key=reminder.key,
+                to=member,
+                notice=_draft_reminder_notice(
+                    request,
+                    due=due,
+                    label=reminder.label,
+                    owner=owner.user_id,
+                    # Counted from the day it arrives (a reminder held over a weekend says so correctly).
+                    days_left=(due - _dm_time(scope, to=member).astimezone(member_zone(scope, member)).date()).days,
+                ),
+                request_id=request.id,
+            )
+        if reminder.label == "overdue" and reminder.owner_key not in queued:
+            yield _dm(
+                scope,
+                key=reminder.owner_key,
+                to=owner,
+                notice=Notice(
+                    t(
+                        texts.OWNER_OVERDUE,
+                        user=UserRef(member.user_id),
+                        number=request.number,
+                        title=request.title,
+                        deadline=Day(due),
+                    )
+                ),
+                request_id=request.id,
+            )
+
+
+@dataclass(frozen=True)
+class _DueReminder:
+    place: Volunteer
+    request: ContentRequest
+    member: Member
+    owner: Member
+    due: date
+    label: str  # "d3", "d1", "overdue"
+
+    @property
+    def key(self) -> str:
+        return f"remind:draft:{self.place.id}:{self.due.isoformat()}:{self.label}"
+
+    @property
+    def owner_key(self) -> str:
+        return f"overdue:owner:{self.place.id}:{self.due.isoformat()}"
+
+
+def _current_reminders(
+    scope: Scope, rows: Sequence[tuple[Volunteer, ContentRequest]], people: dict[int, Member]
+) -> Iterator[_DueReminder]:
+    """The places whose latest reminder is due now (and not stale or about to be overtaken by the next one)."""
+    follow = scope.policy.follow_up
+    start = follow.working_hours.start
     for place, request in rows:
         due = place.due_date or request.draft_deadline
         member, owner = people[place.member_id], people[request.owner_id]
@@ -171,46 +230,7 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
             continue
         if len(current) < len(series) and series[len(current)][1] <= _dm_time(scope, to=member):
             continue  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
-        key = f"remind:draft:{place.id}:{due.isoformat()}:{label}"
-        if member.reminders_enabled and key not in queued:
-            yield _dm(
-                scope,
-                key=key,
-                to=member,
-                notice=_draft_reminder_notice(
-                    request,
-                    due=due,
-                    label=label,
-                    owner=owner.user_id,
-                    # Counted from the day it arrives (a reminder held over a weekend says so correctly).
-                    days_left=(due - _dm_time(scope, to=member).astimezone(tz).date()).days,
-                ),
-                request_id=request.id,
-            )
-        if label == "overdue" and f"overdue:owner:{place.id}:{due.isoformat()}" not in queued:
-            yield _dm(
-                scope,
-                key=f"overdue:owner:{place.id}:{due.isoformat()}",
-                to=owner,
-                notice=Notice(
-                    t(
-                        texts.OWNER_OVERDUE,
-                        user=UserRef(member.user_id),
-                        number=request.number,
-                        title=request.title,
-                        deadline=Day(due),
-                    )
-                ),
-                request_id=request.id,
-            )
-
-
-def _reminder_keys(place: Volunteer, request: ContentRequest, follow: FollowUp) -> list[str]:
-    """Every dedupe key the reminders of a place can have at its current due date (whichever is due now)."""
-    due = (place.due_date or request.draft_deadline).isoformat()
-    labels = [f"d{days}" for days in set(follow.draft_days_before)] + (["overdue"] if follow.overdue_reminder else [])
-    keys = [f"remind:draft:{place.id}:{due}:{label}" for label in labels]
-    return [*keys, f"overdue:owner:{place.id}:{due}"] if follow.overdue_reminder else keys
+        yield _DueReminder(place=place, request=request, member=member, owner=owner, due=due, label=label)
 
 
 def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, owner: str, days_left: int) -> Notice:
@@ -284,6 +304,7 @@ def _review_nudges(scope: Scope) -> Iterator[queries.NewMessage]:
             Volunteer.workspace_id == scope.workspace_id,
             Volunteer.review_state == ReviewState.SUBMITTED,
             Volunteer.state == VolunteerState.ACTIVE,
+            ContentRequest.workspace_id == scope.workspace_id,  # so the open requests come from their index
             ContentRequest.status == RequestStatus.OPEN,
             col(Draft.id)
             == sa.select(sa.func.max(col(latest.id)))
