@@ -175,41 +175,39 @@ def _due_this_week(scope: Scope, today: Any) -> list[DigestLine]:
 
 
 def _waiting_reviews(scope: Scope) -> list[DigestLine]:
-    rows = scope.session.execute(
-        sa.select(col(Volunteer.request_id), sa.func.count())
+    # Only open requests, filtered before the limit: a closed request keeps its helpers' review states, and in a
+    # workspace with history those would otherwise fill the section's places and leave it empty.
+    waiting = sa.func.count(col(Volunteer.id)).label("waiting")
+    rows = scope.session.exec(
+        select(ContentRequest, Member, waiting)
+        .join(Volunteer, col(Volunteer.request_id) == col(ContentRequest.id))
+        .join(Member, col(Member.id) == col(ContentRequest.owner_id))
         .where(
-            col(Volunteer.workspace_id) == scope.workspace_id,
-            col(Volunteer.review_state) == ReviewState.SUBMITTED,
-            col(Volunteer.state) == VolunteerState.ACTIVE,
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.OPEN,
+            Volunteer.review_state == ReviewState.SUBMITTED,
+            Volunteer.state == VolunteerState.ACTIVE,
         )
-        .group_by(col(Volunteer.request_id))
+        .group_by(col(ContentRequest.id), col(Member.id))
+        .order_by(col(ContentRequest.number))
         .limit(SECTION_ITEMS)
     ).all()
     if not rows:
         return []
-    counts = {int(request_id): int(n) for request_id, n in rows}
-    requests = scope.session.exec(
-        select(ContentRequest, Member)
-        .join(Member, col(Member.id) == col(ContentRequest.owner_id))
-        .where(ContentRequest.workspace_id == scope.workspace_id, col(ContentRequest.id).in_(list(counts)))
-        .order_by(col(ContentRequest.number))
-    ).all()
     lines = [DigestLine(t(texts.DIGEST_REVIEWS), heading=True)]
-    for request, owner in requests:
-        if request.status is not RequestStatus.OPEN:
-            continue
+    for request, owner, count in rows:
         lines.append(
             DigestLine(
                 t(
                     texts.DIGEST_REVIEW_ITEM,
                     number=request.number,
                     title=request.title,
-                    count=counts[request.id or 0],
+                    count=int(count),
                     owner=UserRef(owner.user_id),
                 )
             )
         )
-    return lines if len(lines) > 1 else []
+    return lines
 
 
 def _published_last_week(scope: Scope) -> list[DigestLine]:

@@ -189,3 +189,23 @@ def test_an_invalid_digest_cron_is_refused_at_start(tmp_path: Path) -> None:
         load_settings(config, environ={})
     assert "\n" not in str(refused.value)
     assert "digest.cron" in str(refused.value) and "'0 25 * * mon' is not a crontab expression" in str(refused.value)
+
+
+def test_waiting_reviews_on_closed_requests_do_not_crowd_out_the_open_ones(digest: SlackScenario) -> None:
+    move_to(digest, DIGEST_TIME - timedelta(days=3))
+    closed = [digest.create(f"Old brief {i}", due="2026-12-10") for i in range(1, 17)]  # more than a section holds
+    for number in closed:
+        digest.command_reply(f"volunteer {number}", user=METTE)
+        digest.command_reply(f"submit {number} https://docs.example.com/old-{number}", user=METTE)
+        digest.command_reply(f"close {number}", user=OWNER)
+    waiting = digest.create("Fresh case study", due="2026-12-10")
+    digest.command_reply(f"volunteer {waiting}", user=ANNA)
+    digest.command_reply(f"submit {waiting} https://docs.example.com/fresh", user=ANNA)
+    digest.settle()
+
+    move_to(digest, DIGEST_TIME)
+    tick(digest)
+    text = "\n".join(message_text(m) for m in posted(digest))
+    assert "*Drafts waiting for review*" in text
+    assert f"#{waiting} *Fresh case study* · 1 waiting for <@{OWNER}>" in text
+    assert "Old brief" not in text
