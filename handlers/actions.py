@@ -16,7 +16,7 @@ from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time, decide_extension
 from handlers.invitations import answer_invitation, invite_matching
 from handlers.parsing import parse_day
-from handlers.preferences import set_language, set_recognition, set_reminders
+from handlers.preferences import set_ask_limit, set_language, set_recognition, set_reminders
 from handlers.results import ActionKind, Reply, UserFacingError, t
 from handlers.review import approve_draft, draft_request_number, request_changes
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
@@ -85,6 +85,8 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
             return set_recognition(ctx, value=value)
         case ActionKind.SET_LANGUAGE:
             return set_language(ctx, value=value)
+        case ActionKind.SET_ASKS:
+            return set_ask_limit(ctx, value=value)
     raise AssertionError(f"unhandled action {kind!r}")
 
 

@@ -20,7 +20,7 @@ from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
 from handlers.invitations import invite_matching, list_invitations, set_invitations
 from handlers.parsing import parse_day
-from handlers.preferences import set_language, set_recognition, set_reminders
+from handlers.preferences import MAX_ASKS_PER_MONTH, set_ask_limit, set_language, set_recognition, set_reminders
 from handlers.reports import Period, parse_report_period, report_as_file_only
 from handlers.requests import (
     NEEDS_LIMIT,
@@ -186,6 +186,11 @@ class InvitationSetting:
 
 
 @dataclass(frozen=True)
+class AsksSetting:
+    value: str  # "never", "default" or a number; checked when run
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period  # requests posted in it; the default is everything so far
 
@@ -216,6 +221,7 @@ Command = (
     | Invite
     | Invitations
     | InvitationSetting
+    | AsksSetting
     | Report
 )
 
@@ -344,6 +350,10 @@ def parse_command(text: str, *, today: date) -> Command:
         if rest.casefold() in ("on", "off", "til", "fra"):
             return InvitationSetting(rest)
         return Invitations(_parse_id(_first(rest), t(texts.USAGE_INVITATIONS)))
+    if word == "asks":
+        if not rest:
+            raise UserFacingError(t(texts.USAGE_ASKS, max=MAX_ASKS_PER_MONTH))
+        return AsksSetting(rest)
     if word == "report":
         return Report(parse_report_period(plain(rest)))
     raise UserFacingError(t(texts.UNKNOWN_SUBCOMMAND, word=plain(word)[:40]))
@@ -412,6 +422,8 @@ def run_command(ctx: Ctx, command: Command) -> Reply:
             return list_invitations(ctx, number=number)
         case InvitationSetting(value=value):
             return set_invitations(ctx, value=value)
+        case AsksSetting(value=value):
+            return set_ask_limit(ctx, value=value)
         case Report(period=period):  # adapters that can send files build the report themselves
             return report_as_file_only(ctx, period=period)
     raise AssertionError(f"unhandled command {command!r}")

@@ -53,12 +53,36 @@ class HomePage:
     total: int
 
 
+ASK_CHOICES = (1, 2, 4)  # the numbers Home offers besides "never" and the default; `/cocreate asks` takes any
+
+
 @dataclass(frozen=True)
 class HomeSettings:
     skills: tuple[str, ...]
     reminders: bool
     recognition: bool
     language: str
+    asks_per_month: int | None = None  # the person's own limit (0: never, also after `invitations off`)
+    ask_limit: int = 4  # the workspace's
+
+    @property
+    def ask_choice(self) -> str:
+        """The value of the chosen option of ``ask_choices``."""
+        if self.asks_per_month is None:
+            return "default"
+        return "never" if self.asks_per_month == 0 else str(self.asks_per_month)
+
+    def ask_choices(self) -> tuple[tuple[str, Text], ...]:
+        """How often Cobot may invite the person, as (value for ``ActionKind.SET_ASKS``, label): the workspace's
+        default, never, and the numbers below the default (numbers above it would change nothing), with the
+        person's own number whatever it is."""
+        own = {self.asks_per_month} if self.asks_per_month else set()
+        numbers = sorted({n for n in ASK_CHOICES if n < self.ask_limit} | own)
+        return (
+            ("default", t(texts.ASKS_CHOICE_DEFAULT, limit=self.ask_limit)),
+            ("never", t(texts.ASKS_CHOICE_NEVER)),
+            *((str(n), t(texts.ASKS_CHOICE_ONCE) if n == 1 else t(texts.ASKS_CHOICE_TIMES, count=n)) for n in numbers),
+        )
 
 
 @dataclass(frozen=True)
@@ -84,6 +108,8 @@ def build_home(scope: Scope, member: Member, *, pages: dict[str, int] | None = N
             reminders=member.reminders_enabled,
             recognition=member.listed_in_digest,
             language=scope.policy.language_of(member),
+            asks_per_month=member.asks_per_month if member.invitations_enabled else 0,
+            ask_limit=scope.policy.monthly_ask_limit,
         ),
         pages=dict(pages),
     )

@@ -5,7 +5,9 @@ Who is asked is decided by ``choose_invitees``, a pure function over plain value
 - Only people with at least one of the request's wanted skills (normalised, see ``handlers.skills``), and never
   the owner, anyone who has (or had) a place on the request, anyone already invited to it (whatever they
   answered, so "Not this time" is final for that request), anyone who opted out with
-  ``/cocreate invitations off``, or anyone asked ``monthly_ask_limit`` times already in the last 30 days.
+  ``/cocreate invitations off``, or anyone asked as often as they allow already in the last 30 days: their own
+  ``/cocreate asks`` number (Home: "How often Cobot may invite you") when they chose one, but never more than the
+  workspace's ``monthly_ask_limit``; 0 ("never") is as good as opting out.
 - "Monthly" is a rolling window of 30 days (``ASK_WINDOW``), not the calendar month: with a calendar month
   someone could be asked the whole limit on the 31st and again on the 1st; a rolling window caps every stretch
   of 30 days, and needs no time zone to say when a month starts. Every invitation counts, whatever the answer.
@@ -76,6 +78,7 @@ class Candidate:
     skills: frozenset[str]  # normalised
     department: str | None = None
     invitations_enabled: bool = True
+    ask_limit: int | None = None  # the person's own limit for ASK_WINDOW (0: never); None: the workspace's
     asks_lately: int = 0  # invitations in the last ASK_WINDOW, any answer: the monthly limit
     asks_this_year: int = 0  # invitations in the last FAIRNESS_WINDOW: who is due
     last_asked_at: datetime | None = None
@@ -106,11 +109,16 @@ def department_key(department: str | None) -> str | None:
     return key or None
 
 
+def effective_ask_limit(own: int | None, workspace: int) -> int:
+    """How often someone may be asked in ``ASK_WINDOW``: their own number can lower the workspace's, not raise it."""
+    return workspace if own is None else min(own, workspace)
+
+
 def eligible(candidate: Candidate, situation: InviteSituation) -> bool:
     return (
         candidate.member_id not in situation.excluded
         and candidate.invitations_enabled
-        and candidate.asks_lately < situation.ask_limit
+        and candidate.asks_lately < effective_ask_limit(candidate.ask_limit, situation.ask_limit)
         and bool(candidate.skills & situation.wanted)
     )
 
@@ -338,7 +346,10 @@ def set_invitations(ctx: Ctx, *, value: str) -> Reply:
     else:
         raise UserFacingError(t(texts.USAGE_INVITATIONS))
     ctx.actor.invitations_enabled = enabled
+    if enabled and ctx.actor.asks_per_month == 0:
+        ctx.actor.asks_per_month = None  # "on" after `/cocreate asks never`: back to the workspace's limit
     ctx.session.add(ctx.actor)
+    notify.refresh_home(ctx, user_ids=[ctx.actor.user_id])
     return Reply.of(t(texts.INVITATIONS_ON if enabled else texts.INVITATIONS_OFF))
 
 
@@ -408,6 +419,7 @@ def _candidates(ctx: Ctx, *, wanted: Collection[str]) -> dict[int, Candidate]:
             skills=frozenset(skills[member_id]),
             department=member.department,
             invitations_enabled=member.invitations_enabled,
+            ask_limit=member.asks_per_month,
             asks_lately=history.get(member_id, (0, 0, None))[0],
             asks_this_year=history.get(member_id, (0, 0, None))[1],
             last_asked_at=history.get(member_id, (0, 0, None))[2],

@@ -1,10 +1,15 @@
-"""Personal settings: reminder DMs on or off, and whether to be thanked by name in the weekly digest."""
+"""Personal settings: reminder DMs on or off, whether to be thanked by name in the weekly digest, the language,
+and how often Cobot may invite you."""
 
 from __future__ import annotations
 
 from handlers import notify, texts
 from handlers.context import Ctx
 from handlers.results import Reply, UserFacingError, t
+
+# The most invitations a month a person can ask for; beyond it the workspace's limit applies anyway (it is at
+# most 100, see bot.config), and a typo like `asks 200` is more likely than a wish to be asked daily.
+MAX_ASKS_PER_MONTH = 20
 
 
 def set_reminders(ctx: Ctx, *, value: str) -> Reply:
@@ -46,3 +51,32 @@ def set_language(ctx: Ctx, *, value: str) -> Reply:
     notify.refresh_home(ctx, user_ids=[ctx.actor.user_id])
     # The confirmation is in the new language: the adapter renders replies in the actor's language.
     return Reply.of(t(texts.LANGUAGE_SET))
+
+
+def set_ask_limit(ctx: Ctx, *, value: str) -> Reply:
+    """Choose how often Cobot may invite you: a number of times a month, never, or the workspace's default."""
+    word = value.strip().casefold()
+    asks: int | None
+    if word in ("default", "standard"):
+        asks = None
+    elif word in ("never", "aldrig"):
+        asks = 0
+    elif word.isdecimal() and len(word) <= 3 and int(word) <= MAX_ASKS_PER_MONTH:
+        asks = int(word)
+    else:
+        raise UserFacingError(t(texts.USAGE_ASKS, max=MAX_ASKS_PER_MONTH))
+    ctx.actor.asks_per_month = asks
+    if asks != 0:
+        # Choosing how often is saying yes to being asked: it ends an earlier `/cocreate invitations off` too, so
+        # what Home shows is what happens.
+        ctx.actor.invitations_enabled = True
+    ctx.session.add(ctx.actor)
+    notify.refresh_home(ctx, user_ids=[ctx.actor.user_id])
+    limit = ctx.policy.monthly_ask_limit
+    if asks == 0:
+        return Reply.of(t(texts.ASKS_NEVER))
+    if asks is None:
+        return Reply.of(t(texts.ASKS_DEFAULT, limit=limit))
+    if asks > limit:
+        return Reply.of(t(texts.ASKS_CAPPED, limit=limit))
+    return Reply.of(t(texts.ASKS_SET, count=asks))

@@ -119,6 +119,7 @@ class ActionKind(StrEnum):
     SET_REMINDERS = "set_reminders"  # value: "on" or "off"
     SET_RECOGNITION = "set_recognition"  # value: "on" or "off"
     SET_LANGUAGE = "set_language"  # value: "en" or "da"
+    SET_ASKS = "set_asks"  # value: "never", "default" or a number of invitations a month
     INVITE_MATCHING = "invite_matching"  # value: request number
     ACCEPT_INVITATION = "accept_invitation"  # value: invitation id
     DECLINE_INVITATION = "decline_invitation"  # value: invitation id

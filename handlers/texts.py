@@ -246,6 +246,17 @@ REMINDERS_ON = N_("Reminder DMs are on again.")
 USAGE_RECOGNITION = N_("Try `/cocreate recognition off` or `/cocreate recognition on`.")
 RECOGNITION_OFF = N_("You won't be named in the weekly digest's thank-you list. `/cocreate recognition on` to undo.")
 RECOGNITION_ON = N_("You'll be thanked by name in the weekly digest again.")
+# How often Cobot may invite a person ("a month" is any 30 days, see handlers.invitations).
+USAGE_ASKS = N_(
+    "Say how often Cobot may invite you, at most {max} times a month: `/cocreate asks 2`, `/cocreate asks never`, "
+    "or `/cocreate asks default` for the workspace's limit."
+)
+ASKS_SET = N_("Cobot will invite you at most {count} time(s) a month. `/cocreate asks default` to undo.")
+ASKS_CAPPED = N_("The workspace lets Cobot invite anyone at most {limit} time(s) a month, so that is your limit too.")
+ASKS_NEVER = N_(
+    "Cobot won't invite you to requests any more; you can still volunteer any time. `/cocreate asks default` to undo."
+)
+ASKS_DEFAULT = N_("Cobot may invite you as often as the workspace allows: at most {limit} time(s) a month.")
 
 # --- publishing calendar ------------------------------------------------------------------------------------
 SLOTS_HEADER = N_("*Publishing slots, next {days} days*")
@@ -326,7 +337,8 @@ HELP_SKILLS_DIRECTORY = N_(
     "`/cocreate skills` your skills · `/cocreate skills add SEO, video` · `/cocreate skills remove video` · "
     "`/cocreate who <skill>` who knows it\n"
     "`/cocreate invite <id>` invite matching colleagues (request owners) · `/cocreate invitations <id>` who was "
-    "asked and what they said · `/cocreate invitations off|on` whether Cobot may invite you"
+    "asked and what they said · `/cocreate invitations off|on` whether Cobot may invite you · "
+    "`/cocreate asks 2|never|default` how often"
 )
 USAGE_SKILLS = N_(
     "Try `/cocreate skills` to see yours, `/cocreate skills add SEO, video` or `/cocreate skills remove video`."
@@ -361,7 +373,7 @@ INVITE_NO_SKILLS = N_(
 )
 INVITE_NOBODY = N_(
     "I found nobody new to ask about #{number} ({skills}): everyone with those skills is already on it, was asked "
-    "already, asked not to be invited, or has been asked {limit} times in the last 30 days. "
+    "already, asked not to be invited, or has been asked as often as they allow (at most {limit} times in 30 days). "
     "`/cocreate who <skill>` shows everyone who knows a skill."
 )
 INVITE_SENT = N_(
@@ -420,6 +432,11 @@ HOME_REMINDERS_ON = N_("Reminder DMs are on.")
 HOME_REMINDERS_OFF = N_("Reminder DMs are off.")
 HOME_RECOGNITION_ON = N_("The weekly digest thanks you by name.")
 HOME_RECOGNITION_OFF = N_("The weekly digest does not name you.")
+HOME_ASKS = N_("How often Cobot may invite you to requests that match your skills:")
+ASKS_CHOICE_DEFAULT = N_("Workspace default ({limit} a month)")
+ASKS_CHOICE_NEVER = N_("Never")
+ASKS_CHOICE_ONCE = N_("At most once a month")
+ASKS_CHOICE_TIMES = N_("At most {count} times a month")
 HOME_PAGE_OF = N_("Page {page} of {pages} ({total} in all)")
 BUTTON_NEXT = N_("Next ›")
 BUTTON_PREVIOUS = N_("‹ Previous")

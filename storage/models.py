@@ -119,6 +119,9 @@ class Member(SQLModel, table=True):
     listed_in_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     # Whether Cobot may DM this person invitations to requests that match their skills (`/cocreate invitations`).
     invitations_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # How many invitations this person accepts in any 30 days (`/cocreate asks`, App Home): 0 never, None the
+    # workspace's `skills.monthly_ask_limit`. A number only ever lowers that limit, never raises it.
+    asks_per_month: int | None = None
     created_at: datetime
 
 

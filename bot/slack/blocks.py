@@ -16,7 +16,7 @@ from bot.slack.render import Translate, escape, identity, render, render_plain, 
 from handlers import texts
 from handlers.cards import STATUS_TEXTS
 from handlers.digest import DigestPart
-from handlers.home import HomePage, HomeView
+from handlers.home import HomePage, HomeSettings, HomeView
 from handlers.requests import BRIEF_LIMIT, NEEDS_LIMIT, PART_NAME_LIMIT, PARTS_LIMIT, TITLE_LIMIT, RequestPrefill
 from handlers.results import Action, ActionKind, CardView, Day, Holder, Notice, PartView, Reply, Text, UserRef, t
 from storage.models import RequestStatus, ReviewState
@@ -595,7 +595,18 @@ def home_view(home: HomeView, translate: Translate = identity) -> Block:
     other = "en" if settings.language == "da" else "da"
     switch = button("English" if other == "en" else translate(texts.BUTTON_OTHER_LANGUAGE), ids.SET_LANGUAGE, other)
     blocks.append({**section(r(t(texts.HOME_LANGUAGE))), "accessory": switch})
+    blocks.append({**section(r(t(texts.HOME_ASKS))), "accessory": _ask_menu(settings, translate)})
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}
+
+
+def _ask_menu(settings: HomeSettings, translate: Translate) -> Block:
+    """How often Cobot may invite the person: a menu showing their choice; picking another one sets it."""
+    options = [
+        {"text": {"type": "plain_text", "text": truncate(render_plain(label, translate), LABEL_LIMIT)}, "value": value}
+        for value, label in settings.ask_choices()
+    ]
+    chosen = next(o for o in options if o["value"] == settings.ask_choice)
+    return {"type": "static_select", "action_id": ids.SET_ASKS, "options": options, "initial_option": chosen}
 
 
 def _pager(home: HomeView, page: HomePage, translate: Translate) -> list[Block]:

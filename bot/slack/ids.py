@@ -21,6 +21,7 @@ DERIVE = "cocreate_derive"
 SET_REMINDERS = "cocreate_set_reminders"
 SET_RECOGNITION = "cocreate_set_recognition"
 SET_LANGUAGE = "cocreate_set_language"
+SET_ASKS = "cocreate_set_asks"  # a menu: the chosen option's value is "never", "default" or a number
 HOME_PAGE = "cocreate_home_page"  # value: "<section>:<page>"
 INVITE_MATCHING = "cocreate_invite_matching"
 ACCEPT_INVITATION = "cocreate_accept_invitation"
@@ -66,6 +67,7 @@ ACTION_IDS: dict[ActionKind, str] = {
     ActionKind.SET_REMINDERS: SET_REMINDERS,
     ActionKind.SET_RECOGNITION: SET_RECOGNITION,
     ActionKind.SET_LANGUAGE: SET_LANGUAGE,
+    ActionKind.SET_ASKS: SET_ASKS,
     ActionKind.INVITE_MATCHING: INVITE_MATCHING,
     ActionKind.ACCEPT_INVITATION: ACCEPT_INVITATION,
     ActionKind.DECLINE_INVITATION: DECLINE_INVITATION,

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bot.slack import ids
 from fake_slack import view_errors
-from harness import SlackScenario
+from harness import SlackScenario, message_text
 from storage.db import transaction
 from storage.models import Member, MemberSkill
 
@@ -41,6 +41,13 @@ def published(slack: SlackScenario, user: str) -> list[dict[str, Any]]:
 
 def text_of(view: dict[str, Any]) -> str:
     return json.dumps(view["blocks"], ensure_ascii=False)
+
+
+def last_response(slack: SlackScenario) -> str:
+    """The text of the latest answer to a click, sent to the interaction's response_url."""
+    calls = slack.fake.calls_to("response_url")
+    assert calls, "Cobot answered no click through its response_url"
+    return message_text(calls[-1].params)
 
 
 def give_skills(slack: SlackScenario, user: str, *skills: str) -> None:
@@ -102,6 +109,70 @@ def test_settings_can_be_changed_from_home(slack: SlackScenario) -> None:
     slack.settle()
     assert slack.member(ANNA).listed_in_digest is False
     assert "does not name you" in text_of(published(slack, ANNA)[-1])
+
+
+def ask_menu(view: dict[str, Any]) -> dict[str, Any]:
+    [menu] = [b["accessory"] for b in view["blocks"] if b.get("accessory", {}).get("action_id") == ids.SET_ASKS]
+    return menu
+
+
+def shown(menu: dict[str, Any]) -> tuple[str, list[str]]:
+    """The menu's chosen option and all its options, as the person reads them."""
+    return menu["initial_option"]["text"]["text"], [o["text"]["text"] for o in menu["options"]]
+
+
+def test_how_often_one_may_be_asked_is_chosen_from_home(slack: SlackScenario) -> None:
+    chosen, options = shown(ask_menu(open_home(slack, ANNA)))
+    assert chosen == "Workspace default (4 a month)"
+    assert options == ["Workspace default (4 a month)", "Never", "At most once a month", "At most 2 times a month"]
+
+    assert slack.click(ids.SET_ASKS, selected="1", user=ANNA, channel="D0HOME").status == 200
+    slack.settle()
+    assert slack.member(ANNA).asks_per_month == 1
+    assert shown(ask_menu(published(slack, ANNA)[-1]))[0] == "At most once a month"
+    assert last_response(slack) == "Cobot will invite you at most 1 time(s) a month. `/cocreate asks default` to undo."
+
+    slack.click(ids.SET_ASKS, selected="never", user=ANNA, channel="D0HOME")
+    slack.settle()
+    assert slack.member(ANNA).asks_per_month == 0
+    assert shown(ask_menu(published(slack, ANNA)[-1]))[0] == "Never"
+
+    slack.click(ids.SET_ASKS, selected="default", user=ANNA, channel="D0HOME")
+    slack.settle()
+    assert slack.member(ANNA).asks_per_month is None
+    assert shown(ask_menu(published(slack, ANNA)[-1]))[0] == "Workspace default (4 a month)"
+
+
+def test_the_ask_setting_follows_the_command_and_opting_out(slack: SlackScenario) -> None:
+    open_home(slack, ANNA)
+    assert slack.command_reply("asks 3", user=ANNA).startswith("Cobot will invite you at most 3 time(s) a month.")
+    slack.settle()
+    chosen, options = shown(ask_menu(published(slack, ANNA)[-1]))
+    assert chosen == "At most 3 times a month" and "At most 3 times a month" in options  # a number Home doesn't offer
+    slack.command_reply("invitations off", user=ANNA)
+    slack.settle()
+    assert shown(ask_menu(published(slack, ANNA)[-1]))[0] == "Never"  # opted out: Home says so
+    assert slack.member(ANNA).asks_per_month == 3
+
+    for typed in ("asks -1", "asks 21", "asks often", "asks"):
+        assert "Say how often Cobot may invite you, at most 20 times a month" in slack.command_reply(typed, user=ANNA)
+    assert slack.member(ANNA).asks_per_month == 3 and slack.member(ANNA).invitations_enabled is False
+
+    slack.command_reply("asks 2", user=ANNA)  # choosing how often is saying yes again
+    assert slack.member(ANNA).invitations_enabled is True and slack.member(ANNA).asks_per_month == 2
+
+
+def test_a_danish_colleague_sees_the_ask_setting_in_danish(slack: SlackScenario) -> None:
+    slack.command_reply("language da", user=BO)
+    chosen, options = shown(ask_menu(open_home(slack, BO)))
+    assert chosen == "Arbejdsområdets standard (4 om måneden)"
+    assert options[1:] == ["Aldrig", "Højst én gang om måneden", "Højst 2 gange om måneden"]
+    assert "Hvor ofte Cobot må invitere dig" in text_of(published(slack, BO)[-1])
+
+    slack.click(ids.SET_ASKS, selected="2", user=BO, channel="D0HOME")
+    slack.settle()
+    assert shown(ask_menu(published(slack, BO)[-1]))[0] == "Højst 2 gange om måneden"
+    assert last_response(slack).startswith("Cobot inviterer dig højst 2 gang(e) om måneden.")
 
 
 def test_long_lists_are_paged_and_stay_within_100_blocks(slack: SlackScenario) -> None:

@@ -42,6 +42,18 @@ def test_excluded_opted_out_and_over_the_limit_people_are_never_chosen() -> None
     assert ids(choose_invitees(candidates, situation)) == [4]
 
 
+def test_a_persons_own_limit_lowers_the_workspaces_but_never_raises_it_and_zero_means_never() -> None:
+    candidates = [
+        person(1, ask_limit=1, asks_lately=1),  # chose once a month, asked once: done
+        person(2, ask_limit=2, asks_lately=1),
+        person(3, ask_limit=0),  # never
+        person(4, ask_limit=10, asks_lately=4),  # more than the workspace allows: the workspace's limit holds
+        person(5, ask_limit=None, asks_lately=3),
+    ]
+    situation = InviteSituation(wanted=SEO, count=5, ask_limit=4)
+    assert ids(choose_invitees(candidates, situation)) == [2, 5]
+
+
 def test_no_candidates_or_a_count_of_zero_choose_nobody() -> None:
     assert choose_invitees([], InviteSituation(wanted=SEO)) == []
     assert choose_invitees([person(1)], InviteSituation(wanted=SEO, count=0)) == []

@@ -24,6 +24,7 @@ from handlers.invitations import (
     list_invitations,
     set_invitations,
 )
+from handlers.preferences import MAX_ASKS_PER_MONTH, set_ask_limit
 from handlers.requests import close_request
 from handlers.results import ActionKind, Moment, Notice, Reply, Text, UserFacingError, UserRef, t
 from handlers.skills import add_skills
@@ -333,6 +334,49 @@ def test_opting_out_and_back_in(engine: Engine) -> None:
     assert act(engine, ANNA, lambda ctx: set_invitations(ctx, value="ON")).texts == (t(texts.INVITATIONS_ON),)
     assert invited_people(invite(number)(engine)) == [ANNA]
     assert refused(engine, ANNA, lambda ctx: set_invitations(ctx, value="maybe")) == t(texts.USAGE_INVITATIONS)
+
+
+def test_a_person_asked_once_a_month_is_not_asked_again_within_the_month_while_others_are(engine: Engine) -> None:
+    person(engine, ANNA, "sales", "seo")
+    person(engine, BO, "support", "seo")
+    person(engine, CARL, "finance", "seo")
+    assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="1")).texts == (t(texts.ASKS_SET, count=1),)
+    assert act(engine, CARL, lambda ctx: set_ask_limit(ctx, value="never")).texts == (t(texts.ASKS_NEVER),)
+    pol = policy(invite_count=3)
+    asked = []
+    for day in (0, 10, 20, 31):
+        now = NOW + timedelta(days=day)
+        number = posted_request(
+            engine, skills=("seo",), deadline=(now + timedelta(days=14)).date(), now=now, policy=pol
+        )
+        asked.append(sorted(invited_people(invite(number, pol=pol, now=now)(engine))))
+
+    # Anna once in the month and again after it, Bo every time, Carl never.
+    assert asked == [[ANNA, BO], [BO], [BO], [ANNA, BO]]
+    assert CARL not in {user for user, _, _ in invitations(engine)}
+
+
+def test_the_ask_setting_is_checked_and_refused_politely(engine: Engine) -> None:
+    person(engine, ANNA, "sales", "seo")
+    act(engine, ANNA, lambda ctx: set_invitations(ctx, value="off"))
+    for bad in ("-1", "21", "1000000", "2.5", "often", ""):
+        assert refused(engine, ANNA, lambda ctx, bad=bad: set_ask_limit(ctx, value=bad)) == t(
+            texts.USAGE_ASKS, max=MAX_ASKS_PER_MONTH
+        )
+    with Session(engine) as session:
+        anna = session.exec(select(Member).where(Member.user_id == ANNA)).one()
+        assert (anna.asks_per_month, anna.invitations_enabled) == (None, False)  # nothing was written
+
+    # More than the workspace allows is accepted but changes nothing, and the reply says so.
+    assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="9")).texts == (t(texts.ASKS_CAPPED, limit=4),)
+    assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="Standard")).texts == (
+        t(texts.ASKS_DEFAULT, limit=4),
+    )
+    # "never" and back on with `/cocreate invitations on`: the workspace's limit again, not never.
+    act(engine, ANNA, lambda ctx: press(ctx, ActionKind.SET_ASKS, "0"))
+    act(engine, ANNA, lambda ctx: set_invitations(ctx, value="on"))
+    number = posted_request(engine, skills=("seo",), policy=POLICY)
+    assert invited_people(invite(number)(engine)) == [ANNA]
 
 
 # --- fairness over many requests -------------------------------------------------------------------------------

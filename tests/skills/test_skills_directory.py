@@ -15,6 +15,7 @@ from bot.config import DEFAULT_SKILL_SYNONYMS
 from handlers import texts
 from handlers.calendar import people_text
 from handlers.commands import (
+    AsksSetting,
     Help,
     Invitations,
     InvitationSetting,
@@ -153,6 +154,8 @@ def test_too_long_blank_or_too_many_skills_are_refused_and_nothing_is_written(en
         ("invitations 12", Invitations(12)),
         ("invitations off", InvitationSetting("off")),
         ("invitations ON", InvitationSetting("ON")),
+        ("asks 2", AsksSetting("2")),
+        ("ASKS never", AsksSetting("never")),
     ],
 )
 def test_the_skills_and_invitation_commands_parse(typed: str, parsed: object) -> None:
@@ -183,6 +186,7 @@ def test_help_mentions_the_skills_directory(engine: Engine) -> None:
     assert (
         "/cocreate who <skill>" in texts.HELP_SKILLS_DIRECTORY
         and "/cocreate invite <id>" in texts.HELP_SKILLS_DIRECTORY
+        and "/cocreate asks 2|never|default" in texts.HELP_SKILLS_DIRECTORY
     )
 
 

@@ -38,7 +38,7 @@ MODEL_TABLES = {
     "teams_conversation",
     "teams_user",
 }
-HEAD = "0007_growth_indexes"
+HEAD = "0008_asks_per_month"
 
 
 def _table_names(engine: Engine) -> set[str]:
@@ -142,7 +142,7 @@ def test_sqlite_foreign_keys_are_on_again_on_the_connection_that_ran_the_migrati
 
 def test_upgrade_from_0001_keeps_existing_rows_and_fills_new_columns(any_database_url: str) -> None:
     """A database created by the first release upgrades in place: members keep their rows and get the new
-    settings switched on, requests keep theirs with nothing published yet."""
+    settings switched on (and the workspace's ask limit), requests keep theirs with nothing published yet."""
     engine = make_engine(any_database_url)
     try:
         with engine.connect() as connection, connection.begin():
@@ -166,9 +166,10 @@ def test_upgrade_from_0001_keeps_existing_rows_and_fills_new_columns(any_databas
         assert current_revision(engine) == HEAD
         with engine.connect() as connection:
             row = connection.execute(
-                sa.text("SELECT display_name, reminders_enabled, listed_in_digest FROM member")
+                sa.text("SELECT display_name, reminders_enabled, listed_in_digest, asks_per_month FROM member")
             ).one()
         assert row[0] == "Mette Ørsted"
         assert bool(row[1]) is True and bool(row[2]) is True
+        assert row[3] is None  # the workspace's ask limit, as before
     finally:
         engine.dispose()
