@@ -16,7 +16,18 @@ from handlers.commands import parse_command, run_command
 
 
 def register(app: App) -> None:
-    app.command(ids.COMMAND)(ack=cocreate, lazy=[reported(open_form_for_command), reported(deliver_report)])
+    # Only `new`/`derive` without details (a form) and `report` (a file) have work after the acknowledgement. Bolt
+    # copies the request and starts a thread for each lazy listener, so the other commands go to a listener
+    # without any: the first whose matcher accepts the command runs.
+    app.command(ids.COMMAND, matchers=[has_work_after_ack])(
+        ack=cocreate, lazy=[reported(open_form_for_command), reported(deliver_report)]
+    )
+    app.command(ids.COMMAND)(cocreate)
+
+
+def has_work_after_ack(body: dict[str, Any]) -> bool:
+    command_text = str(body.get("text") or "")
+    return wants_form(command_text) or wants_report(command_text)
 
 
 def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
