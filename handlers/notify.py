@@ -152,9 +152,6 @@ def cancel_reminders(ctx: Scope, *, volunteer_id: int | None) -> None:
 def home_audience(ctx: Scope, request: ContentRequest) -> list[str]:
     """Whose page shows this request: its owner and everyone holding or waiting for a place on it."""
     assert request.id is not None
-    member_ids = {request.owner_id} | {
-        v.member_id
-        for v in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
-    }
-    members = queries.get_members_by_ids(session=ctx.session, workspace_id=ctx.workspace_id, member_ids=member_ids)
-    return sorted(m.user_id for m in members.values())
+    return queries.people_of_request(
+        session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id, owner_id=request.owner_id
+    )
