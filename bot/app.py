@@ -18,10 +18,10 @@ from sqlmodel import Session
 
 from bot.config import WEEKDAYS, Settings, clock_time
 from bot.outbox import OutboxSender
-from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours, open_context
+from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours, find_context, open_context
 from handlers.results import Reply, UserFacingError
 from storage.clock import utcnow
-from storage.db import make_engine, transaction
+from storage.db import make_engine, reader, transaction
 
 
 @dataclass
@@ -48,11 +48,33 @@ class Cobot:
         user_id: str,
         display_name: str = "",
         channel_id: str | None = None,
+        reads_only: bool = False,
     ) -> Reply:
         """Runs ``action`` as ``user_id`` in one transaction. A ``UserFacingError`` rolls everything back and
-        becomes the reply; any other exception propagates to the adapter's global error handler."""
+        becomes the reply; any other exception propagates to the adapter's global error handler.
+
+        ``reads_only``: the action changes nothing (``/cocreate list``), so for a person Cobot knows it runs in a
+        read transaction, which on SQLite neither waits for the write lock nor holds it up for others."""
         language = self.policy.default_language
         try:
+            if reads_only:
+                with transaction(reader(self.engine)) as session:
+                    found = find_context(
+                        session=session,
+                        platform=platform,
+                        workspace_external_id=workspace,
+                        user_id=user_id,
+                        policy=self.policy,
+                        now=self.clock(),
+                        display_name=display_name,
+                        channel_id=channel_id,
+                    )
+                    if found is not None:
+                        language = self.policy.language_of(found.actor)
+                        reply = action(found)
+                        if session.new or session.dirty or session.deleted:
+                            raise RuntimeError(f"{action!r} was run as reading only, but changed rows")
+                        return replace(reply, language=language)
             with self.transaction() as session:
                 ctx = open_context(
                     session=session,

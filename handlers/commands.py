@@ -359,6 +359,13 @@ def parse_command(text: str, *, today: date) -> Command:
     raise UserFacingError(t(texts.UNKNOWN_SUBCOMMAND, word=plain(word)[:40]))
 
 
+def only_reads(command: Command) -> bool:
+    """Commands that change nothing: the adapters run them without taking the database's write lock."""
+    return isinstance(command, Help | ListOpen | Show | Mine | Slots | DigestPreview | Who) or (
+        isinstance(command, Skills) and command.action == "list"
+    )
+
+
 def run_command(ctx: Ctx, command: Command) -> Reply:
     """Runs a parsed command as the context's actor. ``New(None)`` must be handled by the adapter (a form)."""
     match command:

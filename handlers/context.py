@@ -122,6 +122,28 @@ class Ctx(Scope):
         return (member or self.actor).user_id in self.policy.admins
 
 
+def find_context(
+    *,
+    session: Session,
+    platform: str,
+    workspace_external_id: str,
+    user_id: str,
+    policy: Policy,
+    now: datetime,
+    display_name: str = "",
+    channel_id: str | None = None,
+) -> Ctx | None:
+    """The context of a person Cobot knows already, found without writing anything; None when ``open_context``
+    has something to write (a new workspace or person, a display name to fill in)."""
+    workspace = queries.find_workspace(session=session, platform=platform, external_id=workspace_external_id)
+    if workspace is None or workspace.id is None:
+        return None
+    member = queries.get_member(session=session, workspace_id=workspace.id, user_id=user_id)
+    if member is None or (display_name and not member.display_name):
+        return None
+    return Ctx(session=session, workspace=workspace, actor=member, policy=policy, now=now, channel_id=channel_id)
+
+
 def open_context(
     *,
     session: Session,

@@ -48,8 +48,12 @@ _MEMBERS_BY_IDS = select(Member).where(
 )
 
 
+def find_workspace(*, session: Session, platform: str, external_id: str) -> Workspace | None:
+    return session.exec(_WORKSPACE, params={"platform": platform, "external_id": external_id}).first()
+
+
 def get_or_create_workspace(*, session: Session, platform: str, external_id: str, now: datetime) -> Workspace:
-    found = session.exec(_WORKSPACE, params={"platform": platform, "external_id": external_id}).first()
+    found = find_workspace(session=session, platform=platform, external_id=external_id)
     if found is not None:
         return found
     workspace = Workspace(platform=platform, external_id=external_id, created_at=now)

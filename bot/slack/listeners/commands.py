@@ -3,6 +3,7 @@ the person sees it at once and nothing else has to wait for Slack."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -12,7 +13,8 @@ from bot.slack.blocks import reply_message
 from bot.slack.listeners.common import act, reported, translate_for
 from bot.slack.listeners.forms import open_form_for_command, wants_form
 from bot.slack.listeners.reports import deliver_report, start_report_command, wants_report
-from handlers.commands import parse_command, run_command
+from handlers.commands import only_reads, parse_command, run_command
+from handlers.results import UserFacingError
 
 
 def register(app: App) -> None:
@@ -23,6 +25,13 @@ def register(app: App) -> None:
         ack=cocreate, lazy=[reported(open_form_for_command), reported(deliver_report)]
     )
     app.command(ids.COMMAND)(cocreate)
+
+
+def reads_only(command_text: str) -> bool:
+    try:
+        return only_reads(parse_command(command_text, today=date.today()))  # the day matters to no reading command
+    except UserFacingError:
+        return False  # answered with its usage hint, from the ordinary path
 
 
 def has_work_after_ack(body: dict[str, Any]) -> bool:
@@ -46,6 +55,7 @@ def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             context,
             lambda ctx: run_command(ctx, parse_command(command_text, today=ctx.today())),
             display_name=str(body.get("user_name") or ""),
+            reads_only=reads_only(command_text),
         )
     text, blocks = reply_message(reply, translate_for(context, reply.language))
     ack(text=text, blocks=blocks, response_type="ephemeral")

@@ -49,6 +49,7 @@ def act(
     display_name: str = "",
     user_id: str | None = None,
     channel_id: str | None = None,
+    reads_only: bool = False,
 ) -> Reply:
     return cobot_of(context).act(
         action,
@@ -57,6 +58,7 @@ def act(
         user_id=user_id or str(context.user_id),
         display_name=display_name,
         channel_id=channel_id or context.channel_id,
+        reads_only=reads_only,
     )
 
 
