@@ -60,6 +60,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--cprofile", help="write a cProfile of the request loop to this file")
     parser.add_argument("--top", type=int, default=0, help="print the top N functions by cumulative time")
+    parser.add_argument("--cprofile-sender", help="write a cProfile of the sender's drain to this file")
     parser.add_argument("--show-sql", action="store_true", help="print the statements of one request of each kind")
     args = parser.parse_args()
 
@@ -139,7 +140,13 @@ def main() -> int:
         # The sender's share: drain what the requests queued, in this thread, against the fake.
         sender = service.sender
         before_cpu, before_sql = time.process_time(), statements[0]
+        sender_profiler = cProfile.Profile() if args.cprofile_sender else None
+        if sender_profiler:
+            sender_profiler.enable()
         sent = sender.drain_until_idle()  # the replies and one card per channel (the rest wait for their turn)
+        if sender_profiler:
+            sender_profiler.disable()
+            sender_profiler.dump_stats(args.cprofile_sender)
         spent = time.process_time() - before_cpu
         if sent:
             print(

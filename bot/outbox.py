@@ -72,6 +72,20 @@ def backoff_seconds(attempts: int) -> float:
     return float(min(2**attempts, 300))
 
 
+def _finished(column: str) -> sa.Update:
+    """Marks one claimed message sent (or failed): built once, as the sender runs it for every message."""
+    table = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("b_id"), table.c.claim_token == sa.bindparam("b_token"))
+        .values({column: sa.bindparam("b_at"), "claimed_until": None, "last_error": sa.bindparam("b_error")})
+    )
+
+
+_SENT = _finished("sent_at")
+_FAILED = _finished("failed_at")
+
+
 @dataclass
 class OutboxSender:
     engine: Engine
@@ -271,11 +285,9 @@ class OutboxSender:
         return sa.and_(col(OutboxMessage.id) == message.id, col(OutboxMessage.claim_token) == message.claim_token)
 
     def _finish(self, message: OutboxMessage, *, failed: bool, error: str | None) -> None:
-        now = self.clock()
-        values: dict[str, object] = {"claimed_until": None, "last_error": error}
-        values["failed_at" if failed else "sent_at"] = now
+        params = {"b_id": message.id, "b_token": message.claim_token, "b_at": self.clock(), "b_error": error}
         with transaction(self.engine) as session:
-            session.execute(sa.update(OutboxMessage).where(self._mine(message)).values(**values))
+            session.execute(_FAILED if failed else _SENT, params)
 
     def _defer(
         self, message: OutboxMessage, *, seconds: float, attempts: int, error: str, into: list[dict[str, Any]]
