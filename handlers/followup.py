@@ -84,9 +84,13 @@ def run_follow_ups(scope: Scope) -> FollowUpReport:
 
 def member_zone(scope: Scope, member: Member) -> ZoneInfo:
     """The member's own time zone (from their Slack profile), else the workspace's."""
-    if member.tz:
+    return _zone(scope, member.tz)
+
+
+def _zone(scope: Scope, tz: str | None) -> ZoneInfo:
+    if tz:
         try:
-            return ZoneInfo(member.tz)
+            return ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return scope.policy.timezone
@@ -113,8 +117,13 @@ def _dm(
 
 def _dm_time(scope: Scope, *, to: Member, not_after: datetime | None = None) -> datetime:
     """When a DM queued now reaches ``to``: at their next working moment, but never later than ``not_after``."""
-    when = next_working_moment(scope.now, member_zone(scope, to), scope.policy.follow_up.working_hours)
+    when = _arrival(scope, member_zone(scope, to))
     return scope.now if not_after is not None and when > not_after else when
+
+
+def _arrival(scope: Scope, tz: ZoneInfo) -> datetime:
+    """When a DM queued now reaches someone in ``tz``: at their next working moment."""
+    return next_working_moment(scope.now, tz, scope.policy.follow_up.working_hours)
 
 
 def _post(
@@ -143,18 +152,31 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
     today = scope.today()
     window_start = today - OVERDUE_LOOK_BACK - timedelta(days=1)
     window_end = today + timedelta(days=max(follow.draft_days_before, default=0) + 1)
-    rows = _volunteers_due_between(scope, window_start, window_end)
-    people = _members(scope, {v.member_id for v, _ in rows} | {r.owner_id for _, r in rows})
-    due_now = list(_current_reminders(scope, rows, people))
-    # Almost every tick finds the reminders due that an earlier tick queued: one look-up of their keys, and those
-    # are not built again (``enqueue_many`` would drop them), which keeps the tick that runs every minute cheap.
+    places = _places_due_between(scope, window_start, window_end)
+    zones = _zones(scope, {place.member_id for place in places})
+    due_now = list(_current_reminders(scope, places, zones))
+    # Almost every tick finds the reminders due that an earlier tick queued: the schedule is worked out from a few
+    # plain columns, their keys are looked up in one query, and only what is not queued yet is loaded and built
+    # (``enqueue_many`` would drop the rest), which keeps the tick that runs every minute cheap.
     queued = queries.queued_keys(
         session=scope.session,
         workspace_id=scope.workspace_id,
         keys=[key for reminder in due_now for key in (reminder.key, reminder.owner_key)],
     )
-    for reminder in due_now:
-        request, member, owner, due = reminder.request, reminder.member, reminder.owner, reminder.due
+    to_build = [
+        reminder
+        for reminder in due_now
+        if reminder.key not in queued or (reminder.label == "overdue" and reminder.owner_key not in queued)
+    ]
+    if not to_build:
+        return
+    people = _members(scope, {r.place.member_id for r in to_build} | {r.place.owner_id for r in to_build})
+    requests = queries.get_requests_by_ids(
+        session=scope.session, workspace_id=scope.workspace_id, request_ids={r.place.request_id for r in to_build}
+    )
+    for reminder in to_build:
+        place, due = reminder.place, reminder.due
+        request, member, owner = requests[place.request_id], people[place.member_id], people[place.owner_id]
         if member.reminders_enabled and reminder.key not in queued:
             yield _dm(
                 scope,
@@ -189,13 +211,24 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
 
 
 @dataclass(frozen=True)
+class _Place:
+    """The columns of a place that its reminder schedule depends on."""
+
+    id: int
+    request_id: int
+    member_id: int
+    owner_id: int
+    due: date  # the person's own due date, else the request's draft deadline
+
+
+@dataclass(frozen=True)
 class _DueReminder:
-    place: Volunteer
-    request: ContentRequest
-    member: Member
-    owner: Member
-    due: date
+    place: _Place
     label: str  # "d3", "d1", "overdue"
+
+    @property
+    def due(self) -> date:
+        return self.place.due
 
     @property
     def key(self) -> str:
@@ -206,16 +239,18 @@ class _DueReminder:
         return f"overdue:owner:{self.place.id}:{self.due.isoformat()}"
 
 
-def _current_reminders(
-    scope: Scope, rows: Sequence[tuple[Volunteer, ContentRequest]], people: dict[int, Member]
-) -> Iterator[_DueReminder]:
+def _zones(scope: Scope, member_ids: set[int]) -> dict[int, ZoneInfo]:
+    """Each member's time zone (``member_zone``), read without loading the members."""
+    rows = queries.time_zones_of_members(session=scope.session, workspace_id=scope.workspace_id, member_ids=member_ids)
+    return {member_id: _zone(scope, tz) for member_id, tz in rows.items()}
+
+
+def _current_reminders(scope: Scope, places: Sequence[_Place], zones: dict[int, ZoneInfo]) -> Iterator[_DueReminder]:
     """The places whose latest reminder is due now (and not stale or about to be overtaken by the next one)."""
     follow = scope.policy.follow_up
     start = follow.working_hours.start
-    for place, request in rows:
-        due = place.due_date or request.draft_deadline
-        member, owner = people[place.member_id], people[request.owner_id]
-        tz = member_zone(scope, member)
+    for place in places:
+        due, tz = place.due, zones.get(place.member_id, scope.policy.timezone)
         series: list[tuple[str, datetime]] = [
             (f"d{days}", at_local(due - timedelta(days=days), start, tz))
             for days in sorted(set(follow.draft_days_before), reverse=True)
@@ -228,9 +263,9 @@ def _current_reminders(
         label, moment = current[-1]  # only the latest one: earlier ones are stale after downtime
         if label == "overdue" and scope.now - moment > OVERDUE_LOOK_BACK:
             continue
-        if len(current) < len(series) and series[len(current)][1] <= _dm_time(scope, to=member):
+        if len(current) < len(series) and series[len(current)][1] <= _arrival(scope, tz):
             continue  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
-        yield _DueReminder(place=place, request=request, member=member, owner=owner, due=due, label=label)
+        yield _DueReminder(place=place, label=label)
 
 
 def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, owner: str, days_left: int) -> Notice:
@@ -259,29 +294,41 @@ def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, ow
     )
 
 
-def _volunteers_due_between(scope: Scope, start: date, end: date) -> Sequence[tuple[Volunteer, ContentRequest]]:
+def _places_due_between(scope: Scope, start: date, end: date) -> list[_Place]:
     """Active volunteers without a draft on open requests whose (personal or request) deadline is in range.
     Two index-backed queries: by the request's deadline, and by a personal due date."""
     base = (
-        select(Volunteer, ContentRequest)
+        sa.select(
+            col(Volunteer.id),
+            col(Volunteer.request_id),
+            col(Volunteer.member_id),
+            col(ContentRequest.owner_id),
+            col(Volunteer.due_date),
+            col(ContentRequest.draft_deadline),
+        )
         .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
         .where(
-            Volunteer.workspace_id == scope.workspace_id,
-            ContentRequest.workspace_id == scope.workspace_id,
-            ContentRequest.status == RequestStatus.OPEN,
-            Volunteer.state == VolunteerState.ACTIVE,
-            Volunteer.review_state == ReviewState.NO_DRAFT,
+            col(Volunteer.workspace_id) == scope.workspace_id,
+            col(ContentRequest.workspace_id) == scope.workspace_id,
+            col(ContentRequest.status) == RequestStatus.OPEN,
+            col(Volunteer.state) == VolunteerState.ACTIVE,
+            col(Volunteer.review_state) == ReviewState.NO_DRAFT,
         )
     )
-    by_request = scope.session.exec(
+    by_request = scope.session.execute(
         base.where(
             col(Volunteer.due_date).is_(None),
             col(ContentRequest.draft_deadline) >= start,
             col(ContentRequest.draft_deadline) <= end,
         )
     ).all()
-    by_person = scope.session.exec(base.where(col(Volunteer.due_date) >= start, col(Volunteer.due_date) <= end)).all()
-    return [(v, r) for v, r in [*by_request, *by_person]]
+    by_person = scope.session.execute(
+        base.where(col(Volunteer.due_date) >= start, col(Volunteer.due_date) <= end)
+    ).all()
+    return [
+        _Place(id=place_id, request_id=request_id, member_id=member_id, owner_id=owner_id, due=own or deadline)
+        for place_id, request_id, member_id, owner_id, own, deadline in [*by_request, *by_person]
+    ]
 
 
 # --- owner nudges and warnings ------------------------------------------------------------------------------
@@ -363,13 +410,12 @@ def _unfilled_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
     if not requests:
         return
     capacity = queries.capacities_of_requests(session=scope.session, workspace_id=scope.workspace_id, requests=requests)
-    places = queries.live_volunteers_for_requests(
+    taken = queries.count_active_places(
         session=scope.session, workspace_id=scope.workspace_id, request_ids=[r.id for r in requests if r.id]
     )
     for request in requests:
         assert request.id is not None
-        active = sum(1 for v in places[request.id] if v.state is VolunteerState.ACTIVE)
-        missing = capacity[request.id] - active
+        missing = capacity[request.id] - taken[request.id]
         if missing <= 0:
             continue
         yield _post(
@@ -445,7 +491,16 @@ def _empty_slot_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
     if not empty:
         return
     admins = [] if follow.digest_channel else _admin_members(scope)
-    for occurrence in empty:
+    keyed = [(o, f"warn:emptyslot:{o.name}:{o.starts_at.isoformat()}") for o in empty]
+    # Each warning is queued once; finding that out first spares building the notices every minute.
+    wanted = [key for _, key in keyed] if follow.digest_channel else []
+    wanted += [f"{key}:{admin.user_id}" for _, key in keyed for admin in admins]
+    queued = queries.queued_keys(session=scope.session, workspace_id=scope.workspace_id, keys=wanted)
+    for occurrence, key in keyed:
+        to_channel = bool(follow.digest_channel) and key not in queued
+        to_admins = [admin for admin in admins if f"{key}:{admin.user_id}" not in queued]
+        if not to_channel and not to_admins:
+            continue
         notice = Notice(
             t(
                 texts.EMPTY_SLOT_WARNING,
@@ -454,10 +509,9 @@ def _empty_slot_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
                 ref=slot_ref(scope, occurrence),
             )
         )
-        key = f"warn:emptyslot:{occurrence.name}:{occurrence.starts_at.isoformat()}"
-        if follow.digest_channel:
+        if to_channel:
             yield _post(scope, key=key, to={"channel": follow.digest_channel}, notice=notice, request_id=None)
-        for admin in admins:
+        for admin in to_admins:
             yield _dm(scope, key=f"{key}:{admin.user_id}", to=admin, notice=notice, request_id=None)
 
 

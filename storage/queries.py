@@ -122,6 +122,18 @@ def get_members_by_ids(*, session: Session, workspace_id: int, member_ids: set[i
     return {m.id: m for m in rows if m.id is not None}
 
 
+_TIME_ZONES = sa.select(col(Member.id), col(Member.tz)).where(
+    col(Member.workspace_id) == _p("workspace_id"), col(Member.id).in_(_p("member_ids", expanding=True))
+)
+
+
+def time_zones_of_members(*, session: Session, workspace_id: int, member_ids: set[int]) -> dict[int, str | None]:
+    if not member_ids:
+        return {}
+    params = {"workspace_id": workspace_id, "member_ids": list(member_ids)}
+    return {int(member_id): tz for member_id, tz in session.execute(_TIME_ZONES, params).all()}
+
+
 # --- requests ----------------------------------------------------------------------------------------------
 
 
@@ -155,6 +167,18 @@ def get_request_by_number(
 
 def get_request(*, session: Session, workspace_id: int, request_id: int) -> ContentRequest | None:
     return session.exec(_REQUEST, params={"workspace_id": workspace_id, "request_id": request_id}).first()
+
+
+_REQUESTS_BY_IDS = select(ContentRequest).where(
+    ContentRequest.workspace_id == _p("workspace_id"), col(ContentRequest.id).in_(_p("request_ids", expanding=True))
+)
+
+
+def get_requests_by_ids(*, session: Session, workspace_id: int, request_ids: set[int]) -> dict[int, ContentRequest]:
+    if not request_ids:
+        return {}
+    params = {"workspace_id": workspace_id, "request_ids": list(request_ids)}
+    return {r.id: r for r in session.exec(_REQUESTS_BY_IDS, params=params).all() if r.id is not None}
 
 
 def get_request_by_card(*, session: Session, workspace_id: int, channel_id: str, card_ts: str) -> ContentRequest | None:
@@ -299,6 +323,26 @@ def live_volunteers_for_requests(
     ).all()
     for row in rows:
         result[row.request_id].append(row)
+    return result
+
+
+_ACTIVE_COUNTS = (
+    sa.select(col(Volunteer.request_id), sa.func.count())
+    .where(
+        col(Volunteer.workspace_id) == _p("workspace_id"),
+        col(Volunteer.request_id).in_(_p("request_ids", expanding=True)),
+        col(Volunteer.state) == VolunteerState.ACTIVE,
+    )
+    .group_by(col(Volunteer.request_id))
+)
+
+
+def count_active_places(*, session: Session, workspace_id: int, request_ids: Sequence[int]) -> dict[int, int]:
+    """How many places of each request are taken (waiting lists not counted); 0 for a request with none."""
+    result = dict.fromkeys(request_ids, 0)
+    if request_ids:
+        params = {"workspace_id": workspace_id, "request_ids": list(request_ids)}
+        result.update({int(rid): int(n) for rid, n in session.execute(_ACTIVE_COUNTS, params).all()})
     return result
 
 
@@ -466,18 +510,17 @@ def enqueue_many(
     return added
 
 
+_QUEUED_KEYS = sa.select(col(OutboxMessage.dedupe_key)).where(
+    col(OutboxMessage.workspace_id) == _p("workspace_id"), col(OutboxMessage.dedupe_key).in_(_p("keys", expanding=True))
+)
+
+
 def queued_keys(*, session: Session, workspace_id: int, keys: Sequence[str]) -> set[str]:
     """Those of ``keys`` that were queued before in this workspace (sent or not): their messages exist already."""
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        found.update(
-            session.execute(
-                sa.select(col(OutboxMessage.dedupe_key)).where(
-                    col(OutboxMessage.workspace_id) == workspace_id,
-                    col(OutboxMessage.dedupe_key).in_(keys[start : start + 500]),
-                )
-            ).scalars()
-        )
+        params = {"workspace_id": workspace_id, "keys": list(keys[start : start + 500])}
+        found.update(session.execute(_QUEUED_KEYS, params).scalars())
     return found
 
 
