@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -56,19 +57,18 @@ class Cobot:
         ``reads_only``: the action changes nothing (``/cocreate list``), so for a person Cobot knows it runs in a
         read transaction, which on SQLite neither waits for the write lock nor holds it up for others."""
         language = self.policy.default_language
+        who: dict[str, Any] = {
+            "platform": platform,
+            "workspace_external_id": workspace,
+            "user_id": user_id,
+            "policy": self.policy,
+            "display_name": display_name,
+            "channel_id": channel_id,
+        }
         try:
             if reads_only:
                 with transaction(reader(self.engine)) as session:
-                    found = find_context(
-                        session=session,
-                        platform=platform,
-                        workspace_external_id=workspace,
-                        user_id=user_id,
-                        policy=self.policy,
-                        now=self.clock(),
-                        display_name=display_name,
-                        channel_id=channel_id,
-                    )
+                    found = find_context(session=session, now=self.clock(), **who)
                     if found is not None:
                         language = self.policy.language_of(found.actor)
                         reply = action(found)
@@ -76,16 +76,7 @@ class Cobot:
                             raise RuntimeError(f"{action!r} was run as reading only, but changed rows")
                         return replace(reply, language=language)
             with self.transaction() as session:
-                ctx = open_context(
-                    session=session,
-                    platform=platform,
-                    workspace_external_id=workspace,
-                    user_id=user_id,
-                    policy=self.policy,
-                    now=self.clock(),
-                    display_name=display_name,
-                    channel_id=channel_id,
-                )
+                ctx = open_context(session=session, now=self.clock(), **who)
                 language = self.policy.language_of(ctx.actor)  # for a refusal
                 reply = action(ctx)
                 # After the action: someone who just chose a language is answered in it.

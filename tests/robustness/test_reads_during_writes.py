@@ -24,8 +24,10 @@ def _database_file(slack: SlackScenario) -> Path:
 def test_a_list_answers_while_another_writer_holds_the_database(slack: SlackScenario) -> None:
     number = slack.create("Ten SEO tips")
     assert "Ten SEO tips" in slack.command_reply("list", user=ANNA)  # Anna is known from here on
+    slack.settle()  # her profile fetched: the sender has nothing left to write
 
-    blocker = sqlite3.connect(_database_file(slack), timeout=0, isolation_level=None)
+    # (it waits its turn if the sender is still writing)
+    blocker = sqlite3.connect(_database_file(slack), timeout=10, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # a long write elsewhere: nobody else may write until it ends
     answers: dict[str, str] = {}
 
