@@ -109,13 +109,13 @@ def _calls_for_help(scope: Scope) -> list[DigestLine]:
     capacity = queries.capacities_of_requests(
         session=scope.session, workspace_id=scope.workspace_id, requests=candidates
     )
-    places = queries.live_volunteers_for_requests(
+    taken = queries.count_active_places(
         session=scope.session, workspace_id=scope.workspace_id, request_ids=[r.id for r in candidates if r.id]
     )
     lines: list[DigestLine] = []
     for request in candidates:
         assert request.id is not None
-        missing = capacity[request.id] - sum(1 for v in places[request.id] if v.state is VolunteerState.ACTIVE)
+        missing = capacity[request.id] - taken[request.id]
         if missing > 0:
             lines.append(
                 DigestLine(

@@ -187,23 +187,20 @@ def list_open_requests(ctx: Ctx, *, page: int = 1) -> Reply:
     rows = queries.list_open_requests(
         session=ctx.session, workspace_id=ctx.workspace_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    places = queries.live_volunteers_for_requests(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        request_ids=[r.id for r in rows if r.id is not None],
+    taken = queries.count_active_places(
+        session=ctx.session, workspace_id=ctx.workspace_id, request_ids=[r.id for r in rows if r.id is not None]
     )
     capacities = queries.capacities_of_requests(session=ctx.session, workspace_id=ctx.workspace_id, requests=rows)
     lines = [t(texts.LIST_HEADER, count=total)]
     for request in rows:
         assert request.id is not None
-        filled = sum(1 for v in places[request.id] if v.state is VolunteerState.ACTIVE)
         lines.append(
             t(
                 texts.LIST_ITEM,
                 number=request.number,
                 title=request.title,
                 deadline=Day(request.draft_deadline),
-                filled=filled,
+                filled=taken[request.id],
                 needed=capacities[request.id],
             )
         )
