@@ -13,7 +13,7 @@ from bot.slack.blocks import reply_message
 from bot.slack.listeners.common import act, reported, translate_for
 from bot.slack.listeners.forms import open_form_for_command, wants_form
 from bot.slack.listeners.reports import deliver_report, start_report_command, wants_report
-from handlers.commands import only_reads, parse_command, run_command
+from handlers.commands import Command, only_reads, parse_command, run_command
 from handlers.results import UserFacingError
 
 
@@ -27,11 +27,13 @@ def register(app: App) -> None:
     app.command(ids.COMMAND)(cocreate)
 
 
-def reads_only(command_text: str) -> bool:
+def reading_command(command_text: str) -> Command | None:
+    """The command, parsed, when it only reads; else None (it is parsed in its transaction, with its day)."""
     try:
-        return only_reads(parse_command(command_text, today=date.today()))  # the day matters to no reading command
+        command = parse_command(command_text, today=date.today())  # the day matters to no reading command
     except UserFacingError:
-        return False  # answered with its usage hint, from the ordinary path
+        return None  # answered with its usage hint, from the ordinary path
+    return command if only_reads(command) else None
 
 
 def has_work_after_ack(body: dict[str, Any]) -> bool:
@@ -50,12 +52,18 @@ def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         reply = act(
             context, lambda ctx: start_report_command(ctx, command_text), display_name=str(body.get("user_name") or "")
         )
+    elif (reading := reading_command(command_text)) is not None:
+        reply = act(
+            context,
+            lambda ctx: run_command(ctx, reading),
+            display_name=str(body.get("user_name") or ""),
+            reads_only=True,
+        )
     else:
         reply = act(
             context,
             lambda ctx: run_command(ctx, parse_command(command_text, today=ctx.today())),
             display_name=str(body.get("user_name") or ""),
-            reads_only=reads_only(command_text),
         )
     text, blocks = reply_message(reply, translate_for(context, reply.language))
     ack(text=text, blocks=blocks, response_type="ephemeral")
