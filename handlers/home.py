@@ -62,8 +62,8 @@ class HomeSettings:
     reminders: bool
     recognition: bool
     language: str
-    asks_per_month: int | None = None  # the person's own limit (0: never, also after `invitations off`)
-    ask_limit: int = 4  # the workspace's
+    asks_per_month: int | None  # the person's own limit (0: never, also after `invitations off`)
+    ask_limit: int  # the workspace's
 
     @property
     def ask_choice(self) -> str:
