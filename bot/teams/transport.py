@@ -394,6 +394,16 @@ class TeamsTransport:
             raise outcome from None
         except (aiohttp.ClientError, TimeoutError, ConnectionError, OSError) as error:
             raise RetryLater(None, f"network: {type(error).__name__}: {error}") from None
+        finally:
+            self._posted(conversation)
+
+    def _posted(self, conversation: str) -> None:
+        """The next post into ``conversation`` waits an interval from when this one ended, not began: Teams counts
+        posts as they arrive, and a post slowed on its way would otherwise arrive close to the next."""
+        if self.conversation_interval <= 0:
+            return
+        with self._lock:
+            self._last_post[conversation] = max(self._last_post.get(conversation, -1e9), time.monotonic())
 
     def _pace(self, conversation: str) -> None:
         if self.conversation_interval <= 0:
