@@ -38,6 +38,22 @@ from storage.models import (
 
 _p = sa.bindparam
 
+
+def _one_of(column: Any, name: str, item: sa.types.TypeEngine[Any]) -> dict[str, sa.ColumnElement[bool]]:
+    """``column IN (...)`` for each dialect, with the list bound as ``name``. SQLite expands it into one placeholder
+    per item. PostgreSQL takes it as one array (``= ANY(:name)``): with the tick's ~450 keys, psycopg converting
+    that many placeholders, and SQLAlchemy rendering them, cost more than running the query
+    (``bench/profile_tick.py``)."""
+    return {
+        "sqlite": column.in_(_p(name, expanding=True)),
+        "postgresql": column == sa.any_(_p(name, type_=sa.ARRAY(item))),
+    }
+
+
+def _dialect(session: Session) -> str:
+    return "sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"
+
+
 # --- workspaces and members --------------------------------------------------------------------------------
 
 _WORKSPACE = select(Workspace).where(Workspace.platform == _p("platform"), Workspace.external_id == _p("external_id"))
@@ -122,16 +138,17 @@ def get_members_by_ids(*, session: Session, workspace_id: int, member_ids: set[i
     return {m.id: m for m in rows if m.id is not None}
 
 
-_TIME_ZONES = sa.select(col(Member.id), col(Member.tz)).where(
-    col(Member.workspace_id) == _p("workspace_id"), col(Member.id).in_(_p("member_ids", expanding=True))
-)
+_TIME_ZONES = {
+    dialect: sa.select(col(Member.id), col(Member.tz)).where(col(Member.workspace_id) == _p("workspace_id"), member)
+    for dialect, member in _one_of(col(Member.id), "member_ids", sa.Integer()).items()
+}
 
 
 def time_zones_of_members(*, session: Session, workspace_id: int, member_ids: set[int]) -> dict[int, str | None]:
     if not member_ids:
         return {}
     params = {"workspace_id": workspace_id, "member_ids": list(member_ids)}
-    return {int(member_id): tz for member_id, tz in session.execute(_TIME_ZONES, params).all()}
+    return {int(member_id): tz for member_id, tz in session.execute(_TIME_ZONES[_dialect(session)], params).all()}
 
 
 # --- requests ----------------------------------------------------------------------------------------------
@@ -435,7 +452,7 @@ def enqueue(
     """Adds an outgoing message unless one with the same dedupe key exists; True when added. One statement, an
     INSERT that does nothing on a duplicate key: a look-up, a savepoint and an INSERT cost four round trips to
     PostgreSQL on every card refresh and reply."""
-    statement = _ENQUEUE["sqlite" if session.get_bind().dialect.name == "sqlite" else "postgresql"]
+    statement = _ENQUEUE[_dialect(session)]
     added = session.execute(
         statement,
         {
@@ -510,17 +527,19 @@ def enqueue_many(
     return added
 
 
-_QUEUED_KEYS = sa.select(col(OutboxMessage.dedupe_key)).where(
-    col(OutboxMessage.workspace_id) == _p("workspace_id"), col(OutboxMessage.dedupe_key).in_(_p("keys", expanding=True))
-)
+_QUEUED_KEYS = {
+    dialect: sa.select(col(OutboxMessage.dedupe_key)).where(col(OutboxMessage.workspace_id) == _p("workspace_id"), key)
+    for dialect, key in _one_of(col(OutboxMessage.dedupe_key), "keys", sa.String()).items()
+}
 
 
 def queued_keys(*, session: Session, workspace_id: int, keys: Sequence[str]) -> set[str]:
     """Those of ``keys`` that were queued before in this workspace (sent or not): their messages exist already."""
     found: set[str] = set()
-    for start in range(0, len(keys), 500):
+    statement = _QUEUED_KEYS[_dialect(session)]
+    for start in range(0, len(keys), 500):  # SQLite's limit on placeholders in one statement
         params = {"workspace_id": workspace_id, "keys": list(keys[start : start + 500])}
-        found.update(session.execute(_QUEUED_KEYS, params).scalars())
+        found.update(session.execute(statement, params).scalars())
     return found
 
 

@@ -238,6 +238,52 @@ def test_enqueue_with_the_same_dedupe_key_adds_one_row(any_engine: Engine) -> No
     assert [(r.dedupe_key, r.payload, r.not_before) for r in rows] == [("dm:1", {"n": 1}, NOW)]
 
 
+def test_a_tick_sized_batch_queues_only_what_this_workspace_has_not_queued_before(any_engine: Engine) -> None:
+    """The every-minute tick plans hundreds of reminders and relies on the key look-up (one array parameter on
+    PostgreSQL, chunks of expanded placeholders on SQLite) to drop those queued before: none may be sent twice,
+    and another workspace's identical keys must not hide one."""
+    with transaction(any_engine) as session:
+        a_id = _id_of(_workspace(session, "TA"))
+        b_id = _id_of(_workspace(session, "TB"))
+        queries.enqueue_many(
+            session=session,
+            workspace_id=a_id,
+            messages=[_reminder(n) for n in range(0, 1200, 2)],  # every even one went out earlier
+            now=NOW,
+        )
+        queries.enqueue_many(session=session, workspace_id=b_id, messages=[_reminder(1)], now=NOW)
+
+    with transaction(any_engine) as session:
+        added = queries.enqueue_many(
+            session=session, workspace_id=a_id, messages=[_reminder(n) for n in range(1200)], now=NOW
+        )
+    assert [m.dedupe_key for m in added] == [f"remind:draft:{n}:æøå" for n in range(1, 1200, 2)]
+
+    with transaction(any_engine) as session:
+        keys = session.exec(select(OutboxMessage.dedupe_key).where(OutboxMessage.workspace_id == a_id)).all()
+        queued = queries.queued_keys(session=session, workspace_id=b_id, keys=[f"remind:draft:{n}:æøå" for n in (0, 1)])
+    assert sorted(keys) == sorted(f"remind:draft:{n}:æøå" for n in range(1200))
+    assert queued == {"remind:draft:1:æøå"}
+
+
+def test_time_zones_are_read_for_the_asked_members_of_this_workspace_only(any_engine: Engine) -> None:
+    with transaction(any_engine) as session:
+        a, b = _workspace(session, "TA"), _workspace(session, "TB")
+        people = [_member(session, a, f"U{n}") for n in range(3)]
+        stranger = _member(session, b, "U9")
+        people[0].tz, people[1].tz, stranger.tz = "Europe/Copenhagen", "America/Nuuk", "Asia/Tokyo"
+        session.flush()
+        ids = {m.id for m in [*people, stranger] if m.id is not None}
+        zones = queries.time_zones_of_members(session=session, workspace_id=_id_of(a), member_ids=ids)
+    assert zones == {people[0].id: "Europe/Copenhagen", people[1].id: "America/Nuuk", people[2].id: None}
+
+
+def _reminder(n: int) -> queries.NewMessage:
+    return queries.NewMessage(
+        dedupe_key=f"remind:draft:{n}:æøå", kind="notice", payload={"to": {"user": f"U{n}"}}, not_before=NOW
+    )
+
+
 # --- one live place per person per request ------------------------------------------------------------------------
 
 
