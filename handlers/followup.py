@@ -246,26 +246,38 @@ def _zones(scope: Scope, member_ids: set[int]) -> dict[int, ZoneInfo]:
 
 
 def _current_reminders(scope: Scope, places: Sequence[_Place], zones: dict[int, ZoneInfo]) -> Iterator[_DueReminder]:
-    """The places whose latest reminder is due now (and not stale or about to be overtaken by the next one)."""
+    """The places whose latest reminder is due now (and not stale or about to be overtaken by the next one).
+    Which one that is depends only on the due date and the time zone, which hundreds of places share: each pair
+    is worked out once."""
+    labels: dict[tuple[date, ZoneInfo], str | None] = {}
+    for place in places:
+        step = (place.due, zones.get(place.member_id, scope.policy.timezone))
+        if step not in labels:
+            labels[step] = _latest_reminder(scope, *step)
+        label = labels[step]
+        if label is not None:
+            yield _DueReminder(place=place, label=label)
+
+
+def _latest_reminder(scope: Scope, due: date, tz: ZoneInfo) -> str | None:
+    """The label of the reminder for a draft due on ``due`` (to someone in ``tz``) that is due now, if any."""
     follow = scope.policy.follow_up
     start = follow.working_hours.start
-    for place in places:
-        due, tz = place.due, zones.get(place.member_id, scope.policy.timezone)
-        series: list[tuple[str, datetime]] = [
-            (f"d{days}", at_local(due - timedelta(days=days), start, tz))
-            for days in sorted(set(follow.draft_days_before), reverse=True)
-        ]
-        if follow.overdue_reminder:
-            series.append(("overdue", at_local(due + timedelta(days=1), start, tz)))
-        current = [(label, moment) for label, moment in series if moment <= scope.now]
-        if not current:
-            continue
-        label, moment = current[-1]  # only the latest one: earlier ones are stale after downtime
-        if label == "overdue" and scope.now - moment > OVERDUE_LOOK_BACK:
-            continue
-        if len(current) < len(series) and series[len(current)][1] <= _arrival(scope, tz):
-            continue  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
-        yield _DueReminder(place=place, label=label)
+    series: list[tuple[str, datetime]] = [
+        (f"d{days}", at_local(due - timedelta(days=days), start, tz))
+        for days in sorted(set(follow.draft_days_before), reverse=True)
+    ]
+    if follow.overdue_reminder:
+        series.append(("overdue", at_local(due + timedelta(days=1), start, tz)))
+    current = [(label, moment) for label, moment in series if moment <= scope.now]
+    if not current:
+        return None
+    label, moment = current[-1]  # only the latest one: earlier ones are stale after downtime
+    if label == "overdue" and scope.now - moment > OVERDUE_LOOK_BACK:
+        return None
+    if len(current) < len(series) and series[len(current)][1] <= _arrival(scope, tz):
+        return None  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
+    return label
 
 
 def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, owner: str, days_left: int) -> Notice:
