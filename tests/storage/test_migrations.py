@@ -4,6 +4,8 @@ matches the models, and SQLite connections keep WAL and foreign keys on."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -15,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import SQLModel
 
+import storage.migrate
 from storage.db import make_engine
-from storage.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from storage.migrate import alembic_config, current_revision, head_revision, scripted_head, upgrade_to_head
 from storage.models import Member, Workspace
 
 NOW = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
@@ -173,3 +176,47 @@ def test_upgrade_from_0001_keeps_existing_rows_and_fills_new_columns(any_databas
         assert row[3] is None  # the workspace's ask limit, as before
     finally:
         engine.dispose()
+
+
+def test_a_database_at_head_is_left_to_itself_without_asking_alembic(
+    any_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_alembic(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("Alembic ran on a database at head")
+
+    monkeypatch.setattr(command, "upgrade", no_alembic)
+    upgrade_to_head(any_engine)  # every start does this; at head it only reads alembic_version
+
+    with any_engine.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0007_growth_indexes'"))
+    with pytest.raises(AssertionError, match="Alembic ran"):
+        upgrade_to_head(any_engine)  # one behind: Alembic's turn
+
+
+def _scripts(folder: Path, *revisions: tuple[str, str]) -> None:
+    for name, header in revisions:
+        (folder / f"{name}.py").write_text(f'"""{name}"""\n\nfrom alembic import op\n\nrevision = "{name}"\n{header}\n')
+
+
+def test_the_head_is_read_from_the_scripts_only_when_it_is_plain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage.migrate, "VERSIONS_DIR", tmp_path)
+    (tmp_path / "__init__.py").write_text("revision = 'not a script'\n")
+    _scripts(tmp_path, ("a", "down_revision = None"), ("b", "down_revision: str | None = 'a'"))
+    assert scripted_head() == "b"
+
+    _scripts(tmp_path, ("c", "down_revision = 'a'"))
+    assert scripted_head() is None  # two heads: Alembic says what is wrong
+    _scripts(tmp_path, ("d", "down_revision = ('b', 'c')"))
+    assert scripted_head() == "d"  # merged
+
+    for header in (
+        "down_revision = 'd'\nbranch_labels = ('x',)",
+        "down_revision = 'd'\ndepends_on = 'a'",
+        "down_revision = PREVIOUS",
+        "down_revision = 'missing'",
+        "down = 'd'",
+    ):
+        _scripts(tmp_path, ("e", header))
+        assert scripted_head() is None, header

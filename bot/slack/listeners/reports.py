@@ -4,7 +4,8 @@ The command listener checks that the person may have a report and acknowledges a
 report…"). This lazy listener then reads the report in one read-only transaction (on SQLite it never holds the
 write lock), writes the workbook to a temporary file, uploads it with files.upload v2 into the DM with the person,
 and keeps the ephemeral answer up to date through the command's ``response_url``, which Slack lets an app use five
-times: at most two progress notes, then "Uploading…", then "ready".
+times: at most two progress notes, then "Uploading…", then "ready". The workbook writer (openpyxl, ~11 MB) is
+imported when the first report is built, not when the app starts.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from sqlmodel import Session, select
 
-from bot.excel.report import write_report
 from bot.slack.listeners.common import PLATFORM, act, cobot_of, translate_for, workspace_of
 from bot.slack.render import render
 from handlers import texts
@@ -74,6 +74,8 @@ def deliver_report(body: dict[str, Any], context: BoltContext, client: WebClient
             notes["at"] = time.monotonic()
             note = t(texts.REPORT_PROGRESS, scope=scope_text, period=period, rows=f"{rows:,}")
             respond(text=render(note, translate), replace_original=True)
+
+    from bot.excel.report import write_report
 
     with tempfile.TemporaryDirectory(prefix="cobot-report-") as folder:
         path = Path(folder) / file_name
