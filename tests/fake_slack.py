@@ -479,7 +479,8 @@ class FakeSlack:
         self._channel_interval: float | None = None
         self._channel_capacity = 2.0
         self._channel_buckets: dict[str, tuple[float, float]] = {}
-        self._workspace_limit: int | None = None
+        self._workspace_limit: int | None = None  # posts per window
+        self._workspace_window_seconds = 60.0
         self._workspace_window: deque[float] = deque()
         self._rejected_count = 0
 
@@ -744,15 +745,18 @@ class FakeSlack:
         per_channel_per_second: float | None = None,
         workspace_per_minute: int | None = None,
         per_channel_burst: int = 1,
+        workspace_window_seconds: float = 60.0,
     ) -> None:
         """Throttle chat.postMessage/postEphemeral/update like Slack; ``None`` disables.
 
         Per channel is a token bucket refilling one message every
         ``1/per_channel_per_second`` seconds, holding ``1 + per_channel_burst``
         tokens (so by default two back-to-back messages pass, the third is
-        rejected).  The workspace limit is a sliding 60 s window.  Rejected calls
-        answer 429 with ``Retry-After`` = ceil(seconds until the call would pass)
-        and do not consume quota.
+        rejected).  The workspace limit is a sliding 60 s window; a shorter
+        ``workspace_window_seconds`` keeps a test short, the limit scaled with it
+        (``workspace_per_minute`` stays a rate).  Rejected calls answer 429 with
+        ``Retry-After`` = ceil(seconds until the call would pass) and do not
+        consume quota.
         """
         if per_channel_per_second is not None and per_channel_per_second <= 0:
             raise ValueError("per_channel_per_second must be > 0")
@@ -760,10 +764,17 @@ class FakeSlack:
             raise ValueError("workspace_per_minute must be >= 1")
         if per_channel_burst < 0:
             raise ValueError("per_channel_burst must be >= 0")
+        if workspace_window_seconds <= 0:
+            raise ValueError("workspace_window_seconds must be > 0")
         with self._cond:
             self._channel_interval = 1.0 / per_channel_per_second if per_channel_per_second is not None else None
             self._channel_capacity = 1.0 + per_channel_burst
-            self._workspace_limit = workspace_per_minute
+            self._workspace_limit = (
+                None
+                if workspace_per_minute is None
+                else max(1, round(workspace_per_minute * workspace_window_seconds / 60.0))
+            )
+            self._workspace_window_seconds = workspace_window_seconds
             self._channel_buckets.clear()
             self._workspace_window.clear()
 
@@ -854,10 +865,11 @@ class FakeSlack:
         limit = self._workspace_limit
         if limit is not None:
             window = self._workspace_window
-            while window and window[0] <= now - 60.0:
+            span = self._workspace_window_seconds
+            while window and window[0] <= now - span:
                 window.popleft()
             if len(window) >= limit:
-                wait = max(wait, window[0] + 60.0 - now)
+                wait = max(wait, window[0] + span - now)
         if wait > 0:
             self._rejected_count += 1
             return _rate_limited(max(1, math.ceil(wait)))

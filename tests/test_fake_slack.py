@@ -151,6 +151,14 @@ def test_rate_limit_per_channel_and_workspace(fake: FakeSlack, client: WebClient
     assert int(ws.value.response.headers["Retry-After"]) == 60
     assert fake.rejected_count == 2
 
+    fake.set_rate_limits(workspace_per_minute=120, workspace_window_seconds=1.5)  # 3 posts per 1.5 s
+    for text in "abc":
+        client.chat_postMessage(channel="C6", text=text)
+    with pytest.raises(SlackApiError) as short:
+        client.chat_postMessage(channel="C7", text="d")
+    assert int(short.value.response.headers["Retry-After"]) == 2
+    assert fake.rejected_count == 3
+
 
 def test_not_in_channel_until_joined(fake: FakeSlack, client: WebClient) -> None:
     fake.set_channel_not_joined("C9")
