@@ -199,7 +199,8 @@ class LanguageSettings(_Strict):
 
 class OutboxSettings(_Strict):
     channel_interval_seconds: float = Field(default=1.0, ge=0, le=60)
-    # Posts per minute each sending process spreads its messages to (0: as fast as Slack answers, until a 429).
+    # Posts per minute each sending process spreads its messages to (0: as fast as Slack answers until a 429, then
+    # at the rate that 429 showed Slack allows: bot.slack.transport.SlackTransport._learn_pace).
     posts_per_minute: int = Field(default=0, ge=0, le=100_000)
     max_attempts: int = Field(default=8, ge=1, le=100)
 

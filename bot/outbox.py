@@ -5,7 +5,8 @@ card it belongs to): such a message is only due when no earlier unsent message w
 carry no sequence key, so a fan-out of reminders is not held up by anything. Claims expire,
 so a crashed sender's messages are picked up again; claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
 conditional update on SQLite, so several processes can drain one database without sending anything twice. For
-the same reason a pass that nears the end of its claims (Slack answering slowly) hands the rest back unsent.
+the same reason a pass that nears the end of its claims (Slack answering slowly) hands the rest back unsent, and so
+does a pass that outlasts a message's deferral (a paced channel's turn), so that message goes at its turn.
 
 Transports raise ``RetryLater`` (rate limits, 5xx, network trouble, a channel that is still being paced) or
 ``SendFailed`` (permanent: the channel is gone, the bot was removed); anything else counts as a transient error.
@@ -98,20 +99,29 @@ class OutboxSender:
     _stop: threading.Event = field(default_factory=threading.Event, init=False)
     _thread: threading.Thread | None = field(default=None, init=False)
     _platforms: dict[int, str] = field(default_factory=dict, init=False)
+    _last_next_due: datetime | None = field(default=None, init=False)  # the last pass's ``DrainResult.next_due``
 
     # --- one pass ---------------------------------------------------------------------------------------
 
     def drain(self, *, limit: int = BATCH) -> DrainResult:
         """Sends what is due now, once; returns what happened. Safe to run in several processes at once."""
         result = DrainResult()
+        started = self.clock()
         claimed = self._claim(limit)
         blocked: set[str] = set()
         # The pass's deferrals are written together when it ends, in one transaction: with many messages waiting
         # for a paced channel, one write each kept SQLite's write lock from the requests people were waiting for.
         # Until then the messages stay claimed, so no other sender takes them meanwhile.
         deferred: list[dict[str, Any]] = []
+        # A pass whose posts are spread (bot.slack.transport) takes a second or more; a message put back for a
+        # moment (a paced channel's next turn) that falls due meanwhile would wait for the pass to end and then
+        # miss its turn by most of another one. So the pass ends when one falls due; the next claims it.
+        back_at = self._last_next_due if self._last_next_due is not None and self._last_next_due > started else None
         try:
-            for message in claimed:
+            for index, message in enumerate(claimed):
+                if result.sent and back_at is not None and self.clock() >= back_at:
+                    self._release_all(claimed[index:])
+                    break
                 if self._claim_running_out(message):
                     self._release(message)  # a slow pass (Slack answering slowly): another sender may take it over
                     continue
@@ -127,9 +137,11 @@ class OutboxSender:
                     result.deferred += 1
                     if message.sequence_key is not None:
                         blocked.add(message.sequence_key)
+                    again = deferred[-1]["b_not_before"]
+                    back_at = again if back_at is None else min(back_at, again)
         finally:
             self._write_deferrals(deferred)
-        result.next_due = self._next_due()
+        result.next_due = self._last_next_due = self._next_due()
         return result
 
     def drain_until_idle(self, *, max_passes: int = 100) -> int:
@@ -323,6 +335,20 @@ class OutboxSender:
     def _release(self, message: OutboxMessage) -> None:
         with transaction(self.engine) as session:
             session.execute(sa.update(OutboxMessage).where(self._mine(message)).values(claimed_until=None))
+
+    def _release_all(self, messages: list[OutboxMessage]) -> None:
+        """Hands back the rest of a pass's claim (one token), unsent and untried."""
+        if not messages:
+            return
+        with transaction(self.engine) as session:
+            session.execute(
+                sa.update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.id).in_([m.id for m in messages]),
+                    col(OutboxMessage.claim_token) == messages[0].claim_token,
+                )
+                .values(claimed_until=None)
+            )
 
     def _next_due(self) -> datetime | None:
         """The earliest deferred message's time. Messages already due but held back behind an earlier one of

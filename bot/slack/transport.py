@@ -4,7 +4,8 @@ Maps each outbox kind (see ``handlers.notify``) to Web API calls, and Slack's an
 429 and ``ratelimited`` wait for ``Retry-After``, and no message calls that method again before it has passed; 5xx,
 timeouts and Slack's transient errors back off; errors that will never go away (channel gone, bot removed, invalid
 blocks) fail the message for good. Posts into one channel are paced (about one a second, as ``chat.postMessage``
-allows) within this process.
+allows) within this process, and all posts are spread to ``outbox.posts_per_minute``, or, when that is 0, to the
+rate a workspace-wide 429 showed Slack allows (see ``SlackTransport._learn_pace``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import threading
 import time
 import urllib.error
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,6 +45,19 @@ log = logging.getLogger(__name__)
 POSTING_METHODS = frozenset({"chat_postMessage", "chat_postEphemeral", "chat_update"})
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 
+# Learning a pace from a 429 (when ``outbox.posts_per_minute`` is 0). Slack counts its workspace limits per minute:
+# the posts of the last minute are what a 429 can be blamed on.
+PACE_HISTORY_SECONDS = 60.0
+# A 429 after fewer posts than this, or teaching a pace under one post a second (Slack allows that much into every
+# single channel), was about one channel or someone else's posts: it teaches nothing about the workspace's rate.
+PACE_MIN_POSTS = 20
+PACE_MIN_RATE = 1.0
+# A learned pace holds this long after the 429 that taught it, then Cobot posts as fast as Slack answers again
+# (until the next 429): a one-off 429 does not slow the workspace for good.
+PACE_MEMORY_SECONDS = 600.0
+# Retry-After comes rounded up to whole seconds: on average the window frees this much sooner than it says.
+RETRY_AFTER_ROUNDING = 0.5
+
 
 class SlackTransport:
     def __init__(
@@ -62,7 +77,10 @@ class SlackTransport:
         self.clock = clock
         self.channel_interval = channel_interval
         self.post_interval = 60.0 / posts_per_minute if posts_per_minute > 0 else 0.0
-        self._next_post_at = 0.0  # monotonic: when the next post may go, at ``posts_per_minute``
+        self._next_post_at = 0.0  # monotonic: when the next post may go, at ``posts_per_minute`` or the learned pace
+        self._recent_posts: deque[float] = deque()  # monotonic times of the posts Slack accepted, the last minute's
+        self._learned_interval = 0.0  # seconds between posts that the last workspace-wide 429 taught (0: none)
+        self._learned_at = -1e9  # monotonic time of that 429
         self.translators = translators
         self._last_post: dict[str, float] = {}
         # Channel → {outbox message id → its turn (monotonic time)}: messages that wait for a paced channel.
@@ -313,16 +331,60 @@ class SlackTransport:
         return max(line[message_id], free_at) - now
 
     def _spread_posts(self) -> None:
-        """Waits for the next post's moment at ``posts_per_minute``. Only the sender's thread posts, and a wait is
-        a fraction of a second: it sleeps rather than putting the message back (a claim and a write each time)."""
-        if self.post_interval <= 0:
-            return
+        """Waits for the next post's moment at ``posts_per_minute`` (or the learned pace). Only the sender's thread
+        posts, and a wait is a fraction of a second: it sleeps rather than putting the message back (a claim and a
+        write each time)."""
         with self._lock:
             now = time.monotonic()
+            interval = self._post_interval(now)
+            if interval <= 0:
+                return
             at = max(now, self._next_post_at)
-            self._next_post_at = at + self.post_interval
+            self._next_post_at = at + interval
         if at > now:
             time.sleep(at - now)
+
+    def _post_interval(self, now: float) -> float:
+        """Seconds between posts: the configured pace, else a learned one still remembered (call with the lock)."""
+        if self.post_interval > 0:
+            return self.post_interval
+        if self._learned_interval > 0 and now - self._learned_at < PACE_MEMORY_SECONDS:
+            return self._learned_interval
+        return 0.0
+
+    def _posted(self, now: float) -> None:
+        with self._lock:
+            self._recent_posts.append(now)
+            while self._recent_posts[0] < now - PACE_HISTORY_SECONDS:
+                self._recent_posts.popleft()
+
+    def _learn_pace(self, retry_after: float, now: float) -> None:
+        """Learns from a posting 429 the rate Slack allows this workspace, and spreads the next posts to it.
+
+        Without ``posts_per_minute`` Cobot posts as fast as Slack answers, so a big fan-out meets the workspace
+        limit: N posts in E seconds filled Slack's window, and Retry-After R says when the first of them leaves it,
+        so the window is about E + R long and holds N posts. Waiting out R and bursting again would fill it as
+        quickly, and posts into a paced channel (one a second) would only get their turns in the short bursts;
+        spread at N / (E + R) a second instead, the window stays about full and those posts go in between
+        (bench/bench_fanout.py). Retry-After is rounded up to whole seconds, so the window is up to a second
+        shorter than E + R: half a second is taken off, the rate is right on average, and when it is a little
+        too fast the next 429 (a short one, the window being nearly free) teaches it again. Which post opened
+        the window is not known, so each recent one is tried and the highest rate taken: posts long before a
+        burst do not slow it.
+        """
+        if self.post_interval > 0:
+            return  # the configured pace stays as it is
+        with self._lock:
+            posts = list(self._recent_posts)
+            rate = 0.0
+            for index in range(len(posts) - PACE_MIN_POSTS + 1):
+                window = max(now - posts[index] + retry_after - RETRY_AFTER_ROUNDING, RETRY_AFTER_ROUNDING)
+                rate = max(rate, (len(posts) - index) / window)
+            if rate < PACE_MIN_RATE:
+                return
+            self._learned_interval = 1.0 / rate
+            self._learned_at = now
+        log.info("posting 429 (Retry-After %g s): spreading posts to %.0f a minute", retry_after, 60 * rate)
 
     def _wait_out_rate_limit(self, method: str) -> None:
         with self._lock:
@@ -339,7 +401,7 @@ class SlackTransport:
         if method in POSTING_METHODS:
             self._spread_posts()
         try:
-            return getattr(self.client, method)(**kwargs)
+            response = getattr(self.client, method)(**kwargs)
         except SlackApiError as error:
             outcome = _classify(error)
             if isinstance(outcome, RetryLater) and outcome.reason == "ratelimited" and outcome.seconds:
@@ -347,9 +409,14 @@ class SlackTransport:
                 until = self.clock() + timedelta(seconds=outcome.seconds)
                 with self._lock:
                     self._paused_until[method] = max(until, self._paused_until.get(method, until))
+                if method in POSTING_METHODS:
+                    self._learn_pace(outcome.seconds, time.monotonic())
             raise outcome from None
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
             raise RetryLater(None, f"network: {error}") from None
+        if method in POSTING_METHODS:
+            self._posted(time.monotonic())
+        return response
 
     def _respond(self, url: str, **kwargs: Any) -> None:
         try:
