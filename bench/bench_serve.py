@@ -49,10 +49,12 @@ from common import (
     SIGNING_SECRET,
     FakeSlackProcess,
     Server,
+    cpu_seconds,
     footer,
     free_port,
     header,
     loadavg,
+    machine_busy_seconds,
     run_json,
     start_server,
     table,
@@ -242,7 +244,9 @@ class Bodies:
 # --- running -------------------------------------------------------------------------------------------------
 
 
-def run_phase(server: Server, bodies: list[dict[str, str]], spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
+def run_phase(
+    server: Server, fake: FakeSlackProcess, bodies: list[dict[str, str]], spec: dict[str, Any], *, timeout: float
+) -> dict[str, Any]:
     spec_path = work_dir() / f"loadgen-{server.name.replace(' ', '-')}.json"
     spec_path.write_text(
         json.dumps({"port": server.port, "secret": SIGNING_SECRET, "bodies": bodies, **spec}), encoding="utf-8"
@@ -255,11 +259,23 @@ def run_phase(server: Server, bodies: list[dict[str, str]], spec: dict[str, Any]
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    # Where the machine's CPU goes during the phase: the server's processes, the fake Web API, the load generator,
+    # and the rest (PostgreSQL's backends, anything else running).
+    pids = server.pids()
+    before = (cpu_seconds(pids), cpu_seconds([fake.process.pid]), machine_busy_seconds())
     try:
         result = run_json([PYTHON, str(BENCH / "loadgen.py"), str(spec_path)], timeout=timeout)
     finally:
         stop.set()
         sampler.join()
+    after = (cpu_seconds(pids), cpu_seconds([fake.process.pid]), machine_busy_seconds())
+    server_s, fake_s, machine_s = (b - a for a, b in zip(before, after, strict=True))
+    result["cpu_s"] = {
+        "server": server_s,
+        "fake Slack": fake_s,
+        "load generator": result["client_cpu_s"],
+        "the rest": max(0.0, machine_s - server_s - fake_s - result["client_cpu_s"]),
+    }
     result["loadavg"] = loadavg()
     return result
 
@@ -446,7 +462,7 @@ def main() -> int:
                                 "warmup": 2,
                             }
                             count = 30000
-                        phases[phase] = run_phase(server, bodies.make(count), load, timeout=duration + 120)
+                        phases[phase] = run_phase(server, fake, bodies.make(count), load, timeout=duration + 120)
                         if profiler is not None:
                             profiler.wait(timeout=60)
                             print(f"## profile of {target}, run {run + 1}, {phase} phase (py-spy, inclusive)")
@@ -532,6 +548,20 @@ def report(
             rows.append([target, f"{rps:g}", f"{rps / fastest_rps:.0%}", f"{p50:g}"])
         print(f"## throughput relative to the faster bare mode ({fastest}, {fastest_rps:g} req/s)")
         print(table(rows, ["server", "req/s (median)", "share of fastest bare", "p50 ms"]))
+        print()
+
+    if all("throughput" in r for runs_of in results.values() for r in runs_of):
+        rows = []
+        for target in targets:
+            got = [r["throughput"] for r in results[target]]
+            per_request = {
+                part: statistics.median(1000 * g["cpu_s"][part] / max(1, g["answered"]) for g in got)
+                for part in got[0]["cpu_s"]
+            }
+            rows.append([target, *(f"{ms:.2f}" for ms in per_request.values()), f"{sum(per_request.values()):.2f}"])
+        print("## CPU per request in the closed loop (ms; warm-up included; median of runs)")
+        print("Two cores give 2,000 ms of CPU a second: at N req/s a request can cost at most 2000 / N ms in all.")
+        print(table(rows, ["server", *results[targets[0]][0]["throughput"]["cpu_s"], "all"]))
         print()
 
     rows = []

@@ -260,6 +260,24 @@ def start_server(name: str, argv: Sequence[str], *, port: int, env: dict[str, st
     return server
 
 
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User and system CPU the processes have used so far (those that have exited count no more)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all cores have spent busy so far (everything but idle and I/O wait), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 class FakeSlackProcess:
     """``tests/fake_slack.FakeSlack`` in a process of its own (so its work does not share the GIL of the process
     under test), driven over its standard input: see ``bench/fake_slack_server.py``."""

@@ -53,6 +53,7 @@ class Stats:
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     first_counted: float | None = None
     last_done: float = 0.0
+    answered: int = 0  # every request answered, the warm-up's included (the CPU figures count those too)
 
 
 class Connection:
@@ -133,9 +134,10 @@ class LoadGenerator:
         return body
 
     def _record(self, body: Body, *, started: float, done: float, status: int, answer: bytes, counted: bool) -> None:
+        stats = self.stats
+        stats.answered += 1
         if not counted:
             return
-        stats = self.stats
         if stats.first_counted is None:
             stats.first_counted = started
         stats.last_done = max(stats.last_done, done)
@@ -230,6 +232,7 @@ class LoadGenerator:
             "concurrency": self.concurrency if self.mode == "closed" else None,
             "rate": self.rate if self.mode == "open" else None,
             "requests": len(ordered),
+            "answered": stats.answered,
             "seconds": round(elapsed, 3),
             "rps": round(len(ordered) / elapsed, 1) if elapsed > 0 else 0.0,
             "latency_ms": _percentiles(ordered),
