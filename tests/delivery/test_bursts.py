@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from delivery_seed import (
     REMINDER_KEY,
     TICK_AT,
@@ -25,19 +23,13 @@ from delivery_seed import (
 
 from bot.scheduler import run_tick
 from fake_slack import FakeSlack
-from harness import BOT_TOKEN, TEAM, MovingClock
+from harness import MovingClock
 
 RETRY_AFTER = 1
 BACKOFF_AFTER_FIRST_ERROR = 2.0  # bot.outbox.backoff_seconds(1)
 # (accepted posts to wait for, status, how many calls in a row fail); the first burst is armed before the tick.
 BURSTS = [(0, 429, 2), (30, 500, 30), (70, 429, 2), (100, 503, 30), (130, 429, 1), (140, 500, 10)]
 DRAIN_LIMIT_S = 30.0
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM) as server:
-        yield server
 
 
 def test_bursts_of_429_and_5xx_while_draining_deliver_every_reminder_exactly_once(

@@ -6,10 +6,8 @@ everything arrives once, posts into one channel are at least ~1 s apart, and Sla
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from itertools import pairwise
 
-import pytest
 from delivery_seed import (
     TICK_AT,
     assert_exactly_once,
@@ -25,17 +23,11 @@ from sqlmodel import Session, col, select
 
 from bot.scheduler import run_tick
 from fake_slack import FakeSlack
-from harness import BOT_TOKEN, CHANNEL, TEAM, MovingClock
+from harness import CHANNEL, MovingClock
 from storage.models import ContentRequest
 
 MIN_SPACING_S = 0.9
 MAX_REJECTED = 1
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM) as server:
-        yield server
 
 
 def test_a_paced_fan_out_is_delivered_once_without_hammering_slack(sqlite_url: str, fake: FakeSlack) -> None:

@@ -8,9 +8,7 @@ reminders instead of waiting for the short bursts. Everything arrives once."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from delivery_seed import (
     TICK_AT,
     assert_exactly_once,
@@ -27,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from bot.scheduler import run_tick
 from fake_slack import FakeSlack
-from harness import BOT_TOKEN, CHANNEL, TEAM, MovingClock
+from harness import CHANNEL, MovingClock
 from storage.models import ContentRequest
 
 WINDOW_S = 2.0
@@ -36,12 +34,6 @@ REQUESTS, PER_REQUEST = 6, 25
 # The first 429 teaches the pace; a pace learned a little too fast (Retry-After is rounded up to whole seconds) is
 # corrected by one more. Posting as fast as Slack answers meets the limit once per window: five times here.
 MAX_REJECTED = 2
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM) as server:
-        yield server
 
 
 def test_after_a_429_the_sender_spreads_its_posts_to_the_rate_slack_allows(sqlite_url: str, fake: FakeSlack) -> None:

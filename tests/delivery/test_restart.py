@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from delivery_seed import (
     D1_AT,
     D3_AT,
@@ -31,16 +29,10 @@ from sqlalchemy import Engine
 
 from bot.scheduler import run_tick
 from fake_slack import FakeSlack
-from harness import BOT_TOKEN, TEAM, MovingClock
+from harness import MovingClock
 
 PACED = {"outbox": {"channel_interval_seconds": 1.0}}
 STOP_AFTER = 75  # accepted reminders before the first sender is stopped (mid-pass: the pass is finished)
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM) as server:
-        yield server
 
 
 def sent_rows(engine: Engine) -> int:

@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,17 +30,11 @@ from factories import MutableClock
 from bot.outbox import CLAIM_SECONDS
 from bot.scheduler import TickSummary, run_tick
 from fake_slack import FakeSlack
-from harness import BOT_TOKEN, TEAM, MovingClock
+from harness import BOT_TOKEN, MovingClock
 
 COBOT = Path(sys.executable).parent / "cobot"
 REQUESTS, PER_REQUEST = 52, 10  # 520 volunteers, each owed one "1 day before" reminder
 PROCESS_TIMEOUT_S = 60
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM) as server:
-        yield server
 
 
 def seed_520(database_url: str, fake: FakeSlack) -> set[tuple[str, int]]:
