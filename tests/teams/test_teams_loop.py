@@ -325,7 +325,10 @@ def test_a_client_without_dialogs_gets_the_buttons_form_as_a_card(teams: TeamsSc
     assert form.thread == teams.request(1).card_ts, "the form answers in the card's thread"
     assert [b["type"] for b in form.card["body"]] == ["Input.Text"]  # type: ignore[index]
     assert teams.submit(form, "Send", user=ANNA, inputs={"cobot_input": "https://docs.example.com/x"}).status == 202
-    assert "Got it: version 1 of your draft for #1." in visible_text(teams.fake.all_messages()[-1])
+    # The answer comes in the form's thread; the owner's "handed in" DM may come before or after it, through the
+    # outbox, so only that thread's last message is looked at.
+    answer = teams.fake.messages(form.conversation, thread=form.thread)[-1]
+    assert "Got it: version 1 of your draft for #1." in visible_text(answer)
     with teams.session() as session:
         [draft] = session.exec(select(Draft)).all()
     assert (draft.url, draft.source) == ("https://docs.example.com/x", "modal")
