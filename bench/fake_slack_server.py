@@ -13,58 +13,21 @@ read from standard input:
 - ``{"command": "stop"}``.
 
 ``--window`` shortens the sliding window the workspace-wide limit is counted over (the fake's is 60 s; the
-limit scales with it, so ``workspace_per_minute`` keeps its meaning as a rate).
+limit scales with it, so ``workspace_per_minute`` keeps its meaning as a rate): the ``limits`` command passes it
+as ``FakeSlack.set_rate_limits``'s ``workspace_window_seconds`` unless it names one itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fake_slack import FakeSlack, _rate_limited, _Reply
-
-
-class WindowedFakeSlack(FakeSlack):
-    """FakeSlack whose workspace limit counts over ``window`` seconds instead of 60."""
-
-    def __init__(self, *, window: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.window = window
-
-    def _check_rate_limit_locked(self, channel: str) -> _Reply | None:
-        if self.window == 60.0:
-            return super()._check_rate_limit_locked(channel)
-        now = time.monotonic()
-        wait = 0.0
-        tokens = 0.0
-        interval = self._channel_interval
-        if interval is not None:
-            stored_tokens, last = self._channel_buckets.get(channel, (self._channel_capacity, now))
-            tokens = min(self._channel_capacity, stored_tokens + (now - last) / interval)
-            if tokens < 1.0 - 1e-9:
-                wait = max(wait, (1.0 - tokens) * interval)
-        limit = None if self._workspace_limit is None else max(1, round(self._workspace_limit * self.window / 60.0))
-        if limit is not None:
-            window = self._workspace_window
-            while window and window[0] <= now - self.window:
-                window.popleft()
-            if len(window) >= limit:
-                wait = max(wait, window[0] + self.window - now)
-        if wait > 0:
-            self._rejected_count += 1
-            return _rate_limited(max(1, math.ceil(wait)))
-        if interval is not None:
-            self._channel_buckets[channel] = (tokens - 1.0, now)
-        if limit is not None:
-            self._workspace_window.append(now)
-        return None
+from fake_slack import FakeSlack
 
 
 def main() -> int:
@@ -74,7 +37,7 @@ def main() -> int:
     parser.add_argument("--bot-token", default="xoxb-bench-token")
     parser.add_argument("--team", default="T0BENCH")
     args = parser.parse_args()
-    fake = WindowedFakeSlack(window=args.window, bot_token=args.bot_token, team_id=args.team).start()
+    fake = FakeSlack(bot_token=args.bot_token, team_id=args.team).start()
     for index in range(args.users):
         fake.add_user(f"U9{index:06d}", name=f"user{index}")
     print(json.dumps({"base_url": fake.base_url, "api_url": fake.api_url}), flush=True)
@@ -85,7 +48,7 @@ def main() -> int:
         if command == "response_urls":
             answer["urls"] = [fake.response_url() for _ in range(int(request["count"]))]
         elif command == "limits":
-            fake.set_rate_limits(**request)
+            fake.set_rate_limits(**{"workspace_window_seconds": args.window, **request})
         elif command == "cards":
             with fake._cond:
                 for channel, ts in request["cards"]:
