@@ -120,13 +120,13 @@ class OutboxSender:
         try:
             for index, message in enumerate(claimed):
                 if result.sent and back_at is not None and self.clock() >= back_at:
-                    self._release_all(claimed[index:])
+                    self._release(claimed[index:])
                     break
                 if self._claim_running_out(message):
-                    self._release(message)  # a slow pass (Slack answering slowly): another sender may take it over
+                    self._release([message])  # a slow pass (Slack answering slowly): another sender may take it over
                     continue
                 if message.sequence_key is not None and message.sequence_key in blocked:
-                    self._release(message)  # an earlier message of its sequence is waiting: keep the order
+                    self._release([message])  # an earlier message of its sequence is waiting: keep the order
                     continue
                 outcome = self._send_one(message, deferred=deferred)
                 if outcome == "sent":
@@ -336,12 +336,8 @@ class OutboxSender:
                 deferred,
             )
 
-    def _release(self, message: OutboxMessage) -> None:
-        with transaction(self.engine) as session:
-            session.execute(sa.update(OutboxMessage).where(self._mine(message)).values(claimed_until=None))
-
-    def _release_all(self, messages: list[OutboxMessage]) -> None:
-        """Hands back the rest of a pass's claim (one token), unsent and untried."""
+    def _release(self, messages: list[OutboxMessage]) -> None:
+        """Hands messages of this pass's claim (one token) back to the queue, unsent and untried."""
         if not messages:
             return
         with transaction(self.engine) as session:
