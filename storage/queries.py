@@ -490,8 +490,7 @@ def enqueue_many(
     added: list[NewMessage] = []
     by_key = {m.dedupe_key: m for m in messages}
     keys = list(by_key)
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    insert = sqlite_insert if _dialect(session) == "sqlite" else postgresql_insert
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         # Nearly every key a tick plans was queued by an earlier tick: look them up through the unique index
