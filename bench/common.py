@@ -136,18 +136,21 @@ def free_port() -> int:
 # --- processes ----------------------------------------------------------------------------------------------
 
 
+def _stat_fields(pid: int) -> list[str] | None:
+    """``/proc/<pid>/stat`` after the command name, from the state on (field 3 of proc(5) is index 0); None when
+    the process is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # pid (comm) state ppid pgrp …: comm may hold spaces, so split after its closing parenthesis.
+    return stat.rsplit(")", 1)[1].split()
+
+
 def _pids_in_group(pgid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid pgrp …: comm may hold spaces, so split after its closing parenthesis.
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[2]) == pgid:
+        if entry.name.isdigit() and (fields := _stat_fields(int(entry.name))) is not None and int(fields[2]) == pgid:
             found.append(int(entry.name))
     return sorted(found)
 
@@ -264,8 +267,8 @@ def cpu_seconds(pids: Sequence[int]) -> float:
     """User and system CPU the processes have used so far (those that have exited count no more)."""
     total = 0
     for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat_fields(pid)
+        if fields is not None:
             total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of proc(5)
     return total / os.sysconf("SC_CLK_TCK")
 
