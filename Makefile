@@ -20,7 +20,7 @@ run: $(STAMP)
 
 ## test: run the whole test suite (PostgreSQL tests skip with a reason when no server is reachable)
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4
 
 ## lint: ruff and mypy, as CI runs them
 lint: $(STAMP)

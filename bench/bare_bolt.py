@@ -1,5 +1,5 @@
 """The floor for the ack benchmark: a bare Bolt app whose listeners only acknowledge, on the same server stack as
-``cobot serve`` (gunicorn, gthread workers, the same options as ``bot/server.py``).
+``cobot serve`` (gunicorn, gthread workers, the same options as ``bot/entrypoints/server.py``).
 
     .venv/bin/python bench/bare_bolt.py --mode default|before-response --port 3100 [--workers 2 --threads 4]
 
@@ -85,7 +85,7 @@ def main() -> int:
     BareServer(
         mode=args.mode,
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
-        # The options bot/server.py gives gunicorn for `cobot serve`.
+        # The options bot/entrypoints/server.py gives gunicorn for `cobot serve`.
         options={
             "bind": f"{args.host}:{args.port}",
             "workers": args.workers,

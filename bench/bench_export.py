@@ -225,7 +225,7 @@ def seed(url: str, *, rows: int) -> int:
 
 def export_once(url: str, config: Path, target: Path) -> tuple[float, float, float, str]:
     """Runs `cobot export` in a fresh process; wall seconds, CPU seconds, peak RSS in MB, and what it printed."""
-    argv = [PYTHON, "-m", "bot.cli", "--config", str(config), "export", str(target)]
+    argv = [PYTHON, "-m", "bot.entrypoints.cli", "--config", str(config), "export", str(target)]
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_fanout.py [--quick] [--runs 3] [--reminders 1000] [--window 10]
 
 A workspace is seeded (bulk INSERTs) with ``--reminders`` volunteers, each on one of 100 requests due tomorrow,
-so that one scheduler tick (``bot.scheduler.run_tick``, on a Wednesday at 10:00 in Copenhagen) queues one
+so that one scheduler tick (``bot.runtime.scheduler.run_tick``, on a Wednesday at 10:00 in Copenhagen) queues one
 "1 day before" reminder DM per volunteer; ``--threads`` of the requests, all in one channel, still lack
 volunteers, so the same tick also queues a "still needs volunteers" warning into each of their threads. The fake
 Slack Web API (``tests/fake_slack.FakeSlack``, in a process of its own) enforces Slack's posting limits: about one
@@ -38,9 +38,9 @@ from common import BOT_TOKEN, FakeSlackProcess, footer, header, loadavg, table
 from seed import insert
 from sqlmodel import Session, col
 
-from bot.app import create_app
-from bot.config import Behaviour, Environment, Settings, load_settings
-from bot.scheduler import run_tick
+from bot.runtime.cobot import create_app
+from bot.runtime.config import Behaviour, Environment, Settings, load_settings
+from bot.runtime.scheduler import run_tick
 from bot.slack.app import build_slack_service
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head

@@ -6,7 +6,7 @@ Seeds a workspace at each size (``bench/seed.py``: the active part is the same a
 published and closed requests grows; 100k requests carry about a million volunteer rows) and times, in process,
 over ``--repeat`` runs (median and best, in ms):
 
-- ``tick``: one scheduler tick (``bot.scheduler.run_tick``) on a Wednesday at 10:00, as a dry run, so every
+- ``tick``: one scheduler tick (``bot.runtime.scheduler.run_tick``) on a Wednesday at 10:00, as a dry run, so every
   repetition finds and queues the same due reminders (and rolls them back);
 - ``tick (steady)``: the next tick after one was committed, which finds everything queued already: what the
   60-second tick costs almost all the time;
@@ -42,9 +42,9 @@ from seed import HistorySeed, seed_history
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from bot.app import Cobot, create_app
-from bot.config import Behaviour, Environment, Settings
-from bot.scheduler import run_tick
+from bot.runtime.cobot import Cobot, create_app
+from bot.runtime.config import Behaviour, Environment, Settings
+from bot.runtime.scheduler import run_tick
 from bot.slack.blocks import home_view, reply_message
 from handlers.context import Scope
 from handlers.digest import build_digest

@@ -298,7 +298,7 @@ def start_target(name: str, *, database_url: str | None, fake: FakeSlackProcess,
         argv = [
             PYTHON,
             "-m",
-            "bot.cli",
+            "bot.entrypoints.cli",
             "serve",
             "--port",
             str(port),

@@ -71,8 +71,8 @@ def main() -> int:
         os.environ.update(
             SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.api_url, SLACK_BOT_TOKEN=BOT_TOKEN, DATABASE_URL=url
         )
-        from bot.app import create_app
-        from bot.config import load_settings
+        from bot.runtime.cobot import create_app
+        from bot.runtime.config import load_settings
         from bot.slack.app import build_slack_service
 
         settings = load_settings()

@@ -22,8 +22,9 @@ from sqlmodel import col, select
 
 from handlers import texts
 from handlers.calendar import SLOT_NAME_LIMIT, add_slot, slot_occurrences
-from handlers.context import Ctx, Scope, open_context
+from handlers.context import Ctx, Scope
 from handlers.parsing import is_clock_time, is_iso_date, parse_time
+from handlers.people import open_context
 from handlers.requests import (
     BRIEF_LIMIT,
     FORMAT_LIMIT,

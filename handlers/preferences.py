@@ -8,7 +8,7 @@ from handlers.context import Ctx
 from handlers.results import Reply, UserFacingError, t
 
 # The most invitations a month a person can ask for; beyond it the workspace's limit applies anyway (it is at
-# most 100, see bot.config), and a typo like `asks 200` is more likely than a wish to be asked daily.
+# most 100, see bot.runtime.config), and a typo like `asks 200` is more likely than a wish to be asked daily.
 MAX_ASKS_PER_MONTH = 20
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from handlers.cards import build_card
-from handlers.context import Ctx, Policy, open_context
+from handlers.context import Ctx, Policy
 from handlers.drafts import DraftContent, submit_draft
+from handlers.people import open_context
 from handlers.requests import NewRequest, create_request
 from handlers.results import CardView, Reply
 from handlers.volunteering import volunteer_for_request, withdraw_from_request

@@ -28,8 +28,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.app import create_app
-from bot.config import Behaviour, Environment, Settings
+from bot.runtime.cobot import create_app
+from bot.runtime.config import Behaviour, Environment, Settings
 from bot.slack.app import SlackService, build_slack_service
 from fake_slack import FakeSlack
 from storage.db import make_engine

@@ -9,13 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import create_app
-from bot.config import Behaviour, Settings
 from bot.console.app import Console, ConsoleClock
 from bot.console.demo import CHANNEL, DEMO_BEHAVIOUR, DEMO_START, PEOPLE, is_seeded, seed
 from bot.console.render import ConsoleRenderer, Style
 from bot.console.world import ConsoleTransport, World
-from bot.outbox import OutboxSender
+from bot.runtime.cobot import create_app
+from bot.runtime.config import Behaviour, Settings
+from bot.runtime.outbox import OutboxSender
 from storage.clock import utcnow
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head

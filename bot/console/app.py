@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from bot.app import Cobot
 from bot.console.render import ConsoleRenderer
 from bot.console.world import Button, Delivery, World
-from bot.scheduler import run_tick
+from bot.runtime.cobot import Cobot
+from bot.runtime.scheduler import run_tick
 from handlers import texts
 from handlers.actions import FormField, form_for, press
 from handlers.cards import card_actions, require_request

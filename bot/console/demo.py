@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.app import Cobot
+from bot.runtime.cobot import Cobot
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, submit_draft
 from handlers.requests import NewRequest, create_request

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.console.render import ConsoleRenderer
-from bot.outbox import SendFailed
+from bot.runtime.outbox import SendFailed
 from handlers.cards import build_card, card_actions
 from handlers.context import Policy
 from handlers.digest import DigestPart

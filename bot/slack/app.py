@@ -20,11 +20,11 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.app import Cobot
-from bot.ics import PATH_PREFIX as CALENDAR_PREFIX
-from bot.ics import calendar_app
-from bot.outbox import OutboxSender
-from bot.scheduler import FollowUpScheduler
+from bot.exports.ics import PATH_PREFIX as CALENDAR_PREFIX
+from bot.exports.ics import calendar_app
+from bot.runtime.cobot import Cobot
+from bot.runtime.outbox import OutboxSender
+from bot.runtime.scheduler import FollowUpScheduler
 from bot.slack.listeners import register_all
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport

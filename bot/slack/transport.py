@@ -25,7 +25,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
-from bot.outbox import RetryLater, SendFailed
+from bot.runtime.outbox import RetryLater, SendFailed
 from bot.slack.blocks import card_fallback, digest_message, home_view, notice_message, reply_message, request_card
 from bot.slack.render import Translate, identity
 from handlers import texts

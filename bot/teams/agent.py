@@ -32,7 +32,7 @@ from microsoft_agents.hosting.core import TurnContext
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from bot.app import Cobot
+from bot.runtime.cobot import Cobot
 from bot.teams import cards, inbound, store
 from bot.teams.inbound import Where
 from bot.teams.render import Person, TeamsRenderer

@@ -27,10 +27,10 @@ from microsoft_agents.hosting.core import (
     TurnContext,
 )
 
-from bot.app import Cobot
-from bot.config import TeamsAccess
-from bot.outbox import OutboxSender
-from bot.scheduler import FollowUpScheduler
+from bot.runtime.cobot import Cobot
+from bot.runtime.config import TeamsAccess
+from bot.runtime.outbox import OutboxSender
+from bot.runtime.scheduler import FollowUpScheduler
 from bot.teams.agent import PLATFORM, CobotAgent
 from bot.teams.auth import BotFrameworkAuth, Unauthorized
 from bot.teams.transport import TeamsConnector, TeamsTransport

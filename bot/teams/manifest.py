@@ -21,7 +21,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from bot.config import TeamsSettings
+from bot.runtime.config import TeamsSettings
 
 MANIFEST_VERSION = "1.17"
 SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"

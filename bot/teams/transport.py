@@ -27,7 +27,7 @@ from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity,
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
-from bot.outbox import RetryLater, SendFailed
+from bot.runtime.outbox import RetryLater, SendFailed
 from bot.teams import cards, store
 from bot.teams.render import Person, TeamsRenderer, Translate, identity
 from handlers import texts

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import (
+from bot.runtime.config import (
     DEFAULT_DATABASE_URL,
     DEFAULT_SLACK_API_URL,
     Behaviour,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import main
+from bot.entrypoints.cli import main
 from bot.slack import ids
 from bot.slack.blocks import notice_message, request_card, request_changes_modal, submit_draft_modal
 from bot.slack.manifest import EVENT_SUBSCRIPTIONS, TRANSPORT_SCOPES, build_manifest, registered

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.outbox import CLAIM_SECONDS, OutboxSender
+from bot.runtime.outbox import CLAIM_SECONDS, OutboxSender
 from bot.slack.transport import SlackTransport
 from fake_slack import Call, FakeSlack
 from handlers import notify, texts

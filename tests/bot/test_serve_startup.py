@@ -11,13 +11,14 @@ from pathlib import Path
 from storage.db import make_engine
 from storage.migrate import head_revision, scripted_head, upgrade_to_head
 
-# The arbiter's part of `cobot serve` (bot.cli, bot.server.serve: imports, then upgrade_to_head), then a worker's
-# (CobotServer.load builds the Slack service), then one health check through the WSGI app the worker serves.
+# The arbiter's part of `cobot serve` (bot.entrypoints.cli, bot.entrypoints.server.serve: imports, then
+# upgrade_to_head), then a worker's (CobotServer.load builds the Slack service), then one health check through the
+# WSGI app the worker serves.
 SERVE_START = """\
 import sys
-import bot.cli
-from bot.config import load_settings
-from bot.server import CobotServer
+import bot.entrypoints.cli
+from bot.runtime.config import load_settings
+from bot.entrypoints.server import CobotServer
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
 

@@ -16,7 +16,7 @@ from storage.models import ContentRequest, RequestStatus, SlotBooking, Volunteer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOUR = ROOT / "examples" / "tour.txt"
-COBOT = [sys.executable, "-m", "bot.cli"]
+COBOT = [sys.executable, "-m", "bot.entrypoints.cli"]
 
 
 def run_console(stdin: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -160,7 +160,7 @@ def test_the_console_drives_the_handlers_without_any_slack_code(tmp_path: Path) 
     """The proof that handlers/ is platform-neutral: a whole console session loads no Slack module."""
     probe = (
         "import io, sys\n"
-        "from bot.config import load_settings\n"
+        "from bot.runtime.config import load_settings\n"
         "from bot.console import run_console\n"
         "script = io.StringIO('/cocreate volunteer 3\\n:time 2026-11-23 09:00\\n')\n"
         "out = io.StringIO()\n"

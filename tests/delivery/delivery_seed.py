@@ -24,9 +24,9 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.app import create_app
-from bot.config import Behaviour, Environment, Settings
-from bot.outbox import OutboxSender
+from bot.runtime.cobot import create_app
+from bot.runtime.config import Behaviour, Environment, Settings
+from bot.runtime.outbox import OutboxSender
 from bot.slack.app import SlackService, build_slack_service
 from bot.slack.transport import SlackTransport
 from fake_slack import Call, FakeSlack

@@ -21,12 +21,12 @@ from delivery_seed import (
     wait_until_finished,
 )
 
-from bot.scheduler import run_tick
+from bot.runtime.scheduler import run_tick
 from fake_slack import FakeSlack
 from harness import MovingClock
 
 RETRY_AFTER = 1
-BACKOFF_AFTER_FIRST_ERROR = 2.0  # bot.outbox.backoff_seconds(1)
+BACKOFF_AFTER_FIRST_ERROR = 2.0  # bot.runtime.outbox.backoff_seconds(1)
 # (accepted posts to wait for, status, how many calls in a row fail); the first burst is armed before the tick.
 BURSTS = [(0, 429, 2), (30, 500, 30), (70, 429, 2), (100, 503, 30), (130, 429, 1), (140, 500, 10)]
 DRAIN_LIMIT_S = 30.0

@@ -21,7 +21,7 @@ from delivery_seed import (
 )
 from sqlmodel import Session, col, select
 
-from bot.scheduler import run_tick
+from bot.runtime.scheduler import run_tick
 from fake_slack import FakeSlack
 from harness import CHANNEL, MovingClock
 from storage.models import ContentRequest

@@ -27,7 +27,7 @@ from delivery_seed import (
 )
 from sqlalchemy import Engine
 
-from bot.scheduler import run_tick
+from bot.runtime.scheduler import run_tick
 from fake_slack import FakeSlack
 from harness import MovingClock
 

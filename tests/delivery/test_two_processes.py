@@ -27,8 +27,8 @@ from delivery_seed import (
 )
 from factories import MutableClock
 
-from bot.outbox import CLAIM_SECONDS
-from bot.scheduler import TickSummary, run_tick
+from bot.runtime.outbox import CLAIM_SECONDS
+from bot.runtime.scheduler import TickSummary, run_tick
 from fake_slack import FakeSlack
 from harness import BOT_TOKEN, MovingClock
 

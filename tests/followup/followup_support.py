@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.scheduler import TickSummary, run_tick
+from bot.runtime.scheduler import TickSummary, run_tick
 from bot.slack import ids
 from harness import Response, SlackScenario, message_text, payload
 from storage.models import OutboxMessage

@@ -26,7 +26,7 @@ from followup_support import (
 )
 from sqlmodel import select
 
-from bot.config import ConfigError, load_settings
+from bot.runtime.config import ConfigError, load_settings
 from bot.slack import ids
 from fake_slack import MAX_MESSAGE_BLOCKS
 from harness import SlackScenario, message_text

@@ -32,7 +32,7 @@ from followup_support import (
 )
 from sqlmodel import select
 
-from bot.config import ConfigError, load_settings
+from bot.runtime.config import ConfigError, load_settings
 from bot.slack import ids
 from handlers.context import WorkingHours
 from handlers.schedule import at_local, next_working_moment

@@ -1,8 +1,7 @@
 """Tests for running follow-ups by hand (`cobot tick`, as cron would) and by the in-process APScheduler.
 
-`cobot tick` is run through ``bot.cli.main`` against a scenario's SQLite file and its fake Slack, so the command
-line, the settings from the environment, the migration check, the pass and the sender are all the real ones.
-"""
+`cobot tick` is run through ``bot.entrypoints.cli.main`` against a scenario's SQLite file and its fake Slack, so the
+command line, the settings from the environment, the migration check, the pass and the sender are all the real ones."""
 
 from __future__ import annotations
 
@@ -15,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from followup_support import METTE, dm_texts, outbox
 
-from bot.cli import main
-from bot.scheduler import DIGEST_JOB, TICK_JOB, FollowUpScheduler
+from bot.entrypoints.cli import main
+from bot.runtime.scheduler import DIGEST_JOB, TICK_JOB, FollowUpScheduler
 from harness import BOT_TOKEN, SlackScenario
 from storage.models import OutboxMessage
 

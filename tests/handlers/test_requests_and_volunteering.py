@@ -28,9 +28,9 @@ from factories import (
 )
 from sqlalchemy import Engine
 
-from bot.app import create_app
-from bot.config import Settings
-from bot.outbox import OutboxSender
+from bot.runtime.cobot import create_app
+from bot.runtime.config import Settings
+from bot.runtime.outbox import OutboxSender
 from handlers import texts
 from handlers.context import Ctx, Policy
 from handlers.requests import (

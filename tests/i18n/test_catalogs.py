@@ -21,8 +21,8 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 import handlers
-from bot import i18n
-from bot.excel import report
+from bot.runtime import i18n
+from bot.exports.excel import report
 from handlers import plan_import, texts
 
 HANDLERS = Path(handlers.__file__).parent
@@ -108,10 +108,10 @@ def test_every_text_has_a_danish_translation(code_ids: set[str], danish: Catalog
 
 
 def test_the_runtime_reader_sees_every_translation(code_ids: set[str]) -> None:
-    """``bot.i18n`` (non-empty, non-fuzzy entries) has a Danish text for every id in the code."""
+    """``bot.runtime.i18n`` (non-empty, non-fuzzy entries) has a Danish text for every id in the code."""
     table = i18n.catalog("da")
     missing = sorted(code_ids - table.keys())
-    assert not missing, f"bot.i18n finds no Danish text for:\n{listing(missing)}\n{FIX_HINT}"
+    assert not missing, f"bot.runtime.i18n finds no Danish text for:\n{listing(missing)}\n{FIX_HINT}"
 
 
 def test_no_obsolete_or_unused_entries(code_ids: set[str], danish: Catalog, translations: dict[str, str]) -> None:

@@ -3,7 +3,7 @@ through the real catalogs: a Danish colleague gets Danish DMs, a Danish channel 
 
 from __future__ import annotations
 
-from bot.i18n import translator
+from bot.runtime.i18n import translator
 from handlers import texts
 from harness import CHANNEL, SlackScenario, message_text
 

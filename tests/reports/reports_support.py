@@ -27,7 +27,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.excel.report import ReportStats, write_report
+from bot.exports.excel.report import ReportStats, write_report
 from handlers.calendar import book_slot, derive_request, mark_published
 from handlers.context import FollowUp, Policy, RecurringSlot, Scope
 from handlers.reports import Report, ReportOrder

@@ -12,7 +12,7 @@ from reports_support import NOW, POLICY, WORKSPACE, at, seed_history
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.ics import build_calendar, calendar_for, calendar_path, escape_text, fold
+from bot.exports.ics import build_calendar, calendar_for, calendar_path, escape_text, fold
 from handlers.context import Scope
 from handlers.reports import FeedEvent, calendar_token, workspace_for_calendar_token
 from handlers.results import Text

@@ -1,6 +1,6 @@
-"""The admin commands as an admin types them: ``cobot export`` (report.xlsx with --from/--to, calendar.ics),
-``cobot import`` (--template, --dry-run, problems, unreadable files) and ``cobot calendar-url`` (--rotate), run
-through ``bot.cli.main`` against a real SQLite database, with the workspace chosen by --workspace or found alone.
+"""The admin commands as an admin types them: ``cobot export`` (report.xlsx with --from/--to, calendar.ics), ``cobot
+import`` (--template, --dry-run, problems, unreadable files) and ``cobot calendar-url`` (--rotate), run through
+``bot.entrypoints.cli.main`` against a real SQLite database, with the workspace chosen by --workspace or found alone.
 Every refusal is a message and an exit code, never a traceback."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from reports_support import make_members, rows, seed_history, set_people
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.cli import main
+from bot.entrypoints.cli import main
 from storage.models import ContentRequest, Workspace
 
 CONFIG = """\

@@ -17,8 +17,8 @@ from reports_support import ADMIN, ANNA, NOW, OWNER, POLICY, WORKSPACE, make_mem
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.excel.plan import MAX_FILE_BYTES, MAX_ROWS, PlanFileError, read_plan, write_template
-from bot.plaintext import plain
+from bot.exports.excel.plan import MAX_FILE_BYTES, MAX_ROWS, PlanFileError, read_plan, write_template
+from bot.exports.plaintext import plain
 from handlers import plan_import, texts
 from handlers.context import Scope
 from handlers.plan_import import ImportResult, PlanRejected, import_plan

@@ -231,7 +231,7 @@ def test_text_that_looks_like_a_formula_never_becomes_one(engine: Engine, tmp_pa
 
 
 def test_safe_text_neutralises_every_formula_trigger() -> None:
-    from bot.excel.cells import safe_text
+    from bot.exports.excel.cells import safe_text
 
     for trigger in ("=", "+", "-", "@", "\t", "\r"):
         assert safe_text(f"{trigger}1+1") == f"'{trigger}1+1"
@@ -341,7 +341,7 @@ def test_the_fast_rows_read_back_exactly_like_openpyxl_s_own(tmp_path: Path) -> 
     """The bulk row writer of the long sheets against openpyxl's own writer, value by value."""
     from openpyxl import Workbook
 
-    from bot.excel.fastrows import add_fast_sheet
+    from bot.exports.excel.fastrows import add_fast_sheet
 
     values = [
         1,

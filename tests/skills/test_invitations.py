@@ -13,7 +13,7 @@ from factories import NOW, OWNER, notices_to, posted_request, row_counts, run_as
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.config import DEFAULT_SKILL_SYNONYMS
+from bot.runtime.config import DEFAULT_SKILL_SYNONYMS
 from handlers import texts
 from handlers.actions import press
 from handlers.context import Ctx, Policy

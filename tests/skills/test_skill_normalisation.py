@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_policy
-from bot.config import DEFAULT_SKILL_SYNONYMS, Behaviour, ConfigError, Settings, load_settings
+from bot.runtime.cobot import build_policy
+from bot.runtime.config import DEFAULT_SKILL_SYNONYMS, Behaviour, ConfigError, Settings, load_settings
 from handlers.skills import clean_skill, normalise_all, normalise_skill, split_skills
 
 SYNONYMS = tuple(sorted(DEFAULT_SKILL_SYNONYMS.items()))

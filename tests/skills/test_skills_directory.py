@@ -11,7 +11,7 @@ from factories import row_counts, run_as
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.config import DEFAULT_SKILL_SYNONYMS
+from bot.runtime.config import DEFAULT_SKILL_SYNONYMS
 from handlers import texts
 from handlers.calendar import people_text
 from handlers.commands import (

@@ -28,8 +28,8 @@ from aiohttp import web
 from microsoft_agents.hosting.core import AccessTokenProviderBase, AgentAuthConfiguration
 from sqlmodel import Session, col, select
 
-from bot.app import create_app
-from bot.config import Behaviour, Environment, Settings
+from bot.runtime.cobot import create_app
+from bot.runtime.config import Behaviour, Environment, Settings
 from bot.teams.app import TeamsService, build_teams_service
 from bot.teams.cards import INPUT_ID
 from fake_connector import FakeConnector, FakeIdentity, Message

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
-from bot.scheduler import run_tick
+from bot.runtime.scheduler import run_tick
 from fake_connector import Message
 from storage.models import (
     ContentRequest,

@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.app import Cobot
+from bot.runtime.cobot import Cobot
 from handlers import notify, texts
 from handlers.context import Ctx
 from handlers.results import Reply, t

@@ -75,7 +75,7 @@ def deliver_report(body: dict[str, Any], context: BoltContext, client: WebClient
             note = t(texts.REPORT_PROGRESS, scope=scope_text, period=period, rows=f"{rows:,}")
             respond(text=render(note, translate), replace_original=True)
 
-    from bot.excel.report import write_report
+    from bot.exports.excel.report import write_report
 
     with tempfile.TemporaryDirectory(prefix="cobot-report-") as folder:
         path = Path(folder) / file_name

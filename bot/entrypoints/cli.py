@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot import cli_reports
-from bot.config import ConfigError, Settings, load_settings
+from bot.entrypoints import cli_reports
+from bot.runtime.config import ConfigError, Settings, load_settings
 from storage.clock import utcnow
 
 log = logging.getLogger("cobot")
@@ -133,8 +133,8 @@ def _moment(value: str) -> datetime:
 
 
 def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import create_app
-    from bot.scheduler import run_tick
+    from bot.runtime.cobot import create_app
+    from bot.runtime.scheduler import run_tick
     from bot.slack.app import build_slack_service
     from storage.migrate import upgrade_to_head
 
@@ -187,7 +187,7 @@ def run_manifest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_teams(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import create_app
+    from bot.runtime.cobot import create_app
     from bot.teams.app import build_teams_service, run_teams_server
     from storage.migrate import upgrade_to_head
 
@@ -202,7 +202,7 @@ def run_teams(args: argparse.Namespace, settings: Settings) -> int:
 def run_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
     from pydantic import ValidationError
 
-    from bot.config import Environment
+    from bot.runtime.config import Environment
     from bot.teams.manifest import write_package
 
     app_id = args.app_id or settings.env.teams_app_id
@@ -218,7 +218,7 @@ def run_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.server import serve
+    from bot.entrypoints.server import serve
 
     connected = settings.env.slack_bot_token is not None or settings.env.slack_signing_secret is not None
     # Neither secret set: a local start without Slack. One of them set: a misconfiguration, refused below.
@@ -238,7 +238,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 def run_socket(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import create_app
+    from bot.runtime.cobot import create_app
     from bot.slack.app import build_slack_service
     from storage.migrate import upgrade_to_head
 

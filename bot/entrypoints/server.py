@@ -13,8 +13,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from bot.app import create_app
-from bot.config import Settings
+from bot.runtime.cobot import create_app
+from bot.runtime.config import Settings
 from bot.slack.app import EVENTS_PATH, build_slack_service
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head

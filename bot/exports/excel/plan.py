@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.plaintext import Translate, identity
+from bot.exports.plaintext import Translate, identity
 from handlers import texts
 from handlers.plan_import import (
     FORMAT_SUGGESTIONS,

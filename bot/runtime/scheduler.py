@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
-from bot.app import Cobot
+from bot.runtime.cobot import Cobot
 from handlers.context import Scope
 from handlers.followup import run_follow_ups
 from storage.models import Workspace

@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.config import WEEKDAYS, Settings, clock_time
-from bot.outbox import OutboxSender
-from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours, find_context, open_context
+from bot.runtime.config import WEEKDAYS, Settings, clock_time
+from bot.runtime.outbox import OutboxSender
+from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours
+from handlers.people import find_context, open_context
 from handlers.results import Reply, UserFacingError
 from storage.clock import utcnow
 from storage.db import make_engine, reader, transaction
@@ -146,7 +147,7 @@ def build_policy(settings: Settings) -> Policy:
 
 def build_translators(settings: Settings) -> Callable[[str], Callable[[str], str]]:
     """Language → translate function, with the reminder texts ``app.yaml`` overrides (in every language)."""
-    from bot.i18n import translator
+    from bot.runtime.i18n import translator
     from handlers import texts as catalog
 
     overrides = {getattr(catalog, name): template for name, template in settings.behaviour.reminders.texts.items()}

@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.app import Cobot
-from bot.plaintext import Translate, identity, plain
+from bot.exports.plaintext import Translate, identity, plain
+from bot.runtime.cobot import Cobot
 from handlers import texts
 from handlers.context import Policy, Scope
 from handlers.reports import FeedEvent, feed_events, workspace_for_calendar_token

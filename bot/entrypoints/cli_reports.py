@@ -2,7 +2,7 @@
 ``cobot calendar-url``. Each works on one workspace: ``--workspace <external id>``, else the only (Slack)
 workspace in the database.
 
-Registered by ``bot.cli``; everything heavy is imported when a command runs, not when the parser is built.
+Registered by ``bot.entrypoints.cli``; everything heavy is imported when a command runs, not when the parser is built.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
-from bot.plaintext import plain
+from bot.exports.plaintext import plain
+from bot.runtime.config import Settings
 from handlers import texts
 from handlers.results import Text, t
 from storage.clock import utcnow
@@ -92,7 +92,7 @@ class _Refusal(Exception):
 def _say(text: Text, settings: Settings, *, stream: Any = None) -> None:
     from zoneinfo import ZoneInfo
 
-    from bot.app import build_translators
+    from bot.runtime.cobot import build_translators
 
     timezone = ZoneInfo(settings.behaviour.timezone)
     translate = build_translators(settings)(settings.behaviour.languages.default)  # the workspace's language
@@ -144,9 +144,9 @@ def _atomic_file(target: Path) -> Iterator[Path]:
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import Session
 
-    from bot.app import create_app
-    from bot.excel.report import write_report
-    from bot.ics import calendar_for
+    from bot.exports.excel.report import write_report
+    from bot.exports.ics import calendar_for
+    from bot.runtime.cobot import create_app
     from handlers.context import Scope
     from handlers.reports import Period, Report, ReportOrder
     from storage.db import read_only
@@ -202,9 +202,9 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
     from sqlmodel import Session
 
-    from bot.app import build_policy, build_translators, create_app
-    from bot.excel.plan import PlanFileError, read_plan, write_template
-    from bot.i18n import SUPPORTED
+    from bot.exports.excel.plan import PlanFileError, read_plan, write_template
+    from bot.runtime.cobot import build_policy, build_translators, create_app
+    from bot.runtime.i18n import SUPPORTED
     from handlers.context import Scope
     from handlers.plan_import import PlanRejected, import_plan
     from storage.db import read_only, transaction
@@ -259,8 +259,8 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_calendar_url(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import create_app
-    from bot.ics import calendar_path
+    from bot.exports.ics import calendar_path
+    from bot.runtime.cobot import create_app
     from handlers.context import Scope
     from handlers.reports import calendar_token
     from storage.db import transaction

@@ -5,7 +5,7 @@ contributions needs little memory; it also means everything about a sheet's layo
 is set before its first row, and its Excel table (autofilter, banded rows) is added after its last, when the
 number of rows is known. Dates are real date cells with a date format, links are hyperlinks, and every piece of
 text that people typed goes through ``safe_text`` so it can never become a formula. The two long sheets, Requests
-and Contributions, write their rows of plain values in bulk (``bot.excel.fastrows``): openpyxl's own cell writer
+and Contributions, write their rows of plain values in bulk (``bot.exports.excel.fastrows``): openpyxl's own cell writer
 alone would spend over ten seconds on 100,000 contributions.
 
 Sheets are filled in order: requests first (they feed the summary's groups), then contributions (which are counted
@@ -31,9 +31,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from bot.excel.cells import safe_optional, safe_text
-from bot.excel.fastrows import add_fast_sheet
-from bot.plaintext import Translate, identity, plain
+from bot.exports.excel.cells import safe_optional, safe_text
+from bot.exports.excel.fastrows import add_fast_sheet
+from bot.exports.plaintext import Translate, identity, plain
 from handlers import texts
 from handlers.reports import Report, SummaryRow
 
@@ -153,7 +153,7 @@ def _sheet(
     fast: bool = False,
 ) -> WriteOnlyWorksheet:
     """A sheet with its header row written; widths and the frozen header must come before the first row. ``fast``
-    sheets write rows of plain values in bulk (``bot.excel.fastrows``): the long ones."""
+    sheets write rows of plain values in bulk (``bot.exports.excel.fastrows``): the long ones."""
     sheet: WriteOnlyWorksheet = (
         add_fast_sheet(workbook, title, date_format=DATE_FORMAT, moment_format=MOMENT_FORMAT)
         if fast

@@ -1,0 +1,1 @@
+"""Entry points: the ``cobot`` command line and the servers it starts."""

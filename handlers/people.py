@@ -1,0 +1,59 @@
+"""Who acts: finding (or, for a first contact, creating) the workspace and the person behind a request, and the
+context a handler then runs in. A person Cobot meets for the first time gets their profile looked up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from handlers import notify
+from handlers.context import Ctx, Policy
+from storage import queries
+
+
+def find_context(
+    *,
+    session: Session,
+    platform: str,
+    workspace_external_id: str,
+    user_id: str,
+    policy: Policy,
+    now: datetime,
+    display_name: str = "",
+    channel_id: str | None = None,
+) -> Ctx | None:
+    """The context of a person Cobot knows already, found without writing anything; None when ``open_context``
+    has something to write (a new workspace or person, a display name to fill in)."""
+    workspace = queries.find_workspace(session=session, platform=platform, external_id=workspace_external_id)
+    if workspace is None or workspace.id is None:
+        return None
+    member = queries.get_member(session=session, workspace_id=workspace.id, user_id=user_id)
+    if member is None or (display_name and not member.display_name):
+        return None
+    return Ctx(session=session, workspace=workspace, actor=member, policy=policy, now=now, channel_id=channel_id)
+
+
+def open_context(
+    *,
+    session: Session,
+    platform: str,
+    workspace_external_id: str,
+    user_id: str,
+    policy: Policy,
+    now: datetime,
+    display_name: str = "",
+    channel_id: str | None = None,
+) -> Ctx:
+    """Finds or creates the workspace and the acting member; a new member's profile is fetched later."""
+    workspace = queries.get_or_create_workspace(
+        session=session, platform=platform, external_id=workspace_external_id, now=now
+    )
+    assert workspace.id is not None
+    member, created = queries.get_or_create_member(
+        session=session, workspace_id=workspace.id, user_id=user_id, now=now, display_name=display_name
+    )
+    ctx = Ctx(session=session, workspace=workspace, actor=member, policy=policy, now=now, channel_id=channel_id)
+    if created:
+        notify.fetch_profile(ctx, user_id=user_id)
+    return ctx
