@@ -21,8 +21,8 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 import handlers
-from bot.runtime import i18n
 from bot.exports.excel import report
+from bot.runtime import i18n
 from handlers import plan_import, texts
 
 HANDLERS = Path(handlers.__file__).parent
