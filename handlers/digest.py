@@ -7,8 +7,6 @@ sent as its own message (and queued with its own dedupe key), so no part breaks 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +17,7 @@ from sqlmodel import col, select
 from handlers import texts
 from handlers.calendar import contributors, people_text
 from handlers.context import Ctx, Scope
-from handlers.results import Action, ActionKind, Day, Reply, Text, UserRef, t
+from handlers.results import Action, ActionKind, Day, DigestLine, DigestPart, Reply, UserRef, t
 from handlers.schedule import last_fire_at_or_before
 from storage import queries
 from storage.models import ContentRequest, Draft, Member, RequestStatus, ReviewState, Volunteer, VolunteerState
@@ -28,37 +26,6 @@ LINES_PER_PART = 40  # each line is one Block Kit section: 40 + headings stays u
 SECTION_ITEMS = 15
 HELPERS_LIMIT = 30
 STALE_AFTER = timedelta(hours=12)  # a digest that could not go out that morning is skipped, not sent a day late
-
-
-@dataclass(frozen=True)
-class DigestLine:
-    text: Text
-    action: Action | None = None
-    heading: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "text": self.text.to_json(),
-            "action": self.action.to_json() if self.action else None,
-            "heading": self.heading,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> DigestLine:
-        action = data.get("action")
-        return cls(Text.from_json(data["text"]), Action.from_json(action) if action else None, bool(data["heading"]))
-
-
-@dataclass(frozen=True)
-class DigestPart:
-    lines: tuple[DigestLine, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"lines": [line.to_json() for line in self.lines]}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> DigestPart:
-        return cls(tuple(DigestLine.from_json(line) for line in data["lines"]))
 
 
 def digest_due_at(scope: Scope) -> datetime | None:

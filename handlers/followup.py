@@ -24,7 +24,7 @@ from handlers import texts
 from handlers.calendar import slot_occurrences, slot_ref
 from handlers.context import Scope
 from handlers.digest import build_digest, digest_due_at
-from handlers.notify import DIGEST, NOTICE
+from handlers.messages import Address, Channel, DigestMessage, NoticeMessage, Person, RequestThread
 from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, t
 from handlers.schedule import at_local, next_working_moment
 from storage import queries
@@ -108,9 +108,9 @@ def _dm(
     """A DM queued for the recipient's next working moment (but never later than ``not_after``)."""
     return queries.NewMessage(
         dedupe_key=key,
-        kind=NOTICE,
+        kind=NoticeMessage.kind,
         request_id=request_id,
-        payload={"to": {"user": to.user_id}, "notice": notice.to_json()},
+        payload=NoticeMessage(Person(to.user_id), notice).to_json(),
         not_before=_dm_time(scope, to=to, not_after=not_after),
     )
 
@@ -126,14 +126,12 @@ def _arrival(scope: Scope, tz: ZoneInfo) -> datetime:
     return next_working_moment(scope.now, tz, scope.policy.follow_up.working_hours)
 
 
-def _post(
-    scope: Scope, *, key: str, to: dict[str, object], notice: Notice, request_id: int | None
-) -> queries.NewMessage:
+def _post(scope: Scope, *, key: str, to: Address, notice: Notice, request_id: int | None) -> queries.NewMessage:
     return queries.NewMessage(
         dedupe_key=key,
-        kind=NOTICE,
+        kind=NoticeMessage.kind,
         request_id=request_id,
-        payload={"to": to, "notice": notice.to_json()},
+        payload=NoticeMessage(to, notice).to_json(),
         not_before=scope.now,
     )
 
@@ -433,7 +431,7 @@ def _unfilled_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
         yield _post(
             scope,
             key=f"warn:unfilled:{request.id}:{request.draft_deadline.isoformat()}",
-            to={"thread": request.id},
+            to=RequestThread(request.id),
             notice=Notice(
                 t(
                     texts.UNFILLED_WARNING,
@@ -509,9 +507,9 @@ def _empty_slot_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
     wanted += [f"{key}:{admin.user_id}" for _, key in keyed for admin in admins]
     queued = queries.queued_keys(session=scope.session, workspace_id=scope.workspace_id, keys=wanted)
     for occurrence, key in keyed:
-        to_channel = bool(follow.digest_channel) and key not in queued
+        channel = follow.digest_channel if key not in queued else None
         to_admins = [admin for admin in admins if f"{key}:{admin.user_id}" not in queued]
-        if not to_channel and not to_admins:
+        if not channel and not to_admins:
             continue
         notice = Notice(
             t(
@@ -521,8 +519,8 @@ def _empty_slot_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
                 ref=slot_ref(scope, occurrence),
             )
         )
-        if to_channel:
-            yield _post(scope, key=key, to={"channel": follow.digest_channel}, notice=notice, request_id=None)
+        if channel:
+            yield _post(scope, key=key, to=Channel(channel), notice=notice, request_id=None)
         for admin in to_admins:
             yield _dm(scope, key=f"{key}:{admin.user_id}", to=admin, notice=notice, request_id=None)
 
@@ -561,7 +559,7 @@ def _digest(scope: Scope) -> Iterator[queries.NewMessage]:
     for index, part in enumerate(build_digest(scope)):
         yield queries.NewMessage(
             dedupe_key=f"{occasion}{index}",
-            kind=DIGEST,
-            payload={"to": {"channel": channel}, "digest": part.to_json()},
+            kind=DigestMessage.kind,
+            payload=DigestMessage(Channel(channel), part).to_json(),
             not_before=scope.now,
         )

@@ -1,34 +1,27 @@
-"""Queue what leaves Cobot after the actor's reply: card refreshes, notices to people and threads, profile
-look-ups. All of it goes into the outbox inside the handler's transaction, so it is sent if and only if the
-change that caused it was committed.
-
-Outbox kinds and their payloads (read by each adapter's transport):
-- ``card``: ``{"request_id"}``: post the request's card, or update it in place if it was posted.
-- ``notice``: ``{"to": {"user": id} | {"thread": request_id} | {"channel": id}, "notice": Notice}``.
-- ``reply``: ``{"to": <adapter's own address, e.g. a response_url>, "texts": [Text], "actions": [Action]}``: a late
-  answer to the actor.
-- ``digest``: ``{"to": {"channel": id}, "digest": DigestPart}``: one message of the weekly digest.
-- ``profile``: ``{"user_id"}``: fetch a member's display name, time zone and locale.
-- ``home``: ``{"user_id", "pages"}``: show a member's own page again (Slack's App Home); platforms without one
-  drop it.
+"""Queue what leaves Cobot after the actor's reply: card refreshes, notices to people and threads, late answers,
+profile look-ups. All of it goes into the outbox inside the handler's transaction, so it is sent if and only if the
+change that caused it was committed. The messages and their addresses are typed in ``handlers.messages``.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from handlers.context import Scope
+from handlers.messages import (
+    Address,
+    CardRefresh,
+    HomeRefresh,
+    LateReply,
+    NoticeMessage,
+    OutgoingMessage,
+    Person,
+    ProfileLookup,
+    RequestThread,
+)
 from handlers.results import Notice, Reply
 from storage import queries
 from storage.models import ContentRequest
-
-CARD = "card"
-DIGEST = "digest"
-HOME = "home"
-NOTICE = "notice"
-REPLY = "reply"
-PROFILE = "profile"
 
 
 def refresh_card(ctx: Scope, request: ContentRequest) -> None:
@@ -38,15 +31,12 @@ def refresh_card(ctx: Scope, request: ContentRequest) -> None:
     refresh_home(ctx, user_ids=home_audience(ctx, request))
     if queries.pending_card_refresh(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id):
         return
-    queries.enqueue(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        kind=CARD,
+    queue(
+        ctx,
+        CardRefresh(request.id),
+        key=f"card:{request.id}:{uuid.uuid4().hex}",
         request_id=request.id,
         sequence_key=queries.card_sequence(request.id),
-        payload={"request_id": request.id},
-        dedupe_key=f"card:{request.id}:{uuid.uuid4().hex}",
-        now=ctx.now,
     )
 
 
@@ -65,26 +55,18 @@ def refresh_home(ctx: Scope, *, user_ids: list[str], pages: dict[str, int] | Non
             session=ctx.session, workspace_id=ctx.workspace_id, sequence_key=sequence
         ):
             continue
-        queries.enqueue(
-            session=ctx.session,
-            workspace_id=ctx.workspace_id,
-            kind=HOME,
-            sequence_key=sequence,
-            payload={"user_id": user_id, "pages": pages or {}},
-            dedupe_key=f"home:{user_id}:{uuid.uuid4().hex}",
-            now=ctx.now,
-        )
+        queue(ctx, HomeRefresh(user_id, pages or {}), key=f"home:{user_id}:{uuid.uuid4().hex}", sequence_key=sequence)
 
 
 def to_user(ctx: Scope, *, user_id: str, notice: Notice, key: str, request: ContentRequest | None = None) -> None:
-    _notice(ctx, to={"user": user_id}, notice=notice, key=key, request=request)
+    _notice(ctx, to=Person(user_id), notice=notice, key=key, request=request)
 
 
 def to_thread(ctx: Scope, *, request: ContentRequest, notice: Notice, key: str) -> None:
     assert request.id is not None
     _notice(
         ctx,
-        to={"thread": request.id},
+        to=RequestThread(request.id),
         notice=notice,
         key=key,
         request=request,
@@ -92,29 +74,32 @@ def to_thread(ctx: Scope, *, request: ContentRequest, notice: Notice, key: str) 
     )
 
 
-def reply_later(ctx: Scope, *, to: dict[str, Any], reply: Reply, key: str) -> None:
-    queries.enqueue(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        kind=REPLY,
-        payload={
-            "to": to,
-            "texts": [t.to_json() for t in reply.texts],
-            "actions": [a.to_json() for a in reply.actions],
-            "language": reply.language,
-        },
-        dedupe_key=f"reply:{ctx.workspace_id}:{key}",
-        now=ctx.now,
-    )
+def reply_later(ctx: Scope, *, to: Address, reply: Reply, key: str) -> None:
+    """The actor's answer, sent after the acknowledgement to ``to`` (the adapter's address for answering them)."""
+    queue(ctx, LateReply(to, reply, reply.language), key=f"reply:{ctx.workspace_id}:{key}")
 
 
 def fetch_profile(ctx: Scope, *, user_id: str) -> None:
-    queries.enqueue(
+    queue(ctx, ProfileLookup(user_id), key=f"profile:{ctx.workspace_id}:{user_id}")
+
+
+def queue(
+    ctx: Scope,
+    message: OutgoingMessage,
+    *,
+    key: str,
+    request_id: int | None = None,
+    sequence_key: str | None = None,
+) -> bool:
+    """Adds ``message`` to the outbox unless ``key`` was used before; True when added."""
+    return queries.enqueue(
         session=ctx.session,
         workspace_id=ctx.workspace_id,
-        kind=PROFILE,
-        payload={"user_id": user_id},
-        dedupe_key=f"profile:{ctx.workspace_id}:{user_id}",
+        kind=message.kind,
+        request_id=request_id,
+        sequence_key=sequence_key,
+        payload=message.to_json(),
+        dedupe_key=key,
         now=ctx.now,
     )
 
@@ -122,21 +107,18 @@ def fetch_profile(ctx: Scope, *, user_id: str) -> None:
 def _notice(
     ctx: Scope,
     *,
-    to: dict[str, Any],
+    to: Address,
     notice: Notice,
     key: str,
     request: ContentRequest | None,
     sequence_key: str | None = None,
 ) -> None:
-    queries.enqueue(
-        session=ctx.session,
-        workspace_id=ctx.workspace_id,
-        kind=NOTICE,
+    queue(
+        ctx,
+        NoticeMessage(to, notice),
+        key=f"notice:{ctx.workspace_id}:{key}",
         request_id=request.id if request is not None else None,
         sequence_key=sequence_key,
-        payload={"to": to, "notice": notice.to_json()},
-        dedupe_key=f"notice:{ctx.workspace_id}:{key}",
-        now=ctx.now,
     )
 
 

@@ -249,3 +249,38 @@ class Reply:
     @classmethod
     def refused(cls, text: Text, *, language: str | None = None) -> Reply:
         return cls((text,), refusal=True, language=language)
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """A line of the weekly digest: a heading or an item, with the button that goes beside it."""
+
+    text: Text
+    action: Action | None = None
+    heading: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.text.to_json(),
+            "action": self.action.to_json() if self.action else None,
+            "heading": self.heading,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DigestLine:
+        action = data.get("action")
+        return cls(Text.from_json(data["text"]), Action.from_json(action) if action else None, bool(data["heading"]))
+
+
+@dataclass(frozen=True)
+class DigestPart:
+    """One message of the digest (a long digest is split into several)."""
+
+    lines: tuple[DigestLine, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lines": [line.to_json() for line in self.lines]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DigestPart:
+        return cls(tuple(DigestLine.from_json(line) for line in data["lines"]))

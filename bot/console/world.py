@@ -19,9 +19,8 @@ from bot.console.render import ConsoleRenderer
 from bot.runtime.outbox import SendFailed
 from handlers.cards import build_card, card_actions
 from handlers.context import Policy
-from handlers.digest import DigestPart
-from handlers.notify import CARD, DIGEST, HOME, NOTICE, PROFILE, REPLY
-from handlers.results import Action, Notice, Reply, Text
+from handlers.messages import CardRefresh, DigestMessage, HomeRefresh, LateReply, NoticeMessage, ProfileLookup
+from handlers.results import Action, DigestPart, Notice, Reply, Text
 from storage import queries
 from storage.db import transaction
 from storage.models import ContentRequest, OutboxMessage
@@ -105,25 +104,25 @@ class ConsoleTransport:
         self.policy = policy or Policy()
 
     def send(self, message: OutboxMessage) -> None:
-        if message.kind in (PROFILE, HOME):
+        if message.kind in (ProfileLookup.kind, HomeRefresh.kind):
             return  # the console knows its people, and /cocreate mine is its personal page
         number = self._number_of(message.request_id)
-        if message.kind == CARD:
+        if message.kind == CardRefresh.kind:
             self._card(message)
             return
         to = message.payload["to"]
         language = message.payload.get("language") or self._language_for(message.workspace_id, to)
-        if message.kind == NOTICE:
+        if message.kind == NoticeMessage.kind:
             notice = Notice.from_json(message.payload["notice"])
             self._show(to, self.renderer.notice(notice, language), notice.actions, number, language)
-        elif message.kind == REPLY:
+        elif message.kind == LateReply.kind:
             reply = Reply(
                 tuple(Text.from_json(x) for x in message.payload["texts"]),
                 actions=tuple(Action.from_json(a) for a in message.payload.get("actions", [])),
             )
             lines = [line for text in reply.texts for line in self.renderer.text(text, language).splitlines()]
             self._show(to, lines, reply.actions, number, language)
-        elif message.kind == DIGEST:
+        elif message.kind == DigestMessage.kind:
             # Each line's button sits on that line, as it does beside the line in Slack.
             part = DigestPart.from_json(message.payload["digest"])
             lines = []

@@ -15,10 +15,22 @@ from bot.slack import ids
 from bot.slack.render import Translate, escape, identity, render, render_plain, shorten_to_fit, truncate
 from handlers import texts
 from handlers.cards import STATUS_TEXTS
-from handlers.digest import DigestPart
 from handlers.home import HomePage, HomeSettings, HomeView
 from handlers.requests import BRIEF_LIMIT, NEEDS_LIMIT, PART_NAME_LIMIT, PARTS_LIMIT, TITLE_LIMIT, RequestPrefill
-from handlers.results import Action, ActionKind, CardView, Day, Holder, Notice, PartView, Reply, Text, UserRef, t
+from handlers.results import (
+    Action,
+    ActionKind,
+    CardView,
+    Day,
+    DigestPart,
+    Holder,
+    Notice,
+    PartView,
+    Reply,
+    Text,
+    UserRef,
+    t,
+)
 from storage.models import RequestStatus, ReviewState
 
 Block = dict[str, Any]

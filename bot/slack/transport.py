@@ -31,10 +31,9 @@ from bot.slack.render import Translate, identity
 from handlers import texts
 from handlers.cards import build_card
 from handlers.context import Policy, Scope
-from handlers.digest import DigestPart
 from handlers.home import build_home
-from handlers.notify import CARD, DIGEST, HOME, NOTICE, PROFILE, REPLY
-from handlers.results import Action, Notice, Reply, Text, t
+from handlers.messages import CardRefresh, DigestMessage, HomeRefresh, LateReply, NoticeMessage, ProfileLookup
+from handlers.results import Action, DigestPart, Notice, Reply, Text, t
 from storage import queries
 from storage.db import reader, transaction
 from storage.models import ContentRequest, Member, OutboxMessage, Workspace
@@ -91,12 +90,12 @@ class SlackTransport:
 
     def send(self, message: OutboxMessage) -> None:
         handlers: dict[str, Callable[[OutboxMessage], None]] = {
-            CARD: self._send_card,
-            DIGEST: self._send_digest,
-            HOME: self._publish_home,
-            NOTICE: self._send_notice,
-            REPLY: self._send_reply,
-            PROFILE: self._fetch_profile,
+            CardRefresh.kind: self._send_card,
+            DigestMessage.kind: self._send_digest,
+            HomeRefresh.kind: self._publish_home,
+            NoticeMessage.kind: self._send_notice,
+            LateReply.kind: self._send_reply,
+            ProfileLookup.kind: self._fetch_profile,
         }
         handler = handlers.get(message.kind)
         if handler is None:
@@ -280,7 +279,7 @@ class SlackTransport:
             queries.enqueue(
                 session=session,
                 workspace_id=request.workspace_id,
-                kind=NOTICE,
+                kind=NoticeMessage.kind,
                 payload={
                     "to": {"user": owner.user_id},
                     "notice": Notice(t(texts.CARD_NOT_POSTED, number=request.number, reason=reason)).to_json(),

@@ -44,6 +44,7 @@ from handlers.commands import New, parse_command, plain, run_command
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, reply_in_thread
 from handlers.extensions import default_proposal
+from handlers.messages import Channel
 from handlers.requests import NewRequest, create_request, request_problems
 from handlers.results import ActionKind, Reply, Text, UserFacingError, t
 from storage import queries
@@ -352,7 +353,7 @@ class CobotAgent:
         except (aiohttp.ClientError, TimeoutError) as error:
             log.warning("answering in Teams failed (%s); the outbox will retry", error)
             key = f"teams-reply:{context.activity.id or uuid.uuid4().hex}"
-            to = {"conversation": where.key, "thread": where.thread_root}
+            to = Channel(where.key, where.thread_root)
 
             def queue(ctx: Ctx) -> Reply:
                 notify.reply_later(ctx, to=to, reply=reply, key=key)

@@ -22,8 +22,7 @@ from bot.teams.render import Rendered, TeamsRenderer, escape, truncate
 from handlers import texts
 from handlers.actions import FormField, form_for
 from handlers.cards import STATUS_TEXTS, card_actions
-from handlers.digest import DigestPart
-from handlers.results import Action, ActionKind, CardView, Day, Holder, Notice, Reply, Text, UserRef, t
+from handlers.results import Action, ActionKind, CardView, Day, DigestPart, Holder, Notice, Reply, Text, UserRef, t
 from storage.models import RequestStatus, ReviewState
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"

@@ -33,9 +33,8 @@ from bot.teams.render import Person, TeamsRenderer, Translate, identity
 from handlers import texts
 from handlers.cards import build_card
 from handlers.context import Policy
-from handlers.digest import DigestPart
-from handlers.notify import CARD, DIGEST, NOTICE, PROFILE, REPLY
-from handlers.results import Action, Notice, Reply, Text, t
+from handlers.messages import CardRefresh, DigestMessage, LateReply, NoticeMessage, ProfileLookup
+from handlers.results import Action, DigestPart, Notice, Reply, Text, t
 from storage import queries
 from storage.db import transaction
 from storage.models import ContentRequest, Member, OutboxMessage, TeamsConversation
@@ -193,11 +192,11 @@ class TeamsTransport:
 
     def send(self, message: OutboxMessage) -> None:
         handlers: dict[str, Callable[[OutboxMessage], None]] = {
-            CARD: self._send_card,
-            DIGEST: self._send_digest,
-            NOTICE: self._send_notice,
-            REPLY: self._send_reply,
-            PROFILE: self._fill_profile,
+            CardRefresh.kind: self._send_card,
+            DigestMessage.kind: self._send_digest,
+            NoticeMessage.kind: self._send_notice,
+            LateReply.kind: self._send_reply,
+            ProfileLookup.kind: self._fill_profile,
         }
         if message.kind in IGNORED_KINDS:
             return
@@ -430,7 +429,7 @@ class TeamsTransport:
             queries.enqueue(
                 session=session,
                 workspace_id=request.workspace_id,
-                kind=NOTICE,
+                kind=NoticeMessage.kind,
                 payload={
                     "to": {"user": owner.user_id},
                     "notice": Notice(t(texts.CARD_NOT_POSTED, number=request.number, reason=reason)).to_json(),

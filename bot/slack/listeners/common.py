@@ -14,6 +14,7 @@ from slack_bolt import BoltContext
 from bot.runtime.cobot import Cobot
 from handlers import notify, texts
 from handlers.context import Ctx
+from handlers.messages import Address, Ephemeral, InteractionUrl, Person
 from handlers.results import Reply, t
 
 PLATFORM = "slack"
@@ -62,18 +63,16 @@ def act(
     )
 
 
-def reply_address(body: dict[str, Any], context: BoltContext) -> dict[str, Any]:
+def reply_address(body: dict[str, Any], context: BoltContext) -> Address:
     """Where a late answer to an interaction goes: its response_url, else an ephemeral message, else a DM."""
     if body.get("response_url"):
-        return {"response_url": body["response_url"]}
+        return InteractionUrl(str(body["response_url"]))
     if context.channel_id and not str(context.channel_id).startswith("D"):
-        return {"ephemeral": {"channel": context.channel_id, "user": context.user_id}}
-    return {"user": context.user_id}
+        return Ephemeral(str(context.channel_id), str(context.user_id))
+    return Person(str(context.user_id))
 
 
-def reply_later(
-    context: BoltContext, reply: Reply, *, to: dict[str, Any], key: str, user_id: str | None = None
-) -> None:
+def reply_later(context: BoltContext, reply: Reply, *, to: Address, key: str, user_id: str | None = None) -> None:
     """Queues ``reply`` for the actor; sent right after the HTTP acknowledgement."""
     if not reply.texts:
         return

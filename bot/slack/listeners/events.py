@@ -17,6 +17,7 @@ from handlers import notify
 from handlers.commands import plain
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, reply_in_thread
+from handlers.messages import Ephemeral
 from handlers.results import Reply
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
 from storage import queries
@@ -70,7 +71,7 @@ def _on_reaction(body: dict[str, Any], event: dict[str, Any], context: BoltConte
         reply_later(
             context,
             reply,
-            to={"ephemeral": {"channel": channel, "user": user}},
+            to=Ephemeral(channel, str(user)),
             key=f"event:{event_id or ts}:{user}",
             user_id=user,
         )
@@ -122,7 +123,7 @@ def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -
         reply_later(
             context,
             reply,
-            to={"ephemeral": {"channel": channel, "user": user}},
+            to=Ephemeral(channel, str(user)),
             key=f"event:{event_id or event.get('ts')}:{user}",
             user_id=str(user),
         )

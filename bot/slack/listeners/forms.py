@@ -23,6 +23,7 @@ from handlers.actions import number_of
 from handlers.calendar import derive_prefill, derive_request
 from handlers.commands import Derive, New, parse_command, plain
 from handlers.context import Ctx
+from handlers.messages import Person
 from handlers.requests import (
     Field,
     NewRequest,
@@ -150,7 +151,7 @@ def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
         ack(response_action="errors", errors=errors)
         return
     ack()
-    reply_later(context, reply, to={"user": context.user_id}, key=f"view:{view.get('id')}:{context.user_id}")
+    reply_later(context, reply, to=Person(str(context.user_id)), key=f"view:{view.get('id')}:{context.user_id}")
 
 
 def acknowledge(ack: Ack) -> None:

@@ -16,6 +16,7 @@ from bot.slack import ids
 from bot.slack.listeners.common import act, reply_later, translate_for
 from bot.slack.render import render_plain, truncate
 from handlers.actions import press
+from handlers.messages import Person
 from handlers.results import ActionKind
 
 # callback_id → (what the modal's submit button means, the input block, its element, the value's key)
@@ -43,4 +44,4 @@ def modal_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], contex
         ack(response_action="errors", errors={block: truncate(message, 300)})
         return
     ack()
-    reply_later(context, reply, to={"user": context.user_id}, key=f"view:{view.get('id')}:{context.user_id}")
+    reply_later(context, reply, to=Person(str(context.user_id)), key=f"view:{view.get('id')}:{context.user_id}")
