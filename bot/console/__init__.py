@@ -15,7 +15,6 @@ from bot.console.render import ConsoleRenderer, Style
 from bot.console.world import ConsoleTransport, World
 from bot.runtime.cobot import create_app
 from bot.runtime.config import Behaviour, Settings
-from bot.runtime.outbox import OutboxSender
 from storage.clock import utcnow
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
@@ -51,15 +50,7 @@ def run_console(
             style=Style(color=color),
             translators=cobot.translators,
         )
-        cobot.sender = OutboxSender(
-            engine=engine,
-            transports={
-                "console": ConsoleTransport(
-                    engine=engine, world=world, renderer=renderer, clock=clock, policy=cobot.policy
-                )
-            },
-            clock=clock,
-        )
+        cobot.attach_sender({"console": ConsoleTransport(world=world, renderer=renderer)})
         if demo and not is_seeded(cobot):
             seed(cobot)
         console = Console(

@@ -9,21 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.console.render import ConsoleRenderer
-from bot.runtime.outbox import SendFailed
-from handlers.cards import build_card, card_actions
-from handlers.context import Policy
-from handlers.messages import CardRefresh, DigestMessage, HomeRefresh, LateReply, NoticeMessage, ProfileLookup
-from handlers.results import Action, DigestPart, Notice, Reply, Text
-from storage import queries
-from storage.db import transaction
-from storage.models import ContentRequest, OutboxMessage
+from bot.runtime.delivery import CardPosted, Outcome, PostCard, PostText, Prepared, SendFailed
+from handlers.cards import card_actions
+from handlers.messages import CardRefresh, Channel, DigestMessage, Ephemeral, LateReply, NoticeMessage, Person
+from handlers.results import Action, DigestPart, Notice, Reply
 
 
 @dataclass
@@ -88,123 +79,75 @@ class World:
 
 
 class ConsoleTransport:
-    def __init__(
-        self,
-        *,
-        engine: Engine,
-        world: World,
-        renderer: ConsoleRenderer,
-        clock: Callable[[], datetime],
-        policy: Policy | None = None,
-    ) -> None:
-        self.engine = engine
+    # The console knows its people (no profile look-ups), and `/cocreate mine` is its personal page (no Home).
+    delivers = frozenset({CardRefresh.kind, NoticeMessage.kind, LateReply.kind, DigestMessage.kind})
+
+    def __init__(self, *, world: World, renderer: ConsoleRenderer) -> None:
         self.world = world
         self.renderer = renderer
-        self.clock = clock
-        self.policy = policy or Policy()
 
-    def send(self, message: OutboxMessage) -> None:
-        if message.kind in (ProfileLookup.kind, HomeRefresh.kind):
-            return  # the console knows its people, and /cocreate mine is its personal page
-        number = self._number_of(message.request_id)
-        if message.kind == CardRefresh.kind:
-            self._card(message)
-            return
-        to = message.payload["to"]
-        language = message.payload.get("language") or self._language_for(message.workspace_id, to)
-        if message.kind == NoticeMessage.kind:
-            notice = Notice.from_json(message.payload["notice"])
-            self._show(to, self.renderer.notice(notice, language), notice.actions, number, language)
-        elif message.kind == LateReply.kind:
-            reply = Reply(
-                tuple(Text.from_json(x) for x in message.payload["texts"]),
-                actions=tuple(Action.from_json(a) for a in message.payload.get("actions", [])),
-            )
-            lines = [line for text in reply.texts for line in self.renderer.text(text, language).splitlines()]
-            self._show(to, lines, reply.actions, number, language)
-        elif message.kind == DigestMessage.kind:
-            # Each line's button sits on that line, as it does beside the line in Slack.
-            part = DigestPart.from_json(message.payload["digest"])
-            lines = []
-            for line in part.lines:
-                text = self.renderer.text(line.text, language)
-                if line.action is not None:
-                    [button] = self.world.add_buttons(
-                        (line.action,), renderer=self.renderer, shown_to=None, number=None, language=language
-                    )
-                    text += "  " + self.renderer.style.button(f"[{button.number}] {button.label}")
-                lines.append(text)
-            self._show(to, lines, (), None, language)
-        else:
-            raise SendFailed(f"unknown outbox kind {message.kind!r}")
+    def hold(self, destination: str | None, *, message_id: int, update: bool = False) -> None:
+        """The console is never busy."""
 
-    def _language_for(self, workspace_id: int, to: dict[str, Any]) -> str:
-        """DMs and replies speak their reader's language; posts in a channel or thread speak the channel's."""
-        user = to.get("user") or (to.get("ephemeral") or {}).get("user")
-        with Session(self.engine) as session:
-            if user:
-                member = queries.get_member(session=session, workspace_id=workspace_id, user_id=str(user))
-                return self.policy.language_of(member)
-            if "thread" in to:
-                request = session.get(ContentRequest, to["thread"])
-                return self.policy.language_of_channel(request.channel_id if request else None)
-        return self.policy.language_of_channel(to.get("channel"))
+    def send(self, delivery: Prepared) -> Outcome:
+        language = delivery.language
+        match delivery:
+            case PostCard():
+                return self._card(delivery)
+            case PostText(content=Notice() as notice):
+                self._show(delivery, self.renderer.notice(notice, language), notice.actions, delivery.request_number)
+            case PostText(content=Reply() as reply):
+                lines = [line for text in reply.texts for line in self.renderer.text(text, language).splitlines()]
+                self._show(delivery, lines, reply.actions, delivery.request_number)
+            case PostText(content=DigestPart() as part):
+                # Each line's button sits on that line, as it does beside the line in Slack.
+                lines = []
+                for line in part.lines:
+                    text = self.renderer.text(line.text, language)
+                    if line.action is not None:
+                        [button] = self.world.add_buttons(
+                            (line.action,), renderer=self.renderer, shown_to=None, number=None, language=language
+                        )
+                        text += "  " + self.renderer.style.button(f"[{button.number}] {button.label}")
+                    lines.append(text)
+                self._show(delivery, lines, (), None)
+            case _:
+                raise SendFailed(f"the console cannot show {type(delivery).__name__}")
+        return None
 
-    def _card(self, message: OutboxMessage) -> None:
-        with Session(self.engine) as session:
-            request = session.get(ContentRequest, message.payload["request_id"])
-            if request is None or not request.channel_id:
-                raise SendFailed("request or its channel is gone")
-            view = build_card(session, request)
-        language = self.policy.language_of_channel(request.channel_id)
+    def _card(self, card: PostCard) -> Outcome:
+        view, language = card.view, card.language
         buttons = self.world.add_buttons(
             card_actions(view), renderer=self.renderer, shown_to=None, number=view.number, language=language
         )
-        edited = request.card_ts is not None
-        if not edited:
-            with transaction(self.engine) as session:
-                queries.set_card_message(
-                    session=session, request_id=request.id or 0, channel_id=request.channel_id, ts=self.world.new_ts()
-                )
         self.world.deliver(
-            Delivery(where=request.channel_id, lines=self.renderer.card(view, language), buttons=buttons, edited=edited)
+            Delivery(
+                where=card.channel_id,
+                lines=self.renderer.card(view, language),
+                buttons=buttons,
+                edited=card.posted is not None,
+            )
         )
+        return None if card.posted else CardPosted(channel_id=card.channel_id, ts=self.world.new_ts())
 
-    def _show(
-        self, to: dict[str, Any], lines: list[str], actions: tuple[Action, ...], number: int | None, language: str
-    ) -> None:
-        if "user" in to:
-            user = str(to["user"])
-            buttons = self.world.add_buttons(
-                actions, renderer=self.renderer, shown_to=user, number=number, language=language
-            )
-            self.world.deliver(Delivery(f"DM → @{self.world.names.get(user, user)}", lines, buttons, recipient=user))
-        elif "ephemeral" in to:
-            user = str(to["ephemeral"]["user"])
-            buttons = self.world.add_buttons(
-                actions, renderer=self.renderer, shown_to=user, number=number, language=language
-            )
-            self.world.deliver(Delivery(f"only @{self.world.names.get(user, user)}", lines, buttons))
-        elif "thread" in to:
-            with Session(self.engine) as session:
-                request = session.get(ContentRequest, to["thread"])
-            if request is None or not request.channel_id:
-                raise SendFailed("request or its channel is gone")
-            buttons = self.world.add_buttons(
-                actions, renderer=self.renderer, shown_to=None, number=request.number, language=language
-            )
-            self.world.deliver(Delivery(f"{request.channel_id} › #{request.number}", lines, buttons))
-        elif "channel" in to:
-            buttons = self.world.add_buttons(
-                actions, renderer=self.renderer, shown_to=None, number=number, language=language
-            )
-            self.world.deliver(Delivery(str(to["channel"]), lines, buttons))
-        else:
-            raise SendFailed(f"no address: {sorted(to)}")
+    def _show(self, delivery: PostText, lines: list[str], actions: tuple[Action, ...], number: int | None) -> None:
+        """Shows a message where its destination is; its buttons act on request ``number`` (if any)."""
+        language = delivery.language
 
-    def _number_of(self, request_id: int | None) -> int | None:
-        if request_id is None:
-            return None
-        with Session(self.engine) as session:
-            request = session.get(ContentRequest, request_id)
-        return request.number if request else None
+        def buttons(shown_to: str | None) -> list[Button]:
+            return self.world.add_buttons(
+                actions, renderer=self.renderer, shown_to=shown_to, number=number, language=language
+            )
+
+        match delivery.to:
+            case Person(user_id=user):
+                name = self.world.names.get(user, user)
+                self.world.deliver(Delivery(f"DM → @{name}", lines, buttons(user), recipient=user))
+            case Ephemeral(user_id=user):
+                self.world.deliver(Delivery(f"only @{self.world.names.get(user, user)}", lines, buttons(user)))
+            case Channel(channel_id=channel, thread=thread) if thread:
+                self.world.deliver(Delivery(f"{channel} › #{number}", lines, buttons(None)))
+            case Channel(channel_id=channel):
+                self.world.deliver(Delivery(channel, lines, buttons(None)))
+            case _:
+                raise SendFailed(f"the console has no place for {delivery.to!r}")

@@ -7,7 +7,7 @@ polite errors turned into replies, and the outbox sender woken afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.runtime.config import WEEKDAYS, Settings, clock_time
+from bot.runtime.delivery import Transport
 from bot.runtime.outbox import OutboxSender
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours
 from handlers.people import find_context, open_context
@@ -90,6 +91,17 @@ class Cobot:
     def __deepcopy__(self, memo: dict[int, object]) -> Cobot:
         # Bolt deep-copies the request context for lazy listeners; Cobot is a shared service, not request state.
         return self
+
+    def attach_sender(self, transports: Mapping[str, Transport]) -> OutboxSender:
+        """The outbox sender that delivers this Cobot's messages through ``transports`` (platform → transport)."""
+        self.sender = OutboxSender(
+            engine=self.engine,
+            transports=transports,
+            clock=self.clock,
+            policy=self.policy,
+            max_attempts=self.settings.behaviour.outbox.max_attempts,
+        )
+        return self.sender
 
     def wake_sender(self) -> None:
         if self.sender is not None:

@@ -8,8 +8,11 @@ conditional update on SQLite, so several processes can drain one database withou
 the same reason a pass that nears the end of its claims (Slack answering slowly) hands the rest back unsent, and so
 does a pass that outlasts a message's deferral (a paced channel's turn), so that message goes at its turn.
 
-Transports raise ``RetryLater`` (rate limits, 5xx, network trouble, a channel that is still being paced) or
-``SendFailed`` (permanent: the channel is gone, the bot was removed); anything else counts as a transient error.
+Each message is made ready by ``bot.runtime.delivery.prepare`` (the card view, the language, the thread), sent by
+its transport, and the transport's answer written back by ``delivery.record``. Transports raise ``RetryLater`` (rate
+limits, 5xx, network trouble, a channel that is still being paced) or ``SendFailed`` (permanent: the channel is gone,
+the bot was removed); anything else counts as a transient error. A card that can never be posted is reported to its
+owner, whichever platform failed.
 """
 
 from __future__ import annotations
@@ -20,12 +23,16 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.runtime import delivery
+from bot.runtime.delivery import RetryLater, SendFailed, Transport
+from handlers.context import Policy
+from handlers.messages import decode
 from storage.db import is_sqlite, reader, transaction
 from storage.models import OutboxMessage, Workspace
 
@@ -36,24 +43,6 @@ CLAIM_SECONDS = 120
 # a card's join and second post) ends well within it, so no other sender can have claimed the message meanwhile.
 SEND_MARGIN_SECONDS = 60
 BATCH = 50
-
-
-class RetryLater(Exception):
-    """Try again later: after ``seconds`` (a Retry-After), or, when None, after an exponential backoff."""
-
-    def __init__(self, seconds: float | None, reason: str, *, count_attempt: bool = True) -> None:
-        super().__init__(reason)
-        self.seconds = None if seconds is None else max(seconds, 0.0)
-        self.reason = reason
-        self.count_attempt = count_attempt
-
-
-class SendFailed(Exception):
-    """The message can never be delivered; it is marked failed and not retried."""
-
-
-class Transport(Protocol):
-    def send(self, message: OutboxMessage) -> None: ...
 
 
 @dataclass
@@ -92,6 +81,7 @@ class OutboxSender:
     engine: Engine
     transports: Mapping[str, Transport]  # platform name → transport
     clock: Callable[[], datetime]
+    policy: Policy = field(default_factory=Policy)
     max_attempts: int = 8
     worker_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     idle_seconds: float = 1.0
@@ -266,36 +256,55 @@ class OutboxSender:
         try:
             if transport is None:
                 raise SendFailed(f"no transport for platform {platform!r}")
-            transport.send(message)
+            if message.kind in transport.delivers:
+                self._deliver(transport, message)
         except RetryLater as retry:
             attempts = message.attempts + (1 if retry.count_attempt else 0)
             if attempts >= self.max_attempts:
-                self._finish(message, failed=True, error=f"gave up after {attempts} attempts: {retry.reason}")
-                log.warning("outbox %s (%s) failed: %s", message.id, message.kind, retry.reason)
+                self._give_up(message, f"gave up after {attempts} attempts: {retry.reason}")
                 return "failed"
             seconds = retry.seconds if retry.seconds is not None else backoff_seconds(attempts)
             self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason, into=deferred)
             return "deferred"
         except SendFailed as failure:
-            self._finish(message, failed=True, error=str(failure))
-            log.warning("outbox %s (%s) failed for good: %s", message.id, message.kind, failure)
+            self._give_up(message, str(failure), for_good=True)
             return "failed"
         except Exception as error:
             attempts = message.attempts + 1
             log.exception("outbox %s (%s) raised; will retry", message.id, message.kind)
+            reason = f"{type(error).__name__}: {error}"[:500]
             if attempts >= self.max_attempts:
-                self._finish(message, failed=True, error=f"{type(error).__name__}: {error}"[:500])
+                self._give_up(message, reason)
                 return "failed"
-            self._defer(
-                message,
-                seconds=backoff_seconds(attempts),
-                attempts=attempts,
-                error=f"{type(error).__name__}: {error}"[:500],
-                into=deferred,
-            )
+            self._defer(message, seconds=backoff_seconds(attempts), attempts=attempts, error=reason, into=deferred)
             return "deferred"
         self._finish(message, failed=False, error=None)
         return "sent"
+
+    def _deliver(self, transport: Transport, message: OutboxMessage) -> None:
+        """Prepares the message (reads only), sends it, and writes back what the platform answered."""
+        try:
+            outgoing = decode(message.kind, message.payload)
+        except ValueError as error:
+            raise SendFailed(str(error)) from None
+        message_id = message.id or 0
+        with delivery.read_session(self.engine) as session:
+            prepared = delivery.prepare(
+                session,
+                message,
+                outgoing,
+                policy=self.policy,
+                now=self.clock(),
+                hold=lambda destination: transport.hold(destination, message_id=message_id),
+                hold_update=lambda destination: transport.hold(destination, message_id=message_id, update=True),
+            )
+        outcome = transport.send(prepared)
+        delivery.record(self.engine, message, outcome, now=self.clock())
+
+    def _give_up(self, message: OutboxMessage, reason: str, *, for_good: bool = False) -> None:
+        self._finish(message, failed=True, error=reason[:500])
+        log.warning("outbox %s (%s) failed%s: %s", message.id, message.kind, " for good" if for_good else "", reason)
+        delivery.card_not_posted(self.engine, message, reason=reason, now=self.clock())
 
     def _mine(self, message: OutboxMessage) -> sa.ColumnElement[bool]:
         return sa.and_(col(OutboxMessage.id) == message.id, col(OutboxMessage.claim_token) == message.claim_token)

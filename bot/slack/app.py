@@ -137,21 +137,13 @@ class SlackService:
 def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None) -> SlackService:
     client = build_client(cobot, token=token)
     transport = SlackTransport(
-        engine=cobot.engine,
         client=client,
         clock=cobot.clock,
         channel_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
         posts_per_minute=cobot.settings.behaviour.outbox.posts_per_minute,
         translators=cobot.translators,
-        policy=cobot.policy,
     )
-    sender = OutboxSender(
-        engine=cobot.engine,
-        transports={"slack": transport},
-        clock=cobot.clock,
-        max_attempts=cobot.settings.behaviour.outbox.max_attempts,
-    )
-    cobot.sender = sender
+    sender = cobot.attach_sender({"slack": transport})
     return SlackService(
         cobot=cobot, bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret), sender=sender
     )

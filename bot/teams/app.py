@@ -152,13 +152,7 @@ def build_teams_service(
         conversation_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
         translators=cobot.translators,
     )
-    sender = OutboxSender(
-        engine=cobot.engine,
-        transports={PLATFORM: transport},
-        clock=cobot.clock,
-        max_attempts=cobot.settings.behaviour.outbox.max_attempts,
-    )
-    cobot.sender = sender
+    sender = cobot.attach_sender({PLATFORM: transport})
     auth = (
         BotFrameworkAuth(app_id=access.app_id, metadata_url=access.openid_metadata_url)
         if access.authenticated

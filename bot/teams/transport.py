@@ -16,28 +16,37 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 import aiohttp
 from microsoft_agents.activity import Activity, ConversationParameters, ConversationReference
 from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, ConnectorClientBase, TurnContext
-from sqlalchemy import Engine, update
-from sqlmodel import Session, col
+from sqlalchemy import Engine
+from sqlmodel import Session
 
-from bot.runtime.outbox import RetryLater, SendFailed
+from bot.runtime.delivery import (
+    CardPosted,
+    FetchProfile,
+    Outcome,
+    PostCard,
+    PostText,
+    Prepared,
+    ProfileFound,
+    RetryLater,
+    SendFailed,
+)
+from bot.runtime.pacing import Pacer
 from bot.teams import cards, store
-from bot.teams.render import Person, TeamsRenderer, Translate, identity
+from bot.teams.render import Person as Mentionable
+from bot.teams.render import TeamsRenderer, Translate, identity
 from handlers import texts
-from handlers.cards import build_card
 from handlers.context import Policy
-from handlers.messages import CardRefresh, DigestMessage, LateReply, NoticeMessage, ProfileLookup
-from handlers.results import Action, DigestPart, Notice, Reply, Text, t
-from storage import queries
+from handlers.messages import CardRefresh, Channel, DigestMessage, LateReply, NoticeMessage, Person, ProfileLookup
+from handlers.results import DigestPart, Notice, Reply, Text
 from storage.db import transaction
-from storage.models import ContentRequest, Member, OutboxMessage, TeamsConversation
+from storage.models import TeamsConversation
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +54,6 @@ T = TypeVar("T")
 
 RETRIED_STATUSES = {429, 412, 502, 504}
 CALL_TIMEOUT_SECONDS = 30
-IGNORED_KINDS = {"home"}  # Slack's App Home has no Teams counterpart
 
 
 class TeamsConnector:
@@ -168,6 +176,9 @@ class TeamsConnector:
 
 
 class TeamsTransport:
+    # Slack's App Home has no Teams counterpart.
+    delivers = frozenset({CardRefresh.kind, DigestMessage.kind, NoticeMessage.kind, LateReply.kind, ProfileLookup.kind})
+
     def __init__(
         self,
         *,
@@ -184,144 +195,76 @@ class TeamsTransport:
         self.clock = clock
         self.bot_name = bot_name
         self.policy = policy
-        self.conversation_interval = conversation_interval
         self.translators = translators
-        self._last_post: dict[str, float] = {}
-        self._paused_until: dict[str, datetime] = {}  # conversation → end of its Retry-After
-        self._lock = threading.Lock()
+        # Teams throttles per conversation: one post a second, counted from when a post ended, and nothing while a
+        # 429's Retry-After holds.
+        self.pacer = Pacer(interval=conversation_interval, clock=clock, from_end=True)
+        self._sending = threading.local()
 
-    def send(self, message: OutboxMessage) -> None:
-        handlers: dict[str, Callable[[OutboxMessage], None]] = {
-            CardRefresh.kind: self._send_card,
-            DigestMessage.kind: self._send_digest,
-            NoticeMessage.kind: self._send_notice,
-            LateReply.kind: self._send_reply,
-            ProfileLookup.kind: self._fill_profile,
-        }
-        if message.kind in IGNORED_KINDS:
-            return
-        handler = handlers.get(message.kind)
-        if handler is None:
-            raise SendFailed(f"unknown outbox kind {message.kind!r}")
-        handler(message)
+    def hold(self, destination: str | None, *, message_id: int, update: bool = False) -> None:
+        """Teams paces by conversation, which is only known once the destination is looked up: see ``_call``."""
+
+    def send(self, delivery: Prepared) -> Outcome:
+        self._sending.id = delivery.message_id
+        match delivery:
+            case PostCard():
+                return self._send_card(delivery)
+            case PostText(content=Notice() as notice):
+                self._deliver(delivery, lambda r: _card_activity(cards.notice_card(notice, r), r, notice.text))
+            case PostText(content=Reply() as reply):
+                self._deliver(delivery, lambda r: cards.reply_message(reply, r))
+            case PostText(content=DigestPart() as part):
+                heading = part.lines[0].text if part.lines else Text(texts.DIGEST_TITLE)
+                self._deliver(delivery, lambda r: _card_activity(cards.digest_card(part, r), r, heading))
+            case FetchProfile(user_id=user_id):
+                return self._known_profile(delivery.workspace_id, user_id)
+            case _:
+                raise SendFailed(f"Teams has no place for {type(delivery).__name__}")
+        return None
 
     # --- kinds ----------------------------------------------------------------------------------------------
 
-    def _send_card(self, message: OutboxMessage) -> None:
+    def _send_card(self, card: PostCard) -> Outcome:
         with Session(self.engine) as session:
-            request = session.get(ContentRequest, message.payload["request_id"])
-            if request is None:
-                raise SendFailed("request no longer exists")
-            view = build_card(session, request)
-            conversation = (
-                store.get_conversation(session=session, workspace_id=request.workspace_id, key=request.channel_id)
-                if request.channel_id
-                else None
-            )
+            conversation = store.get_conversation(session=session, workspace_id=card.workspace_id, key=card.channel_id)
         if conversation is None:
-            self._tell_owner_card_failed(request, reason="Cobot is not in that conversation")
-            raise SendFailed("the request's conversation is unknown to Cobot")
-        r = self._renderer(message.workspace_id, conversation, self.policy.language_of_channel(conversation.key))
-        activity = cards.card_message(cards.request_card(view, r), summary=cards.card_summary(view, r))
-        if request.card_ts:
-            self._call(
-                conversation.key, lambda: self.connector.update(conversation.reference, request.card_ts or "", activity)
-            )
-            return
+            raise SendFailed("Cobot is not in that conversation")
+        r = self._renderer(card.workspace_id, conversation, card.language)
+        activity = cards.card_message(cards.request_card(card.view, r), summary=cards.card_summary(card.view, r))
+        if card.posted:
+            posted = card.posted
+            self._call(conversation.key, lambda: self.connector.update(conversation.reference, posted, activity))
+            return None
         card_id = self._call(conversation.key, lambda: self.connector.post(conversation.reference, activity))
-        with transaction(self.engine) as session:
-            queries.set_card_message(
-                session=session, request_id=request.id or 0, channel_id=conversation.key, ts=card_id
-            )
+        return CardPosted(channel_id=conversation.key, ts=card_id)
 
-    def _send_notice(self, message: OutboxMessage) -> None:
-        notice = Notice.from_json(message.payload["notice"])
-        self._deliver(
-            message, message.payload["to"], lambda r: _card_activity(cards.notice_card(notice, r), r, notice.text)
-        )
-
-    def _send_digest(self, message: OutboxMessage) -> None:
-        part = DigestPart.from_json(message.payload["digest"])
-        heading = part.lines[0].text if part.lines else Text(texts.DIGEST_TITLE)
-        self._deliver(message, message.payload["to"], lambda r: _card_activity(cards.digest_card(part, r), r, heading))
-
-    def _send_reply(self, message: OutboxMessage) -> None:
-        reply = Reply(
-            tuple(Text.from_json(x) for x in message.payload["texts"]),
-            actions=tuple(Action.from_json(a) for a in message.payload.get("actions", [])),
-        )
-        language = message.payload.get("language")
-        self._deliver(message, message.payload["to"], lambda r: cards.reply_message(reply, r), language=language)
-
-    def _fill_profile(self, message: OutboxMessage) -> None:
+    def _known_profile(self, workspace_id: int, user_id: str) -> ProfileFound:
         """Teams tells Cobot a person's name with every activity, and their time zone and locale with most; what it
         knows already is all a profile look-up needs."""
-        user_id = message.payload["user_id"]
         with Session(self.engine) as session:
-            user = store.get_user(session=session, workspace_id=message.workspace_id, user_id=user_id)
-        with transaction(self.engine) as session:
-            values: dict[str, Any] = {"profile_fetched_at": self.clock()}
-            session.execute(
-                update(Member)
-                .where(col(Member.workspace_id) == message.workspace_id, col(Member.user_id) == user_id)
-                .values(**values)
-            )
-            if user is not None and user.name:
-                session.execute(
-                    update(Member)
-                    .where(
-                        col(Member.workspace_id) == message.workspace_id,
-                        col(Member.user_id) == user_id,
-                        col(Member.display_name) == "",
-                    )
-                    .values(display_name=user.name[:200])
-                )
+            user = store.get_user(session=session, workspace_id=workspace_id, user_id=user_id)
+        return ProfileFound(display_name=user.name if user is not None else None, fill_only=True)
 
     # --- addresses ------------------------------------------------------------------------------------------
 
-    def _deliver(
-        self,
-        message: OutboxMessage,
-        to: dict[str, Any],
-        build: Callable[[TeamsRenderer], dict[str, Any]],
-        *,
-        language: str | None = None,
-    ) -> None:
-        """Posts what ``build`` makes for the conversation that ``to`` names (a person, a thread, a channel), in
-        the reader's language: the person's own, or the channel's."""
-        workspace_id = message.workspace_id
+    def _deliver(self, delivery: PostText, build: Callable[[TeamsRenderer], dict[str, Any]]) -> None:
+        """Posts what ``build`` makes into the conversation ``delivery.to`` names (a person's 1:1 chat, a channel
+        or a thread in it), in the reader's language."""
+        workspace_id = delivery.workspace_id
         conversation_id: str | None = None
-        conversation: TeamsConversation | None
-        if "user" in to:
-            conversation = self._personal(workspace_id, str(to["user"]))
-            if language is None:
-                with Session(self.engine) as session:
-                    member = queries.get_member(session=session, workspace_id=workspace_id, user_id=str(to["user"]))
-                language = self.policy.language_of(member)
-        elif "thread" in to:
-            with Session(self.engine) as session:
-                request = session.get(ContentRequest, to["thread"])
-                if request is None or not request.channel_id:
-                    raise SendFailed("request or its conversation is gone")
-                conversation = store.get_conversation(
-                    session=session, workspace_id=workspace_id, key=request.channel_id
-                )
-            if conversation is None:
-                raise SendFailed("the request's conversation is unknown to Cobot")
-            if not request.card_ts:
-                raise RetryLater(2, "card not posted yet")
-            if conversation.conversation_type == store.CHANNEL:
-                conversation_id = store.in_thread(conversation.conversation_id, request.card_ts)
-        elif "conversation" in to:
-            conversation = self._conversation(workspace_id, str(to["conversation"]))
-            if to.get("thread") and conversation.conversation_type == store.CHANNEL:
-                conversation_id = store.in_thread(conversation.conversation_id, str(to["thread"]))
-        elif "channel" in to:
-            conversation = self._conversation(workspace_id, str(to["channel"]))
-        else:
-            raise SendFailed(f"no address: {sorted(to)}")
-        assert conversation is not None
-        language = language or self.policy.language_of_channel(conversation.key)
+        language = delivery.language
+        match delivery.to:
+            case Person(user_id=user_id):
+                conversation = self._personal(workspace_id, user_id)
+            case Channel(channel_id=key, thread=thread):
+                conversation = self._conversation(workspace_id, key)
+                if thread and conversation.conversation_type == store.CHANNEL:
+                    conversation_id = store.in_thread(conversation.conversation_id, thread)
+                if conversation.key != key and isinstance(delivery.content, Notice | DigestPart):
+                    # A channel named by its name (digest.channel: Marketing) speaks the language set for its id.
+                    language = self.policy.language_of_channel(conversation.key)
+            case _:
+                raise SendFailed(f"Teams has no place for {delivery.to!r}")
         activity = build(self._renderer(workspace_id, conversation, language))
         self._call(
             conversation.key,
@@ -362,13 +305,13 @@ class TeamsTransport:
 
     def _renderer(self, workspace_id: int, conversation: TeamsConversation, language: str) -> TeamsRenderer:
         prefix = "" if conversation.conversation_type == store.PERSONAL else f"@{self.bot_name} "
-        known: dict[str, Person | None] = {}
+        known: dict[str, Mentionable | None] = {}
 
-        def people(user_id: str) -> Person | None:
+        def people(user_id: str) -> Mentionable | None:
             if user_id not in known:
                 with Session(self.engine) as session:
                     found = store.people(session=session, workspace_id=workspace_id, user_ids=[user_id])
-                known[user_id] = Person(*found[user_id]) if user_id in found else None
+                known[user_id] = Mentionable(*found[user_id]) if user_id in found else None
             return known[user_id]
 
         return TeamsRenderer(
@@ -379,64 +322,20 @@ class TeamsTransport:
 
     def _call(self, conversation: str, call: Callable[[], T]) -> T:
         """Runs one connector call for ``conversation``, paced, with Teams' answers turned into outcomes."""
-        self._wait_out_rate_limit(conversation)
-        self._pace(conversation)
+        self.pacer.check_pause(conversation, "throttled by Teams")
+        self.pacer.take_turn(conversation, getattr(self._sending, "id", None) or 0)
         try:
             return call()
         except aiohttp.ClientResponseError as error:
             outcome = classify(error.status, error.headers.get("Retry-After") if error.headers else None)
             if error.status == 429 and isinstance(outcome, RetryLater) and outcome.seconds:
                 # Teams throttles per conversation: nothing else goes there before Retry-After has passed.
-                until = self.clock() + timedelta(seconds=outcome.seconds)
-                with self._lock:
-                    self._paused_until[conversation] = max(until, self._paused_until.get(conversation, until))
+                self.pacer.pause(conversation, outcome.seconds)
             raise outcome from None
         except (aiohttp.ClientError, TimeoutError, ConnectionError, OSError) as error:
             raise RetryLater(None, f"network: {type(error).__name__}: {error}") from None
         finally:
-            self._posted(conversation)
-
-    def _posted(self, conversation: str) -> None:
-        """The next post into ``conversation`` waits an interval from when this one ended, not began: Teams counts
-        posts as they arrive, and a post slowed on its way would otherwise arrive close to the next."""
-        if self.conversation_interval <= 0:
-            return
-        with self._lock:
-            self._last_post[conversation] = max(self._last_post.get(conversation, -1e9), time.monotonic())
-
-    def _pace(self, conversation: str) -> None:
-        if self.conversation_interval <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            wait = self._last_post.get(conversation, -1e9) + self.conversation_interval - now
-            if wait > 0:
-                raise RetryLater(wait, f"pacing {conversation}", count_attempt=False)
-            self._last_post[conversation] = now
-
-    def _wait_out_rate_limit(self, conversation: str) -> None:
-        with self._lock:
-            until = self._paused_until.get(conversation)
-        if until is not None:
-            wait = (until - self.clock()).total_seconds()
-            if wait > 0:
-                raise RetryLater(wait, "throttled by Teams", count_attempt=False)
-
-    def _tell_owner_card_failed(self, request: ContentRequest, *, reason: str) -> None:
-        assert request.id is not None
-        with transaction(self.engine) as session:
-            owner = queries.member_by_id(session=session, workspace_id=request.workspace_id, member_id=request.owner_id)
-            queries.enqueue(
-                session=session,
-                workspace_id=request.workspace_id,
-                kind=NoticeMessage.kind,
-                payload={
-                    "to": {"user": owner.user_id},
-                    "notice": Notice(t(texts.CARD_NOT_POSTED, number=request.number, reason=reason)).to_json(),
-                },
-                dedupe_key=f"notice:{request.workspace_id}:card-failed:{request.id}",
-                now=self.clock(),
-            )
+            self.pacer.finished(conversation)
 
 
 def connector_client(context: TurnContext) -> ConnectorClientBase | None:

@@ -47,7 +47,7 @@ def clock() -> MutableClock:
 def make_sender(engine: Engine, fake: FakeSlack, clock: MutableClock, *, max_attempts: int = 8) -> OutboxSender:
     """Wired like ``bot.slack.app.build_slack_service``, with channel pacing off (pacing runs on real time)."""
     client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=10)
-    transport = SlackTransport(engine=engine, client=client, clock=clock, channel_interval=0)
+    transport = SlackTransport(client=client, clock=clock, channel_interval=0)
     return OutboxSender(engine=engine, transports={"slack": transport}, clock=clock, max_attempts=max_attempts)
 
 

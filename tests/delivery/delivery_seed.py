@@ -115,7 +115,7 @@ def deliver_seed(engine: Engine, fake: FakeSlack, *, clock: Callable[[], datetim
     """Sends the seed's messages (the cards) with a sender of its own, checks they all went out, and makes
     the fake forget those calls."""
     client = WebClient(token=BOT_TOKEN, base_url=fake.api_url, timeout=10)
-    transport = SlackTransport(engine=engine, client=client, clock=clock, channel_interval=0)
+    transport = SlackTransport(client=client, clock=clock, channel_interval=0)
     sender = OutboxSender(engine=engine, transports={"slack": transport}, clock=clock)
     sender.drain_until_idle(max_passes=1000)
     assert unfinished(engine) == 0, "the seed's own messages were all delivered"

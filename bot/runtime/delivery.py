@@ -1,0 +1,309 @@
+"""The step every outbox message takes before and after its transport: made ready to send, and its outcome recorded.
+
+A transport (Slack, Teams, the console) only renders and talks to its platform. Everything that needs the database
+happens here, once for all of them: the queued message is decoded (``handlers.messages``), a card refresh gets its
+``CardView`` and the place it was posted, a DM its recipient's language, a thread reply the channel and message of
+its request's card, a Home refresh the member's page. After sending, what the platform answered is written back: a
+card's new message id, a profile's name and time zone. A card that can never be posted is reported to its owner
+here too, whichever platform failed.
+
+Transports see only the ``Delivery`` values below and return an outcome; none of them opens a session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, TypeAlias
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
+
+from handlers import texts
+from handlers.cards import build_card
+from handlers.context import Policy, Scope
+from handlers.home import HomeView, build_home
+from handlers.messages import (
+    CardRefresh,
+    Channel,
+    DigestMessage,
+    Ephemeral,
+    HomeRefresh,
+    InteractionUrl,
+    LateReply,
+    NoticeMessage,
+    OutgoingMessage,
+    Person,
+    ProfileLookup,
+    RequestThread,
+    decode,
+)
+from handlers.results import CardView, DigestPart, Notice, Reply, t
+from storage import queries
+from storage.db import reader, transaction
+from storage.models import ContentRequest, Member, OutboxMessage, Workspace
+
+log = logging.getLogger(__name__)
+
+
+class RetryLater(Exception):
+    """Try again later: after ``seconds`` (a Retry-After), or, when None, after an exponential backoff."""
+
+    def __init__(self, seconds: float | None, reason: str, *, count_attempt: bool = True) -> None:
+        super().__init__(reason)
+        self.seconds = None if seconds is None else max(seconds, 0.0)
+        self.reason = reason
+        self.count_attempt = count_attempt
+
+
+class SendFailed(Exception):
+    """The message can never be delivered; it is marked failed and not retried."""
+
+
+# Where a message goes once its request's thread is resolved: a thread reply is a ``Channel`` with a thread.
+Destination: TypeAlias = Person | Channel | Ephemeral | InteractionUrl
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What every prepared message carries: its outbox row, its workspace, and the language its reader reads."""
+
+    message_id: int
+    workspace_id: int
+    language: str
+
+
+@dataclass(frozen=True)
+class PostCard(Delivery):
+    """Post a request's card into its channel, or update it where it was posted (``posted`` is its message id)."""
+
+    channel_id: str
+    posted: str | None
+    view: CardView
+
+
+@dataclass(frozen=True)
+class PostText(Delivery):
+    """A notice, a late reply or a digest part, for one destination. ``request_number`` names the request it is
+    about, if any (the console shows it beside buttons)."""
+
+    to: Destination
+    content: Notice | Reply | DigestPart
+    request_number: int | None = None
+
+
+@dataclass(frozen=True)
+class PublishHome(Delivery):
+    """Show a member their own page (Slack's App Home)."""
+
+    user_id: str
+    view: HomeView
+
+
+@dataclass(frozen=True)
+class FetchProfile(Delivery):
+    """Look up a member's profile on their platform."""
+
+    user_id: str
+
+
+Prepared: TypeAlias = PostCard | PostText | PublishHome | FetchProfile
+
+
+@dataclass(frozen=True)
+class CardPosted:
+    """A card was posted for the first time: where, and its message id."""
+
+    channel_id: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class ProfileFound:
+    """What a platform knows of a person. ``None`` fields are left as they are; with ``fill_only`` the name only
+    fills an empty one (Teams names people in every activity, which Cobot stored already)."""
+
+    display_name: str | None = None
+    tz: str | None = None
+    locale: str | None = None
+    email: str | None = None
+    fill_only: bool = False
+
+
+Outcome: TypeAlias = CardPosted | ProfileFound | None
+
+
+class Transport(Protocol):
+    """One platform's delivery. ``delivers``: the message kinds it has a use for; the others are skipped (e.g. App
+    Home refreshes on platforms without such a page). ``hold`` raises ``RetryLater`` before anything is built when
+    the destination (a channel id or a user id) or the method is still being paced."""
+
+    delivers: frozenset[str]
+
+    def hold(self, destination: str | None, *, message_id: int, update: bool = False) -> None: ...
+
+    def send(self, delivery: Prepared) -> Outcome: ...
+
+
+def prepare(
+    session: Session,
+    row: OutboxMessage,
+    message: OutgoingMessage,
+    *,
+    policy: Policy,
+    now: datetime,
+    hold: Callable[[str | None], None],
+    hold_update: Callable[[str | None], None],
+) -> Prepared:
+    """The message ready for its transport. ``hold``/``hold_update`` are the transport's pacing checks for a post
+    and an update, asked before anything costly is built."""
+    assert row.id is not None
+    base = {"message_id": row.id, "workspace_id": row.workspace_id}
+    match message:
+        case CardRefresh(request_id=request_id):
+            request = _request(session, row.workspace_id, request_id)
+            if request is None:
+                raise SendFailed("request no longer exists")
+            if not request.channel_id:
+                raise SendFailed("request has no channel")
+            (hold_update if request.card_ts else hold)(request.channel_id)
+            return PostCard(
+                **base,
+                language=policy.language_of_channel(request.channel_id),
+                channel_id=request.channel_id,
+                posted=request.card_ts,
+                view=build_card(session, request),
+            )
+        case NoticeMessage(to=to, notice=notice):
+            destination, number = _destination(session, row, to, hold)
+            language = _language(session, row.workspace_id, destination, policy, None)
+            return PostText(**base, language=language, to=destination, content=notice, request_number=number)
+        case LateReply(to=to, reply=reply, language=chosen):
+            destination, number = _destination(session, row, to, hold)
+            language = _language(session, row.workspace_id, destination, policy, chosen)
+            return PostText(**base, language=language, to=destination, content=reply, request_number=number)
+        case DigestMessage(to=to, part=part):
+            hold(to.channel_id)
+            return PostText(**base, language=policy.language_of_channel(to.channel_id), to=to, content=part)
+        case HomeRefresh(user_id=user_id, pages=pages):
+            workspace = session.get(Workspace, row.workspace_id)
+            member = queries.get_member(session=session, workspace_id=row.workspace_id, user_id=user_id)
+            if workspace is None or member is None:
+                raise SendFailed("member no longer known")
+            scope = Scope(session=session, workspace=workspace, policy=policy, now=now)
+            view = build_home(scope, member, pages=dict(pages))
+            return PublishHome(**base, language=policy.language_of(member), user_id=user_id, view=view)
+        case ProfileLookup(user_id=user_id):
+            return FetchProfile(**base, language=policy.default_language, user_id=user_id)
+    raise AssertionError(f"unhandled message {message!r}")
+
+
+def _request(session: Session, workspace_id: int, request_id: int) -> ContentRequest | None:
+    request = session.get(ContentRequest, request_id)
+    return request if request is not None and request.workspace_id == workspace_id else None
+
+
+def _destination(
+    session: Session, row: OutboxMessage, to: object, hold: Callable[[str | None], None]
+) -> tuple[Destination, int | None]:
+    """The address with a request's thread resolved to its card's channel and message, and the request's number."""
+    number = None
+    if row.request_id is not None:
+        about = _request(session, row.workspace_id, row.request_id)
+        number = about.number if about is not None else None
+    if isinstance(to, RequestThread):
+        request = _request(session, row.workspace_id, to.request_id)
+        if request is None or not request.channel_id:
+            raise SendFailed("request or its channel is gone")
+        if not request.card_ts:
+            raise RetryLater(2, "card not posted yet")
+        hold(request.channel_id)
+        return Channel(request.channel_id, thread=request.card_ts), request.number
+    if isinstance(to, Person):
+        hold(to.user_id)
+    elif isinstance(to, Channel | Ephemeral):
+        hold(to.channel_id)
+    if isinstance(to, Person | Channel | Ephemeral | InteractionUrl):
+        return to, number
+    raise SendFailed(f"not an address: {to!r}")
+
+
+def _language(session: Session, workspace_id: int, to: Destination, policy: Policy, chosen: str | None) -> str:
+    """A late reply speaks the language it was written in; anything else speaks its reader's: a DM (or an answer only
+    one person sees) their own, a post in a channel or thread the channel's."""
+    if chosen:
+        return chosen
+    if isinstance(to, Person | Ephemeral):
+        member = queries.get_member(session=session, workspace_id=workspace_id, user_id=to.user_id)
+        return policy.language_of(member)
+    if isinstance(to, Channel):
+        return policy.language_of_channel(to.channel_id)
+    return policy.default_language
+
+
+def record(engine: Engine, row: OutboxMessage, outcome: Outcome, *, now: datetime) -> None:
+    """Writes back what the platform answered."""
+    match outcome:
+        case CardPosted(channel_id=channel_id, ts=ts):
+            message = decode(row.kind, row.payload)
+            assert isinstance(message, CardRefresh)
+            with transaction(engine) as session:
+                queries.set_card_message(session=session, request_id=message.request_id, channel_id=channel_id, ts=ts)
+        case ProfileFound() as found:
+            message = decode(row.kind, row.payload)
+            assert isinstance(message, ProfileLookup)
+            _record_profile(engine, row.workspace_id, message.user_id, found, now=now)
+        case None:
+            pass
+
+
+def _record_profile(engine: Engine, workspace_id: int, user_id: str, found: ProfileFound, *, now: datetime) -> None:
+    person = (col(Member.workspace_id) == workspace_id, col(Member.user_id) == user_id)
+    values: dict[str, object] = {"profile_fetched_at": now}
+    if not found.fill_only:
+        values.update(
+            display_name=(found.display_name or "")[:200],
+            tz=found.tz,
+            locale=found.locale,
+            email=(found.email or "").strip()[:254] or None,
+        )
+    with transaction(engine) as session:
+        session.execute(update(Member).where(*person).values(**values))
+        if found.fill_only and found.display_name:
+            session.execute(
+                update(Member)
+                .where(*person, col(Member.display_name) == "")
+                .values(display_name=found.display_name[:200])
+            )
+
+
+def card_not_posted(engine: Engine, row: OutboxMessage, *, reason: str, now: datetime) -> None:
+    """Tells the owner that their request's card could not be posted (once per request), whatever the platform."""
+    try:
+        message = decode(row.kind, row.payload)
+    except ValueError:
+        return
+    if not isinstance(message, CardRefresh):
+        return
+    with transaction(engine) as session:
+        request = _request(session, row.workspace_id, message.request_id)
+        if request is None or request.card_ts:
+            return  # gone, or an update of a card people have seen: nothing the owner can act on
+        owner = queries.member_by_id(session=session, workspace_id=row.workspace_id, member_id=request.owner_id)
+        queries.enqueue(
+            session=session,
+            workspace_id=row.workspace_id,
+            kind=NoticeMessage.kind,
+            payload=NoticeMessage(
+                Person(owner.user_id), Notice(t(texts.CARD_NOT_POSTED, number=request.number, reason=reason))
+            ).to_json(),
+            dedupe_key=f"notice:{row.workspace_id}:card-failed:{request.id}",
+            now=now,
+        )
+
+
+def read_session(engine: Engine) -> Session:
+    """A session for preparing messages: reads only, so on SQLite it never waits for the write lock."""
+    return Session(reader(engine))
