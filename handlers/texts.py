@@ -123,6 +123,11 @@ CARD_NOT_POSTED = N_(
     "I couldn't post #{number} in its channel ({reason}). Invite me there with `/invite @Cobot`; "
     "I'll post the card as soon as the request changes (for example when someone volunteers)."
 )
+NOTICE_NOT_DELIVERED = N_(
+    "I couldn't deliver a message about #{number} to {where} ({reason}), and I have stopped trying. "
+    "You may want to tell them yourself."
+)
+WHERE_THREAD = N_("the request's thread")
 
 # --- lists ------------------------------------------------------------------------------------------------
 LIST_HEADER = N_("*Open requests* ({count})")

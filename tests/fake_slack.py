@@ -112,6 +112,7 @@ class _Failure:
     status: int
     retry_after: int
     error: str | None
+    body: str | None = None  # answered as it is (e.g. a proxy's HTML page or a JSON answer cut short)
 
 
 @dataclass
@@ -717,6 +718,7 @@ class FakeSlack:
         times: int = 1,
         retry_after: int = 1,
         error: str | None = None,
+        body: str | None = None,
     ) -> None:
         """Make the next ``times`` calls to ``method`` fail with HTTP ``status``.
 
@@ -724,15 +726,17 @@ class FakeSlack:
         5xx answers ``upstream error`` as text/plain; 200 needs ``error`` and
         answers ``{"ok": false, "error": error}``.  ``method`` may also be
         ``response_url`` or ``file_upload``.  Failures are injected before auth
-        and rate limiting, so the very next call is the one that fails.
+        and rate limiting, so the very next call is the one that fails.  ``body``
+        answers that text as it is with ``status`` (a proxy's error page, a JSON
+        answer cut short); 429 answers also carry ``Retry-After``.
         """
         if times < 1:
             raise ValueError("times must be >= 1")
-        if status == 200 and error is None:
+        if status == 200 and error is None and body is None:
             raise ValueError("status=200 needs an error code to answer with")
         with self._cond:
             queue = self._failures.setdefault(method, deque())
-            queue.extend(_Failure(status, retry_after, error) for _ in range(times))
+            queue.extend(_Failure(status, retry_after, error, body) for _ in range(times))
 
     def set_channel_not_joined(self, channel: str) -> None:
         """chat.postMessage to ``channel`` fails with not_in_channel until it is joined."""
@@ -801,6 +805,12 @@ class FakeSlack:
         if not queue:
             return None
         failure = queue.popleft()
+        if failure.body is not None:
+            reply = _text_reply(failure.status, failure.body)
+            reply.ok = False
+            if failure.status == 429:
+                reply.headers["Retry-After"] = str(failure.retry_after)
+            return reply
         if failure.status == 429:
             return _rate_limited(failure.retry_after, failure.error or "ratelimited")
         if 500 <= failure.status < 600:

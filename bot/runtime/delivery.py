@@ -40,7 +40,7 @@ from handlers.messages import (
     RequestThread,
     decode,
 )
-from handlers.results import CardView, DigestPart, Notice, Reply, t
+from handlers.results import CardView, ChannelRef, DigestPart, Notice, Param, Reply, UserRef, t
 from storage import queries
 from storage.db import reader, transaction
 from storage.models import ContentRequest, Member, OutboxMessage, Workspace
@@ -279,27 +279,42 @@ def _record_profile(engine: Engine, workspace_id: int, user_id: str, found: Prof
             )
 
 
-def card_not_posted(engine: Engine, row: OutboxMessage, *, reason: str, now: datetime) -> None:
-    """Tells the owner that their request's card could not be posted (once per request), whatever the platform."""
+def tell_owner_not_delivered(engine: Engine, row: OutboxMessage, *, reason: str, now: datetime) -> None:
+    """A message about a request that Cobot gave up on is reported to the request's owner, whatever the platform:
+    its card ("Posted request #1 here" was the owner's answer) or a notice for someone else. Once per message."""
     try:
         message = decode(row.kind, row.payload)
     except ValueError:
         return
-    if not isinstance(message, CardRefresh):
+    request_id = message.request_id if isinstance(message, CardRefresh) else row.request_id
+    if request_id is None or not isinstance(message, CardRefresh | NoticeMessage):
         return
     with transaction(engine) as session:
-        request = _request(session, row.workspace_id, message.request_id)
-        if request is None or request.card_ts:
-            return  # gone, or an update of a card people have seen: nothing the owner can act on
+        request = _request(session, row.workspace_id, request_id)
+        if request is None:
+            return
         owner = queries.member_by_id(session=session, workspace_id=row.workspace_id, member_id=request.owner_id)
+        if isinstance(message, CardRefresh):
+            if request.card_ts:
+                return  # an update of a card people have seen: the next change updates it again
+            text = t(texts.CARD_NOT_POSTED, number=request.number, reason=reason)
+            key = f"notice:{row.workspace_id}:card-failed:{request.id}"
+        else:
+            if message.to == Person(owner.user_id):
+                return  # the owner's own notice: telling them by the same way would fail the same
+            where: Param = t(texts.WHERE_THREAD)
+            if isinstance(message.to, Person | Ephemeral):
+                where = UserRef(message.to.user_id)
+            elif isinstance(message.to, Channel):
+                where = ChannelRef(message.to.channel_id)
+            text = t(texts.NOTICE_NOT_DELIVERED, number=request.number, where=where, reason=reason)
+            key = f"notice:{row.workspace_id}:not-delivered:{row.id}"
         queries.enqueue(
             session=session,
             workspace_id=row.workspace_id,
             kind=NoticeMessage.kind,
-            payload=NoticeMessage(
-                Person(owner.user_id), Notice(t(texts.CARD_NOT_POSTED, number=request.number, reason=reason))
-            ).to_json(),
-            dedupe_key=f"notice:{row.workspace_id}:card-failed:{request.id}",
+            payload=NoticeMessage(Person(owner.user_id), Notice(text)).to_json(),
+            dedupe_key=key,
             now=now,
         )
 

@@ -304,7 +304,7 @@ class OutboxSender:
     def _give_up(self, message: OutboxMessage, reason: str, *, for_good: bool = False) -> None:
         self._finish(message, failed=True, error=reason[:500])
         log.warning("outbox %s (%s) failed%s: %s", message.id, message.kind, " for good" if for_good else "", reason)
-        delivery.card_not_posted(self.engine, message, reason=reason, now=self.clock())
+        delivery.tell_owner_not_delivered(self.engine, message, reason=reason, now=self.clock())
 
     def _mine(self, message: OutboxMessage) -> sa.ColumnElement[bool]:
         return sa.and_(col(OutboxMessage.id) == message.id, col(OutboxMessage.claim_token) == message.claim_token)

@@ -11,11 +11,12 @@ rate a workspace-wide 429 showed Slack allows (see ``SlackTransport._learn_pace`
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import urllib.error
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,8 @@ log = logging.getLogger(__name__)
 
 # What Slack counts against a workspace's posting limit (and paces per channel).
 POSTING_METHODS = frozenset({"chat_postMessage", "chat_postEphemeral", "chat_update"})
+# Slack's error codes are snake_case words; slack_sdk puts its own sentence there for a body that is not JSON.
+SLACK_ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 
 # Learning a pace from a 429 (when ``outbox.posts_per_minute`` is 0). Slack counts its workspace limits per minute:
@@ -150,7 +153,10 @@ class SlackTransport:
         except SendFailed as failure:
             if str(failure) != "not_in_channel" or not self._join(card.channel_id):
                 raise
-            response = self._api("chat_postMessage", pace=card.channel_id, **post)
+            # The first post did not land, so the retry takes no new turn: paced, it was put back, came back to a
+            # channel still not joined, and joined and was put back again, for ever. A second not_in_channel
+            # fails it for good (and the owner is told).
+            response = self._api("chat_postMessage", pace=None, **post)
         return CardPosted(channel_id=str(response["channel"]), ts=str(response["ts"]))
 
     def _post(self, to: Destination, **message: Any) -> None:
@@ -277,22 +283,36 @@ class SlackTransport:
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
             raise RetryLater(None, f"network: {error}") from None
         if response.status_code == 429:
-            raise RetryLater(float(response.headers.get("Retry-After", ["1"])[0]), "ratelimited", count_attempt=False)
+            raise RetryLater(retry_after_seconds(response.headers), "ratelimited", count_attempt=False)
         if response.status_code >= 500:
             raise RetryLater(None, f"response_url answered {response.status_code}")
         if response.status_code >= 400:
             raise SendFailed(f"response_url answered {response.status_code}: {response.body[:100]}")
 
 
+def retry_after_seconds(headers: Mapping[str, Any]) -> float:
+    """A ``Retry-After`` header's seconds (1 when it is missing or not a number). Depending on the client, header
+    values come as strings or as lists of strings."""
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    try:
+        return max(float(str(value).strip()), 0.0) if value is not None else 1.0
+    except ValueError:
+        return 1.0  # an HTTP date instead of seconds: a second, then Slack says again
+
+
 def _classify(error: SlackApiError) -> Exception:
+    """Slack's answer → the sender's outcome. Only a definite Slack error code (``channel_not_found``,
+    ``not_in_channel``, ``invalid_blocks``…) fails a message for good; an answer that is not Slack's JSON at all (a
+    proxy's error page, a body cut short) is a hiccup on the way, retried like a 5xx."""
     response = error.response
     status = response.status_code
     code = response.get("error") if isinstance(response.data, dict) else None
     if status == 429 or code == "ratelimited":
-        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after") or "1"
-        if isinstance(retry_after, list):
-            retry_after = retry_after[0]
-        return RetryLater(float(retry_after), "ratelimited", count_attempt=False)
+        return RetryLater(retry_after_seconds(response.headers), "ratelimited", count_attempt=False)
     if status >= 500 or code in TRANSIENT_ERRORS:
         return RetryLater(None, f"slack {status} {code or ''}".strip())
-    return SendFailed(str(code or f"http {status}"))
+    if not isinstance(code, str) or not SLACK_ERROR_CODE.fullmatch(code):
+        return RetryLater(None, f"slack {status}: not a Slack answer")
+    return SendFailed(code)
