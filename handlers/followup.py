@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -41,6 +41,9 @@ from storage.models import (
 )
 
 OVERDUE_LOOK_BACK = timedelta(days=14)  # an overdue reminder older than this no longer helps anyone
+# How long a reminder that could not go out stays worth sending: an overdue one, and an owner's review nudge.
+OVERDUE_USEFUL_FOR = timedelta(days=3)
+NUDGE_USEFUL_FOR = timedelta(days=7)
 
 
 @dataclass
@@ -104,14 +107,17 @@ def _dm(
     notice: Notice,
     request_id: int | None,
     not_after: datetime | None = None,
+    expires_at: datetime | None = None,
 ) -> queries.NewMessage:
-    """A DM queued for the recipient's next working moment (but never later than ``not_after``)."""
+    """A DM queued for the recipient's next working moment (but never later than ``not_after``), dropped unsent
+    after ``expires_at``."""
     return queries.NewMessage(
         dedupe_key=key,
         kind=NoticeMessage.kind,
         request_id=request_id,
         payload=NoticeMessage(Person(to.user_id), notice).to_json(),
         not_before=_dm_time(scope, to=to, not_after=not_after),
+        expires_at=expires_at,
     )
 
 
@@ -126,13 +132,22 @@ def _arrival(scope: Scope, tz: ZoneInfo) -> datetime:
     return next_working_moment(scope.now, tz, scope.policy.follow_up.working_hours)
 
 
-def _post(scope: Scope, *, key: str, to: Address, notice: Notice, request_id: int | None) -> queries.NewMessage:
+def _post(
+    scope: Scope,
+    *,
+    key: str,
+    to: Address,
+    notice: Notice,
+    request_id: int | None,
+    expires_at: datetime | None = None,
+) -> queries.NewMessage:
     return queries.NewMessage(
         dedupe_key=key,
         kind=NoticeMessage.kind,
         request_id=request_id,
         payload=NoticeMessage(to, notice).to_json(),
         not_before=scope.now,
+        expires_at=expires_at,
     )
 
 
@@ -189,6 +204,7 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
                     days_left=(due - _dm_time(scope, to=member).astimezone(member_zone(scope, member)).date()).days,
                 ),
                 request_id=request.id,
+                expires_at=reminder.expires_at,
             )
         if reminder.label == "overdue" and reminder.owner_key not in queued:
             yield _dm(
@@ -205,6 +221,7 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
                     )
                 ),
                 request_id=request.id,
+                expires_at=reminder.expires_at,
             )
 
 
@@ -223,6 +240,7 @@ class _Place:
 class _DueReminder:
     place: _Place
     label: str  # "d3", "d1", "overdue"
+    expires_at: datetime  # when the next reminder is due (or the deadline has passed): this one is stale then
 
     @property
     def due(self) -> date:
@@ -247,18 +265,20 @@ def _current_reminders(scope: Scope, places: Sequence[_Place], zones: dict[int, 
     """The places whose latest reminder is due now (and not stale or about to be overtaken by the next one).
     Which one that is depends only on the due date and the time zone, which hundreds of places share: each pair
     is worked out once."""
-    labels: dict[tuple[date, ZoneInfo], str | None] = {}
+    labels: dict[tuple[date, ZoneInfo], tuple[str, datetime] | None] = {}
     for place in places:
         step = (place.due, zones.get(place.member_id, scope.policy.timezone))
         if step not in labels:
             labels[step] = _latest_reminder(scope, *step)
-        label = labels[step]
-        if label is not None:
-            yield _DueReminder(place=place, label=label)
+        found = labels[step]
+        if found is not None:
+            yield _DueReminder(place=place, label=found[0], expires_at=found[1])
 
 
-def _latest_reminder(scope: Scope, due: date, tz: ZoneInfo) -> str | None:
-    """The label of the reminder for a draft due on ``due`` (to someone in ``tz``) that is due now, if any."""
+def _latest_reminder(scope: Scope, due: date, tz: ZoneInfo) -> tuple[str, datetime] | None:
+    """The label of the reminder for a draft due on ``due`` (to someone in ``tz``) that is due now, if any, and when
+    it stops being useful: when the next one is due, else when the deadline has passed (an overdue reminder: a few
+    days later)."""
     follow = scope.policy.follow_up
     start = follow.working_hours.start
     series: list[tuple[str, datetime]] = [
@@ -275,7 +295,11 @@ def _latest_reminder(scope: Scope, due: date, tz: ZoneInfo) -> str | None:
         return None
     if len(current) < len(series) and series[len(current)][1] <= _arrival(scope, tz):
         return None  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
-    return label
+    if len(current) < len(series):
+        return label, series[len(current)][1]
+    if label == "overdue":
+        return label, moment + OVERDUE_USEFUL_FOR
+    return label, at_local(due + timedelta(days=1), time(0, 0), tz)
 
 
 def _draft_reminder_notice(request: ContentRequest, *, due: date, label: str, owner: str, days_left: int) -> Notice:
@@ -400,6 +424,7 @@ def _review_nudges(scope: Scope) -> Iterator[queries.NewMessage]:
                 ),
             ),
             request_id=request.id,
+            expires_at=scope.now + NUDGE_USEFUL_FOR,
         )
 
 
@@ -442,6 +467,7 @@ def _unfilled_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
                 )
             ),
             request_id=request.id,
+            expires_at=at_local(request.draft_deadline + timedelta(days=1), time(0, 0), scope.policy.timezone),
         )
 
 
@@ -489,6 +515,7 @@ def _slot_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
             ),
             request_id=request.id,
             not_after=not_after,
+            expires_at=starts,
         )
 
 
@@ -520,9 +547,18 @@ def _empty_slot_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
             )
         )
         if channel:
-            yield _post(scope, key=key, to=Channel(channel), notice=notice, request_id=None)
+            yield _post(
+                scope, key=key, to=Channel(channel), notice=notice, request_id=None, expires_at=occurrence.starts_at
+            )
         for admin in to_admins:
-            yield _dm(scope, key=f"{key}:{admin.user_id}", to=admin, notice=notice, request_id=None)
+            yield _dm(
+                scope,
+                key=f"{key}:{admin.user_id}",
+                to=admin,
+                notice=notice,
+                request_id=None,
+                expires_at=occurrence.starts_at,
+            )
 
 
 def _admin_members(scope: Scope) -> list[Member]:
@@ -562,4 +598,6 @@ def _digest(scope: Scope) -> Iterator[queries.NewMessage]:
             kind=DigestMessage.kind,
             payload=DigestMessage(Channel(channel), part).to_json(),
             not_before=scope.now,
+            # "This week" is this week's: a digest that could not go out on its day is not posted days later.
+            expires_at=at_local(scope.today() + timedelta(days=1), time(0, 0), scope.policy.timezone),
         )

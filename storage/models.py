@@ -97,6 +97,10 @@ class Workspace(SQLModel, table=True):
     # The secret part of the calendar feed's URL (`cobot calendar-url`); None until first asked for.
     calendar_secret: str | None = Field(default=None, max_length=64)
     created_at: datetime
+    # Set when Cobot was uninstalled or its token revoked: nothing is sent to the workspace and no follow-ups run
+    # until it is installed again (or its token works again).
+    inactive_since: datetime | None = None
+    inactive_reason: str | None = Field(default=None, max_length=200)
 
 
 class Member(SQLModel, table=True):
@@ -395,6 +399,9 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     failed_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=500)
+    # No longer useful after this (a digest after its day, a reminder once the next one or the deadline is there):
+    # dropped unsent, with a line in the log, rather than delivered stale.
+    expires_at: datetime | None = None
     created_at: datetime
 
 

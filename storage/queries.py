@@ -425,7 +425,17 @@ def record_event_once(*, session: Session, workspace_id: int, event_id: str, now
 
 def _enqueue_statement(insert: Any) -> Any:
     columns = OutboxMessage.__table__.c  # type: ignore[attr-defined]
-    names = ("workspace_id", "dedupe_key", "kind", "request_id", "sequence_key", "payload", "not_before", "created_at")
+    names = (
+        "workspace_id",
+        "dedupe_key",
+        "kind",
+        "request_id",
+        "sequence_key",
+        "payload",
+        "not_before",
+        "expires_at",
+        "created_at",
+    )
     return (
         insert(OutboxMessage)
         .values(attempts=0, **{name: _p(name, type_=columns[name].type) for name in names})
@@ -448,6 +458,7 @@ def enqueue(
     request_id: int | None = None,
     sequence_key: str | None = None,
     not_before: datetime | None = None,
+    expires_at: datetime | None = None,
 ) -> bool:
     """Adds an outgoing message unless one with the same dedupe key exists; True when added. One statement, an
     INSERT that does nothing on a duplicate key: a look-up, a savepoint and an INSERT cost four round trips to
@@ -463,6 +474,7 @@ def enqueue(
             "sequence_key": sequence_key,
             "payload": payload,
             "not_before": not_before or now,
+            "expires_at": expires_at,
             "created_at": now,
         },
     ).first()
@@ -479,6 +491,7 @@ class NewMessage:
     not_before: datetime
     request_id: int | None = None
     sequence_key: str | None = None
+    expires_at: datetime | None = None  # dropped unsent after this
 
 
 def enqueue_many(
@@ -509,6 +522,7 @@ def enqueue_many(
                 "sequence_key": by_key[key].sequence_key,
                 "payload": by_key[key].payload,
                 "not_before": by_key[key].not_before,
+                "expires_at": by_key[key].expires_at,
                 "attempts": 0,
                 "created_at": now,
             }

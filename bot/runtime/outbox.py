@@ -251,6 +251,16 @@ class OutboxSender:
         return message.claimed_until - self.clock() < timedelta(seconds=SEND_MARGIN_SECONDS)
 
     def _send_one(self, message: OutboxMessage, *, deferred: list[dict[str, Any]]) -> str:
+        if message.expires_at is not None and self.clock() > message.expires_at:
+            # A digest titled "this week" ten days later, a reminder next to the one that replaced it: worse than
+            # nothing. Dropped where an operator sees it.
+            self._finish(
+                message, failed=True, error=f"expired: no longer useful after {message.expires_at.isoformat()}"
+            )
+            log.info(
+                "outbox %s (%s) dropped unsent: no longer useful after %s", message.id, message.kind, message.expires_at
+            )
+            return "failed"
         platform = self._platform_of(message.workspace_id)
         transport = self.transports.get(platform)
         try:

@@ -5,6 +5,7 @@ long; skipped (not sent late) when it was missed by more than a day; previewed p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -20,9 +21,11 @@ from followup_support import (
     buttons,
     last_response,
     move_to,
+    outbox,
     press,
     tick,
     utc,
+    wake,
 )
 from sqlmodel import select
 
@@ -209,3 +212,23 @@ def test_waiting_reviews_on_closed_requests_do_not_crowd_out_the_open_ones(diges
     assert "*Drafts waiting for review*" in text
     assert f"#{waiting} *Fresh case study* · 1 waiting for <@{OWNER}>" in text
     assert "Old brief" not in text
+
+
+def test_a_digest_that_could_not_go_out_on_its_day_is_dropped_not_posted_days_later(
+    digest: SlackScenario, caplog: pytest.LogCaptureFixture
+) -> None:
+    digest.create("Ten SEO tips", due="2026-12-10")
+    move_to(digest, DIGEST_TIME + timedelta(minutes=5))
+    digest.fake.fail_next("chat.postMessage", status=503, times=6)  # Slack (or the network) is down that day
+    tick(digest)
+    assert posted(digest) == []
+    [queued] = outbox(digest, "digest:")
+    assert queued.expires_at is not None and queued.sent_at is None
+
+    move_to(digest, DIGEST_TIME + timedelta(days=10))  # Slack answers again ten days later
+    with caplog.at_level(logging.INFO, logger="bot.runtime.outbox"):
+        wake(digest)
+    assert posted(digest) == [], "'Co-creation this week (Mon 23 Nov)' must not arrive on 3 December"
+    [dropped] = outbox(digest, "digest:")
+    assert dropped.failed_at is not None and (dropped.last_error or "").startswith("expired")
+    assert any("dropped unsent" in record.getMessage() for record in caplog.records)

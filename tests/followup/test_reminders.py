@@ -531,3 +531,24 @@ def test_a_text_override_with_an_unknown_field_is_refused_at_start(tmp_path: Pat
     config.write_text('reminders:\n  texts:\n    GREETING: "Hej"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="GREETING cannot be overridden"):
         load_settings(config, environ={})
+
+
+def test_a_reminder_that_could_not_go_out_before_the_next_one_is_dropped_not_sent_beside_it(
+    slack: SlackScenario,
+) -> None:
+    number = slack.create("Ten SEO tips", due="2026-11-26")  # a Thursday: "3 days" on Monday, "1 day" Wednesday
+    volunteer(slack, number, METTE)
+    move_to(slack, utc(2026, 11, 23, 8, 5))
+    slack.fake.fail_next("chat.postMessage", status=429, retry_after=3600)  # Slack holds Cobot back for long
+    tick(slack)
+    assert soon(slack, METTE) == []
+    [three_days] = outbox(slack, "remind:draft:")
+    assert three_days.expires_at is not None
+
+    move_to(slack, utc(2026, 11, 25, 8, 5))  # Wednesday: the "1 day" reminder is due, the "3 days" one is stale
+    tick(slack)
+    wake(slack)
+    assert soon(slack, METTE) == [], "the Monday reminder no longer arrives next to Wednesday's"
+    assert len(tomorrow(slack, METTE)) == 1
+    stale = outbox(slack, "remind:draft:")[0]
+    assert stale.failed_at is not None and (stale.last_error or "").startswith("expired")

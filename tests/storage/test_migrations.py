@@ -41,7 +41,7 @@ MODEL_TABLES = {
     "teams_conversation",
     "teams_user",
 }
-HEAD = "0008_asks_per_month"
+HEAD = "0009_delivery_lifetimes"
 
 
 def _table_names(engine: Engine) -> set[str]:
