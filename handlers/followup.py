@@ -297,8 +297,8 @@ def _latest_reminder(scope: Scope, due: date, tz: ZoneInfo) -> tuple[str, dateti
         return None  # held past the next reminder's time (a weekend): it would arrive stale, next to that one
     if len(current) < len(series):
         return label, series[len(current)][1]
-    if label == "overdue":
-        return label, moment + OVERDUE_USEFUL_FOR
+    if label == "overdue":  # useful for a few days from when it arrives (Monday, for one due on Friday evening)
+        return label, max(moment, _arrival(scope, tz)) + OVERDUE_USEFUL_FOR
     return label, at_local(due + timedelta(days=1), time(0, 0), tz)
 
 

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from bot.runtime.config import WEEKDAYS, Settings, clock_time
 from bot.runtime.delivery import Transport
 from bot.runtime.outbox import OutboxSender
+from handlers import workspaces
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours
 from handlers.people import find_context, open_context
 from handlers.results import Reply, UserFacingError
@@ -91,6 +92,23 @@ class Cobot:
     def __deepcopy__(self, memo: dict[int, object]) -> Cobot:
         # Bolt deep-copies the request context for lazy listeners; Cobot is a shared service, not request state.
         return self
+
+    def workspace_lost(self, *, platform: str, workspace: str, reason: str) -> bool:
+        """Cobot was uninstalled from the workspace or lost its token: nothing more is sent there, nothing queued is
+        retried, no follow-ups run (``handlers.workspaces``). False when Cobot never knew the workspace."""
+        with self.transaction() as session:
+            return workspaces.deactivate_by_id(
+                session=session, platform=platform, external_id=workspace, reason=reason, now=self.clock()
+            )
+
+    def workspace_back(self, *, platform: str, workspace: str) -> bool:
+        """Cobot is installed again, or its token works again: sending and follow-ups resume."""
+        with self.transaction() as session:
+            return workspaces.reactivate(session=session, platform=platform, external_id=workspace)
+
+    def has_inactive_workspaces(self, *, platform: str) -> bool:
+        with Session(reader(self.engine)) as session:
+            return workspaces.any_inactive(session=session, platform=platform)
 
     def attach_sender(self, transports: Mapping[str, Transport]) -> OutboxSender:
         """The outbox sender that delivers this Cobot's messages through ``transports`` (platform → transport)."""

@@ -21,7 +21,7 @@ from typing import Protocol, TypeAlias
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
-from handlers import texts
+from handlers import texts, workspaces
 from handlers.cards import build_card
 from handlers.context import Policy, Scope
 from handlers.home import HomeView, build_home
@@ -60,6 +60,11 @@ class RetryLater(Exception):
 
 class SendFailed(Exception):
     """The message can never be delivered; it is marked failed and not retried."""
+
+
+class WorkspaceLost(SendFailed):
+    """The platform no longer lets Cobot into the workspace at all (its token was revoked, the app uninstalled):
+    nothing more is sent there until it is back (``handlers.workspaces``)."""
 
 
 # Where a message goes once its request's thread is resolved: a thread reply is a ``Channel`` with a thread.
@@ -317,6 +322,12 @@ def tell_owner_not_delivered(engine: Engine, row: OutboxMessage, *, reason: str,
             dedupe_key=key,
             now=now,
         )
+
+
+def workspace_lost(engine: Engine, workspace_id: int, *, reason: str, now: datetime) -> int:
+    """Stops all sending to the workspace; returns how many queued messages were given up with it."""
+    with transaction(engine) as session:
+        return workspaces.deactivate(session=session, workspace_id=workspace_id, reason=reason, now=now)
 
 
 def read_session(engine: Engine) -> Session:

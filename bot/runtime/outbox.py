@@ -30,7 +30,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.runtime import delivery
-from bot.runtime.delivery import RetryLater, SendFailed, Transport
+from bot.runtime.delivery import RetryLater, SendFailed, Transport, WorkspaceLost
 from handlers.context import Policy
 from handlers.messages import decode
 from storage.db import is_sqlite, reader, transaction
@@ -214,9 +214,10 @@ class OutboxSender:
     def _own_platforms(self) -> list[sa.ColumnElement[bool]]:
         """A sender claims only the messages of workspaces whose platform it has a transport for: Slack and Teams
         workspaces may share one database, each drained by the process that can reach its platform."""
+        active = col(Workspace.inactive_since).is_(None)
         if not self.transports:
-            return []
-        platforms = sa.select(col(Workspace.id)).where(col(Workspace.platform).in_(sorted(self.transports)))
+            return [col(OutboxMessage.workspace_id).in_(sa.select(col(Workspace.id)).where(active))]
+        platforms = sa.select(col(Workspace.id)).where(col(Workspace.platform).in_(sorted(self.transports)), active)
         return [col(OutboxMessage.workspace_id).in_(platforms)]
 
     def _claim(self, limit: int) -> list[OutboxMessage]:
@@ -276,6 +277,16 @@ class OutboxSender:
             seconds = retry.seconds if retry.seconds is not None else backoff_seconds(attempts)
             self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason, into=deferred)
             return "deferred"
+        except WorkspaceLost as lost:
+            self._finish(message, failed=True, error=f"workspace inactive: {lost}"[:500])
+            given_up = delivery.workspace_lost(self.engine, message.workspace_id, reason=str(lost), now=self.clock())
+            log.warning(
+                "workspace %s: %s; stopped sending there (%d queued messages given up)",
+                message.workspace_id,
+                lost,
+                given_up,
+            )
+            return "failed"
         except SendFailed as failure:
             self._give_up(message, str(failure), for_good=True)
             return "failed"

@@ -17,7 +17,7 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot.runtime.cobot import Cobot
 from handlers.context import Scope
@@ -47,7 +47,8 @@ def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
     now = cobot.clock()
     summary = TickSummary(at=now)
     with Session(cobot.engine) as session:
-        workspace_ids = list(session.exec(select(Workspace.id)).all())
+        # Workspaces Cobot was uninstalled from (or lost its token for) get no follow-ups until it is back.
+        workspace_ids = list(session.exec(select(Workspace.id).where(col(Workspace.inactive_since).is_(None))).all())
     for workspace_id in workspace_ids:
         with Session(cobot.engine, expire_on_commit=False) as session:
             workspace = session.get(Workspace, workspace_id)

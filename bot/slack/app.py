@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from bot.runtime.cobot import Cobot
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
 from bot.slack.listeners import register_all
+from bot.slack.listeners.common import PLATFORM
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport
 from handlers import texts
@@ -112,7 +114,23 @@ class SlackService:
         self.sender.start()
         if with_scheduler:
             self.scheduler = FollowUpScheduler.started_for(self.cobot)
+        if self.cobot.has_inactive_workspaces(platform=PLATFORM):
+            # In the background: a slow or unreachable Slack must not hold up the start.
+            threading.Thread(target=self.token_works, name="slack-token-check", daemon=True).start()
         return self
+
+    def token_works(self) -> bool:
+        """Asks Slack (``auth.test``) whether the bot token works; if it does, a workspace Cobot had stopped sending
+        to (uninstalled, token revoked) is active again: it was installed anew or given a new token."""
+        try:
+            found = self.bolt.client.auth_test()
+        except Exception as error:  # any failure only means "not known to work"; sending stays as it is
+            log.warning("the Slack token could not be checked (%s)", type(error).__name__)
+            return False
+        for workspace in {found.get("team_id"), found.get("enterprise_id")} - {None, ""}:
+            if self.cobot.workspace_back(platform=PLATFORM, workspace=str(workspace)):
+                log.info("the token works for %s again: sending there resumes", workspace)
+        return True
 
     def close(self) -> None:
         if self.scheduler is not None:

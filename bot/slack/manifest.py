@@ -22,6 +22,9 @@ EVENT_SUBSCRIPTIONS: dict[str, tuple[list[str], list[str]]] = {
     "reaction_removed": (["reaction_removed"], ["reactions:read"]),
     "message": (["message.channels", "message.groups"], ["channels:history", "groups:history"]),
     "app_home_opened": (["app_home_opened"], []),
+    # Cobot stops sending to a workspace it was removed from (bot/slack/listeners/lifecycle.py).
+    "app_uninstalled": (["app_uninstalled"], []),
+    "tokens_revoked": (["tokens_revoked"], []),
 }
 # Scopes for the Web API methods the transport calls: post and update cards and DMs, join public channels to
 # post a card there, read a member's name, time zone and locale (and e-mail, which content plans may name owners

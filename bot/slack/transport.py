@@ -36,6 +36,7 @@ from bot.runtime.delivery import (
     PublishHome,
     RetryLater,
     SendFailed,
+    WorkspaceLost,
 )
 from bot.runtime.pacing import Pacer
 from bot.slack.blocks import card_fallback, digest_message, home_view, notice_message, reply_message, request_card
@@ -60,6 +61,8 @@ log = logging.getLogger(__name__)
 POSTING_METHODS = frozenset({"chat_postMessage", "chat_postEphemeral", "chat_update"})
 # Slack's error codes are snake_case words; slack_sdk puts its own sentence there for a body that is not JSON.
 SLACK_ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
+# Answers that mean Cobot lost the whole workspace, not one channel: its token was revoked or the app removed.
+WORKSPACE_LOST_ERRORS = {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_disabled"}
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 
 # Learning a pace from a 429 (when ``outbox.posts_per_minute`` is 0). Slack counts its workspace limits per minute:
@@ -315,4 +318,6 @@ def _classify(error: SlackApiError) -> Exception:
         return RetryLater(None, f"slack {status} {code or ''}".strip())
     if not isinstance(code, str) or not SLACK_ERROR_CODE.fullmatch(code):
         return RetryLater(None, f"slack {status}: not a Slack answer")
+    if code in WORKSPACE_LOST_ERRORS:
+        return WorkspaceLost(code)
     return SendFailed(code)

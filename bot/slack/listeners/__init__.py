@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack import ids
-from bot.slack.listeners import actions, commands, events, forms, views
+from bot.slack.listeners import actions, commands, events, forms, lifecycle, views
 from bot.slack.listeners.common import reported
 
 
@@ -13,6 +13,7 @@ def register_all(app: App) -> None:
     commands.register(app)
     actions.register(app)
     events.register(app)
+    lifecycle.register(app)
     views.register(app)
     # The message shortcut and the new-request form (the form's openers live in forms.py too).
     app.shortcut(ids.FROM_MESSAGE_SHORTCUT)(ack=forms.acknowledge, lazy=[reported(forms.open_form_from_message)])
