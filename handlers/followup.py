@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from handlers import texts
-from handlers.calendar import slot_occurrences, slot_ref
+from handlers.calendar import SlotOccurrence, slot_occurrences, slot_ref
 from handlers.context import Scope
 from handlers.digest import build_digest, digest_due_at
 from handlers.messages import Address, Channel, DigestMessage, NoticeMessage, Person, RequestThread
@@ -43,6 +43,8 @@ from storage.models import (
 OVERDUE_LOOK_BACK = timedelta(days=14)  # an overdue reminder older than this no longer helps anyone
 # How long a reminder that could not go out stays worth sending: an overdue one, and an owner's review nudge.
 OVERDUE_USEFUL_FOR = timedelta(days=3)
+# An empty slot that starts sooner than this after the warning arrives is not worth a warning: too late to fill.
+EMPTY_SLOT_MIN_NOTICE = timedelta(hours=12)
 NUDGE_USEFUL_FOR = timedelta(days=7)
 
 
@@ -520,45 +522,77 @@ def _slot_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
 
 
 def _empty_slot_warnings(scope: Scope) -> Iterator[queries.NewMessage]:
+    """At most one warning a day per channel (or admin) that lists the empty slots of the coming days not named in
+    an earlier warning. A slot is named once; one that starts within ``EMPTY_SLOT_MIN_NOTICE`` of the warning's
+    arrival is left out, as nobody can fill it in time."""
     follow = scope.policy.follow_up
     if follow.empty_slot_warning_days <= 0:
         return
-    coming = slot_occurrences(scope, start=scope.now, end=scope.now + timedelta(days=follow.empty_slot_warning_days))
+    now = scope.now
+    arrives = _arrival(scope, scope.policy.timezone)
+    coming = slot_occurrences(
+        scope, start=arrives + EMPTY_SLOT_MIN_NOTICE, end=scope.now + timedelta(days=follow.empty_slot_warning_days)
+    )
     empty = [o for o in coming if o.booking is None]
     if not empty:
         return
-    admins = [] if follow.digest_channel else _admin_members(scope)
-    keyed = [(o, f"warn:emptyslot:{o.name}:{o.starts_at.isoformat()}") for o in empty]
-    # Each warning is queued once; finding that out first spares building the notices every minute.
-    wanted = [key for _, key in keyed] if follow.digest_channel else []
-    wanted += [f"{key}:{admin.user_id}" for _, key in keyed for admin in admins]
-    queued = queries.queued_keys(session=scope.session, workspace_id=scope.workspace_id, keys=wanted)
-    for occurrence, key in keyed:
-        channel = follow.digest_channel if key not in queued else None
-        to_admins = [admin for admin in admins if f"{key}:{admin.user_id}" not in queued]
-        if not channel and not to_admins:
+    targets: list[Channel | Member] = (
+        [Channel(follow.digest_channel)] if follow.digest_channel else list(_admin_members(scope))
+    )
+    day = scope.today().isoformat()
+    daily = {_target_name(target): f"warn:emptyslot:{_target_name(target)}:{day}" for target in targets}
+    queued = queries.queued_keys(session=scope.session, workspace_id=scope.workspace_id, keys=list(daily.values()))
+    targets = [target for target in targets if daily[_target_name(target)] not in queued]
+    if not targets:
+        return
+    marks = {
+        (_target_name(target), o): f"emptyslot:{_target_name(target)}:{o.name}:{o.starts_at.isoformat()}"
+        for target in targets
+        for o in empty
+    }
+    named = queries.seen_events(session=scope.session, workspace_id=scope.workspace_id, event_ids=list(marks.values()))
+    for target in targets:
+        name = _target_name(target)
+        new = [o for o in empty if marks[(name, o)] not in named]
+        if not new:
             continue
-        notice = Notice(
-            t(
-                texts.EMPTY_SLOT_WARNING,
-                slot=occurrence.name,
-                when=Moment(occurrence.starts_at),
-                ref=slot_ref(scope, occurrence),
-            )
-        )
-        if channel:
-            yield _post(
-                scope, key=key, to=Channel(channel), notice=notice, request_id=None, expires_at=occurrence.starts_at
-            )
-        for admin in to_admins:
-            yield _dm(
-                scope,
-                key=f"{key}:{admin.user_id}",
-                to=admin,
-                notice=notice,
+        for occurrence in new:
+            mark = marks[(name, occurrence)]
+            queries.record_event_once(session=scope.session, workspace_id=scope.workspace_id, event_id=mark, now=now)
+        notice = Notice(_empty_slots_text(scope, new))
+        expires = new[-1].starts_at
+        if isinstance(target, Member):
+            yield _dm(scope, key=daily[name], to=target, notice=notice, request_id=None, expires_at=expires)
+        else:
+            yield queries.NewMessage(
+                dedupe_key=daily[name],
+                kind=NoticeMessage.kind,
                 request_id=None,
-                expires_at=occurrence.starts_at,
+                payload=NoticeMessage(target, notice).to_json(),
+                not_before=arrives,
+                expires_at=expires,
             )
+
+
+def _target_name(target: Channel | Member) -> str:
+    return target.user_id if isinstance(target, Member) else target.channel_id
+
+
+def _empty_slots_text(scope: Scope, slots: Sequence[SlotOccurrence]) -> Text:
+    """One slot in a sentence; several as a list, each with the words that book it."""
+    if len(slots) == 1:
+        [only] = slots
+        return t(texts.EMPTY_SLOT_WARNING, slot=only.name, when=Moment(only.starts_at), ref=slot_ref(scope, only))
+    lines: Text = t(texts.EMPTY_SLOTS_WARNING, count=len(slots))
+    for occurrence in slots:
+        line = t(
+            texts.EMPTY_SLOTS_LINE,
+            slot=occurrence.name,
+            when=Moment(occurrence.starts_at),
+            ref=slot_ref(scope, occurrence),
+        )
+        lines = t(texts.LINE_AFTER_LINE, first=lines, then=line)
+    return lines
 
 
 def _admin_members(scope: Scope) -> list[Member]:

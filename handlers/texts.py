@@ -221,6 +221,10 @@ SLOT_REMINDER = N_(
 EMPTY_SLOT_WARNING = N_(
     "Nothing is booked for *{slot}* {when} yet. Approved requests can be booked with `/cocreate book <id> {ref}`."
 )
+EMPTY_SLOTS_WARNING = N_("Nothing is booked yet for {count} publishing slots. Approved requests can be booked with:")
+EMPTY_SLOTS_LINE = N_("• *{slot}* {when}: `/cocreate book <id> {ref}`")
+# Two texts on lines of their own: how the core builds a list of lines in one message.
+LINE_AFTER_LINE = N_("{first}\n{then}")
 BUTTON_NEED_TIME = N_("Need more time")
 BUTTON_ACCEPT = N_("Accept")
 BUTTON_DECLINE = N_("Decline")

@@ -423,6 +423,21 @@ def record_event_once(*, session: Session, workspace_id: int, event_id: str, now
     return True
 
 
+def seen_events(*, session: Session, workspace_id: int, event_ids: Sequence[str]) -> set[str]:
+    """Those of ``event_ids`` recorded before in this workspace (``record_event_once``)."""
+    found: set[str] = set()
+    for start in range(0, len(event_ids), 500):  # SQLite's limit on placeholders in one statement
+        chunk = list(event_ids[start : start + 500])
+        found.update(
+            session.exec(
+                select(ProcessedEvent.event_id).where(
+                    ProcessedEvent.workspace_id == workspace_id, col(ProcessedEvent.event_id).in_(chunk)
+                )
+            ).all()
+        )
+    return found
+
+
 def _enqueue_statement(insert: Any) -> Any:
     columns = OutboxMessage.__table__.c  # type: ignore[attr-defined]
     names = (

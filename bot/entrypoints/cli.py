@@ -16,6 +16,9 @@ from storage.clock import utcnow
 
 log = logging.getLogger("cobot")
 
+# How long `cobot tick` waits for messages held back for a moment (a channel's next pacing turn) before it exits.
+TICK_WAITS_UP_TO = 10.0
+
 DESCRIPTION = """\
 Cobot recruits colleagues as co-creators of content, in Slack.
 
@@ -77,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "tick",
         run_tick_command,
-        "queue and send the reminders, nudges, warnings and digest that are due now (cron-friendly)",
+        "queue and send the reminders, nudges, warnings and digest that are due now (cron-friendly; it waits a few "
+        "seconds for posts paced behind one another in a channel)",
     )
     tick.add_argument(
         "--at", type=_moment, help="run the pass as if it were this ISO-8601 time, e.g. 2026-12-07T09:00+01:00"
@@ -132,6 +136,21 @@ def _moment(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class _RunningFrom:
+    """A clock that reads ``start`` when first asked and runs at real speed from there (`cobot tick --at`), so
+    waiting out a pacing turn moves it on."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self.started: datetime | None = None
+
+    def __call__(self) -> datetime:
+        now = utcnow()
+        if self.started is None:
+            self.started = now
+        return self.start + (now - self.started)
+
+
 def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime.cobot import create_app
     from bot.runtime.scheduler import run_tick
@@ -143,7 +162,8 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
     slack = settings.env.slack_bot_token is not None or not settings.teams_configured
     token = None if args.dry_run or not slack else settings.require_slack_http_token()
     access = settings.require_teams() if settings.teams_configured and not args.dry_run else None
-    cobot = create_app(settings, clock=(lambda: at) if at is not None else utcnow)
+    # With --at, the clock starts there and runs at real speed, so waiting out a pacing turn moves it on.
+    cobot = create_app(settings, clock=_RunningFrom(at) if at is not None else utcnow)
     upgrade_to_head(cobot.engine)
     service = build_slack_service(cobot, token=token, signing_secret=None) if token else None
     teams = None
@@ -162,7 +182,7 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
             ("Teams", teams.sender if teams else None),
         ):
             if sender is not None:
-                sent = sender.drain_until_idle()
+                sent = sender.drain_until_idle(wait_up_to=TICK_WAITS_UP_TO)
                 print(f"{name}: sent {sent} message(s) now; anything deferred (working hours, rate limits) goes later")
     finally:
         if teams is not None:

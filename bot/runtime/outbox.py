@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -134,14 +135,23 @@ class OutboxSender:
         result.next_due = self._last_next_due = self._next_due()
         return result
 
-    def drain_until_idle(self, *, max_passes: int = 100) -> int:
-        """Drains until nothing is due now (messages deferred into the future stay); returns how many were sent."""
+    def drain_until_idle(self, *, max_passes: int = 100, wait_up_to: float = 0.0) -> int:
+        """Drains until nothing is due now; returns how many were sent. Messages deferred into the future stay,
+        except those due within ``wait_up_to`` seconds of the call (a channel's next pacing turn): a one-shot run
+        (`cobot tick` from cron) waits for them rather than leaving them to its next run."""
         sent = 0
+        deadline = time.monotonic() + wait_up_to
         for _ in range(max_passes):
             result = self.drain()
             sent += result.sent
-            if result.sent == 0:
+            if result.sent:
+                continue
+            if result.next_due is None:
                 break
+            wait = (result.next_due - self.clock()).total_seconds()
+            if time.monotonic() + wait > deadline:
+                break
+            time.sleep(max(wait, 0.0) + 0.01)
         return sent
 
     # --- background thread ------------------------------------------------------------------------------

@@ -292,3 +292,39 @@ def test_an_empty_slot_is_announced_once_in_the_digest_channel(make_slack: Calla
     assert len(warnings) == 2
     assert warnings[1].endswith("LinkedIn 2026-12-01`.")
     assert dm_texts(slack, OWNER, "Nothing is booked") == []
+
+
+def test_empty_slots_are_warned_about_in_one_post_a_day_each_slot_once(
+    make_slack: Callable[..., SlackScenario],
+) -> None:
+    slack = make_slack(behaviour={"publishing": SLOTS, "digest": {"channel": "C0DIGEST", "cron": "0 9 * * fri"}})
+
+    def warnings() -> list[str]:
+        return [message_text(m) for m in slack.fake.messages("C0DIGEST") if "Nothing is booked" in message_text(m)]
+
+    slack.create("Ten SEO tips", due="2026-12-10")
+    tick(slack)  # Monday: Tuesday's and Thursday's LinkedIn slots are both empty
+    tick(slack)
+    [both] = warnings()
+    assert both.startswith("Nothing is booked yet for 2 publishing slots.")
+    assert "LinkedIn 2026-11-24`" in both and "LinkedIn 2026-11-26`" in both
+    assert both.count("\n• *LinkedIn*") == 2
+
+    slack.clock.advance(timedelta(hours=6))  # later the same day: nothing new, and never a second post that day
+    tick(slack)
+    assert len(warnings()) == 1
+
+    slack.clock.advance(timedelta(days=1, hours=1))  # Tuesday: only next Tuesday's slot is new, in its own words
+    tick(slack)
+    assert len(warnings()) == 2
+    assert warnings()[1].startswith("Nothing is booked for *LinkedIn*")
+    assert warnings()[1].endswith("LinkedIn 2026-12-01`.")
+
+
+def test_a_slot_too_close_to_fill_gets_no_warning(make_slack: Callable[..., SlackScenario]) -> None:
+    slack = make_slack(behaviour={"publishing": SLOTS, "digest": {"channel": "C0DIGEST", "cron": "0 9 * * fri"}})
+    slack.clock.advance(timedelta(days=1, hours=-1))  # Tuesday 08:00, two hours before the slot
+    number = approved_request(slack)
+    assert "Booked" in slack.command_reply(f"book {number} LinkedIn 2026-11-26", user=OWNER)
+    tick(slack)
+    assert [m for m in slack.fake.messages("C0DIGEST") if "Nothing is booked" in message_text(m)] == []

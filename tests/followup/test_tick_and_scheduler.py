@@ -16,7 +16,7 @@ from followup_support import METTE, dm_texts, outbox
 
 from bot.entrypoints.cli import main
 from bot.runtime.scheduler import DIGEST_JOB, TICK_JOB, FollowUpScheduler
-from harness import BOT_TOKEN, SlackScenario
+from harness import BOT_TOKEN, SlackScenario, message_text
 from storage.models import OutboxMessage
 
 REMINDER = "Friendly reminder: your draft for #1"
@@ -124,3 +124,28 @@ def test_the_scheduler_ticks_at_start_with_stable_job_ids_in_the_configured_zone
         scheduler.stop()
     assert not scheduler._scheduler.running
     assert len(dm_texts(slack, METTE, REMINDER)) == 1
+
+
+def test_a_one_shot_tick_waits_for_a_post_paced_behind_another_in_the_same_channel(
+    cli_env: SlackScenario, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    slack = cli_env
+    request_with_a_volunteer(slack)
+    slack.service.sender.stop()
+    config = tmp_path / "app.yaml"
+    config.write_text(
+        "timezone: Europe/Copenhagen\n"
+        "digest: {channel: C0DIGEST, cron: '0 9 * * mon'}\n"
+        "publishing: {slots: [{name: LinkedIn, weekdays: [thu], time: '10:00'}]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_API_URL", slack.fake.api_url)
+
+    # Monday 09:30: the digest and the empty-slot warning both go to C0DIGEST, a second apart (Slack's pace).
+    assert main(["tick", "--at", "2026-11-23T09:30+01:00"]) == 0
+    out = capsys.readouterr().out
+    assert "  digest: 1" in out and "  warn:emptyslot: 1" in out
+    posts = slack.fake.messages("C0DIGEST")
+    assert len(posts) == 2, [message_text(m) for m in posts]
+    assert "sent 3 message(s) now" in out  # and the draft reminder DM
