@@ -20,14 +20,13 @@ from bot.console.render import ConsoleRenderer
 from bot.console.world import Button, Delivery, World
 from bot.runtime.cobot import Cobot
 from bot.runtime.scheduler import run_tick
-from handlers import texts
+from handlers import inbound, texts
 from handlers.actions import FormField, form_for, press
 from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
 from handlers.context import Ctx
-from handlers.drafts import DraftContent, reply_in_thread
+from handlers.drafts import DraftContent
 from handlers.results import Reply, UserFacingError, t
-from handlers.volunteering import volunteer_for_request, withdraw_from_request
 
 log = logging.getLogger(__name__)
 
@@ -220,11 +219,19 @@ class Console:
         if number is None:
             return
 
+        event_id = f"console:{uuid.uuid4().hex}"  # one event per line typed, as Slack gives each event an id
+
         def run(ctx: Ctx) -> Reply:
             request = require_request(ctx, number)
-            if adding:
-                return volunteer_for_request(ctx, number=request.number, via="reaction")
-            return withdraw_from_request(ctx, number=request.number, via="reaction")
+            # The console names the card by its request; the core knows cards by where they were posted.
+            return inbound.reaction(
+                ctx,
+                event_id=event_id,
+                channel_id=request.channel_id or "",
+                message_id=request.card_ts or "",
+                adding=adding,
+                reply_to=None,  # shown at once, under the line typed
+            )
 
         self._reply(self._act(run))
 
@@ -237,11 +244,20 @@ class Console:
             return
         who = self.world.names.get(self.actor, self.actor)
 
+        event_id = f"console:{uuid.uuid4().hex}"
+
         def run(ctx: Ctx) -> Reply:
             request = require_request(ctx, number)
             # What the person wrote appears in the thread whether or not it turns out to be a draft.
             self.world.deliver(Delivery(f"{request.channel_id} › #{number}", [text.strip()], author=f"@{who}"))
-            return reply_in_thread(ctx, request=request, content=DraftContent(text=text.strip())) or Reply(())
+            return inbound.thread_reply(
+                ctx,
+                event_id=event_id,
+                channel_id=request.channel_id or "",
+                root_id=request.card_ts or "",
+                content=DraftContent(text=text.strip()),
+                reply_to=None,
+            )
 
         self._reply(self._act(run))
 

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from storage.db import make_engine
-from storage.models import ContentRequest, RequestStatus, SlotBooking, Volunteer, Workspace
+from storage.models import ContentRequest, ProcessedEvent, RequestStatus, SlotBooking, Volunteer, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 TOUR = ROOT / "examples" / "tour.txt"
@@ -177,3 +177,29 @@ def test_the_console_drives_the_handlers_without_any_slack_code(tmp_path: Path) 
     assert "slack_sdk" not in loaded
     assert "bot.slack" not in loaded
     assert "bot.console" in loaded
+
+
+def test_each_raised_hand_typed_is_its_own_event(tmp_path: Path) -> None:
+    """The console gives every line an event id, as Slack gives every event one: taking a ✋ back and raising it
+    again both take effect, and each ✋ is recorded once."""
+    database = tmp_path / "console.db"
+    script = "\n".join([":as anne", ":react ✋ #3", ":unreact ✋ #3", ":react ✋ #3", ":react ✋ #3"])
+    result = run_console(script, "--demo", "--db", f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    answers = [
+        "Thank you! You're on #3",
+        "You've stepped back from #3.",
+        "Thank you! You're on #3",
+        "You're already on #3.",
+    ]
+    position = 0
+    for piece in answers:
+        found = result.stdout.find(piece, position)
+        assert found >= 0, f"not found after position {position}: {piece!r}"
+        position = found + 1
+    engine = make_engine(f"sqlite:///{database}")
+    with Session(engine) as session:
+        events = session.exec(select(ProcessedEvent)).all()
+        assert len(events) == 4
+        assert len({e.event_id for e in events}) == 4
+    engine.dispose()

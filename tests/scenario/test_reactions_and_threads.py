@@ -8,13 +8,16 @@ fake Slack recorded them) and the database.
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from harness import CHANNEL, SlackScenario, message_text
+from fake_slack import APP_ID
+from harness import CHANNEL, TEAM, SlackScenario, message_text
 from storage.models import (
     Draft,
     Member,
@@ -30,6 +33,8 @@ METTE = "U0METTE"
 ANNA = "U0ANNA"
 BO = "U0BO"
 CARL = "U0CARL"
+
+RECORDED = Path(__file__).resolve().parents[3] / "shared" / "slack_payloads"
 
 # Calls that say nothing to anyone: Bolt's one-time auth.test.
 SILENT = {"auth.test"}
@@ -265,3 +270,43 @@ def test_messages_from_bots_are_ignored(slack: SlackScenario) -> None:
     assert row_counts(slack) == before
     with slack.session() as session:
         assert session.exec(select(ProcessedEvent)).all() == []
+
+
+def recorded_event(name: str, slack: SlackScenario, *, number: int) -> bytes:
+    """A recorded Events API body with its placeholders filled in for this scenario's card #``number``."""
+    request = slack.request(number)
+    raw = json.loads((RECORDED / f"{name}.json").read_text(encoding="utf-8"))["payload"]
+    text = json.dumps(raw)
+    for placeholder, value in {
+        "{{TEAM_ID}}": TEAM,
+        "{{APP_ID}}": APP_ID,
+        "{{CARD_TS}}": str(request.card_ts),
+        "{{CARD_CHANNEL}}": str(request.channel_id),
+    }.items():
+        text = text.replace(placeholder, value)
+    return text.encode()
+
+
+def test_a_thread_reply_also_sent_to_the_channel_becomes_a_draft(slack: SlackScenario) -> None:
+    """ "Also send to channel" makes Slack send the reply as a ``thread_broadcast`` message: still a reply in the
+    card's thread, so a link in it is a draft like any other."""
+    volunteer_id = "W111"  # the volunteer in the recorded payload
+    slack.fake.add_user(volunteer_id, name="wanda", real_name="Wanda Wiśniewska")
+    number = slack.create("Ten SEO tips", due="2026-12-10")
+    slack.command_reply(f"volunteer {number}", user=volunteer_id)
+    slack.settle()
+
+    response = slack.post(
+        recorded_event("126_message_thread_broadcast_with_link", slack, number=number), content_type="application/json"
+    )
+    assert response.status == 200
+    slack.settle()
+
+    [draft] = drafts(slack)
+    assert (draft.version, draft.url, draft.source) == (1, "https://docs.example.com/d/42", "thread")
+    assert [message_text(m) for m in thread_messages(slack, number)] == [
+        "Thanks <@W111>! Version 1 of your draft is saved; <@U0OWNER> will review it."
+    ]
+    place = place_of(slack, volunteer_id, number)
+    assert place is not None
+    assert place.review_state is ReviewState.SUBMITTED

@@ -1,8 +1,10 @@
 """Events: ✋ reactions on a request card volunteer (and taking the reaction back withdraws), and replies in a
 card's thread that carry a link or a file become draft versions.
 
-Slack retries an event it thinks was not received (same ``event_id``); the id is recorded in the same transaction
-as the change, so a retry takes effect once.
+What these events mean lives in ``handlers.inbound``; the listeners here only translate Slack's payload into its
+arguments: the event's ``event_id`` (Slack retries an event it thinks was not received with the same id, and the
+core records it with the change, so a retry takes effect once), the card's channel and ``ts``, the text made plain,
+the first file, and where the answer goes (an ephemeral message to the sender in that channel).
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot.slack import ids
-from bot.slack.listeners.common import act, reply_later
-from handlers import notify
+from bot.slack.listeners.common import act
+from handlers import inbound, notify
 from handlers.commands import plain
 from handlers.context import Ctx
-from handlers.drafts import DraftContent, reply_in_thread
+from handlers.drafts import DraftContent
 from handlers.messages import Ephemeral
 from handlers.results import Reply
-from handlers.volunteering import volunteer_for_request, withdraw_from_request
-from storage import queries
+
+# Message subtypes that are something a person wrote: a plain message, one with a file, and a thread reply that
+# was "also sent to channel". Edits, deletions, joins and bot messages are not.
+AUTHORED_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
 def register(app: App) -> None:
@@ -47,45 +51,23 @@ def _on_reaction(body: dict[str, Any], event: dict[str, Any], context: BoltConte
     if not is_raised_hand(str(event.get("reaction", ""))) or item.get("type") != "message":
         return
     channel, ts, user = str(item.get("channel")), str(item.get("ts")), str(event.get("user"))
-    event_id = str(body.get("event_id") or "")
-    reached = False
+    event_id = str(body.get("event_id") or "") or None
 
     def run(ctx: Ctx) -> Reply:
-        nonlocal reached
-        if event_id and not queries.record_event_once(
-            session=ctx.session, workspace_id=ctx.workspace_id, event_id=event_id, now=ctx.now
-        ):
-            return Reply(())  # a retry of an event we already acted on
-        request = queries.get_request_by_card(
-            session=ctx.session, workspace_id=ctx.workspace_id, channel_id=channel, card_ts=ts
-        )
-        if request is None:
-            return _leave_no_trace(ctx)  # a ✋ on some other message
-        reached = True
-        if adding:
-            return volunteer_for_request(ctx, number=request.number, via="reaction")
-        return withdraw_from_request(ctx, number=request.number, via="reaction")
-
-    reply = act(context, run, user_id=user, channel_id=channel)
-    if reached and reply.texts:
-        reply_later(
-            context,
-            reply,
-            to=Ephemeral(channel, str(user)),
-            key=f"event:{event_id or ts}:{user}",
-            user_id=user,
+        return inbound.reaction(
+            ctx,
+            event_id=event_id,
+            channel_id=channel,
+            message_id=ts,
+            adding=adding,
+            reply_to=Ephemeral(channel, user),
         )
 
-
-def _leave_no_trace(ctx: Ctx) -> Reply:
-    """The event turned out not to concern Cobot: undo what acting as its sender wrote (a new member and the
-    look-up of their profile), so a ✋ or a link anywhere in a channel does not make Cobot store a bystander."""
-    ctx.session.rollback()
-    return Reply(())
+    act(context, run, user_id=user, channel_id=channel)
 
 
 def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-    if event.get("subtype") not in (None, "file_share") or event.get("bot_id"):
+    if event.get("subtype") not in AUTHORED_SUBTYPES or event.get("bot_id"):
         return
     thread_ts, channel, user = event.get("thread_ts"), str(event.get("channel")), event.get("user")
     if not thread_ts or thread_ts == event.get("ts") or not user:
@@ -97,36 +79,20 @@ def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -
         file_name=files[0].get("name") if files else None,
     )
     if not content.counts_as_draft:
-        return  # ordinary thread chatter
-    event_id = str(body.get("event_id") or "")
-    reached = False
+        return  # ordinary thread chatter: not worth a transaction
+    event_id = str(body.get("event_id") or "") or None
 
     def run(ctx: Ctx) -> Reply:
-        nonlocal reached
-        if event_id and not queries.record_event_once(
-            session=ctx.session, workspace_id=ctx.workspace_id, event_id=event_id, now=ctx.now
-        ):
-            return Reply(())
-        request = queries.get_request_by_card(
-            session=ctx.session, workspace_id=ctx.workspace_id, channel_id=channel, card_ts=str(thread_ts)
+        return inbound.thread_reply(
+            ctx,
+            event_id=event_id,
+            channel_id=channel,
+            root_id=str(thread_ts),
+            content=content,
+            reply_to=Ephemeral(channel, str(user)),
         )
-        if request is None:
-            return _leave_no_trace(ctx)  # a link in some other thread
-        reply = reply_in_thread(ctx, request=request, content=content)
-        if reply is None:
-            return _leave_no_trace(ctx)  # conversation, not a draft
-        reached = True
-        return reply
 
-    reply = act(context, run, user_id=str(user), channel_id=channel)
-    if reached and reply.texts:  # a refusal, e.g. the request was closed meanwhile
-        reply_later(
-            context,
-            reply,
-            to=Ephemeral(channel, str(user)),
-            key=f"event:{event_id or event.get('ts')}:{user}",
-            user_id=str(user),
-        )
+    act(context, run, user_id=str(user), channel_id=channel)
 
 
 def home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
