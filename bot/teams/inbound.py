@@ -19,7 +19,7 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 
-from bot.teams.store import GROUP_CHAT, PERSONAL, base_conversation, conversation_key, short_user_id, thread_root
+from bot.teams.ids import GROUP_CHAT, PERSONAL, base_conversation, conversation_key, short_user_id, thread_root
 from handlers.drafts import DraftContent
 
 LOCAL_TENANT = "local"  # the Bot Framework Emulator and Teams' local test tool send no tenant
