@@ -61,7 +61,8 @@ class CobotAgent:
 
 def seen_in(activity: Activity, where: Where, *, with_sender: bool) -> Seen:
     """What an activity tells about where Cobot is and who is who: the conversation reference (proactive messages
-    need it), the sender, the people added, and the sender's time zone and locale."""
+    need it), a channel of the team created, renamed, restored or deleted, the sender, the people added, and the
+    sender's time zone and locale."""
     reference = activity.get_conversation_reference().model_dump(by_alias=True, exclude_none=True, mode="json")
     stored = ids.stored_reference(reference, conversation_type=where.conversation_type)
     conversation = SeenConversation(
@@ -72,14 +73,33 @@ def seen_in(activity: Activity, where: Where, *, with_sender: bool) -> Seen:
         name=inbound.channel_name(activity),
         user_id=where.user_id if where.is_personal else None,
     )
+    conversations, forgotten = [conversation], []
+    event = inbound.channel_event(activity)
+    if event is not None:
+        # Sent in General, about another channel of the team: that channel is remembered under its own id.
+        key = ids.conversation_key(event.channel_id)
+        if event.deleted:
+            forgotten.append(key)
+        elif key != where.key:
+            channel_reference = {**stored, "conversation": {**stored["conversation"], "id": event.channel_id}}
+            conversations.append(
+                SeenConversation(
+                    key=key,
+                    conversation_id=ids.base_conversation(event.channel_id),
+                    conversation_type=ids.CHANNEL,
+                    reference=channel_reference,
+                    name=event.name,
+                )
+            )
     users = [KnownUser(where.user_id, where.user_teams_id, where.user_name)] if with_sender else []
     for member in activity.members_added or []:
         if member.id and member.id != where.bot_id and member.aad_object_id:
             users.append(KnownUser(member.aad_object_id, member.id, member.name or ""))
     zone, locale = inbound.client_info(activity)
     return Seen(
-        conversations=(conversation,),
+        conversations=tuple(conversations),
         users=tuple(users),
+        forgotten=tuple(forgotten),
         user_id=where.user_id,
         tz=zone if zone and _known_zone(zone) else None,
         locale=locale,
