@@ -9,6 +9,8 @@ API (keyword-only; ``ctx`` is the context ``Cobot.act`` opened for the event's s
 - ``thread_reply(ctx, *, event_id, channel_id, root_id, content, reply_to) -> Reply`` — a reply under the message
   ``root_id`` in ``channel_id``, with its text (plain, as ``handlers.commands.plain`` makes it) and file.
   ``content.counts_as_draft`` False means chatter: an adapter may skip the call (and the transaction) for it.
+- ``first_delivery(ctx, *, event_id) -> bool`` — records ``event_id`` like the two above, for an adapter whose
+  platform redelivers other events too (a Teams message with a command).
 
 Rules both follow:
 
@@ -91,6 +93,12 @@ def thread_reply(
     return _settle(
         ctx, lambda: reply_in_thread(ctx, request=request, content=content), event_id=event_id, reply_to=reply_to
     )
+
+
+def first_delivery(ctx: Ctx, *, event_id: str | None) -> bool:
+    """Whether this is the first delivery of the event ``event_id`` (recorded in ``ctx``'s transaction, so it
+    counts only if the change does): for an adapter whose platform redelivers commands too (Teams)."""
+    return _first_time(ctx, event_id)
 
 
 def _first_time(ctx: Ctx, event_id: str | None) -> bool:

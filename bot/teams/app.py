@@ -31,6 +31,7 @@ from bot.runtime.cobot import Cobot
 from bot.runtime.config import TeamsAccess
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
+from bot.runtime.teams_directory import TeamsDirectory
 from bot.teams.agent import PLATFORM, CobotAgent
 from bot.teams.auth import BotFrameworkAuth, Unauthorized
 from bot.teams.transport import TeamsConnector, TeamsTransport
@@ -139,12 +140,14 @@ def build_teams_service(
     connections = connections_for(access, token_provider)
     adapter = CloudAdapter(connection_manager=connections)
     adapter.on_turn_error = _on_turn_error
-    agent = CobotAgent(cobot=cobot, bot_name=teams.app_name)
+    # Who and where Cobot knows on Teams: remembered by the agent, looked up by the outbox transport.
+    directory = TeamsDirectory(engine=cobot.engine, clock=cobot.clock)
+    agent = CobotAgent(cobot=cobot, directory=directory, bot_name=teams.app_name)
     connector = TeamsConnector(
         adapter=CloudAdapter(connection_manager=connections), app_id=access.app_id, authenticated=access.authenticated
     )
     transport = TeamsTransport(
-        engine=cobot.engine,
+        directory=directory,
         connector=connector,
         clock=cobot.clock,
         bot_name=teams.app_name,

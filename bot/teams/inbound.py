@@ -19,11 +19,13 @@ from typing import Any
 
 from microsoft_agents.activity import Activity
 
-from bot.teams.store import GROUP_CHAT, PERSONAL, base_conversation, conversation_key, short_user_id, thread_root
+from bot.teams.ids import GROUP_CHAT, PERSONAL, base_conversation, conversation_key, short_user_id, thread_root
 from handlers.drafts import DraftContent
 
 LOCAL_TENANT = "local"  # the Bot Framework Emulator and Teams' local test tool send no tenant
 FILE_TYPES = ("reference", "application/vnd.microsoft.teams.file.download.info")
+CHANNEL_DELETED = "channelDeleted"
+CHANNEL_EVENTS = frozenset({"channelCreated", "channelRenamed", "channelRestored", CHANNEL_DELETED})
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,32 @@ def where(activity: Activity) -> Where | None:
     )
 
 
+@dataclass(frozen=True)
+class ChannelEvent:
+    """A channel of a team created, renamed, deleted or restored. Teams sends these in the team's General channel
+    (the activity's conversation) and names the channel they are about in ``channelData.channel``."""
+
+    channel_id: str
+    name: str | None
+    deleted: bool
+
+
+def channel_event(activity: Activity) -> ChannelEvent | None:
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    event_type, channel = channel_data.get("eventType"), channel_data.get("channel") or {}
+    if event_type not in CHANNEL_EVENTS or not channel.get("id"):
+        return None
+    name = str(channel["name"]) if channel.get("name") else None
+    return ChannelEvent(channel_id=str(channel["id"]), name=name, deleted=event_type == CHANNEL_DELETED)
+
+
 def channel_name(activity: Activity) -> str | None:
+    """The name of the channel the activity was sent in, when Teams says it."""
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     channel = channel_data.get("channel") or {}
+    here = base_conversation(str(activity.conversation.id)) if activity.conversation else ""
+    if channel.get("id") and channel.get("id") != here:
+        return None  # another channel of the team: a channel event names it (see channel_event)
     name = channel.get("name")
     if name:
         return str(name)

@@ -23,8 +23,6 @@ from typing import Any, TypeVar, cast
 import aiohttp
 from microsoft_agents.activity import Activity, ConversationParameters, ConversationReference
 from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, ConnectorClientBase, TurnContext
-from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.runtime.delivery import (
     CardPosted,
@@ -38,15 +36,14 @@ from bot.runtime.delivery import (
     SendFailed,
 )
 from bot.runtime.pacing import Pacer
-from bot.teams import cards, store
+from bot.runtime.teams_directory import KnownConversation, SeenConversation, TeamsDirectory
+from bot.teams import cards, ids
 from bot.teams.render import Person as Mentionable
 from bot.teams.render import TeamsRenderer, Translate, identity
 from handlers import texts
 from handlers.context import Policy
 from handlers.messages import CardRefresh, Channel, DigestMessage, LateReply, NoticeMessage, Person, ProfileLookup
 from handlers.results import DigestPart, Notice, Reply, Text
-from storage.db import transaction
-from storage.models import TeamsConversation
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +159,7 @@ class TeamsConnector:
             personal = ref.model_copy(
                 update={
                     "conversation": ref.conversation.model_copy(
-                        update={"id": created.id, "conversation_type": store.PERSONAL, "is_group": False}
+                        update={"id": created.id, "conversation_type": ids.PERSONAL, "is_group": False}
                     ),
                     "service_url": created.service_url or ref.service_url,
                     "user": None,
@@ -182,7 +179,7 @@ class TeamsTransport:
     def __init__(
         self,
         *,
-        engine: Engine,
+        directory: TeamsDirectory,
         connector: TeamsConnector,
         clock: Callable[[], datetime],
         bot_name: str,
@@ -190,7 +187,7 @@ class TeamsTransport:
         conversation_interval: float = 1.0,
         translators: Callable[[str], Translate] = lambda language: identity,
     ) -> None:
-        self.engine = engine
+        self.directory = directory
         self.connector = connector
         self.clock = clock
         self.bot_name = bot_name
@@ -225,8 +222,7 @@ class TeamsTransport:
     # --- kinds ----------------------------------------------------------------------------------------------
 
     def _send_card(self, card: PostCard) -> Outcome:
-        with Session(self.engine) as session:
-            conversation = store.get_conversation(session=session, workspace_id=card.workspace_id, key=card.channel_id)
+        conversation = self.directory.conversation(workspace_id=card.workspace_id, key=card.channel_id)
         if conversation is None:
             raise SendFailed("Cobot is not in that conversation")
         r = self._renderer(card.workspace_id, conversation, card.language)
@@ -241,8 +237,7 @@ class TeamsTransport:
     def _known_profile(self, workspace_id: int, user_id: str) -> ProfileFound:
         """Teams tells Cobot a person's name with every activity, and their time zone and locale with most; what it
         knows already is all a profile look-up needs."""
-        with Session(self.engine) as session:
-            user = store.get_user(session=session, workspace_id=workspace_id, user_id=user_id)
+        user = self.directory.user(workspace_id=workspace_id, user_id=user_id)
         return ProfileFound(display_name=user.name if user is not None else None, fill_only=True)
 
     # --- addresses ------------------------------------------------------------------------------------------
@@ -258,8 +253,8 @@ class TeamsTransport:
                 conversation = self._personal(workspace_id, user_id)
             case Channel(channel_id=key, thread=thread):
                 conversation = self._conversation(workspace_id, key)
-                if thread and conversation.conversation_type == store.CHANNEL:
-                    conversation_id = store.in_thread(conversation.conversation_id, thread)
+                if thread and conversation.conversation_type == ids.CHANNEL:
+                    conversation_id = ids.in_thread(conversation.conversation_id, thread)
                 if conversation.key != key and isinstance(delivery.content, Notice | DigestPart):
                     # A channel named by its name (digest.channel: Marketing) speaks the language set for its id.
                     language = self.policy.language_of_channel(conversation.key)
@@ -271,46 +266,46 @@ class TeamsTransport:
             lambda: self.connector.post(conversation.reference, activity, conversation_id=conversation_id),
         )
 
-    def _conversation(self, workspace_id: int, name_or_key: str) -> TeamsConversation:
-        with Session(self.engine) as session:
-            found = store.find_channel(session=session, workspace_id=workspace_id, name_or_key=name_or_key)
+    def _conversation(self, workspace_id: int, name_or_key: str) -> KnownConversation:
+        found = self.directory.find_channel(
+            workspace_id=workspace_id, key=ids.conversation_key(name_or_key), name=name_or_key
+        )
         if found is None:
             raise SendFailed(f"Cobot has not been added to a Teams conversation or channel named {name_or_key!r}")
         return found
 
-    def _personal(self, workspace_id: int, user_id: str) -> TeamsConversation:
-        with Session(self.engine) as session:
-            found = store.personal_conversation(session=session, workspace_id=workspace_id, user_id=user_id)
-            if found is not None:
-                return found
-            user = store.get_user(session=session, workspace_id=workspace_id, user_id=user_id)
-            known = store.latest_conversation(session=session, workspace_id=workspace_id)
+    def _personal(self, workspace_id: int, user_id: str) -> KnownConversation:
+        found = self.directory.personal_conversation(workspace_id=workspace_id, user_id=user_id)
+        if found is not None:
+            return found
+        user = self.directory.user(workspace_id=workspace_id, user_id=user_id)
+        known = self.directory.latest_conversation(workspace_id=workspace_id)
         if user is None or known is None:
             raise SendFailed("Cobot has no chat with this person and cannot open one (it never met them in Teams)")
         tenant = (known.reference.get("conversation") or {}).get("tenantId")
         reference = self._call(
             known.key, lambda: self.connector.open_personal(known.reference, teams_id=user.teams_id, tenant_id=tenant)
         )
-        with transaction(self.engine) as session:
-            return store.remember_conversation(
-                session=session,
-                workspace_id=workspace_id,
-                reference=reference,
-                conversation_type=store.PERSONAL,
-                user_id=user_id,
-                now=self.clock(),
-            )
+        stored = ids.stored_reference(reference, conversation_type=ids.PERSONAL)
+        conversation_id = str(stored["conversation"]["id"])
+        opened = SeenConversation(
+            key=ids.conversation_key(conversation_id),
+            conversation_id=conversation_id,
+            conversation_type=ids.PERSONAL,
+            reference=stored,
+            user_id=user_id,
+        )
+        return self.directory.store_conversation(workspace_id=workspace_id, conversation=opened)
 
     # --- rendering ------------------------------------------------------------------------------------------
 
-    def _renderer(self, workspace_id: int, conversation: TeamsConversation, language: str) -> TeamsRenderer:
-        prefix = "" if conversation.conversation_type == store.PERSONAL else f"@{self.bot_name} "
+    def _renderer(self, workspace_id: int, conversation: KnownConversation, language: str) -> TeamsRenderer:
+        prefix = "" if conversation.conversation_type == ids.PERSONAL else f"@{self.bot_name} "
         known: dict[str, Mentionable | None] = {}
 
         def people(user_id: str) -> Mentionable | None:
             if user_id not in known:
-                with Session(self.engine) as session:
-                    found = store.people(session=session, workspace_id=workspace_id, user_ids=[user_id])
+                found = self.directory.people(workspace_id=workspace_id, user_ids=[user_id])
                 known[user_id] = Mentionable(*found[user_id]) if user_id in found else None
             return known[user_id]
 

@@ -1,66 +1,39 @@
 """Keyword-only queries for Cobot's Teams tables: the conversations it may write in (with their conversation
-references) and each Teams user's two ids. Like ``storage.queries``, each takes the session and the workspace.
+references) and each Teams user's two ids, plus what a Teams client says of its user (time zone, locale). Like
+``storage.queries``, each takes the session and the workspace.
 
-Teams ids are long (a 1:1 chat's id runs to well over a hundred characters), while the rest of Cobot keeps channel
-ids of at most 64; ``conversation_key`` gives every conversation a short key that is stable and needs no lookup.
+Teams' own id rules (a channel thread's id, the short ``key`` of a long conversation id) live with the Teams adapter
+(``bot.teams.ids``); these queries take the key and the conversation id already worked out.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Member, TeamsConversation, TeamsUser
+from storage.models import Member, TeamsConversation, TeamsUser, Workspace
 
-THREAD_MARK = ";messageid="
-KEY_LIMIT = 64
 PERSONAL = "personal"
 CHANNEL = "channel"
-GROUP_CHAT = "groupChat"
 
 
-def base_conversation(conversation_id: str) -> str:
-    """A channel thread's conversation id (``19:…@thread.tacv2;messageid=123``) without the thread part."""
-    return conversation_id.split(THREAD_MARK, 1)[0]
-
-
-def thread_root(conversation_id: str) -> str | None:
-    """The id of the first message of the channel thread a conversation id points into, if it does."""
-    _, mark, root = conversation_id.partition(THREAD_MARK)
-    return root or None if mark else None
-
-
-def in_thread(conversation_id: str, root: str) -> str:
-    return f"{base_conversation(conversation_id)}{THREAD_MARK}{root}"
-
-
-def conversation_key(conversation_id: str) -> str:
-    """The short id Cobot uses for a conversation (as ``channel_id``): the id itself when short enough."""
-    base = base_conversation(conversation_id)
-    if len(base) <= KEY_LIMIT:
-        return base
-    return "h:" + hashlib.sha256(base.encode()).hexdigest()[:40]
-
-
-def short_user_id(teams_id: str, aad_object_id: str | None) -> str:
-    """The id Cobot knows a Teams user by: their Entra object id (the same in every chat and channel), or, where a
-    channel sends none (the Bot Framework Emulator), their Teams id, hashed if it is too long."""
-    if aad_object_id:
-        return aad_object_id
-    if len(teams_id) <= KEY_LIMIT:
-        return teams_id
-    return "h:" + hashlib.sha256(teams_id.encode()).hexdigest()[:40]
+def find_workspace_id(*, session: Session, platform: str, external_id: str) -> int | None:
+    return session.exec(
+        select(Workspace.id).where(Workspace.platform == platform, Workspace.external_id == external_id)
+    ).first()
 
 
 def remember_conversation(
     *,
     session: Session,
     workspace_id: int,
+    key: str,
+    conversation_id: str,
     reference: dict[str, Any],
     conversation_type: str,
     now: datetime,
@@ -69,15 +42,6 @@ def remember_conversation(
 ) -> TeamsConversation:
     """Stores (or refreshes) where Cobot can write: the reference's service URL may change over time, and a channel
     learns its name when Teams tells it."""
-    conversation_id = base_conversation(str(reference["conversation"]["id"]))
-    reference = {**reference, "conversation": {**reference["conversation"], "id": conversation_id}}
-    reference.pop("activityId", None)
-    if conversation_type != PERSONAL:
-        # Who spoke last (and their locale) says nothing about where to write; kept, it would rewrite the row for
-        # every new speaker.
-        reference.pop("user", None)
-        reference.pop("locale", None)
-    key = conversation_key(conversation_id)
     found = get_conversation(session=session, workspace_id=workspace_id, key=key)
     if found is None:
         row = TeamsConversation(
@@ -110,12 +74,20 @@ def remember_conversation(
     return found
 
 
+def forget_conversation(*, session: Session, workspace_id: int, key: str) -> bool:
+    """Forgets a conversation Cobot can no longer write in (a deleted channel); False when it was not known."""
+    result = session.execute(
+        delete(TeamsConversation).where(
+            col(TeamsConversation.workspace_id) == workspace_id, col(TeamsConversation.key) == key
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
 def remember_user(
     *, session: Session, workspace_id: int, user_id: str, teams_id: str, name: str, now: datetime
 ) -> None:
-    found = session.exec(
-        select(TeamsUser).where(TeamsUser.workspace_id == workspace_id, TeamsUser.user_id == user_id)
-    ).first()
+    found = get_user(session=session, workspace_id=workspace_id, user_id=user_id)
     if found is None:
         try:
             with session.begin_nested():
@@ -139,18 +111,27 @@ def remember_user(
         session.add(found)
 
 
+def set_client_info(*, session: Session, workspace_id: int, user_id: str, tz: str, locale: str | None) -> None:
+    """The time zone and locale a person's Teams client reports (for a member Cobot knows; nobody else)."""
+    session.execute(
+        update(Member)
+        .where(col(Member.workspace_id) == workspace_id, col(Member.user_id) == user_id)
+        .values(tz=tz, locale=locale)
+    )
+
+
 def get_conversation(*, session: Session, workspace_id: int, key: str) -> TeamsConversation | None:
     return session.exec(
         select(TeamsConversation).where(TeamsConversation.workspace_id == workspace_id, TeamsConversation.key == key)
     ).first()
 
 
-def find_channel(*, session: Session, workspace_id: int, name_or_key: str) -> TeamsConversation | None:
-    """A conversation by its key or conversation id, or a channel by its name (``#marketing`` or ``Marketing``)."""
-    found = get_conversation(session=session, workspace_id=workspace_id, key=conversation_key(name_or_key))
+def find_channel(*, session: Session, workspace_id: int, key: str, name: str) -> TeamsConversation | None:
+    """A conversation by its key, or a channel by its name (``#marketing`` or ``Marketing``)."""
+    found = get_conversation(session=session, workspace_id=workspace_id, key=key)
     if found is not None:
         return found
-    wanted = name_or_key.strip().lstrip("#").casefold()
+    wanted = name.strip().lstrip("#").casefold()
     channels = session.exec(
         select(TeamsConversation)
         .where(TeamsConversation.workspace_id == workspace_id, TeamsConversation.conversation_type == CHANNEL)

@@ -1,0 +1,141 @@
+"""Dialogs (``invoke task/fetch`` and ``task/submit``): a button that needs something typed (a draft's link, a
+reason, a new deadline) opens one, and so does "new" without arguments (the new-request form). A refusal shows in
+the dialog, as a Slack modal's field error does; success closes it with the confirmation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.teams import cards
+from bot.teams.routes.buttons import Pressed, pressed_in
+from bot.teams.routes.turn import Turn
+from handlers.actions import form_for, number_of, press
+from handlers.cards import require_open, require_request
+from handlers.context import Ctx
+from handlers.extensions import default_proposal
+from handlers.requests import NewRequest, create_request, request_problems
+from handlers.results import ActionKind, Reply, Text
+
+if TYPE_CHECKING:
+    from bot.teams.routes import Router
+
+FETCH = "task/fetch"
+SUBMIT = "task/submit"
+
+
+def register(router: Router) -> None:
+    router.invoke(FETCH, open_dialog)
+    router.invoke(SUBMIT, dialog_submitted)
+
+
+async def open_dialog(turn: Turn) -> None:
+    """A button with a form: the dialog opens, unless the button can no longer be used (request closed)."""
+    if _form_of(turn.activity.value) == cards.NEW_REQUEST:
+        body = await asyncio.to_thread(_new_request_dialog, turn, None, ())
+        await turn.invoke_response(body)
+        return
+    pressed = pressed_in(turn.activity.value)
+    if pressed is None or form_for(pressed.kind) is None:
+        await turn.invoke_response(cards.dialog_message("?"))
+        return
+    facts: dict[str, Any] = {}
+
+    def check(ctx: Ctx) -> Reply:
+        if pressed.kind in (ActionKind.SUBMIT_DRAFT, ActionKind.NEED_MORE_TIME):
+            number = number_of(pressed.value)
+            request = require_request(ctx, number)
+            require_open(request)
+            facts["hint"] = f"#{request.number} {request.title}"
+            if pressed.kind is ActionKind.NEED_MORE_TIME:
+                facts["initial"] = default_proposal(ctx, number=number)
+        return Reply(())
+
+    refusal = await turn.act(check)
+    if refusal.texts:
+        await turn.invoke_response(cards.dialog_message(await turn.plain(refusal)))
+        return
+    body = await asyncio.to_thread(
+        _dialog, turn, pressed, facts.get("hint"), facts.get("initial"), None, refusal.language
+    )
+    await turn.invoke_response(body)
+
+
+async def dialog_submitted(turn: Turn) -> None:
+    if _form_of(turn.activity.value) == cards.NEW_REQUEST:
+        await request_submitted(turn)
+        return
+    pressed = pressed_in(turn.activity.value)
+    if pressed is None or form_for(pressed.kind) is None:
+        await turn.invoke_response(cards.dialog_message("?"))
+        return
+    typed = pressed.typed or ""
+    reply = await turn.act(lambda ctx: press(ctx, pressed.kind, pressed.value, form_value=typed))
+    if reply.refusal:
+        body = await asyncio.to_thread(_dialog, turn, pressed, None, None, reply.texts[0], reply.language)
+        await turn.invoke_response(body)
+        return
+    await turn.invoke_response(cards.dialog_message(await turn.plain(reply) or "✓"))
+
+
+async def request_submitted(turn: Turn) -> None:
+    """The new-request dialog: every problem is shown in the dialog at once; a good request is posted in the
+    conversation the dialog was opened from."""
+    value = turn.activity.value
+    data = value.get("data") if isinstance(value, dict) else None
+    typed = {name: str((data or {}).get(input_id) or "") for name, input_id in cards.REQUEST_INPUTS.items()}
+    problems: list[Text] = []
+
+    def post(ctx: Ctx) -> Reply:
+        try:
+            deadline = date.fromisoformat(typed["deadline"][:10])
+        except ValueError:
+            deadline = date.min  # reported below as a day in the past
+        new = NewRequest(
+            title=" ".join(typed["title"].split()),
+            deadline=deadline,
+            brief=typed["brief"].strip(),
+            format=typed["format"] or None,
+            skills=tuple(s.strip() for s in typed["skills"].split(",") if s.strip()),
+            needs=int(typed["needs"]) if typed["needs"].isdecimal() else None,
+            parts=tuple(line.strip() for line in typed["parts"].splitlines() if line.strip()),
+        )
+        problems.extend(problem for _, problem in request_problems(ctx, new))
+        if problems:
+            return Reply(())
+        return create_request(ctx, new, channel_id=ctx.channel_id)
+
+    reply = await turn.act(post)
+    if reply.refusal:
+        problems.extend(reply.texts)
+    if problems:
+        body = await asyncio.to_thread(_new_request_dialog, turn, typed, tuple(problems))
+        await turn.invoke_response(body)
+        return
+    await turn.invoke_response(cards.dialog_message(await turn.plain(reply) or "✓"))
+
+
+def _new_request_dialog(turn: Turn, typed: dict[str, str] | None, problems: tuple[Text, ...]) -> dict[str, Any]:
+    r = turn.renderer(None)
+    formats = list(turn.cobot.settings.behaviour.requests.formats)
+    return cards.new_request_dialog(cards.new_request_form(r, formats=formats, typed=typed, problems=problems), r)
+
+
+def _dialog(
+    turn: Turn,
+    pressed: Pressed,
+    hint: str | None,
+    initial: date | None,
+    error: Text | None,
+    language: str | None,
+) -> dict[str, Any]:
+    r = turn.renderer(language)
+    card = cards.form_card(pressed.kind, pressed.value, r, hint=hint, initial=initial, error=error, typed=pressed.typed)
+    return cards.dialog(pressed.kind, card, r)
+
+
+def _form_of(value: Any) -> str | None:
+    data = value.get("data") if isinstance(value, dict) else None
+    form = data.get(cards.FORM_KEY) if isinstance(data, dict) else None
+    return str(form) if form else None
