@@ -26,6 +26,7 @@ from storage.models import (
     ReviewState,
     Volunteer,
     VolunteerState,
+    Workspace,
 )
 
 OWNER = "U0OWNER"
@@ -310,3 +311,23 @@ def test_a_thread_reply_also_sent_to_the_channel_becomes_a_draft(slack: SlackSce
     place = place_of(slack, volunteer_id, number)
     assert place is not None
     assert place.review_state is ReviewState.SUBMITTED
+
+
+def test_a_raised_hand_from_an_org_wide_install_counts_in_the_team_the_card_was_made_in(
+    slack: SlackScenario,
+) -> None:
+    """On an org-wide install, events carry ``authorizations[0].team_id: null`` while commands carry the team; both
+    must reach the same workspace, or the ✋ on the card is not found."""
+    slack.fake.add_user("W333", name="wes", real_name="Wes Ø")
+    number = slack.create("Ten SEO tips", due="2026-12-10")
+
+    response = slack.post(
+        recorded_event("112_reaction_added_org_install", slack, number=number), content_type="application/json"
+    )
+    assert response.status == 200
+    slack.settle()
+
+    place = place_of(slack, "W333", number)
+    assert place is not None and place.state is VolunteerState.ACTIVE
+    with slack.session() as session:
+        assert session.exec(select(sa.func.count()).select_from(Workspace)).one() == 1

@@ -39,8 +39,30 @@ def language_of_actor(context: BoltContext) -> str | None:
 
 
 def workspace_of(context: BoltContext) -> str:
-    # Org-wide installs on Enterprise Grid may send no team id; the enterprise is then the workspace.
-    return str(context.team_id or context.enterprise_id or "")
+    """The Slack team a request comes from (see ``resolve_team``), else its enterprise."""
+    return str(context.get(TEAM_KEY) or context.team_id or context.enterprise_id or "")
+
+
+TEAM_KEY = "cobot_team"
+
+
+def resolve_team(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
+    """Middleware: finds the team of every kind of request the same way. On an org-wide (Enterprise Grid)
+    install, an event's ``authorizations[0].team_id`` is null, so Bolt's ``context.team_id`` is None for events
+    while commands and buttons carry the team: without this, a ✋ on a card landed in the enterprise's workspace and
+    was ignored. The team is the first of: Bolt's, the envelope's ``team_id``, the event's ``team``, the
+    ``user``'s or ``view``'s ``team_id``."""
+    context[TEAM_KEY] = context.team_id or _team_in(body)
+    next()
+
+
+def _team_in(body: dict[str, Any]) -> str | None:
+    candidates: list[Any] = [body.get("team_id")]
+    for part, key in (("event", "team"), ("event", "user_team"), ("user", "team_id"), ("view", "team_id")):
+        inner = body.get(part)
+        if isinstance(inner, dict):
+            candidates.append(inner.get(key))
+    return next((str(value) for value in candidates if isinstance(value, str) and value), None)
 
 
 def act(
