@@ -56,6 +56,7 @@ class Policy:
     # None means everyone may post requests; otherwise only these user ids (and admins).
     creators: frozenset[str] | None = None
     default_volunteers_needed: int = 1
+    requests_per_hour: int = 0  # new requests one person may post in an hour (0: any number)
     follow_up: FollowUp = field(default_factory=FollowUp)
     default_language: str = "en"
     # Channel id → language of what Cobot posts there (cards, thread replies, digests).

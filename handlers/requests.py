@@ -136,10 +136,24 @@ def post_request_from_form(ctx: Ctx, new: NewRequest, *, channel_id: str) -> Rep
     )
 
 
+def _within_hourly_limit(ctx: Ctx) -> None:
+    """One person may post ``requests_per_hour`` requests in an hour (app.yaml ``limits``): a script or a stuck key
+    must not fill a channel with cards."""
+    limit = ctx.policy.requests_per_hour
+    if limit <= 0:
+        return
+    posted = queries.requests_posted_since(
+        session=ctx.session, workspace_id=ctx.workspace_id, owner_id=ctx.actor_id, since=ctx.now - timedelta(hours=1)
+    )
+    if posted >= limit:
+        raise UserFacingError(t(texts.TOO_MANY_REQUESTS, limit=limit))
+
+
 def _create(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> ContentRequest:
     if not ctx.policy.may_create(ctx.actor.user_id):
         admins = ", ".join(sorted(ctx.policy.admins)) or "your Cobot admin"
         raise UserFacingError(t(texts.NOT_ALLOWED_TO_CREATE, admins=admins))
+    _within_hourly_limit(ctx)
     validate_new_request(ctx, new)
     derived_from_id = None
     if new.derived_from is not None:

@@ -72,6 +72,14 @@ REQUEST_NOT_OPEN = N_(
     "Request #{number} is {status} and no longer takes volunteers or drafts. `/cocreate list` shows the open ones."
 )
 ALREADY_CLOSED = N_("Request #{number} is already {status}.")
+TOO_MANY_REQUESTS = N_(
+    "You have posted {limit} requests in the last hour, as many as one person may. Please wait a little before "
+    "the next one, or ask your Cobot admin to raise `limits.requests_per_hour`."
+)
+TOO_MANY_WRITES = N_(
+    "That was a lot at once: more than {limit} changes in a minute. Nothing was changed this time; please wait a "
+    "minute and try again."
+)
 NOT_ALLOWED_TO_CREATE = N_("Only the people named in Cobot's settings can post requests here. Please ask {admins}.")
 ONLY_OWNER = N_("Only the request's owner ({owner}) or an admin can do that on #{number}.")
 NO_SELF_APPROVAL = N_("You can't review your own draft. Ask another admin to review it.")

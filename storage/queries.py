@@ -154,6 +154,21 @@ def time_zones_of_members(*, session: Session, workspace_id: int, member_ids: se
 # --- requests ----------------------------------------------------------------------------------------------
 
 
+def requests_posted_since(*, session: Session, workspace_id: int, owner_id: int, since: datetime) -> int:
+    """How many requests ``owner_id`` posted in this workspace since ``since``."""
+    return int(
+        session.exec(
+            select(sa.func.count())
+            .select_from(ContentRequest)
+            .where(
+                ContentRequest.workspace_id == workspace_id,
+                ContentRequest.owner_id == owner_id,
+                col(ContentRequest.created_at) >= since,
+            )
+        ).one()
+    )
+
+
 def allocate_request_number(*, session: Session, workspace_id: int) -> int:
     """The next #number in this workspace; the row lock makes concurrent allocations distinct."""
     number = session.execute(

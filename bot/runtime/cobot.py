@@ -19,11 +19,12 @@ from sqlmodel import Session
 
 from bot.runtime.config import WEEKDAYS, Settings, clock_time
 from bot.runtime.delivery import Transport
+from bot.runtime.limits import WriteLimiter
 from bot.runtime.outbox import OutboxSender
-from handlers import workspaces
+from handlers import texts, workspaces
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours
 from handlers.people import find_context, open_context
-from handlers.results import Reply, UserFacingError
+from handlers.results import Reply, UserFacingError, t
 from storage.clock import utcnow
 from storage.db import make_engine, reader, transaction
 
@@ -37,6 +38,7 @@ class Cobot:
     sender: OutboxSender | None = field(default=None)
     # Language → translate function (message id → template), overrides from app.yaml included.
     translators: Callable[[str], Callable[[str], str]] = field(default=lambda language: lambda msgid: msgid)
+    writes: WriteLimiter = field(default_factory=lambda: WriteLimiter(per_minute=0))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -78,6 +80,9 @@ class Cobot:
                         if session.new or session.dirty or session.deleted:
                             raise RuntimeError(f"{action!r} was run as reading only, but changed rows")
                         return replace(reply, language=language)
+            if not self.writes.allow((platform, workspace, user_id)):
+                limit = self.writes.per_minute
+                return Reply.refused(t(texts.TOO_MANY_WRITES, limit=limit), language=language)
             with self.transaction() as session:
                 ctx = open_context(session=session, now=self.clock(), **who)
                 language = self.policy.language_of(ctx.actor)  # for a refusal
@@ -141,6 +146,7 @@ def build_policy(settings: Settings) -> Policy:
         admins=frozenset(permissions.admins),
         creators=None if permissions.creators == "everyone" else frozenset(permissions.creators),
         default_volunteers_needed=behaviour.requests.default_volunteers_needed,
+        requests_per_hour=behaviour.limits.requests_per_hour,
         follow_up=FollowUp(
             draft_days_before=tuple(reminders.draft_days_before),
             overdue_reminder=reminders.overdue,
@@ -193,4 +199,5 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, en
         policy=build_policy(settings),
         clock=clock,
         translators=build_translators(settings),
+        writes=WriteLimiter(per_minute=settings.behaviour.limits.writes_per_minute),
     )

@@ -47,6 +47,13 @@ class RequestSettings(_Strict):
     )
 
 
+class LimitSettings(_Strict):
+    """How much one person may do, so one script or stuck key cannot flood a channel (0: no limit)."""
+
+    requests_per_hour: int = Field(default=20, ge=0)  # new content requests one person may post in an hour
+    writes_per_minute: int = Field(default=60, ge=0)  # anything that changes something, per person, per process
+
+
 class ServerSettings(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
@@ -304,6 +311,7 @@ class Behaviour(_Strict):
     timezone: str = "Europe/Copenhagen"
     permissions: PermissionSettings = Field(default_factory=PermissionSettings)
     requests: RequestSettings = Field(default_factory=RequestSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)

@@ -27,7 +27,7 @@ from bot.runtime.cobot import Cobot
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
 from bot.slack.listeners import register_all
-from bot.slack.listeners.common import PLATFORM
+from bot.slack.listeners.common import PLATFORM, resolve_team
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport
 from handlers import texts
@@ -58,6 +58,7 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
         next()
 
     app.use(provide_cobot)
+    app.use(resolve_team)  # the same team for events, commands and buttons (org-wide installs)
     app.error(handle_unexpected_error)
     register_all(app)
     return app

@@ -6,11 +6,10 @@ from slack_bolt import App
 
 from bot.slack import ids
 from bot.slack.listeners import actions, commands, events, forms, lifecycle, views
-from bot.slack.listeners.common import reported, resolve_team
+from bot.slack.listeners.common import reported
 
 
 def register_all(app: App) -> None:
-    app.middleware(resolve_team)
     commands.register(app)
     actions.register(app)
     events.register(app)

@@ -35,7 +35,7 @@ def translate_for(context: BoltContext, language: str | None) -> Callable[[str],
 
 def language_of_actor(context: BoltContext) -> str | None:
     """The language of the person behind this request (their choice, else their Slack locale)."""
-    return act(context, lambda ctx: Reply(())).language
+    return act(context, lambda ctx: Reply(()), reads_only=True).language
 
 
 def workspace_of(context: BoltContext) -> str:
