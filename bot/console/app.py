@@ -13,8 +13,10 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TextIO
+
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.console.render import ConsoleRenderer
 from bot.console.world import Button, Delivery, World
@@ -24,9 +26,10 @@ from handlers import texts
 from handlers.actions import FormField, form_for, press
 from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
-from handlers.context import Ctx
+from handlers.context import Ctx, Policy
 from handlers.drafts import DraftContent, reply_in_thread
 from handlers.results import Reply, UserFacingError, t
+from handlers.schedule import at_local, occurrences, slot_trigger
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,33 @@ FORM_HINTS = {
     FormField.FEEDBACK: "what should change",
     FormField.DATE: "the day you can hand in by, as YYYY-MM-DD",
 }
+
+
+def due_moments(policy: Policy, *, start: datetime, end: datetime) -> list[datetime]:
+    """The moments in (``start``, ``end``) at which a follow-up can fall due or a held message can arrive, in
+    order: the start of each day (date-based warnings) and of each working window (draft reminders, DMs held
+    outside working hours), each recurring slot's reminder and empty-slot warning times, and the digest's cron
+    times. The real scheduler ticks every minute; a console that ticked through four days minute by minute
+    would take minutes, and these moments are where those ticks find something new. What falls due in between
+    (a review nudge hours after a draft, a one-off slot's reminder) arrives at the next of them."""
+    follow, tz = policy.follow_up, policy.timezone
+    found: set[datetime] = set()
+    day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    while day <= last:
+        found.update((at_local(day, time(0, 0), tz), at_local(day, follow.working_hours.start, tz)))
+        day += timedelta(days=1)
+    ahead = timedelta(hours=max(follow.slot_hours_before, default=0))
+    ahead = max(ahead, timedelta(days=max(follow.empty_slot_warning_days, 0)))
+    for slot in follow.slots:
+        for starts in occurrences(slot_trigger(slot, tz), start=start, end=end + ahead):
+            found.update(starts - timedelta(hours=hours) for hours in follow.slot_hours_before)
+            if follow.empty_slot_warning_days > 0:
+                # The warning's window ends just before the slot, so the slot enters it just after this moment.
+                found.add(starts - timedelta(days=follow.empty_slot_warning_days) + timedelta(seconds=1))
+            found.add(starts)
+    if follow.digest_channel:
+        found.update(occurrences(CronTrigger.from_crontab(follow.digest_cron, timezone=tz), start=start, end=end))
+    return sorted(moment for moment in found if start < moment < end)
 
 
 @dataclass
@@ -295,9 +325,29 @@ class Console:
         if target < self.clock.now:
             self._say("The clock only moves forward here.")
             return
+        # Every moment on the way gets its own pass, as the scheduler's ticks would, so a slot's 24 h and 1 h
+        # reminders both arrive and each Monday passed brings its digest, in order, under the time they came.
+        for moment in due_moments(self.cobot.policy, start=self.clock.now, end=target):
+            self._pass_at(moment)
         self.clock.now = target
         self._say(self.renderer.style.dim(f"⏰ It is now {self._local(target)}."))
         run_tick(self.cobot)
+
+    def _pass_at(self, moment: datetime) -> None:
+        """The follow-up tick and delivery at ``moment``; what arrives is headed by the time it arrived."""
+        self.clock.now = moment
+        stamp = [self.renderer.style.dim(f"⏰ {self._local(moment)}")]
+
+        def announce(delivery: Delivery) -> None:
+            if stamp:
+                self._say(stamp.pop())
+
+        self.world.listeners.insert(0, announce)  # before the delivery is printed
+        try:
+            run_tick(self.cobot)
+            self._drain()
+        finally:
+            self.world.listeners.remove(announce)
 
     def _parse_time(self, text: str) -> datetime | None:
         found = re.fullmatch(r"\+(\d+)\s*([dhm])", text)
