@@ -8,6 +8,7 @@ Time is simulated: ``:time`` moves the clock and runs the follow-up tick, so rem
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import uuid
@@ -42,8 +43,11 @@ HELP = """\
 Type what you would type in Slack, plus a few console commands:
   /cocreate …                  any /cocreate command (try /cocreate help)
   :as <name>                   act as someone else (:who lists the people here)
-  :in #channel                 post in another channel
+  :as new <name>               a new person joins the workspace, and you act as them
+  :in #channel                 post in another channel (:in lists the channels here)
+  :in new #channel             open a new channel and post there
   :press <n> [text]            press button [n]; buttons that need something typed take it after the number
+                               (asked for instead, a line starting with ":" or "/" cancels the question)
   :press <label> [#id]         press the latest button with that label (on request #id)
   :react ✋ #12 / :unreact ✋ #12   volunteer for #12 with a reaction, or take it back
   :reply #12 <text>            reply in #12's thread (a link there is a new draft version)
@@ -86,6 +90,15 @@ def due_moments(policy: Policy, *, start: datetime, end: datetime) -> list[datet
     return sorted(moment for moment in found if start < moment < end)
 
 
+def _is_command(text: str) -> bool:
+    return text.startswith((":", "/"))
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f" Did you mean {' or '.join(close)}?" if close else ""
+
+
 @dataclass
 class ConsoleClock:
     """The console's simulated time: starts where it is told and moves only with ``:time``."""
@@ -109,6 +122,7 @@ class Console:
     echo: bool = False
     ask: Callable[[str], str | None] | None = None  # prompts for a form value in interactive use
     _printed: int = field(default=0, init=False)
+    _opened: set[str] = field(default_factory=set, init=False)  # channels made with `:in new #channel`
 
     def __post_init__(self) -> None:
         self.world.listeners.append(self._print_delivery)
@@ -200,22 +214,27 @@ class Console:
 
         self._reply(self._act(run))
 
-    def _press(self, rest: str) -> None:
+    def _press(self, rest: str) -> bool | None:
         button, typed = self._find_button(rest)
         if button is None:
-            return
+            return None
         if button.shown_to is not None and button.shown_to != self.actor:
             owner = self.world.names.get(button.shown_to, button.shown_to)
             self._say(f"Button [{button.number}] was shown to @{owner} only. Use :as to act as them.")
-            return
+            return None
         form = form_for(button.action.kind)
         if form is not None and not typed:
             typed = (self.ask(f"{button.label}: {FORM_HINTS[form]}> ") if self.ask else None) or ""
+            if _is_command(typed):
+                # Someone who types a command at the question has moved on: it is a command, not the answer.
+                self._say(f"(cancelled [{button.number}] {button.label}: running {typed.split()[0]} instead)")
+                return None if self.handle(typed) else False
             if not typed:
                 self._say(f"[{button.number}] {button.label} needs {FORM_HINTS[form]}: :press {button.number} <text>")
-                return
+                return None
         kind, value = button.action.kind, button.action.value
         self._reply(self._act(lambda ctx: press(ctx, kind, value, form_value=typed if form else None)))
+        return None
 
     def _find_button(self, rest: str) -> tuple[Button | None, str]:
         word, _, typed = rest.partition(" ")
@@ -285,25 +304,60 @@ class Console:
     # --- the world ------------------------------------------------------------------------------------------
 
     def _as(self, rest: str) -> None:
-        handle = rest.strip().lstrip("@").casefold()
+        word, _, named = rest.strip().partition(" ")
+        joining = word.casefold() == "new"
+        handle = (named if joining else rest).strip().lstrip("@").casefold()
         if not handle:
-            self._say("Who? :as mette (:who lists the people here)")
+            self._say("Who joins? :as new anna" if joining else "Who? :as mette (:who lists the people here)")
             return
-        if handle not in self.handles:
-            if not re.fullmatch(r"[a-zæøå0-9._-]{1,30}", handle):
-                self._say("Names here are one word, like :as mette")
-                return
+        if not re.fullmatch(r"[a-zæøå0-9._-]{1,30}", handle):
+            self._say("Names here are one word, like :as mette")
+            return
+        if handle in self.handles:
+            if joining:
+                self._say(f"@{handle} is here already; you are @{handle} now.")
+        elif not joining:
+            # A typo must not quietly make a new person: that person would own nothing and see nothing.
+            close = _did_you_mean(f"@{handle}", [f"@{known}" for known in self.handles])
+            self._say(f"There is nobody called @{handle} here.{close}")
+            self._say(f"  :who lists the people here; :as new {handle} adds @{handle} as a new person.")
+            return
+        else:
             self.handles[handle] = handle
             self.world.names[handle] = handle.capitalize()
             self._say(f"(@{handle} joins the workspace)")
         self.actor = self.handles[handle]
 
     def _in(self, rest: str) -> None:
-        channel = rest.strip()
+        word, _, named = rest.strip().partition(" ")
+        opening = word.casefold() == "new"
+        channel = (named if opening else rest).strip()
+        known = self._channels()
+        if not channel and not opening:
+            self._say(f"Channels here: {', '.join(known)}. Which one? :in {known[0]}")
+            return
         if not re.fullmatch(r"#[a-zæøå0-9._-]{1,40}", channel):
-            self._say("Which channel? :in #marketing")
+            self._say("Which channel? :in #marketing" + ("" if not opening else " (or :in new #sales for a new one)"))
+            return
+        if opening:
+            if channel not in known:
+                self._opened.add(channel)
+                self._say(f"({channel} is opened)")
+        elif channel not in known:
+            self._say(f"There is no channel {channel} here.{_did_you_mean(channel, known)}")
+            self._say(f"  Channels here: {', '.join(known)}. :in new {channel} opens it.")
             return
         self.channel = channel
+
+    def _channels(self) -> list[str]:
+        """The channels in the workspace: where you are, where Cobot posts (the digest's, those with a
+        language), where anything was posted, and those opened with ``:in new``."""
+        policy = self.cobot.policy
+        found = {self.channel, *self._opened, *policy.channel_languages}
+        if policy.follow_up.digest_channel:
+            found.add(policy.follow_up.digest_channel)
+        found.update(d.where.split(" › ")[0] for d in self.world.deliveries if d.where.startswith("#"))
+        return sorted(found)
 
     def _who(self) -> None:
         people = [f"  {handle:<10} {self.world.names[user]}" for handle, user in sorted(self.handles.items())]
