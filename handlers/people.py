@@ -4,12 +4,16 @@ context a handler then runs in. A person Cobot meets for the first time gets the
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
 from handlers import notify
 from handlers.context import Ctx, Policy
+from handlers.results import Reply
 from storage import queries
+
+DEPARTMENT_LIMIT = 100  # the column's width
 
 
 def find_context(
@@ -57,3 +61,19 @@ def open_context(
     if created:
         notify.fetch_profile(ctx, user_id=user_id)
     return ctx
+
+
+def set_profile(ctx: Ctx, *, department: str | None = None, tz: str | None = None) -> Reply:
+    """Sets the acting person's department and time zone, as a directory would (the console's demo team).
+    Nothing is said: this is set up, not a conversation. ``tz`` must be an IANA zone name such as
+    ``Europe/Copenhagen``, since reminders are scheduled by it."""
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"{tz!r} is not a time zone name") from None
+        ctx.actor.tz = tz
+    if department is not None:
+        ctx.actor.department = department.strip()[:DEPARTMENT_LIMIT] or None
+    ctx.session.add(ctx.actor)
+    return Reply(())

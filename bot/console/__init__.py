@@ -13,11 +13,9 @@ from bot.console.app import Console, ConsoleClock
 from bot.console.demo import CHANNEL, DEMO_BEHAVIOUR, DEMO_START, PEOPLE, is_seeded, seed
 from bot.console.render import ConsoleRenderer, Style
 from bot.console.world import ConsoleTransport, World
-from bot.runtime.cobot import create_app
+from bot.runtime.cobot import create_migrated_app
 from bot.runtime.config import Behaviour, Settings
 from storage.clock import utcnow
-from storage.db import make_engine
-from storage.migrate import upgrade_to_head
 
 
 def run_console(
@@ -38,10 +36,8 @@ def run_console(
         settings = settings.model_copy(update={"behaviour": Behaviour.model_validate(merged)})
     with tempfile.TemporaryDirectory(prefix="cobot-console-") as scratch:
         url = database or f"sqlite:///{Path(scratch) / 'console.db'}"
-        engine = make_engine(url)
-        upgrade_to_head(engine)
         clock = ConsoleClock(start or (DEMO_START if demo else utcnow()))
-        cobot = create_app(settings, clock=clock, engine=engine)
+        cobot = create_migrated_app(settings, clock=clock, database_url=url)
         names = {p.handle: p.name for p in PEOPLE} if demo else {"you": "You"}
         world = World(names=names)
         renderer = ConsoleRenderer(

@@ -8,13 +8,16 @@ Time is simulated: ``:time`` moves the clock and runs the follow-up tick, so rem
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TextIO
+
+from apscheduler.triggers.cron import CronTrigger
 
 from bot.console.render import ConsoleRenderer
 from bot.console.world import Button, Delivery, World
@@ -24,9 +27,10 @@ from handlers import inbound, texts
 from handlers.actions import FormField, form_for, press
 from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
-from handlers.context import Ctx
+from handlers.context import Ctx, Policy
 from handlers.drafts import DraftContent
 from handlers.results import Reply, UserFacingError, t
+from handlers.schedule import at_local, occurrences, slot_trigger
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +42,11 @@ HELP = """\
 Type what you would type in Slack, plus a few console commands:
   /cocreate …                  any /cocreate command (try /cocreate help)
   :as <name>                   act as someone else (:who lists the people here)
-  :in #channel                 post in another channel
+  :as new <name>               a new person joins the workspace, and you act as them
+  :in #channel                 post in another channel (:in lists the channels here)
+  :in new #channel             open a new channel and post there
   :press <n> [text]            press button [n]; buttons that need something typed take it after the number
+                               (asked for instead, a line starting with ":" or "/" cancels the question)
   :press <label> [#id]         press the latest button with that label (on request #id)
   :react ✋ #12 / :unreact ✋ #12   volunteer for #12 with a reaction, or take it back
   :reply #12 <text>            reply in #12's thread (a link there is a new draft version)
@@ -53,6 +60,42 @@ FORM_HINTS = {
     FormField.FEEDBACK: "what should change",
     FormField.DATE: "the day you can hand in by, as YYYY-MM-DD",
 }
+
+
+def due_moments(policy: Policy, *, start: datetime, end: datetime) -> list[datetime]:
+    """The moments in (``start``, ``end``) at which a follow-up can fall due or a held message can arrive, in
+    order: the start of each day (date-based warnings) and of each working window (draft reminders, DMs held
+    outside working hours), each recurring slot's reminder and empty-slot warning times, and the digest's cron
+    times. The real scheduler ticks every minute; a console that ticked through four days minute by minute
+    would take minutes, and these moments are where those ticks find something new. What falls due in between
+    (a review nudge hours after a draft, a one-off slot's reminder) arrives at the next of them."""
+    follow, tz = policy.follow_up, policy.timezone
+    found: set[datetime] = set()
+    day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    while day <= last:
+        found.update((at_local(day, time(0, 0), tz), at_local(day, follow.working_hours.start, tz)))
+        day += timedelta(days=1)
+    ahead = timedelta(hours=max(follow.slot_hours_before, default=0))
+    ahead = max(ahead, timedelta(days=max(follow.empty_slot_warning_days, 0)))
+    for slot in follow.slots:
+        for starts in occurrences(slot_trigger(slot, tz), start=start, end=end + ahead):
+            found.update(starts - timedelta(hours=hours) for hours in follow.slot_hours_before)
+            if follow.empty_slot_warning_days > 0:
+                # The warning's window ends just before the slot, so the slot enters it just after this moment.
+                found.add(starts - timedelta(days=follow.empty_slot_warning_days) + timedelta(seconds=1))
+            found.add(starts)
+    if follow.digest_channel:
+        found.update(occurrences(CronTrigger.from_crontab(follow.digest_cron, timezone=tz), start=start, end=end))
+    return sorted(moment for moment in found if start < moment < end)
+
+
+def _is_command(text: str) -> bool:
+    return text.startswith((":", "/"))
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    return f" Did you mean {' or '.join(close)}?" if close else ""
 
 
 @dataclass
@@ -78,6 +121,7 @@ class Console:
     echo: bool = False
     ask: Callable[[str], str | None] | None = None  # prompts for a form value in interactive use
     _printed: int = field(default=0, init=False)
+    _opened: set[str] = field(default_factory=set, init=False)  # channels made with `:in new #channel`
 
     def __post_init__(self) -> None:
         self.world.listeners.append(self._print_delivery)
@@ -169,22 +213,27 @@ class Console:
 
         self._reply(self._act(run))
 
-    def _press(self, rest: str) -> None:
+    def _press(self, rest: str) -> bool | None:
         button, typed = self._find_button(rest)
         if button is None:
-            return
+            return None
         if button.shown_to is not None and button.shown_to != self.actor:
             owner = self.world.names.get(button.shown_to, button.shown_to)
             self._say(f"Button [{button.number}] was shown to @{owner} only. Use :as to act as them.")
-            return
+            return None
         form = form_for(button.action.kind)
         if form is not None and not typed:
             typed = (self.ask(f"{button.label}: {FORM_HINTS[form]}> ") if self.ask else None) or ""
+            if _is_command(typed):
+                # Someone who types a command at the question has moved on: it is a command, not the answer.
+                self._say(f"(cancelled [{button.number}] {button.label}: running {typed.split()[0]} instead)")
+                return None if self.handle(typed) else False
             if not typed:
                 self._say(f"[{button.number}] {button.label} needs {FORM_HINTS[form]}: :press {button.number} <text>")
-                return
+                return None
         kind, value = button.action.kind, button.action.value
         self._reply(self._act(lambda ctx: press(ctx, kind, value, form_value=typed if form else None)))
+        return None
 
     def _find_button(self, rest: str) -> tuple[Button | None, str]:
         word, _, typed = rest.partition(" ")
@@ -271,25 +320,60 @@ class Console:
     # --- the world ------------------------------------------------------------------------------------------
 
     def _as(self, rest: str) -> None:
-        handle = rest.strip().lstrip("@").casefold()
+        word, _, named = rest.strip().partition(" ")
+        joining = word.casefold() == "new"
+        handle = (named if joining else rest).strip().lstrip("@").casefold()
         if not handle:
-            self._say("Who? :as mette (:who lists the people here)")
+            self._say("Who joins? :as new anna" if joining else "Who? :as mette (:who lists the people here)")
             return
-        if handle not in self.handles:
-            if not re.fullmatch(r"[a-zæøå0-9._-]{1,30}", handle):
-                self._say("Names here are one word, like :as mette")
-                return
+        if not re.fullmatch(r"[a-zæøå0-9._-]{1,30}", handle):
+            self._say("Names here are one word, like :as mette")
+            return
+        if handle in self.handles:
+            if joining:
+                self._say(f"@{handle} is here already; you are @{handle} now.")
+        elif not joining:
+            # A typo must not quietly make a new person: that person would own nothing and see nothing.
+            close = _did_you_mean(f"@{handle}", [f"@{known}" for known in self.handles])
+            self._say(f"There is nobody called @{handle} here.{close}")
+            self._say(f"  :who lists the people here; :as new {handle} adds @{handle} as a new person.")
+            return
+        else:
             self.handles[handle] = handle
             self.world.names[handle] = handle.capitalize()
             self._say(f"(@{handle} joins the workspace)")
         self.actor = self.handles[handle]
 
     def _in(self, rest: str) -> None:
-        channel = rest.strip()
+        word, _, named = rest.strip().partition(" ")
+        opening = word.casefold() == "new"
+        channel = (named if opening else rest).strip()
+        known = self._channels()
+        if not channel and not opening:
+            self._say(f"Channels here: {', '.join(known)}. Which one? :in {known[0]}")
+            return
         if not re.fullmatch(r"#[a-zæøå0-9._-]{1,40}", channel):
-            self._say("Which channel? :in #marketing")
+            self._say("Which channel? :in #marketing" + ("" if not opening else " (or :in new #sales for a new one)"))
+            return
+        if opening:
+            if channel not in known:
+                self._opened.add(channel)
+                self._say(f"({channel} is opened)")
+        elif channel not in known:
+            self._say(f"There is no channel {channel} here.{_did_you_mean(channel, known)}")
+            self._say(f"  Channels here: {', '.join(known)}. :in new {channel} opens it.")
             return
         self.channel = channel
+
+    def _channels(self) -> list[str]:
+        """The channels in the workspace: where you are, where Cobot posts (the digest's, those with a
+        language), where anything was posted, and those opened with ``:in new``."""
+        policy = self.cobot.policy
+        found = {self.channel, *self._opened, *policy.channel_languages}
+        if policy.follow_up.digest_channel:
+            found.add(policy.follow_up.digest_channel)
+        found.update(d.where.split(" › ")[0] for d in self.world.deliveries if d.where.startswith("#"))
+        return sorted(found)
 
     def _who(self) -> None:
         people = [f"  {handle:<10} {self.world.names[user]}" for handle, user in sorted(self.handles.items())]
@@ -311,9 +395,29 @@ class Console:
         if target < self.clock.now:
             self._say("The clock only moves forward here.")
             return
+        # Every moment on the way gets its own pass, as the scheduler's ticks would, so a slot's 24 h and 1 h
+        # reminders both arrive and each Monday passed brings its digest, in order, under the time they came.
+        for moment in due_moments(self.cobot.policy, start=self.clock.now, end=target):
+            self._pass_at(moment)
         self.clock.now = target
         self._say(self.renderer.style.dim(f"⏰ It is now {self._local(target)}."))
         run_tick(self.cobot)
+
+    def _pass_at(self, moment: datetime) -> None:
+        """The follow-up tick and delivery at ``moment``; what arrives is headed by the time it arrived."""
+        self.clock.now = moment
+        stamp = [self.renderer.style.dim(f"⏰ {self._local(moment)}")]
+
+        def announce(delivery: Delivery) -> None:
+            if stamp:
+                self._say(stamp.pop())
+
+        self.world.listeners.insert(0, announce)  # before the delivery is printed
+        try:
+            run_tick(self.cobot)
+            self._drain()
+        finally:
+            self.world.listeners.remove(announce)
 
     def _parse_time(self, text: str) -> datetime | None:
         found = re.fullmatch(r"\+(\d+)\s*([dhm])", text)

@@ -12,16 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import Session, select
-
 from bot.runtime.cobot import Cobot
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, submit_draft
+from handlers.people import set_profile
 from handlers.requests import NewRequest, create_request
 from handlers.results import Reply
+from handlers.skills import add_skills
 from handlers.volunteering import volunteer_for_request
-from storage.db import transaction
-from storage.models import Member, MemberSkill, Workspace
 
 # The demo starts on a Friday afternoon in Copenhagen, so Monday's digest is one ":time" away.
 DEMO_START = datetime(2026, 11, 20, 13, 0, tzinfo=UTC)
@@ -86,8 +84,7 @@ def seed(cobot: Cobot) -> None:
         )
 
     for person in PEOPLE:
-        as_(person.handle, lambda ctx: Reply(()))
-    _profiles(cobot)
+        as_(person.handle, lambda ctx, person=person: _profile(ctx, person))
 
     ebook = NewRequest(
         title="E-bog: Digital markedsføring i 10 kapitler",
@@ -132,23 +129,11 @@ def _draft(ctx: Ctx, number: int, text: str) -> Reply:
     return submit_draft(ctx, number=number, content=DraftContent(text=text))
 
 
-def _profiles(cobot: Cobot) -> None:
-    """Departments and skills, which the skills directory will manage; here they are simply set."""
-    with transaction(cobot.engine) as session:
-        workspace = session.exec(
-            select(Workspace).where(Workspace.platform == "console", Workspace.external_id == "console")
-        ).one()
-        for person in PEOPLE:
-            member = session.exec(
-                select(Member).where(Member.workspace_id == workspace.id, Member.user_id == person.handle)
-            ).one()
-            member.department = person.department
-            member.tz = "Europe/Copenhagen"
-            session.add(member)
-            for skill in person.skills:
-                session.add(MemberSkill(member_id=member.id or 0, skill=skill, workspace_id=workspace.id or 0))
+def _profile(ctx: Ctx, person: Person) -> Reply:
+    """Department and time zone as a directory would set them, and skills as the person would list them."""
+    set_profile(ctx, department=person.department, tz="Europe/Copenhagen")
+    return add_skills(ctx, skills=person.skills)
 
 
 def is_seeded(cobot: Cobot) -> bool:
-    with Session(cobot.engine) as session:
-        return session.exec(select(Workspace).where(Workspace.platform == "console")).first() is not None
+    return cobot.knows_workspace(platform="console", workspace="console")

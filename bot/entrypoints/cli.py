@@ -70,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         "try Cobot in the terminal: a simulated workspace on the same handlers, no Slack account needed",
     )
     console.add_argument("--demo", action="store_true", help="start with a demo team, requests and slots")
-    console.add_argument("--db", help="keep the workspace in this database (default: a fresh temporary SQLite)")
+    console.add_argument(
+        "--db",
+        type=_database,
+        help="keep the workspace in this database: a file (demo.db) or a URL (default: a fresh temporary SQLite)",
+    )
     console.add_argument("--now", type=_moment, help="start the simulated clock here (ISO-8601)")
 
     _command(commands, "socket", run_socket, "connect to Slack in Socket Mode (no public URL needed)")
@@ -149,6 +153,22 @@ class _RunningFrom:
         if self.started is None:
             self.started = now
         return self.start + (now - self.started)
+
+
+def _database(value: str) -> str:
+    """A database URL, or a plain path taken as a SQLite file (``demo.db`` → ``sqlite:////…/demo.db``)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    try:
+        make_url(value).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is neither a file name nor a database URL such as sqlite:///demo.db"
+        ) from None
+    return value
 
 
 def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -126,6 +126,23 @@ def _workspace(session: Any, wanted: str | None) -> Any:
     return candidates[0]
 
 
+def missing_database(settings: Settings, *, command: str) -> str | None:
+    """The one-line refusal when ``DATABASE_URL`` names a SQLite file that does not exist, else None. Opening it
+    would create an empty database, and a report of nothing would hide the mistyped path."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.env.database_url)
+    name = url.database
+    if url.get_backend_name() != "sqlite" or not name or name == ":memory:" or url.query.get("mode") == "memory":
+        return None
+    path = Path(name).expanduser()
+    if path.exists():
+        return None
+    return (
+        f"cobot {command}: there is no database at {path}; set DATABASE_URL to Cobot's database (nothing was changed)"
+    )
+
+
 @contextmanager
 def _atomic_file(target: Path) -> Iterator[Path]:
     """A temporary file next to ``target`` that replaces it only when writing succeeded, so a failed or
@@ -163,6 +180,9 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     if not target.resolve().parent.is_dir():
         print(f"cobot export: {target.parent} is not a folder", file=sys.stderr)
         return 2
+    if (missing := missing_database(settings, command="export")) is not None:
+        print(missing, file=sys.stderr)
+        return 1
     cobot = create_app(settings)
     translate = cobot.translators(cobot.policy.default_language)  # the file speaks the workspace's language
     try:
@@ -232,6 +252,9 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     except PlanFileError as unreadable:
         _say(unreadable.text, settings, stream=sys.stderr)
         return 1
+    if (missing := missing_database(settings, command="import")) is not None:
+        print(missing, file=sys.stderr)
+        return 1
     actor = args.actor or next(iter(settings.behaviour.permissions.admins), None)
     cobot = create_app(settings)
     try:
@@ -266,6 +289,9 @@ def run_calendar_url(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import transaction
     from storage.migrate import upgrade_to_head
 
+    if (missing := missing_database(settings, command="calendar-url")) is not None:
+        print(missing, file=sys.stderr)
+        return 1
     cobot = create_app(settings)
     try:
         upgrade_to_head(cobot.engine)

@@ -27,7 +27,7 @@ Cobot is running on http://{host}:{port} with its database ready, but it is not 
   1. cobot manifest --url https://<your public URL>/slack/events > manifest.yaml
      and create the app from that manifest at https://api.slack.com/apps ("From an app manifest").
   2. Install it to your workspace, then set SLACK_BOT_TOKEN (xoxb-…) and SLACK_SIGNING_SECRET in the environment.
-  3. Start Cobot again (make run). No public URL? Use Socket Mode: cobot manifest --socket, then cobot socket."""
+  3. Start Cobot again: cobot serve. No public URL? Use Socket Mode: cobot manifest --socket, then cobot socket."""
 
 
 def not_connected_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

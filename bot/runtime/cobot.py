@@ -22,11 +22,13 @@ from bot.runtime.delivery import Transport
 from bot.runtime.limits import WriteLimiter
 from bot.runtime.outbox import OutboxSender
 from handlers import texts, workspaces
-from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, WorkingHours
+from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, WorkingHours
 from handlers.people import find_context, open_context
 from handlers.results import Reply, UserFacingError, t
+from storage import queries
 from storage.clock import utcnow
-from storage.db import make_engine, reader, transaction
+from storage.db import make_engine, read_only, reader, transaction
+from storage.migrate import upgrade_to_head
 
 
 @dataclass
@@ -115,6 +117,22 @@ class Cobot:
         with Session(reader(self.engine)) as session:
             return workspaces.any_inactive(session=session, platform=platform)
 
+    def knows_workspace(self, *, platform: str, workspace: str) -> bool:
+        """Whether anyone in the workspace has used Cobot yet (the console's demo seeds only a new one)."""
+        with Session(reader(self.engine)) as session:
+            return queries.find_workspace(session=session, platform=platform, external_id=workspace) is not None
+
+    @contextmanager
+    def snapshot(self, *, platform: str, workspace: str) -> Iterator[Scope]:
+        """One read-only transaction over a workspace, for long reads such as a report: a consistent snapshot
+        for all its queries that on SQLite never holds the write lock while a workbook is written. Raises
+        ``LookupError`` for a workspace Cobot does not know."""
+        with Session(read_only(self.engine)) as session:
+            found = queries.find_workspace(session=session, platform=platform, external_id=workspace)
+            if found is None:
+                raise LookupError(f"no {platform} workspace {workspace!r}")
+            yield Scope(session=session, workspace=found, policy=self.policy, now=self.clock())
+
     def attach_sender(self, transports: Mapping[str, Transport]) -> OutboxSender:
         """The outbox sender that delivers this Cobot's messages through ``transports`` (platform → transport)."""
         self.sender = OutboxSender(
@@ -201,3 +219,17 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, en
         translators=build_translators(settings),
         writes=WriteLimiter(per_minute=settings.behaviour.limits.writes_per_minute),
     )
+
+
+def create_migrated_app(
+    settings: Settings, *, clock: Callable[[], datetime] = utcnow, database_url: str | None = None
+) -> Cobot:
+    """``create_app`` on the database at ``database_url`` (default: the settings' ``DATABASE_URL``), its schema
+    upgraded first: for a process that owns its database, such as the console."""
+    engine = make_engine(database_url or settings.env.database_url)
+    try:
+        upgrade_to_head(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return create_app(settings, clock=clock, engine=engine)

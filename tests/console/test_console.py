@@ -78,10 +78,13 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
     assert "went wrong" not in transcript
     assert "Traceback" not in transcript
     assert "\033[" not in transcript  # plain text in a pipe
-    # Each of the five e-book authors without a draft is reminded once, and only the Monday digest went out.
+    # Each of the five e-book authors without a draft is reminded once, and every Monday the clock passed brought
+    # its digest, once (issue 14.17: a jump over several Mondays used to post only the last one's).
     delivered = transcript.split("jonas@#marketing> :dms")[0]  # after this, Jonas re-reads his own DMs
     assert delivered.count("(3 days to go)") == 5
-    assert transcript.count("Co-creation this week") == 1
+    mondays = ["Mon 23 Nov 2026", "Mon 30 Nov 2026", "Mon 7 Dec 2026", "Mon 14 Dec 2026"]
+    assert [transcript.count(f"Co-creation this week ({monday})") for monday in mondays] == [1, 1, 1, 1]
+    assert transcript.count("Co-creation this week") == len(mondays)
 
 
 def test_the_tour_leaves_the_database_as_the_conversation_says(tour: tuple[str, Path]) -> None:

@@ -190,3 +190,25 @@ def test_import_reports_problems_and_unreadable_files_without_a_traceback(
     with Session(engine) as session:
         assert session.exec(select(Workspace)).one().external_id == "T1"
         assert session.exec(select(ContentRequest)).all() == []
+
+
+@pytest.mark.parametrize("command", [["export", "report.xlsx"], ["calendar-url"], ["import", "plan.xlsx"]])
+def test_a_missing_database_file_is_refused_not_created(
+    command: list[str], sqlite_url: str, cobot: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped DATABASE_URL must not give an empty report from a new, empty database (issue 14.27)."""
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    if command[0] == "import":
+        run([*cobot, "import", "--template", str(tmp_path / "plan.xlsx")], capsys)
+    argv = [*cobot, *command[:1], *(str(tmp_path / name) for name in command[1:])]
+
+    code, out, err = run(argv, capsys)
+
+    assert code == 1
+    assert err.strip().splitlines() == [
+        f"cobot {command[0]}: there is no database at {database}; set DATABASE_URL to Cobot's database "
+        "(nothing was changed)"
+    ]
+    assert out == ""
+    assert not database.exists()
+    assert not (tmp_path / "report.xlsx").exists()

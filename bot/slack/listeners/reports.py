@@ -17,17 +17,14 @@ from typing import Any
 
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
-from sqlmodel import Session, select
 
 from bot.slack.listeners.common import PLATFORM, act, cobot_of, translate_for, workspace_of
 from bot.slack.render import render
 from handlers import texts
 from handlers.commands import plain
-from handlers.context import Ctx, Scope
+from handlers.context import Ctx
 from handlers.reports import Period, Report, ReportOrder, order_report, parse_report_period, start_report
 from handlers.results import Reply, t
-from storage.db import read_only
-from storage.models import Workspace
 
 PROGRESS_SECONDS = 5.0  # a progress note at most this often...
 PROGRESS_NOTES = 2  # ...and at most this many, so the response_url's five uses always suffice
@@ -79,11 +76,7 @@ def deliver_report(body: dict[str, Any], context: BoltContext, client: WebClient
 
     with tempfile.TemporaryDirectory(prefix="cobot-report-") as folder:
         path = Path(folder) / file_name
-        with Session(read_only(cobot.engine)) as session:
-            workspace = session.exec(
-                select(Workspace).where(Workspace.platform == PLATFORM, Workspace.external_id == workspace_of(context))
-            ).one()
-            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=cobot.clock())
+        with cobot.snapshot(platform=PLATFORM, workspace=workspace_of(context)) as scope:
             stats = write_report(Report(scope, order), path, translate=translate, progress=progress)
         uploading = t(texts.REPORT_UPLOADING, period=period, requests=stats.requests, rows=f"{stats.contributions:,}")
         respond(text=render(uploading, translate), replace_original=True)
