@@ -18,6 +18,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
@@ -51,6 +52,10 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
         token_verification_enabled=False,  # no auth.test at start-up; the first request resolves the bot id
         request_verification_enabled=signing_secret is not None,
         logger=logging.getLogger("cobot.bolt"),
+        # A genuine request no listener takes (another app's shortcut, a button of an old card, an event Cobot
+        # does not use) reaches the error handler below, which acknowledges it; Bolt alone would answer 404 and
+        # log a warning, and Slack would show the person an error or count the event as failed.
+        raise_error_for_unhandled_request=True,
     )
 
     def provide_cobot(context: BoltContext, next: Callable[[], None]) -> None:
@@ -63,8 +68,24 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
     return app
 
 
+def acknowledge_unhandled(body: dict[str, Any]) -> BoltResponse:
+    """The answer to a genuine, signed request that no listener takes: acknowledged and otherwise ignored. An
+    options request (``block_suggestion``, legacy ``dialog_suggestion``) gets an empty list, the only answer
+    Slack accepts there."""
+    kind = body.get("type") or body.get("command") or "request"
+    event = body.get("event")
+    if isinstance(event, dict) and event.get("type"):
+        kind = f"{kind}/{event['type']}"
+    log.debug("ignored a request Cobot has no listener for: %s", kind)
+    if body.get("type") in ("block_suggestion", "dialog_suggestion"):
+        return BoltResponse(status=200, body=json.dumps({"options": []}), headers={"content-type": "application/json"})
+    return BoltResponse(status=200, body="")
+
+
 def handle_unexpected_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
     """The one place unexpected errors end: logged with an id, and the person told that id (never a traceback)."""
+    if isinstance(error, BoltUnhandledRequestError):
+        return acknowledge_unhandled(body)
     error_id = uuid.uuid4().hex[:8]
     kind = body.get("command") or body.get("type") or (body.get("event") or {}).get("type") or "request"
     logger.error("error %s while handling %s", error_id, kind, exc_info=error)
