@@ -27,6 +27,7 @@ from bot.exports.ics import calendar_app
 from bot.runtime.cobot import Cobot
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
+from bot.slack.inbound import repair_form_metadata, signed_requests_only
 from bot.slack.listeners import register_all
 from bot.slack.listeners.common import PLATFORM
 from bot.slack.render import render
@@ -63,6 +64,7 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
         next()
 
     app.use(provide_cobot)
+    app.use(repair_form_metadata)
     app.error(handle_unexpected_error)
     register_all(app)
     return app
@@ -130,6 +132,7 @@ class SlackService:
     bolt: App
     sender: OutboxSender
     scheduler: FollowUpScheduler | None = None
+    signing_secret: str | None = None
 
     def start(self, *, with_scheduler: bool = True) -> SlackService:
         self.sender.start()
@@ -159,7 +162,9 @@ class SlackService:
         self.cobot.close()
 
     def wsgi(self) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
-        slack = SlackRequestHandler(self.bolt, path=EVENTS_PATH)
+        slack = signed_requests_only(
+            SlackRequestHandler(self.bolt, path=EVENTS_PATH), path=EVENTS_PATH, signing_secret=self.signing_secret
+        )
         calendar = calendar_app(self.cobot)  # GET /calendar/<secret token>.ics: the feed calendars subscribe to
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -184,5 +189,8 @@ def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None)
     )
     sender = cobot.attach_sender({"slack": transport})
     return SlackService(
-        cobot=cobot, bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret), sender=sender
+        cobot=cobot,
+        bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret),
+        sender=sender,
+        signing_secret=signing_secret,
     )
