@@ -163,7 +163,10 @@ class SlackService:
 
     def wsgi(self) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
         slack = signed_requests_only(
-            SlackRequestHandler(self.bolt, path=EVENTS_PATH), path=EVENTS_PATH, signing_secret=self.signing_secret
+            SlackRequestHandler(self.bolt, path=EVENTS_PATH),
+            path=EVENTS_PATH,
+            signing_secret=self.signing_secret,
+            api_url=self.cobot.settings.env.slack_api_url,
         )
         calendar = calendar_app(self.cobot)  # GET /calendar/<secret token>.ics: the feed calendars subscribe to
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from slack_bolt import BoltRequest, BoltResponse
 
@@ -63,6 +63,12 @@ _CHECKED_INSIDE = frozenset(_OBJECT_OR_ID + _OBJECT + ("event", "selected_option
 _PLAIN_TEXT_AT = frozenset({"body", "body.event", "body.event.message"})  # elsewhere "text" is a text object
 
 
+# Interactions a person makes: Slack always says who (``user.id``), and Cobot acts as that person.
+_PERSONAL_INTERACTIONS = frozenset(
+    {"block_actions", "view_submission", "view_closed", "shortcut", "message_action", "block_suggestion"}
+)
+
+
 class MalformedRequest(ValueError):
     """A signed body that is not one of the shapes Slack sends."""
 
@@ -82,7 +88,7 @@ def parse_body(text: str, content_type: str) -> dict[str, Any]:
     return parsed
 
 
-def check_shape(node: Any, *, where: str = "body") -> None:
+def check_shape(node: Any, *, where: str = "body", web_hosts: frozenset[str] = frozenset()) -> None:
     """Raises ``MalformedRequest`` where a field Bolt or Cobot reads has a type Slack never sends there."""
     if not isinstance(node, dict):
         raise MalformedRequest(f"{where} is not an object")
@@ -100,20 +106,36 @@ def check_shape(node: Any, *, where: str = "body") -> None:
         if key in _LIST_OF_OBJECTS and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
             raise MalformedRequest(f"{path} is not a list of objects")
         if isinstance(value, dict) and key in _CHECKED_INSIDE:
-            check_shape(value, where=path)
+            check_shape(value, where=path, web_hosts=web_hosts)
         elif key in _LIST_OF_OBJECTS:
             for index, item in enumerate(value):
-                check_shape(item, where=f"{path}[{index}]")
+                check_shape(item, where=f"{path}[{index}]", web_hosts=web_hosts)
     if where == "body":
-        _check_kind(node)
+        _check_kind(node, web_hosts=web_hosts)
 
 
-def _check_kind(body: dict[str, Any]) -> None:
+def _check_kind(body: dict[str, Any], *, web_hosts: frozenset[str]) -> None:
     kind = body.get("type")
     if kind == "event_callback" and not (isinstance(body.get("event"), dict) and body["event"].get("type")):
         raise MalformedRequest("an event_callback without an event type")
     if "event" in body and not isinstance(body["event"], dict):
         raise MalformedRequest("body.event is not an object")
+    urls = [body.get("response_url")] + [u.get("response_url") for u in body.get("response_urls") or []]
+    for url in urls:
+        if url is not None and not _is_slack_address(url, web_hosts=web_hosts):
+            raise MalformedRequest("a response_url that is not one of Slack's addresses")
+    if kind in _PERSONAL_INTERACTIONS:
+        user = body.get("user")
+        if not (isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]):
+            raise MalformedRequest(f"{kind} without the user who acted")
+    if "command" in body and not (isinstance(body.get("user_id"), str) and body["user_id"]):
+        raise MalformedRequest("a slash command without the user who typed it")
+    if kind == "interactive_message" and "callback_id" in body:  # Bolt reads its first action
+        legacy = body.get("actions")
+        if not (isinstance(legacy, list) and legacy and all(isinstance(a, dict) for a in legacy)):
+            raise MalformedRequest("interactive_message without actions")
+    if kind == "workflow_step_edit" and "callback_id" in body and not isinstance(body.get("workflow_step"), dict):
+        raise MalformedRequest("workflow_step_edit without a workflow_step")
     if kind == "block_actions":
         actions = body.get("actions")
         if not (isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
@@ -122,8 +144,14 @@ def _check_kind(body: dict[str, Any]) -> None:
             raise MalformedRequest("an action without an action_id")
         for action in actions:
             check_shape(action, where="body.actions[]")
-    if kind in ("view_submission", "view_closed") and not isinstance(body.get("view"), dict):
-        raise MalformedRequest(f"{kind} without a view")
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        if not (
+            isinstance(view, dict) and isinstance(view.get("type"), str) and isinstance(view.get("callback_id"), str)
+        ):
+            raise MalformedRequest(f"{kind} without a view with a type and a callback_id")
+        if view["type"] == "workflow_step" and not isinstance(body.get("workflow_step"), dict):
+            raise MalformedRequest("a workflow_step view without its workflow_step")
     view = body.get("view")
     if isinstance(view, dict):
         if not isinstance(view.get("state") or {}, dict):
@@ -146,6 +174,18 @@ def _check_kind(body: dict[str, Any]) -> None:
         for action in body["actions"]:
             if not isinstance(action, dict):
                 raise MalformedRequest("an action that is not an object")
+
+
+def _is_slack_address(url: Any, *, web_hosts: frozenset[str]) -> bool:
+    """Slack's response_urls are on slack.com (hooks.slack.com); ``web_hosts`` adds the host of SLACK_API_URL, where
+    a Slack stand-in answers. Cobot posts late replies to these addresses, so no other host is taken."""
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
+        return True
+    return parts.scheme in ("https", "http") and host in web_hosts
 
 
 def repair_form_metadata(req: BoltRequest, resp: BoltResponse, next: Callable[[], None]) -> None:
@@ -200,10 +240,13 @@ def _answer(start_response: Callable[..., Any], status: str, error: str) -> Iter
     return [body]
 
 
-def signed_requests_only(slack: WsgiApp, *, path: str, signing_secret: str | None) -> WsgiApp:
+def signed_requests_only(
+    slack: WsgiApp, *, path: str, signing_secret: str | None, api_url: str | None = None
+) -> WsgiApp:
     """Wraps Bolt's WSGI handler: the signature is checked on the raw body, then the body's shape; Bolt gets the
     same bytes (and checks the signature once more itself). ``signing_secret`` None (Socket Mode) checks shapes
-    only."""
+    only. ``api_url`` is SLACK_API_URL: response_urls on its host are Slack's too."""
+    web_hosts = frozenset({(urlsplit(api_url).hostname or "").lower()} - {""}) if api_url else frozenset()
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != path:
@@ -225,7 +268,7 @@ def signed_requests_only(slack: WsgiApp, *, path: str, signing_secret: str | Non
         content_type = str(environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
         try:
             text = raw.decode("utf-8")
-            check_shape(parse_body(text, content_type))
+            check_shape(parse_body(text, content_type), web_hosts=web_hosts)
         except UnicodeDecodeError:
             log.warning("a signed Slack request whose body is not UTF-8 was refused")
             return _answer(start_response, "400 Bad Request", "malformed request")

@@ -22,7 +22,7 @@ from fake_slack import APP_ID
 from harness import TEAM, SlackScenario
 
 # The repository's sibling folder ``shared`` (in a worktree, /work/wt/shared links to it).
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 SLACK_PAYLOADS = SHARED / "slack_payloads"
 TEAMS_ACTIVITIES = SHARED / "teams_activities"
 
