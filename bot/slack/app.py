@@ -18,6 +18,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
@@ -26,6 +27,7 @@ from bot.exports.ics import calendar_app
 from bot.runtime.cobot import Cobot
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
+from bot.slack.inbound import repair_form_metadata, signed_requests_only
 from bot.slack.listeners import register_all
 from bot.slack.listeners.common import PLATFORM, resolve_team
 from bot.slack.render import render
@@ -51,6 +53,10 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
         token_verification_enabled=False,  # no auth.test at start-up; the first request resolves the bot id
         request_verification_enabled=signing_secret is not None,
         logger=logging.getLogger("cobot.bolt"),
+        # A genuine request no listener takes (another app's shortcut, a button of an old card, an event Cobot
+        # does not use) reaches the error handler below, which acknowledges it; Bolt alone would answer 404 and
+        # log a warning, and Slack would show the person an error or count the event as failed.
+        raise_error_for_unhandled_request=True,
     )
 
     def provide_cobot(context: BoltContext, next: Callable[[], None]) -> None:
@@ -59,13 +65,30 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
 
     app.use(provide_cobot)
     app.use(resolve_team)  # the same team for events, commands and buttons (org-wide installs)
+    app.use(repair_form_metadata)
     app.error(handle_unexpected_error)
     register_all(app)
     return app
 
 
+def acknowledge_unhandled(body: dict[str, Any]) -> BoltResponse:
+    """The answer to a genuine, signed request that no listener takes: acknowledged and otherwise ignored. An
+    options request (``block_suggestion``, legacy ``dialog_suggestion``) gets an empty list, the only answer
+    Slack accepts there."""
+    kind = body.get("type") or body.get("command") or "request"
+    event = body.get("event")
+    if isinstance(event, dict) and event.get("type"):
+        kind = f"{kind}/{event['type']}"
+    log.debug("ignored a request Cobot has no listener for: %s", kind)
+    if body.get("type") in ("block_suggestion", "dialog_suggestion"):
+        return BoltResponse(status=200, body=json.dumps({"options": []}), headers={"content-type": "application/json"})
+    return BoltResponse(status=200, body="")
+
+
 def handle_unexpected_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse:
     """The one place unexpected errors end: logged with an id, and the person told that id (never a traceback)."""
+    if isinstance(error, BoltUnhandledRequestError):
+        return acknowledge_unhandled(body)
     error_id = uuid.uuid4().hex[:8]
     kind = body.get("command") or body.get("type") or (body.get("event") or {}).get("type") or "request"
     logger.error("error %s while handling %s", error_id, kind, exc_info=error)
@@ -110,6 +133,7 @@ class SlackService:
     bolt: App
     sender: OutboxSender
     scheduler: FollowUpScheduler | None = None
+    signing_secret: str | None = None
 
     def start(self, *, with_scheduler: bool = True) -> SlackService:
         self.sender.start()
@@ -139,7 +163,12 @@ class SlackService:
         self.cobot.close()
 
     def wsgi(self) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
-        slack = SlackRequestHandler(self.bolt, path=EVENTS_PATH)
+        slack = signed_requests_only(
+            SlackRequestHandler(self.bolt, path=EVENTS_PATH),
+            path=EVENTS_PATH,
+            signing_secret=self.signing_secret,
+            api_url=self.cobot.settings.env.slack_api_url,
+        )
         calendar = calendar_app(self.cobot)  # GET /calendar/<secret token>.ics: the feed calendars subscribe to
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -164,5 +193,8 @@ def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None)
     )
     sender = cobot.attach_sender({"slack": transport})
     return SlackService(
-        cobot=cobot, bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret), sender=sender
+        cobot=cobot,
+        bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret),
+        sender=sender,
+        signing_secret=signing_secret,
     )

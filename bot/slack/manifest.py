@@ -34,7 +34,7 @@ COMMAND_DESCRIPTIONS = {"/cocreate": "Co-create content with your colleagues"}
 # Message shortcuts Cobot registers: callback id → (name shown in Slack's "More actions" menu, description).
 SHORTCUTS = {
     "cocreate_request_from_message": (
-        "Make a content request from this",
+        "Make a content request",  # Slack allows 24 characters here
         "Turn a good conversation into a content request",
     )
 }

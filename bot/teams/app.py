@@ -109,13 +109,17 @@ class TeamsService:
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
         """``POST /api/messages``: one activity from Teams, checked, then run by the agent."""
+        # Checked in both modes: without authentication a body that is not an activity reached the SDK, which
+        # failed on it with a 500 and a traceback.
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return web.json_response({"error": "not a JSON activity"}, status=400)
+        problem = activity_problem(body)
+        if problem is not None:
+            log.warning("refused a body on %s: %s", MESSAGES_PATH, problem)
+            return web.json_response({"error": "not a JSON activity"}, status=400)
         if self.auth is not None:
-            try:
-                body = await request.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                return web.json_response({"error": "not a JSON activity"}, status=400)
-            if not isinstance(body, dict):
-                return web.json_response({"error": "not a JSON activity"}, status=400)
             try:
                 identity = await self.auth.validate(request.headers.get("Authorization"), body)
             except Unauthorized as refusal:
@@ -131,6 +135,30 @@ class TeamsService:
     async def health(self, request: web.Request) -> web.Response:
         mode = "authenticated" if self.access.authenticated else "UNAUTHENTICATED (development only)"
         return web.json_response({"ok": True, "teams": mode})
+
+
+# Fields of an activity that the SDK reads as objects (Bot Framework's Activity schema).
+_ACTIVITY_OBJECTS = ("from", "recipient", "conversation", "channelData", "relatesTo")
+_ACTIVITY_TEXTS = ("type", "id", "serviceUrl", "channelId", "text", "name", "replyToId", "locale", "textFormat")
+
+
+def activity_problem(body: object) -> str | None:
+    """What makes ``body`` something other than a Bot Framework activity, or None when it is one."""
+    if not isinstance(body, dict):
+        return f"a JSON {type(body).__name__}, not an activity"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "an activity without a type"
+    for key in _ACTIVITY_TEXTS:
+        if body.get(key) is not None and not isinstance(body[key], str):
+            return f"{key} is a {type(body[key]).__name__}, not text"
+    for key in _ACTIVITY_OBJECTS:
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            return f"{key} is a {type(body[key]).__name__}, not an object"
+    for key in ("membersAdded", "membersRemoved", "attachments", "entities", "reactionsAdded", "reactionsRemoved"):
+        value = body.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(item, dict) for item in value)):
+            return f"{key} is not a list of objects"
+    return None
 
 
 def build_teams_service(
