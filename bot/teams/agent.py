@@ -40,7 +40,7 @@ from bot.teams.transport import connector_client
 from handlers import notify, texts
 from handlers.actions import form_for, number_of, press
 from handlers.cards import require_open, require_request
-from handlers.commands import New, parse_command, plain, run_command
+from handlers.commands import New, core_help, parse_command, plain, run_command
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, reply_in_thread
 from handlers.extensions import default_proposal
@@ -98,7 +98,7 @@ class CobotAgent:
         if activity.type == ActivityTypes.conversation_update:
             if any(m.id == where.bot_id for m in activity.members_added or []):
                 language = self.cobot.policy.language_of_channel(where.key)
-                await self._send(context, where, Reply((t(texts.HELP),), language=language))
+                await self._send(context, where, Reply((core_help(),), language=language))
         elif activity.type == ActivityTypes.message:
             data = inbound.action_data(activity.value)
             if data is not None:
