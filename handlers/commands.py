@@ -52,7 +52,11 @@ from storage import queries
 _MARKUP = re.compile(r"<([^<>]*)>")
 # The mention token (see the module docstring): <@id> or <@id|label>, whatever the platform's ids look like.
 MENTION = re.compile(r"^<@([^|>\s]+)(?:\|[^>]*)?>$")
-ID_DIGITS = 9  # request ids and page numbers: more digits than this is not a number anyone means
+# More digits than this is not a number anyone means. Python refuses to read strings of thousands of digits as
+# numbers (``int`` raises ValueError), so the length is checked first. An id of 40 digits is read, and answered
+# with "there is no request #…"; a longer one, like a page or a count too long, gets the subcommand's usage hint.
+ID_DIGITS = 40
+COUNT_DIGITS = 9
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
 # A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
@@ -739,11 +743,9 @@ def _first(text: str) -> str:
     return text.split()[0] if text else ""
 
 
-def _small_number(value: str) -> int | None:
-    """A whole number of at most ``ID_DIGITS`` digits; ``None`` for anything else. The length is checked first:
-    Python refuses to convert strings of thousands of digits (``int`` raises ``ValueError``), and a number that long
-    would overflow a database integer anyway."""
-    if not value.isdecimal() or len(value) > ID_DIGITS:
+def _small_number(value: str, *, digits: int = COUNT_DIGITS) -> int | None:
+    """A whole number of at most ``digits`` digits; ``None`` for anything else."""
+    if not value.isdecimal() or len(value) > digits:
         return None
     return int(value)
 
@@ -751,7 +753,10 @@ def _small_number(value: str) -> int | None:
 def _parse_id(value: str, usage: Text) -> int:
     if not value:
         raise UserFacingError(usage)
-    number = _small_number(value.removeprefix("#"))
+    digits = value.removeprefix("#")
+    if digits.isdecimal() and len(digits) > ID_DIGITS:
+        raise UserFacingError(usage)
+    number = _small_number(digits, digits=ID_DIGITS)
     if number is None or number < 1:
         raise UserFacingError(t(texts.BAD_ID, value=plain(value)[:40]))
     return number
