@@ -40,7 +40,7 @@ from bot.teams.transport import connector_client
 from handlers import notify, texts
 from handlers.actions import form_for, number_of, press
 from handlers.cards import require_open, require_request
-from handlers.commands import New, core_help, parse_command, plain, run_command
+from handlers.commands import New, core_help, parse_command, plain, read_command, run_command
 from handlers.context import Ctx
 from handlers.drafts import DraftContent, reply_in_thread
 from handlers.extensions import default_proposal
@@ -142,7 +142,8 @@ class CobotAgent:
                     return
         if where.conversation_type != store.PERSONAL and not mentioned:
             return  # channel chatter that was not addressed to Cobot
-        if _wants_form(text):
+        parsed = read_command(text, today=self.cobot.clock().astimezone(self.cobot.policy.timezone).date())
+        if parsed == New(None):
             offer = await asyncio.to_thread(lambda: cards.new_request_offer_message(self._renderer(where, None)))
             await context.send_activity(Activity.model_validate(offer))
             return
@@ -153,7 +154,7 @@ class CobotAgent:
                 session=ctx.session, workspace_id=ctx.workspace_id, event_id=event_id, now=ctx.now
             ):
                 return Reply(())  # Teams delivered this message twice; it was answered the first time
-            return run_command(ctx, parse_command(text, today=ctx.today()))
+            return run_command(ctx, parsed)
 
         reply = await self._act(where, command)
         await self._send(context, where, reply)
@@ -521,14 +522,6 @@ def _form_of(value: Any) -> str | None:
     data = value.get("data") if isinstance(value, dict) else None
     form = data.get(cards.FORM_KEY) if isinstance(data, dict) else None
     return str(form) if form else None
-
-
-def _wants_form(text: str) -> bool:
-    """``new`` without arguments: answered with the new-request form."""
-    try:
-        return parse_command(text, today=ANY_DAY) == New(None)
-    except UserFacingError:
-        return False
 
 
 def _is_command(text: str) -> bool:
