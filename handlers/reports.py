@@ -28,6 +28,7 @@ from handlers import texts
 from handlers.calendar import slot_occurrences
 from handlers.cards import STATUS_TEXTS
 from handlers.context import Ctx, Scope
+from handlers.parsing import FIRST_YEAR, LAST_YEAR
 from handlers.results import Reply, Text, UserFacingError, t
 from handlers.schedule import at_local
 from storage.models import (
@@ -56,9 +57,6 @@ ROLE_TEXTS = {
     VolunteerState.WITHDRAWN: texts.ROLE_WITHDREW,
 }
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-# Months a report may name. Beyond these the calendar runs out: the month after 9999-12, or the local midnight of
-# year 1 in UTC, does not exist as a date, and nobody posted requests there.
-FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 # --- who gets which report ------------------------------------------------------------------------------------
@@ -111,6 +109,7 @@ def parse_report_period(text: str) -> Period:
     if not text:
         return Period()
     found = _MONTH.match(text)
+    # Past the years a person may name, the month after 9999-12 or the UTC start of 0001-01 does not exist.
     if not found or not 1 <= int(found.group(2)) <= 12 or not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
         raise UserFacingError(t(texts.USAGE_REPORT))
     return Period.month(int(found.group(1)), int(found.group(2)))
