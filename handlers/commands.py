@@ -1,16 +1,28 @@
-"""The ``/cocreate`` grammar: parse a command line into a typed command, and run it.
+"""The ``/cocreate`` grammar: one table (``SUBCOMMANDS``) gives every subcommand its words, its parser, its line
+of help, whether it only reads, and the handler that runs it. An adapter parses a person's text once
+(``parse_command``, or ``read_command``, which never raises) and hands the typed ``Command`` on to ``run_command``.
 
-Input text follows Slack's conventions, which the other adapters produce too: ``&``, ``<`` and ``>`` typed by a
-person arrive as ``&amp;``, ``&lt;`` and ``&gt;``, and markup arrives in angle brackets (``<@U123|mette>`` a
-person, ``<https://x|label>`` a link, ``<!channel>`` a special mention). ``plain()`` turns free text into what the
-person meant, so titles and drafts are stored as plain text and escaped again when shown.
+Input text is in one neutral form, which every adapter produces: ``&``, ``<`` and ``>`` typed by a person arrive as
+``&amp;``, ``&lt;`` and ``&gt;``, and markup arrives in angle brackets: ``<https://x|label>`` a link, ``<!channel>``
+a special mention, and ``<@id>`` or ``<@id|label>`` a person (the *mention token*). The id in a mention token is the
+platform's user id as Cobot stores it (``Member.user_id``) and may be any run of characters other than ``|``,
+``>`` and white space; the grammar assumes nothing about its alphabet. Adapters turn their own mentions into it:
+Slack's ``<@U123|name>`` already is one, Teams' ``<at>`` mentions become ``<@aad-object-id|Name>``, the console's
+``@name`` becomes ``<@user>``. ``plain()`` turns free text into what the person meant, so titles and drafts are
+stored as plain text and escaped again when shown.
+
+The grammar does not depend on the day: dates are written in full (``2026-12-01``), and "today" only words the
+examples in usage hints, so an adapter may parse before it opens a transaction, with the request's day in the
+workspace's time zone.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Generic, TypeVar
 
 from handlers import texts
 from handlers.calendar import add_slot, book_slot, derive_request, list_slots, mark_published
@@ -38,8 +50,13 @@ from handlers.volunteering import volunteer_for_request, withdraw_from_request
 from storage import queries
 
 _MARKUP = re.compile(r"<([^<>]*)>")
-# A person: Slack sends <@U123|name>; other adapters produce the same token with their own user ids.
-_MENTION = re.compile(r"^<@([^|>\s]+)(?:\|[^>]*)?>$")
+# The mention token (see the module docstring): <@id> or <@id|label>, whatever the platform's ids look like.
+MENTION = re.compile(r"^<@([^|>\s]+)(?:\|[^>]*)?>$")
+# More digits than this is not a number anyone means. Python refuses to read strings of thousands of digits as
+# numbers (``int`` raises ValueError), so the length is checked first. An id of 40 digits is read, and answered
+# with "there is no request #…"; a longer one, like a page or a count too long, gets the subcommand's usage hint.
+ID_DIGITS = 40
+COUNT_DIGITS = 9
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
 # A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
@@ -195,6 +212,13 @@ class Report:
     period: Period  # requests posted in it; the default is everything so far
 
 
+@dataclass(frozen=True)
+class Unparsable:
+    """Text that is not a command (``read_command``): running it answers with its usage hint."""
+
+    hint: Text
+
+
 Command = (
     Help
     | New
@@ -223,11 +247,13 @@ Command = (
     | InvitationSetting
     | AsksSetting
     | Report
+    | Unparsable
 )
+C = TypeVar("C", bound=Command)
 
 
 def plain(text: str) -> str:
-    """Slack-style marked-up text as a person would read it: ``<@U1|mette>`` → ``@mette``, links → their URL,
+    """Marked-up text as a person would read it: ``<@U1|mette>`` → ``@mette``, links → their URL,
     ``<!channel>`` → ``@channel``, entities unescaped."""
 
     def replace(match: re.Match[str]) -> str:
@@ -245,200 +271,465 @@ def plain(text: str) -> str:
     return _MARKUP.sub(replace, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+@dataclass(frozen=True)
+class Subcommand(Generic[C]):
+    """One word of the grammar (with its aliases), from the text after it to the handler that runs it."""
+
+    names: tuple[str, ...]  # the first is the one shown; all are matched case-insensitively
+    makes: tuple[type[C], ...]  # the command types its parser returns
+    parse: Callable[[str, date], C]  # the rest of the line (stripped) and today; raises UserFacingError
+    run: Callable[[Ctx, C], Reply]
+    help: str | None  # the msgid of the help line that shows it (related subcommands share a line)
+    only_reads: bool | Callable[[C], bool] = False  # changes nothing: run without the database's write lock
+
+
 def parse_command(text: str, *, today: date) -> Command:
-    """Parses the text after ``/cocreate``; raises ``UserFacingError`` with a usage hint when it is malformed."""
-    text = text.strip()
-    word, _, rest = text.partition(" ")
-    word = word.casefold()
-    rest = rest.strip()
-    if word in ("", "help", "hjælp", "?"):
-        return Help()
-    if word == "new":
-        return New(_parse_new(rest, today=today) if rest else None)
-    if word == "list":
-        if not rest:
-            return ListOpen()
-        if not rest.isdecimal() or int(rest) < 1:
-            raise UserFacingError(t(texts.USAGE_LIST))
-        return ListOpen(int(rest))
-    if word == "mine":
-        return Mine()
-    if word == "show":
-        return Show(_parse_id(_first(rest), t(texts.USAGE_SHOW)))
-    if word == "withdraw":
-        return Withdraw(_parse_id(_first(rest), t(texts.USAGE_WITHDRAW)))
-    if word == "close":
-        return Close(_parse_id(_first(rest), t(texts.USAGE_CLOSE)))
-    if word == "volunteer":
-        ref, _, part = rest.partition(" ")
-        return VolunteerCmd(_parse_id(ref, t(texts.USAGE_VOLUNTEER)), plain(part).strip() or None)
-    if word == "submit":
-        ref, _, content = rest.partition(" ")
-        return Submit(_parse_id(ref, t(texts.USAGE_SUBMIT)), content.strip())
-    if word in ("approve", "changes"):
-        usage = texts.USAGE_APPROVE if word == "approve" else texts.USAGE_CHANGES
-        ref, _, tail = rest.partition(" ")
-        number = _parse_id(ref, t(usage))
-        person, _, feedback = tail.strip().partition(" ")
-        if not person:
-            raise UserFacingError(t(usage))
-        if word == "approve":
-            return Approve(number, person)
-        return Changes(number, person, plain(feedback).strip())
-    if word in ("reminders", "recognition"):
-        usage = texts.USAGE_REMINDERS if word == "reminders" else texts.USAGE_RECOGNITION
-        if rest.casefold() not in ("on", "off", "til", "fra"):
-            raise UserFacingError(t(usage))
-        return Setting(word, rest)
-    if word in ("language", "sprog"):
-        if not rest:
-            raise UserFacingError(t(texts.USAGE_LANGUAGE))
-        return Language(rest)
-    if word == "slots":
-        return Slots()
-    if word == "slot":
-        example = (today + timedelta(days=7)).isoformat()
-        words = plain(rest).split()
-        if len(words) < 4 or words[0].casefold() != "add":
-            raise UserFacingError(t(texts.USAGE_SLOT_ADD, example=example))
-        return AddSlot(" ".join(words[1:-2]), words[-2], words[-1])
-    if word == "book":
-        example = (today + timedelta(days=7)).isoformat()
-        ref, _, slot = rest.partition(" ")
-        number = _parse_id(ref, t(texts.USAGE_BOOK, example=example))
-        if not slot.strip():
-            raise UserFacingError(t(texts.USAGE_BOOK, example=example))
-        return Book(number, plain(slot).strip())
-    if word == "published":
-        ref, _, url = rest.partition(" ")
-        number = _parse_id(ref, t(texts.USAGE_PUBLISHED))
-        if not url.strip():
-            raise UserFacingError(t(texts.USAGE_PUBLISHED))
-        return Published(number, plain(url).strip())
-    if word == "derive":
-        example = (today + timedelta(days=14)).isoformat()
-        ref, _, tail = rest.partition(" ")
-        number = _parse_id(ref, t(texts.USAGE_DERIVE, example=example))
-        return Derive(number, _parse_new(tail, today=today) if tail.strip() else None)
-    if word == "extend":
-        example = (today + timedelta(days=14)).isoformat()
-        ref, _, day = rest.partition(" ")
-        number = _parse_id(ref, t(texts.USAGE_EXTEND, example=example))
-        if not day.strip():
-            raise UserFacingError(t(texts.USAGE_EXTEND, example=example))
-        return Extend(number, parse_day(day.strip(), example=example))
-    if word == "digest":
-        return DigestPreview()
-    if word == "skills":
-        action, _, items = plain(rest).partition(" ")
-        action = action.casefold()
-        if not action:
-            return Skills("list")
-        if action not in ("add", "remove"):
-            raise UserFacingError(t(texts.USAGE_SKILLS))
-        skills = tuple(split_skills(items))
-        if not skills:
-            raise UserFacingError(t(texts.USAGE_SKILLS_ADD if action == "add" else texts.USAGE_SKILLS_REMOVE))
-        return Skills(action, skills)
-    if word == "who":
-        if not plain(rest).strip():
-            raise UserFacingError(t(texts.USAGE_WHO))
-        return Who(plain(rest).strip())
-    if word == "invite":
-        return Invite(_parse_id(_first(rest), t(texts.USAGE_INVITE)))
-    if word == "invitations":
-        if rest.casefold() in ("on", "off", "til", "fra"):
-            return InvitationSetting(rest)
-        return Invitations(_parse_id(_first(rest), t(texts.USAGE_INVITATIONS)))
-    if word == "asks":
-        if not rest:
-            raise UserFacingError(t(texts.USAGE_ASKS, max=MAX_ASKS_PER_MONTH))
-        return AsksSetting(rest)
-    if word == "report":
-        return Report(parse_report_period(plain(rest)))
-    raise UserFacingError(t(texts.UNKNOWN_SUBCOMMAND, word=plain(word)[:40]))
+    """Parses the text after ``/cocreate``; raises ``UserFacingError`` with a usage hint when it is malformed.
+    ``today`` only words the examples in hints."""
+    word, _, rest = text.strip().partition(" ")
+    entry = _BY_NAME.get(word.casefold())
+    if entry is None:
+        raise UserFacingError(t(texts.UNKNOWN_SUBCOMMAND, word=plain(word)[:40]))
+    command: Command = entry.parse(rest.strip(), today)
+    return command
+
+
+def read_command(text: str, *, today: date) -> Command:
+    """``parse_command`` that never raises: malformed text becomes ``Unparsable`` with its usage hint, so the
+    adapter can carry one value from the moment it reads the text to the transaction that answers it."""
+    try:
+        return parse_command(text, today=today)
+    except UserFacingError as refusal:
+        return Unparsable(refusal.text)
 
 
 def only_reads(command: Command) -> bool:
     """Commands that change nothing: the adapters run them without taking the database's write lock."""
-    return isinstance(command, Help | ListOpen | Show | Mine | Slots | DigestPreview | Who) or (
-        isinstance(command, Skills) and command.action == "list"
-    )
+    if isinstance(command, Unparsable):
+        return True
+    reads = _entry_of(command).only_reads
+    return reads(command) if callable(reads) else reads
 
 
 def run_command(ctx: Ctx, command: Command) -> Reply:
     """Runs a parsed command as the context's actor. ``New(None)`` must be handled by the adapter (a form)."""
-    match command:
-        case Help():
-            return Reply.of(t(texts.HELP), t(texts.HELP_SKILLS_DIRECTORY))
-        case New(request=None):
-            raise UserFacingError(t(texts.USAGE_NEW))
-        case New(request=NewRequest() as new):
-            return create_request(ctx, new, channel_id=ctx.channel_id)
-        case ListOpen(page=page):
-            return list_open_requests(ctx, page=page)
-        case Show(number=number):
-            return show_request(ctx, number=number)
-        case Mine():
-            return my_requests(ctx)
-        case VolunteerCmd(number=number, part=part):
-            return volunteer_for_request(ctx, number=number, part=part, via="command")
-        case Withdraw(number=number):
-            return withdraw_from_request(ctx, number=number, via="command")
-        case Submit(number=number, content=content):
-            return submit_draft(ctx, number=number, content=DraftContent(text=plain(content)), source="command")
-        case Approve(number=number, person=person):
-            return approve_draft(ctx, number=number, user_id=resolve_person(ctx, person))
-        case Changes(number=number, person=person, feedback=feedback):
-            return request_changes(ctx, number=number, user_id=resolve_person(ctx, person), feedback=feedback)
-        case Close(number=number):
-            return close_request(ctx, number=number)
-        case Setting(name="reminders", value=value):
-            return set_reminders(ctx, value=value)
-        case Setting(value=value):
-            return set_recognition(ctx, value=value)
-        case Language(value=value):
-            return set_language(ctx, value=value)
-        case Slots():
-            return list_slots(ctx)
-        case AddSlot(name=name, day=day, at=at):
-            return add_slot(ctx, name=name, day=day, at=at)
-        case Book(number=number, slot=slot):
-            return book_slot(ctx, number=number, slot=slot)
-        case Published(number=number, url=url):
-            return mark_published(ctx, number=number, url=url)
-        case Derive(request=None):
-            raise UserFacingError(t(texts.USAGE_DERIVE, example=(ctx.today() + timedelta(days=14)).isoformat()))
-        case Derive(number=number, request=NewRequest() as new):
-            return derive_request(ctx, number=number, new=new)
-        case Extend(number=number, proposed=proposed):
-            return ask_for_more_time(ctx, number=number, proposed=proposed)
-        case DigestPreview():
-            return preview_digest(ctx)
-        case Skills(action="list"):
-            return list_skills(ctx)
-        case Skills(action="add", skills=skills):
-            return add_skills(ctx, skills=skills)
-        case Skills(skills=skills):
-            return remove_skills(ctx, skills=skills)
-        case Who(skill=skill):
-            return who_knows(ctx, skill=skill)
-        case Invite(number=number):
-            return invite_matching(ctx, number=number)
-        case Invitations(number=number):
-            return list_invitations(ctx, number=number)
-        case InvitationSetting(value=value):
-            return set_invitations(ctx, value=value)
-        case AsksSetting(value=value):
-            return set_ask_limit(ctx, value=value)
-        case Report(period=period):  # adapters that can send files build the report themselves
-            return report_as_file_only(ctx, period=period)
-    raise AssertionError(f"unhandled command {command!r}")
+    if isinstance(command, Unparsable):
+        raise UserFacingError(command.hint)
+    reply: Reply = _entry_of(command).run(ctx, command)
+    return reply
+
+
+def help_texts() -> tuple[Text, ...]:
+    """The answer to ``/cocreate help``: the core commands, then the skills directory's."""
+    return (core_help(), *_help_lines(DIRECTORY))
+
+
+def core_help() -> Text:
+    """The core commands' help as one text, line by line in the table's order (also a welcome message)."""
+    lines = [t(texts.HELP), *_help_lines(CORE), t(texts.HELP_IDS)]
+    joined = lines[0]
+    for line in lines[1:]:
+        joined = t(texts.LINES, above=joined, below=line)
+    return joined
+
+
+def _help_lines(entries: tuple[Subcommand[Any], ...]) -> Iterator[Text]:
+    shown: set[str] = set()
+    for entry in entries:
+        if entry.help is not None and entry.help not in shown:
+            shown.add(entry.help)
+            yield t(entry.help)
+
+
+def _entry_of(command: Command) -> Subcommand[Any]:
+    entry = _BY_TYPE.get(type(command))
+    if entry is None:
+        raise AssertionError(f"no subcommand makes {command!r}")
+    return entry
+
+
+# --- parsers: the rest of the line (already stripped) and today ---------------------------------------------------
+
+
+def _parse_help(rest: str, today: date) -> Help:
+    return Help()
+
+
+def _parse_new(rest: str, today: date) -> New:
+    return New(_new_request(rest, today=today) if rest else None)
+
+
+def _parse_list(rest: str, today: date) -> ListOpen:
+    if not rest:
+        return ListOpen()
+    page = _small_number(rest)
+    if page is None or page < 1:
+        raise UserFacingError(t(texts.USAGE_LIST))
+    return ListOpen(page)
+
+
+def _parse_mine(rest: str, today: date) -> Mine:
+    return Mine()
+
+
+def _parse_show(rest: str, today: date) -> Show:
+    return Show(_parse_id(_first(rest), t(texts.USAGE_SHOW)))
+
+
+def _parse_withdraw(rest: str, today: date) -> Withdraw:
+    return Withdraw(_parse_id(_first(rest), t(texts.USAGE_WITHDRAW)))
+
+
+def _parse_close(rest: str, today: date) -> Close:
+    return Close(_parse_id(_first(rest), t(texts.USAGE_CLOSE)))
+
+
+def _parse_volunteer(rest: str, today: date) -> VolunteerCmd:
+    ref, _, part = rest.partition(" ")
+    return VolunteerCmd(_parse_id(ref, t(texts.USAGE_VOLUNTEER)), plain(part).strip() or None)
+
+
+def _parse_submit(rest: str, today: date) -> Submit:
+    ref, _, content = rest.partition(" ")
+    return Submit(_parse_id(ref, t(texts.USAGE_SUBMIT)), content.strip())
+
+
+def _person_and_rest(rest: str, usage: str) -> tuple[int, str, str]:
+    ref, _, tail = rest.partition(" ")
+    number = _parse_id(ref, t(usage))
+    person, _, more = tail.strip().partition(" ")
+    if not person:
+        raise UserFacingError(t(usage))
+    return number, person, more
+
+
+def _parse_approve(rest: str, today: date) -> Approve:
+    number, person, _ = _person_and_rest(rest, texts.USAGE_APPROVE)
+    return Approve(number, person)
+
+
+def _parse_changes(rest: str, today: date) -> Changes:
+    number, person, feedback = _person_and_rest(rest, texts.USAGE_CHANGES)
+    return Changes(number, person, plain(feedback).strip())
+
+
+def _setting(name: str, usage: str) -> Callable[[str, date], Setting]:
+    def parse(rest: str, today: date) -> Setting:
+        if rest.casefold() not in ("on", "off", "til", "fra"):
+            raise UserFacingError(t(usage))
+        return Setting(name, rest)
+
+    return parse
+
+
+def _parse_language(rest: str, today: date) -> Language:
+    if not rest:
+        raise UserFacingError(t(texts.USAGE_LANGUAGE))
+    return Language(rest)
+
+
+def _parse_slots(rest: str, today: date) -> Slots:
+    return Slots()
+
+
+def _parse_slot(rest: str, today: date) -> AddSlot:
+    words = plain(rest).split()
+    if len(words) < 4 or words[0].casefold() != "add":
+        raise UserFacingError(t(texts.USAGE_SLOT_ADD, example=_example(today, days=7)))
+    return AddSlot(" ".join(words[1:-2]), words[-2], words[-1])
+
+
+def _parse_book(rest: str, today: date) -> Book:
+    usage = t(texts.USAGE_BOOK, example=_example(today, days=7))
+    ref, _, slot = rest.partition(" ")
+    number = _parse_id(ref, usage)
+    if not slot.strip():
+        raise UserFacingError(usage)
+    return Book(number, plain(slot).strip())
+
+
+def _parse_published(rest: str, today: date) -> Published:
+    ref, _, url = rest.partition(" ")
+    number = _parse_id(ref, t(texts.USAGE_PUBLISHED))
+    if not url.strip():
+        raise UserFacingError(t(texts.USAGE_PUBLISHED))
+    return Published(number, plain(url).strip())
+
+
+def _parse_derive(rest: str, today: date) -> Derive:
+    ref, _, tail = rest.partition(" ")
+    number = _parse_id(ref, t(texts.USAGE_DERIVE, example=_example(today, days=14)))
+    return Derive(number, _new_request(tail, today=today) if tail.strip() else None)
+
+
+def _parse_extend(rest: str, today: date) -> Extend:
+    example = _example(today, days=14)
+    ref, _, day = rest.partition(" ")
+    number = _parse_id(ref, t(texts.USAGE_EXTEND, example=example))
+    if not day.strip():
+        raise UserFacingError(t(texts.USAGE_EXTEND, example=example))
+    return Extend(number, parse_day(day.strip(), example=example))
+
+
+def _parse_digest(rest: str, today: date) -> DigestPreview:
+    return DigestPreview()
+
+
+def _parse_skills(rest: str, today: date) -> Skills:
+    action, _, items = plain(rest).partition(" ")
+    action = action.casefold()
+    if not action:
+        return Skills("list")
+    if action not in ("add", "remove"):
+        raise UserFacingError(t(texts.USAGE_SKILLS))
+    skills = tuple(split_skills(items))
+    if not skills:
+        raise UserFacingError(t(texts.USAGE_SKILLS_ADD if action == "add" else texts.USAGE_SKILLS_REMOVE))
+    return Skills(action, skills)
+
+
+def _parse_who(rest: str, today: date) -> Who:
+    skill = plain(rest).strip()
+    if not skill:
+        raise UserFacingError(t(texts.USAGE_WHO))
+    return Who(skill)
+
+
+def _parse_invite(rest: str, today: date) -> Invite:
+    return Invite(_parse_id(_first(rest), t(texts.USAGE_INVITE)))
+
+
+def _parse_invitations(rest: str, today: date) -> Invitations | InvitationSetting:
+    if rest.casefold() in ("on", "off", "til", "fra"):
+        return InvitationSetting(rest)
+    return Invitations(_parse_id(_first(rest), t(texts.USAGE_INVITATIONS)))
+
+
+def _parse_asks(rest: str, today: date) -> AsksSetting:
+    if not rest:
+        raise UserFacingError(t(texts.USAGE_ASKS, max=MAX_ASKS_PER_MONTH))
+    return AsksSetting(rest)
+
+
+def _parse_report(rest: str, today: date) -> Report:
+    return Report(parse_report_period(plain(rest)))
+
+
+# --- running: each subcommand's handler ---------------------------------------------------------------------------
+
+
+def _run_help(ctx: Ctx, command: Help) -> Reply:
+    return Reply(help_texts())
+
+
+def _run_new(ctx: Ctx, command: New) -> Reply:
+    if command.request is None:
+        raise UserFacingError(t(texts.USAGE_NEW))
+    return create_request(ctx, command.request, channel_id=ctx.channel_id)
+
+
+def _run_submit(ctx: Ctx, command: Submit) -> Reply:
+    return submit_draft(ctx, number=command.number, content=DraftContent(text=plain(command.content)), source="command")
+
+
+def _run_setting(ctx: Ctx, command: Setting) -> Reply:
+    if command.name == "reminders":
+        return set_reminders(ctx, value=command.value)
+    return set_recognition(ctx, value=command.value)
+
+
+def _run_derive(ctx: Ctx, command: Derive) -> Reply:
+    if command.request is None:
+        raise UserFacingError(t(texts.USAGE_DERIVE, example=_example(ctx.today(), days=14)))
+    return derive_request(ctx, number=command.number, new=command.request)
+
+
+def _run_skills(ctx: Ctx, command: Skills) -> Reply:
+    if command.action == "list":
+        return list_skills(ctx)
+    if command.action == "add":
+        return add_skills(ctx, skills=command.skills)
+    return remove_skills(ctx, skills=command.skills)
+
+
+def _run_invitations(ctx: Ctx, command: Invitations | InvitationSetting) -> Reply:
+    if isinstance(command, InvitationSetting):
+        return set_invitations(ctx, value=command.value)
+    return list_invitations(ctx, number=command.number)
+
+
+# The core commands, in the order of their help; then the skills directory's, whose help follows the core's.
+CORE: tuple[Subcommand[Any], ...] = (
+    Subcommand(("help", "hjælp", "?", ""), (Help,), _parse_help, _run_help, None, only_reads=True),
+    Subcommand(("new",), (New,), _parse_new, _run_new, texts.HELP_NEW),
+    Subcommand(
+        ("list",),
+        (ListOpen,),
+        _parse_list,
+        lambda ctx, c: list_open_requests(ctx, page=c.page),
+        texts.HELP_BROWSE,
+        only_reads=True,
+    ),
+    Subcommand(
+        ("show",),
+        (Show,),
+        _parse_show,
+        lambda ctx, c: show_request(ctx, number=c.number),
+        texts.HELP_BROWSE,
+        only_reads=True,
+    ),
+    Subcommand(("mine",), (Mine,), _parse_mine, lambda ctx, c: my_requests(ctx), texts.HELP_BROWSE, only_reads=True),
+    Subcommand(
+        ("volunteer",),
+        (VolunteerCmd,),
+        _parse_volunteer,
+        lambda ctx, c: volunteer_for_request(ctx, number=c.number, part=c.part, via="command"),
+        texts.HELP_VOLUNTEER,
+    ),
+    Subcommand(
+        ("withdraw",),
+        (Withdraw,),
+        _parse_withdraw,
+        lambda ctx, c: withdraw_from_request(ctx, number=c.number, via="command"),
+        texts.HELP_VOLUNTEER,
+    ),
+    Subcommand(("submit",), (Submit,), _parse_submit, _run_submit, texts.HELP_SUBMIT),
+    Subcommand(
+        ("extend",),
+        (Extend,),
+        _parse_extend,
+        lambda ctx, c: ask_for_more_time(ctx, number=c.number, proposed=c.proposed),
+        texts.HELP_EXTEND,
+    ),
+    Subcommand(
+        ("approve",),
+        (Approve,),
+        _parse_approve,
+        lambda ctx, c: approve_draft(ctx, number=c.number, user_id=resolve_person(ctx, c.person)),
+        texts.HELP_OWNERS,
+    ),
+    Subcommand(
+        ("changes",),
+        (Changes,),
+        _parse_changes,
+        lambda ctx, c: request_changes(
+            ctx, number=c.number, user_id=resolve_person(ctx, c.person), feedback=c.feedback
+        ),
+        texts.HELP_OWNERS,
+    ),
+    Subcommand(
+        ("close",), (Close,), _parse_close, lambda ctx, c: close_request(ctx, number=c.number), texts.HELP_OWNERS
+    ),
+    Subcommand(
+        ("slots",), (Slots,), _parse_slots, lambda ctx, c: list_slots(ctx), texts.HELP_CALENDAR, only_reads=True
+    ),
+    Subcommand(
+        ("slot",),
+        (AddSlot,),
+        _parse_slot,
+        lambda ctx, c: add_slot(ctx, name=c.name, day=c.day, at=c.at),
+        texts.HELP_CALENDAR,
+    ),
+    Subcommand(
+        ("book",),
+        (Book,),
+        _parse_book,
+        lambda ctx, c: book_slot(ctx, number=c.number, slot=c.slot),
+        texts.HELP_CALENDAR,
+    ),
+    Subcommand(
+        ("published",),
+        (Published,),
+        _parse_published,
+        lambda ctx, c: mark_published(ctx, number=c.number, url=c.url),
+        texts.HELP_CALENDAR,
+    ),
+    Subcommand(("derive",), (Derive,), _parse_derive, _run_derive, texts.HELP_DERIVE),
+    Subcommand(
+        ("digest",),
+        (DigestPreview,),
+        _parse_digest,
+        lambda ctx, c: preview_digest(ctx),
+        texts.HELP_DIGEST_REPORT,
+        only_reads=True,
+    ),
+    # Adapters that can send files build the report themselves; the others answer that it comes as a file.
+    Subcommand(
+        ("report",),
+        (Report,),
+        _parse_report,
+        lambda ctx, c: report_as_file_only(ctx, period=c.period),
+        texts.HELP_DIGEST_REPORT,
+    ),
+    Subcommand(
+        ("reminders",), (Setting,), _setting("reminders", texts.USAGE_REMINDERS), _run_setting, texts.HELP_SETTINGS
+    ),
+    Subcommand(
+        ("recognition",),
+        (Setting,),
+        _setting("recognition", texts.USAGE_RECOGNITION),
+        _run_setting,
+        texts.HELP_SETTINGS,
+    ),
+    Subcommand(
+        ("language", "sprog"),
+        (Language,),
+        _parse_language,
+        lambda ctx, c: set_language(ctx, value=c.value),
+        texts.HELP_SETTINGS,
+    ),
+)
+DIRECTORY: tuple[Subcommand[Any], ...] = (
+    Subcommand(
+        ("skills",),
+        (Skills,),
+        _parse_skills,
+        _run_skills,
+        texts.HELP_SKILLS_DIRECTORY,
+        only_reads=lambda c: c.action == "list",
+    ),
+    Subcommand(
+        ("who",),
+        (Who,),
+        _parse_who,
+        lambda ctx, c: who_knows(ctx, skill=c.skill),
+        texts.HELP_SKILLS_DIRECTORY,
+        only_reads=True,
+    ),
+    Subcommand(
+        ("invite",),
+        (Invite,),
+        _parse_invite,
+        lambda ctx, c: invite_matching(ctx, number=c.number),
+        texts.HELP_SKILLS_DIRECTORY,
+    ),
+    Subcommand(
+        ("invitations",),
+        (Invitations, InvitationSetting),
+        _parse_invitations,
+        _run_invitations,
+        texts.HELP_SKILLS_DIRECTORY,
+    ),
+    Subcommand(
+        ("asks",),
+        (AsksSetting,),
+        _parse_asks,
+        lambda ctx, c: set_ask_limit(ctx, value=c.value),
+        texts.HELP_SKILLS_DIRECTORY,
+    ),
+)
+SUBCOMMANDS: tuple[Subcommand[Any], ...] = CORE + DIRECTORY
+_BY_NAME = {name: entry for entry in SUBCOMMANDS for name in entry.names}
+# Setting is made by two entries (reminders, recognition) that run it the same way; the first is kept.
+_BY_TYPE: dict[type, Subcommand[Any]] = {}
+for _entry in SUBCOMMANDS:
+    for _kind in _entry.makes:
+        _BY_TYPE.setdefault(_kind, _entry)
 
 
 def resolve_person(ctx: Ctx, token: str) -> str:
     """A user id from a mention token (``<@U123|mette>``) or ``@name`` of someone Cobot has met."""
-    found = _MENTION.match(token)
+    found = MENTION.match(token)
     if found:
         return found.group(1)
     name = plain(token).lstrip("@")
@@ -452,18 +743,36 @@ def _first(text: str) -> str:
     return text.split()[0] if text else ""
 
 
+def _small_number(value: str, *, digits: int = COUNT_DIGITS) -> int | None:
+    """A whole number of at most ``digits`` digits; ``None`` for anything else."""
+    if not value.isdecimal() or len(value) > digits:
+        return None
+    return int(value)
+
+
 def _parse_id(value: str, usage: Text) -> int:
     if not value:
         raise UserFacingError(usage)
     digits = value.removeprefix("#")
-    if not digits.isdecimal() or int(digits) < 1:
+    if digits.isdecimal() and len(digits) > ID_DIGITS:
+        raise UserFacingError(usage)
+    number = _small_number(digits, digits=ID_DIGITS)
+    if number is None or number < 1:
         raise UserFacingError(t(texts.BAD_ID, value=plain(value)[:40]))
-    return int(digits)
+    return number
 
 
-def _parse_new(text: str, *, today: date) -> NewRequest:
+def _example(today: date, *, days: int) -> str:
+    """A date to show in a hint. Near the end of the calendar, today stands in."""
+    try:
+        return (today + timedelta(days=days)).isoformat()
+    except OverflowError:
+        return today.isoformat()
+
+
+def _new_request(text: str, *, today: date) -> NewRequest:
     options, title = _split_options(text)
-    example = (today + timedelta(days=14)).isoformat()
+    example = _example(today, days=14)
     if "due" not in options:
         if not title:
             raise UserFacingError(t(texts.USAGE_NEW))
@@ -471,9 +780,9 @@ def _parse_new(text: str, *, today: date) -> NewRequest:
     deadline = parse_day(options["due"], example=example)
     needs = None
     if "needs" in options:
-        if not options["needs"].isdecimal():
+        needs = _small_number(options["needs"])
+        if needs is None:
             raise UserFacingError(t(texts.BAD_NEEDS, limit=NEEDS_LIMIT))
-        needs = int(options["needs"])
     skills = tuple(s.strip() for s in options.get("skills", "").split(",") if s.strip())
     parts = tuple(p.strip() for p in re.split(r"[;\n]", options.get("parts", "")) if p.strip())
     return NewRequest(

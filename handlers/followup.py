@@ -591,7 +591,7 @@ def _empty_slots_text(scope: Scope, slots: Sequence[SlotOccurrence]) -> Text:
             when=Moment(occurrence.starts_at),
             ref=slot_ref(scope, occurrence),
         )
-        lines = t(texts.LINE_AFTER_LINE, first=lines, then=line)
+        lines = t(texts.LINES, above=lines, below=line)
     return lines
 
 

@@ -10,6 +10,9 @@ from handlers.results import UserFacingError, t
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+# Days a person may name. At the ends of the calendar a day has no next day (a deadline's end, a slot's week) and
+# no UTC moment, so 0001-01-01 and 9999-12-31 are refused like any other day that does not exist.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 def is_iso_date(value: str) -> bool:
@@ -21,8 +24,9 @@ def is_clock_time(value: str) -> bool:
 
 
 def parse_day(value: str, *, example: str) -> date:
-    """A YYYY-MM-DD date; anything else (or a day that does not exist) is refused with ``example`` shown."""
-    if not _ISO_DATE.match(value):
+    """A YYYY-MM-DD date from 1900 to 9998; anything else (or a day that does not exist) is refused with
+    ``example`` shown."""
+    if not _ISO_DATE.match(value) or not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
         raise UserFacingError(t(texts.BAD_DATE, value=value[:40], example=example))
     try:
         return date.fromisoformat(value)

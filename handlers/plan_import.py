@@ -22,6 +22,7 @@ from sqlmodel import col, select
 
 from handlers import texts
 from handlers.calendar import SLOT_NAME_LIMIT, add_slot, slot_occurrences
+from handlers.commands import MENTION
 from handlers.context import Ctx, Scope
 from handlers.parsing import is_clock_time, is_iso_date, parse_time
 from handlers.people import open_context
@@ -75,8 +76,9 @@ SLOTS_PER_ROW = 120  # a weekly series over more than two years is a typo in Unt
 TARGET_LIMIT = 100  # content_request.publish_target
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_SLACK_USER = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
-_SLACK_CHANNEL = re.compile(r"^<?#?([CG][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
+# A channel written as a token, <#id> or <#id|name>, like the grammar's mention token (handlers.commands.MENTION).
+_CHANNEL_TOKEN = re.compile(r"^<#([^|>\s]+)(?:\|[^>]*)?>$")
+CHANNEL_ID_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -150,12 +152,21 @@ class PlanRejected(Exception):
 
 
 def import_plan(
-    scope: Scope, plan: PlanFile, *, actor_user_id: str | None = None, dry_run: bool = False
+    scope: Scope,
+    plan: PlanFile,
+    *,
+    actor_user_id: str | None = None,
+    dry_run: bool = False,
+    as_mention: Callable[[str], str] | None = None,
 ) -> ImportResult:
     """Validates every row of ``plan``, then (unless ``dry_run``) creates its new requests and slots as their
     owners would by command. Raises ``PlanRejected`` with every problem found; rows imported before are skipped.
-    ``actor_user_id`` adds the slots whose row names nobody under Added by."""
-    check = _Checker(scope, actor_user_id=actor_user_id)
+    ``actor_user_id`` adds the slots whose row names nobody under Added by.
+
+    A person's cell is a mention token (``<@id>``, ``<@id|name>``), the user id, e-mail address or name of a
+    member Cobot knows. ``as_mention`` is the platform's own way of writing a person Cobot has not met yet (a bare
+    Slack id ``U0123``), turned into a mention token; it returns other text unchanged."""
+    check = _Checker(scope, actor_user_id=actor_user_id, as_mention=as_mention)
     slots = check.slots(plan.slots)
     requests = check.requests(plan.requests, planned_slots=slots)
     problems = [*plan.problems, *check.problems]
@@ -302,6 +313,7 @@ def _slot_exists(scope: Scope, slot: _PlannedSlot) -> bool:
 class _Checker:
     scope: Scope
     actor_user_id: str | None
+    as_mention: Callable[[str], str] | None = None
     problems: list[Text] = field(default_factory=list)
     _members_by_email: dict[str, list[Member]] | None = None
 
@@ -553,22 +565,28 @@ class _Checker:
         return found[0]
 
     def _person(self, row: PlanRow, column: str, *, required: bool = False, default: str | None = None) -> str | None:
-        """A user id from an e-mail address (of someone Cobot has met) or a Slack user id."""
+        """A user id, found through the people Cobot knows: by mention token, user id, e-mail address or name."""
         cell = self._raw(row, column, required=required)
         if cell is None:
             return default if not self._given(row, column) else None
-        value = _as_text(cell.value)
-        found = _SLACK_USER.match(value)
-        if found:
-            return found.group(1)
-        if not _EMAIL.match(value):
-            self._problem(t(texts.IMPORT_BAD_PERSON, cell=cell.ref, value=value[:60]))
+        value = _as_text(cell.value).strip()
+        token = MENTION.match(self.as_mention(value) if self.as_mention else value)
+        if token:
+            return token.group(1)  # names its person outright, met or not (their profile is looked up as usual)
+        if _EMAIL.match(value):
+            members = self._by_email().get(value.casefold(), [])
+            if len(members) == 1:
+                return members[0].user_id
+            template = texts.IMPORT_AMBIGUOUS_EMAIL if members else texts.IMPORT_UNKNOWN_EMAIL
+            self._problem(t(template, cell=cell.ref, value=value[:60]))
             return None
-        members = self._by_email().get(value.casefold(), [])
-        if len(members) == 1:
-            return members[0].user_id
-        template = texts.IMPORT_AMBIGUOUS_EMAIL if members else texts.IMPORT_UNKNOWN_EMAIL
-        self._problem(t(template, cell=cell.ref, value=value[:60]))
+        session, workspace_id = self.scope.session, self.scope.workspace_id
+        if value and queries.get_member(session=session, workspace_id=workspace_id, user_id=value) is not None:
+            return value
+        named = queries.find_members_by_name(session=session, workspace_id=workspace_id, name=value.lstrip("@"))
+        if value and len(named) == 1:
+            return named[0].user_id
+        self._problem(t(texts.IMPORT_BAD_PERSON, cell=cell.ref, value=value[:60]))
         return None
 
     def _by_email(self) -> dict[str, list[Member]]:
@@ -585,12 +603,17 @@ class _Checker:
         cell = self._raw(row, texts.PLAN_COL_CHANNEL, required=False)
         if cell is None:
             return None
-        value = _as_text(cell.value)
-        if self.scope.workspace.platform == "slack":
-            found = _SLACK_CHANNEL.match(value)
-            if found:
-                return found.group(1)
-        elif value and len(value) <= 64 and not any(c.isspace() for c in value):
+        value = _as_text(cell.value).strip()
+        token = _CHANNEL_TOKEN.match(value)
+        if token:
+            return token.group(1)
+        # A channel's id, as its platform shows it; "#name" is a channel's name, which can change.
+        if (
+            value
+            and len(value) <= CHANNEL_ID_LIMIT
+            and not value.startswith("#")
+            and not any(c.isspace() for c in value)
+        ):
             return value
         self._problem(t(texts.IMPORT_BAD_CHANNEL, cell=cell.ref, value=value[:60]))
         return None

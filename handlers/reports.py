@@ -28,6 +28,7 @@ from handlers import texts
 from handlers.calendar import slot_occurrences
 from handlers.cards import STATUS_TEXTS
 from handlers.context import Ctx, Scope
+from handlers.parsing import FIRST_YEAR, LAST_YEAR
 from handlers.results import Reply, Text, UserFacingError, t
 from handlers.schedule import at_local
 from storage.models import (
@@ -108,7 +109,8 @@ def parse_report_period(text: str) -> Period:
     if not text:
         return Period()
     found = _MONTH.match(text)
-    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
+    # Past the years a person may name, the month after 9999-12 or the UTC start of 0001-01 does not exist.
+    if not found or not 1 <= int(found.group(2)) <= 12 or not FIRST_YEAR <= int(found.group(1)) <= LAST_YEAR:
         raise UserFacingError(t(texts.USAGE_REPORT))
     return Period.month(int(found.group(1)), int(found.group(2)))
 

@@ -14,23 +14,40 @@ def N_(msgid: str) -> str:  # noqa: N802 (gettext's conventional name)
 
 
 # --- help -------------------------------------------------------------------------------------------------
-HELP = N_(
-    "*Cobot helps you co-create content with your colleagues.*\n"
+HELP = N_("*Cobot helps you co-create content with your colleagues.*")
+# One line of help per group of subcommands; ``handlers.commands.SUBCOMMANDS`` names each subcommand's line.
+HELP_NEW = N_(
     "`/cocreate new <title> due:YYYY-MM-DD` post a content request here. Optional: `format:<word>` "
-    '`skills:<a,b>` `needs:<n>` `brief:"<text>"` `parts:"<part one>; <part two>"`\n'
-    "`/cocreate list` open requests · `/cocreate show <id>` one request · `/cocreate mine` what you own and help with\n"
-    "`/cocreate volunteer <id> [part name or number]` lend a hand · `/cocreate withdraw <id>` step back\n"
-    "`/cocreate submit <id> <link or text>` hand in a draft (or reply in the request's thread with a link or file)\n"
-    "`/cocreate extend <id> YYYY-MM-DD` ask the owner for more time\n"
+    '`skills:<a,b>` `needs:<n>` `brief:"<text>"` `parts:"<part one>; <part two>"`'
+)
+HELP_BROWSE = N_(
+    "`/cocreate list` open requests · `/cocreate show <id>` one request · `/cocreate mine` what you own and help with"
+)
+HELP_VOLUNTEER = N_(
+    "`/cocreate volunteer <id> [part name or number]` lend a hand · `/cocreate withdraw <id>` step back"
+)
+HELP_SUBMIT = N_(
+    "`/cocreate submit <id> <link or text>` hand in a draft (or reply in the request's thread with a link or file)"
+)
+HELP_EXTEND = N_("`/cocreate extend <id> YYYY-MM-DD` ask the owner for more time")
+HELP_OWNERS = N_(
     "`/cocreate approve <id> @person` · `/cocreate changes <id> @person <feedback>` · `/cocreate close <id>` "
-    "for request owners\n"
+    "for request owners"
+)
+HELP_CALENDAR = N_(
     "`/cocreate slots` publishing calendar · `/cocreate slot add <name> YYYY-MM-DD HH:MM` · "
-    "`/cocreate book <id> <slot name> YYYY-MM-DD [HH:MM]` · `/cocreate published <id> <url>`\n"
-    "`/cocreate derive <id> <new title> due:YYYY-MM-DD` the next variant (post → article → video)\n"
-    "`/cocreate digest` preview the weekly digest · `/cocreate report [YYYY-MM]` an Excel report (owners, admins)\n"
-    "`/cocreate reminders off|on` · `/cocreate recognition off|on` · `/cocreate language da|en`\n"
+    "`/cocreate book <id> <slot name> YYYY-MM-DD [HH:MM]` · `/cocreate published <id> <url>`"
+)
+HELP_DERIVE = N_("`/cocreate derive <id> <new title> due:YYYY-MM-DD` the next variant (post → article → video)")
+HELP_DIGEST_REPORT = N_(
+    "`/cocreate digest` preview the weekly digest · `/cocreate report [YYYY-MM]` an Excel report (owners, admins)"
+)
+HELP_SETTINGS = N_("`/cocreate reminders off|on` · `/cocreate recognition off|on` · `/cocreate language da|en`")
+HELP_IDS = N_(
     "Ids work as `12` or `#12`. You can also volunteer with the card's buttons or by reacting with :raised_hand:."
 )
+# Layout, not language: two texts shown one above the other (the help is built from its lines).
+LINES = N_("{above}\n{below}")
 
 # --- usage hints for bad command input ----------------------------------------------------------------------
 UNKNOWN_SUBCOMMAND = N_("I don't know `{word}`. Try `/cocreate help` to see what I can do.")
@@ -231,8 +248,6 @@ EMPTY_SLOT_WARNING = N_(
 )
 EMPTY_SLOTS_WARNING = N_("Nothing is booked yet for {count} publishing slots. Approved requests can be booked with:")
 EMPTY_SLOTS_LINE = N_("• *{slot}* {when}: `/cocreate book <id> {ref}`")
-# Two texts on lines of their own: how the core builds a list of lines in one message.
-LINE_AFTER_LINE = N_("{first}\n{then}")
 BUTTON_NEED_TIME = N_("Need more time")
 BUTTON_ACCEPT = N_("Accept")
 BUTTON_DECLINE = N_("Decline")

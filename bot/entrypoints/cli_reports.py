@@ -225,6 +225,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.exports.excel.plan import PlanFileError, read_plan, write_template
     from bot.runtime.cobot import build_policy, build_translators, create_app
     from bot.runtime.i18n import SUPPORTED
+    from bot.slack.mentions import as_mention as slack_mention
     from handlers.context import Scope
     from handlers.plan_import import PlanRejected, import_plan
     from storage.db import read_only, transaction
@@ -261,10 +262,11 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         upgrade_to_head(cobot.engine)
         # A dry run only reads; a real one is one transaction, so a refusal anywhere leaves nothing behind.
         with Session(read_only(cobot.engine)) if args.dry_run else transaction(cobot.engine) as session:
-            scope = Scope(
-                session=session, workspace=_workspace(session, args.workspace), policy=cobot.policy, now=utcnow()
-            )
-            result = import_plan(scope, plan, actor_user_id=actor, dry_run=args.dry_run)
+            workspace = _workspace(session, args.workspace)
+            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=utcnow())
+            # The platform's own way of writing someone Cobot has not met yet (Slack: a bare member id, U0123).
+            mention = slack_mention if workspace.platform == "slack" else None
+            result = import_plan(scope, plan, actor_user_id=actor, dry_run=args.dry_run, as_mention=mention)
     except _Refusal as refusal:
         _say(refusal.text, settings, stream=sys.stderr)
         return 1

@@ -467,3 +467,37 @@ def test_import_and_re_import_on_sqlite_and_postgresql(any_engine: Engine) -> No
     assert (first.requests, second.requests, second.skipped) == (2, 0, 2)
     assert row_counts(any_engine) == counts
     assert [r.title for r in requests_in(any_engine)] == ["One", "Two"]
+
+
+def owner_of_the_import(engine: Engine, owner: str, **kwargs: Any) -> str:
+    run_import_with(engine, plan_bytes(plan=[good_row("Named", Owner=owner)]), **kwargs)
+    with Session(engine) as session:
+        from storage.models import Member
+
+        request = session.exec(select(ContentRequest).where(ContentRequest.title == "Named")).one()
+        member = session.get(Member, request.owner_id)
+    assert member is not None
+    return member.user_id
+
+
+def run_import_with(engine: Engine, data: bytes, **kwargs: Any) -> ImportResult:
+    plan = read_plan(data, file_name="plan.xlsx")
+    with transaction(engine) as session:
+        workspace = session.exec(select(Workspace).where(Workspace.external_id == WORKSPACE)).one()
+        scope = Scope(session=session, workspace=workspace, policy=POLICY, now=NOW)
+        return import_plan(scope, plan, actor_user_id=ADMIN, **kwargs)
+
+
+@pytest.mark.parametrize("written", ["Anna Æbelø", "@Anna Æbelø", "anna æbelø", "anna@example.com", ANNA])
+def test_owners_are_found_among_the_people_cobot_knows(people: Engine, written: str) -> None:
+    assert owner_of_the_import(people, written) == ANNA
+
+
+def test_a_mention_token_names_a_person_of_any_platform_before_cobot_has_met_them(people: Engine) -> None:
+    assert owner_of_the_import(people, "<@aad-0000-1111|Nina Holm>") == "aad-0000-1111"
+
+
+def test_the_cli_turns_a_bare_slack_member_id_into_a_mention(people: Engine) -> None:
+    from bot.slack.mentions import as_mention
+
+    assert owner_of_the_import(people, "U0NEW", as_mention=as_mention) == "U0NEW"

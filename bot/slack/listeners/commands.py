@@ -1,20 +1,24 @@
 """The ``/cocreate`` slash command. The reply travels in the acknowledgement itself (an ephemeral message), so
-the person sees it at once and nothing else has to wait for Slack."""
+the person sees it at once and nothing else has to wait for Slack.
+
+The text is parsed once per request (``command_of``): the matcher that picks the listener, the acknowledgement and
+the transaction all use that one ``Command``, kept on the request's context."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
 from bot.slack import ids
 from bot.slack.blocks import reply_message
-from bot.slack.listeners.common import act, reported, translate_for
-from bot.slack.listeners.forms import open_form_for_command, wants_form
-from bot.slack.listeners.reports import deliver_report, start_report_command, wants_report
-from handlers.commands import Command, only_reads, parse_command, run_command
-from handlers.results import UserFacingError
+from bot.slack.listeners.common import act, cobot_of, reported, translate_for
+from bot.slack.listeners.forms import open_form_for_command
+from bot.slack.listeners.reports import deliver_report
+from handlers.commands import Command, Derive, New, Report, only_reads, read_command, run_command
+from handlers.reports import start_report
+
+COMMAND_KEY = "cocreate_command"  # the parsed command, on the request's context
 
 
 def register(app: App) -> None:
@@ -27,43 +31,45 @@ def register(app: App) -> None:
     app.command(ids.COMMAND)(cocreate)
 
 
-def reading_command(command_text: str) -> Command | None:
-    """The command, parsed, when it only reads; else None (it is parsed in its transaction, with its day)."""
-    try:
-        command = parse_command(command_text, today=date.today())  # the day matters to no reading command
-    except UserFacingError:
-        return None  # answered with its usage hint, from the ordinary path
-    return command if only_reads(command) else None
+def command_of(body: dict[str, Any], context: BoltContext) -> Command:
+    """The request's command, parsed the first time it is asked for, with the request's day in the workspace's
+    time zone (the day only words the examples in usage hints)."""
+    command: Command | None = context.get(COMMAND_KEY)
+    if command is None:
+        cobot = cobot_of(context)
+        today = cobot.clock().astimezone(cobot.policy.timezone).date()
+        command = read_command(str(body.get("text") or ""), today=today)
+        context[COMMAND_KEY] = command
+    return command
 
 
-def has_work_after_ack(body: dict[str, Any]) -> bool:
-    command_text = str(body.get("text") or "")
-    return wants_form(command_text) or wants_report(command_text)
+def wants_form(command: Command) -> bool:
+    """`/cocreate new` without arguments, or `/cocreate derive <id>` without a title: the form answers these."""
+    return isinstance(command, New | Derive) and command.request is None
+
+
+def has_work_after_ack(body: dict[str, Any], context: BoltContext) -> bool:
+    command = command_of(body, context)
+    return wants_form(command) or isinstance(command, Report)
 
 
 def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """Runs a ``/cocreate`` command and answers the person who typed it (or, for `new` and `derive <id>` on
     their own, acknowledges while the lazy listener opens the form)."""
-    command_text = str(body.get("text") or "")
-    if wants_form(command_text):
+    command = command_of(body, context)
+    display_name = str(body.get("user_name") or "")
+    if wants_form(command):
         ack()
         return
-    if wants_report(command_text):  # answered at once; the lazy listener builds and sends the file
-        reply = act(
-            context, lambda ctx: start_report_command(ctx, command_text), display_name=str(body.get("user_name") or "")
-        )
-    elif (reading := reading_command(command_text)) is not None:
-        reply = act(
-            context,
-            lambda ctx: run_command(ctx, reading),
-            display_name=str(body.get("user_name") or ""),
-            reads_only=True,
-        )
+    if isinstance(command, Report):  # answered at once; the lazy listener builds and sends the file
+        period = command.period
+        reply = act(context, lambda ctx: start_report(ctx, period=period), display_name=display_name)
     else:
         reply = act(
             context,
-            lambda ctx: run_command(ctx, parse_command(command_text, today=ctx.today())),
-            display_name=str(body.get("user_name") or ""),
+            lambda ctx: run_command(ctx, command),
+            display_name=display_name,
+            reads_only=only_reads(command),
         )
     text, blocks = reply_message(reply, translate_for(context, reply.language))
     ack(text=text, blocks=blocks, response_type="ephemeral")

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from microsoft_agents.activity import ActivityTypes
 
 from bot.teams.routes.turn import Turn
-from handlers import texts
-from handlers.results import Reply, t
+from handlers.commands import core_help
+from handlers.results import Reply
 
 if TYPE_CHECKING:
     from bot.teams.routes import Router
@@ -23,4 +23,4 @@ def register(router: Router) -> None:
 async def conversation_update(turn: Turn) -> None:
     if any(m.id == turn.where.bot_id for m in turn.activity.members_added or []):
         language = turn.cobot.policy.language_of_channel(turn.where.key)
-        await turn.send(Reply((t(texts.HELP),), language=language))
+        await turn.send(Reply((core_help(),), language=language))

@@ -19,7 +19,7 @@ from bot.teams.ids import CHANNEL, PERSONAL
 from bot.teams.routes.turn import Turn
 from bot.teams.transport import connector_client
 from handlers import texts
-from handlers.commands import New, parse_command, plain, run_command
+from handlers.commands import New, parse_command, plain, read_command, run_command
 from handlers.context import Ctx
 from handlers.inbound import first_delivery, thread_reply
 from handlers.results import Reply, UserFacingError
@@ -67,7 +67,9 @@ async def message(turn: Turn) -> None:
                 return
     if where.conversation_type != PERSONAL and not mentioned:
         return  # channel chatter that was not addressed to Cobot
-    if _wants_form(text):
+    cobot = turn.surface.cobot
+    parsed = read_command(text, today=cobot.clock().astimezone(cobot.policy.timezone).date())
+    if parsed == New(None):  # ``new`` without arguments: answered with the new-request form
         await turn.send_built(cards.new_request_offer_message)
         return
     event_id = event_id_of(activity.id)
@@ -75,7 +77,7 @@ async def message(turn: Turn) -> None:
     def command(ctx: Ctx) -> Reply:
         if not first_delivery(ctx, event_id=event_id):
             return Reply(())  # Teams delivered this message twice; it was answered the first time
-        return run_command(ctx, parse_command(text, today=ctx.today()))
+        return run_command(ctx, parsed)
 
     reply = await turn.act(command)
     await turn.send(reply)
@@ -111,14 +113,6 @@ async def resolve_mentions(turn: Turn, found: list[inbound.MentionRef]) -> dict[
 
 def event_id_of(activity_id: str | None) -> str | None:
     return f"teams:{activity_id}"[:64] if activity_id else None
-
-
-def _wants_form(text: str) -> bool:
-    """``new`` without arguments: answered with the new-request form."""
-    try:
-        return parse_command(text, today=ANY_DAY) == New(None)
-    except UserFacingError:
-        return False
 
 
 def _is_command(text: str) -> bool:
