@@ -89,6 +89,7 @@ REQUEST_NOT_OPEN = N_(
     "Request #{number} is {status} and no longer takes volunteers or drafts. `/cocreate list` shows the open ones."
 )
 ALREADY_CLOSED = N_("Request #{number} is already {status}.")
+COMMAND_ALREADY_RUN = N_("That command was carried out already; nothing more was done.")
 TOO_MANY_REQUESTS = N_(
     "You have posted {limit} requests in the last hour, as many as one person may. Please wait a little before "
     "the next one, or ask your Cobot admin to raise `limits.requests_per_hour`."

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -148,7 +149,11 @@ class SlackScenario:
         user_name: str | None = None,
     ) -> bytes:
         data = payload("slash_command")
+        with self._lock:  # every command Slack sends has its own trigger_id
+            self._event_counter += 1
+            trigger = f"{self._event_counter}.{int(time.time())}.{uuid.uuid4().hex[:16]}"
         data.update(
+            trigger_id=trigger,
             text=text,
             user_id=user,
             channel_id=channel,

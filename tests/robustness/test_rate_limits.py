@@ -9,7 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from harness import SlackScenario
+from harness import SlackScenario, message_text
 from storage.models import ContentRequest, Volunteer
 
 OWNER = "U0OWNER"
@@ -56,3 +56,17 @@ def test_a_person_who_makes_too_many_changes_in_a_minute_is_asked_to_wait_and_no
     assert all(place.state == "withdrawn" for place in places)
     assert "Posted request" in slack.command_reply("new Another due:2026-12-10", user=OWNER)
     assert "Ten SEO tips" in slack.command_reply("list", user=OTHER)  # reading is never limited
+
+
+def test_a_replayed_slash_command_is_carried_out_once(slack: SlackScenario) -> None:
+    """A signed `/cocreate new` sent again within Slack's five minutes (a replay, or the same request with
+    X-Slack-Retry-Num) must not post a second request: its trigger_id is the same."""
+    body = slack.command_body("new Ten SEO tips due:2026-12-10", user=OWNER)
+    first = slack.post(body, content_type="application/x-www-form-urlencoded")
+    assert "Posted request #1" in message_text(first.json())
+    again = slack.post(body, content_type="application/x-www-form-urlencoded")
+    assert "carried out already" in message_text(again.json())
+    retried = slack.post(body, content_type="application/x-www-form-urlencoded", headers={"X-Slack-Retry-Num": "1"})
+    assert retried.status == 200
+    assert count(slack, ContentRequest) == 1
+    assert "Ten SEO tips" in slack.command_reply("list", user=OWNER)  # a new command goes through as ever

@@ -15,8 +15,12 @@ from bot.slack.blocks import reply_message
 from bot.slack.listeners.common import act, cobot_of, reported, translate_for
 from bot.slack.listeners.forms import open_form_for_command
 from bot.slack.listeners.reports import deliver_report
+from handlers import texts
 from handlers.commands import Command, Derive, New, Report, only_reads, read_command, run_command
+from handlers.context import Ctx
+from handlers.inbound import first_delivery
 from handlers.reports import start_report
+from handlers.results import Reply, t
 
 COMMAND_KEY = "cocreate_command"  # the parsed command, on the request's context
 
@@ -64,12 +68,18 @@ def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     if isinstance(command, Report):  # answered at once; the lazy listener builds and sends the file
         period = command.period
         reply = act(context, lambda ctx: start_report(ctx, period=period), display_name=display_name)
+    elif only_reads(command):
+        reply = act(context, lambda ctx: run_command(ctx, command), display_name=display_name, reads_only=True)
     else:
-        reply = act(
-            context,
-            lambda ctx: run_command(ctx, command),
-            display_name=display_name,
-            reads_only=only_reads(command),
-        )
+        # A slash command carries no event id, but every genuine one has its own trigger_id: the same one again is
+        # a replay (or a retry) of a command that was carried out, and must not post a second request.
+        trigger = f"command:{body['trigger_id']}"[:64] if body.get("trigger_id") else None
+        reply = act(context, lambda ctx: run_once(ctx, command, trigger=trigger), display_name=display_name)
     text, blocks = reply_message(reply, translate_for(context, reply.language))
     ack(text=text, blocks=blocks, response_type="ephemeral")
+
+
+def run_once(ctx: Ctx, command: Command, *, trigger: str | None) -> Reply:
+    if not first_delivery(ctx, event_id=trigger):
+        return Reply((t(texts.COMMAND_ALREADY_RUN),))
+    return run_command(ctx, command)
