@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, require_request
 from handlers.context import Ctx, Scope
-from handlers.parsing import is_clock_time, is_iso_date, parse_day, parse_time
+from handlers.parsing import is_clock_time, is_iso_date, parse_day, parse_time, within_horizon
 from handlers.requests import (
     NewRequest,
     RequestPrefill,
@@ -133,7 +133,9 @@ def add_slot(ctx: Ctx, *, name: str, day: str, at: str) -> Reply:
         raise UserFacingError(t(texts.USAGE_SLOT_ADD, example=example))
     if len(name) > SLOT_NAME_LIMIT:
         raise UserFacingError(t(texts.SLOT_NAME_TOO_LONG, limit=SLOT_NAME_LIMIT))
-    moment = at_local(parse_day(day, example=example), parse_time(at), ctx.policy.timezone)
+    moment = at_local(
+        within_horizon(parse_day(day, example=example), today=ctx.today()), parse_time(at), ctx.policy.timezone
+    )
     if moment <= ctx.now:
         raise UserFacingError(t(texts.SLOT_IN_PAST))
     existing = [
@@ -160,7 +162,7 @@ def book_slot(ctx: Ctx, *, number: int, slot: str) -> Reply:
         at = parse_time(words.pop())
     if len(words) < 2 or not is_iso_date(words[-1]):
         raise UserFacingError(t(texts.USAGE_BOOK, example=example))
-    day = parse_day(words.pop(), example=example)
+    day = within_horizon(parse_day(words.pop(), example=example), today=ctx.today())
     name = " ".join(words)
     tz = ctx.policy.timezone
     candidates = [
@@ -185,8 +187,9 @@ def book_from_button(ctx: Ctx, *, value: str) -> Reply:
     number_text, name, start = [*value.split("|", 2), "", ""][:3]
     try:
         moment = datetime.fromisoformat(start).astimezone(UTC)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise UserFacingError(t(texts.USAGE_BOOK, example=ctx.today().isoformat())) from None
+    within_horizon(moment.date(), today=ctx.today())
     matches = [o for o in slot_occurrences(ctx, start=moment, end=moment + timedelta(minutes=1)) if o.name == name]
     if not matches or not number_text.isdigit():
         raise UserFacingError(t(texts.SLOT_NOT_FOUND, slot=name, day=moment.date().isoformat()))

@@ -13,6 +13,7 @@ from sqlmodel import select
 from handlers import notify, texts
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
+from handlers.parsing import within_horizon
 from handlers.requests import require_owner_or_admin
 from handlers.results import Action, ActionKind, Day, Notice, Reply, UserFacingError, UserRef, t
 from storage import queries
@@ -37,6 +38,7 @@ def ask_for_more_time(ctx: Ctx, *, number: int, proposed: date) -> Reply:
     current = place.due_date or request.draft_deadline
     if proposed <= current or proposed < ctx.today():
         raise UserFacingError(t(texts.EXTENSION_NOT_LATER, value=proposed.isoformat(), deadline=Day(current)))
+    within_horizon(proposed, today=ctx.today())
     owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
     pending = ctx.session.exec(
         select(ExtensionRequest).where(

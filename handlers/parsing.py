@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from handlers import texts
 from handlers.results import UserFacingError, t
@@ -13,6 +13,18 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # Days a person may name. At the ends of the calendar a day has no next day (a deadline's end, a slot's week) and
 # no UTC moment, so 0001-01-01 and 9999-12-31 are refused like any other day that does not exist.
 FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
+# How far ahead a person may plan (deadlines, extensions, slots, bookings). Further is a typo or a poisoned value:
+# a deadline in 9999 once broke the calendar feed for everyone.
+HORIZON = timedelta(days=5 * 366)
+
+
+def within_horizon(day: date, *, today: date) -> date:
+    """``day`` if it is at most about five years after ``today``; else a polite refusal naming the last day."""
+    if day > today + HORIZON:
+        raise UserFacingError(t(texts.DATE_TOO_FAR, value=day.isoformat(), last=(today + HORIZON).isoformat()))
+    return day
 
 
 def is_iso_date(value: str) -> bool:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, build_card, require_request
 from handlers.context import Ctx
+from handlers.parsing import within_horizon
 from handlers.results import ChannelRef, Day, Notice, Reply, Text, UserFacingError, UserRef, t
 from storage import queries
 from storage.models import ContentRequest, RequestPart, RequestStatus, ReviewState, VolunteerState
@@ -104,6 +105,11 @@ def request_problems(ctx: Ctx, new: NewRequest) -> list[tuple[Field, Text]]:
     if new.deadline < ctx.today():
         example = (ctx.today() + timedelta(days=14)).isoformat()
         problems.append((Field.DEADLINE, t(texts.DATE_IN_PAST, value=new.deadline.isoformat(), example=example)))
+    else:
+        try:
+            within_horizon(new.deadline, today=ctx.today())
+        except UserFacingError as too_far:
+            problems.append((Field.DEADLINE, too_far.text))
     return problems
 
 

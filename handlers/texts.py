@@ -65,6 +65,7 @@ USAGE_CHANGES = N_("Say whose draft and what to change: `/cocreate changes 12 @p
 USAGE_CLOSE = N_("Which request? Try `/cocreate close 12`.")
 USAGE_LIST = N_("Try `/cocreate list`, or `/cocreate list 2` for the next page.")
 BAD_ID = N_("`{value}` is not a request id. Ids look like `12` or `#12`.")
+DATE_TOO_FAR = N_("{value} is more than five years ahead. Pick a day up to {last}.")
 BAD_DATE = N_("`{value}` is not a date I understand. Please write it as YYYY-MM-DD, e.g. `due:{example}`.")
 DATE_IN_PAST = N_("The deadline {value} has already passed. Please pick a day from today on, e.g. `due:{example}`.")
 MISSING_DEADLINE = N_("Please add a draft deadline, e.g. `due:{example}`.")
