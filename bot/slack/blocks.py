@@ -618,5 +618,5 @@ def _pager(home: HomeView, page: HomePage, translate: Translate) -> list[Block]:
     counter = render(t(texts.HOME_PAGE_OF, page=page.page, pages=page.pages, total=page.total), translate)
     return [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": counter}]},
-        {"type": "actions", "block_id": f"pager_{page.section}", "elements": elements},
+        {"type": "actions", "block_id": f"pager_{page.section}", "elements": _unique(elements)},
     ]

@@ -20,10 +20,11 @@ def action_id(kind: ActionKind) -> str:
     return PREFIX + kind.value
 
 
-def repeat_pattern(kind: ActionKind) -> re.Pattern[str]:
-    """The action_ids of repeats of ``kind`` in one block (``cocreate_book_slot.2``); the listener for ``kind``
-    is registered for ``action_id(kind)`` and for these."""
-    return re.compile(rf"^{re.escape(action_id(kind) + SUFFIX_SEPARATOR)}\d+$")
+def repeat_pattern(base: ActionKind | str) -> re.Pattern[str]:
+    """The action_ids of repeats of a kind (or of another id) in one block (``cocreate_book_slot.2``); the
+    listener is registered for the plain id and for these."""
+    plain = action_id(base) if isinstance(base, ActionKind) else base
+    return re.compile(rf"^{re.escape(plain + SUFFIX_SEPARATOR)}\d+$")
 
 
 def unique_in_block(action_ids: list[str]) -> list[str]:

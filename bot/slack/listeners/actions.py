@@ -37,7 +37,8 @@ def register(app: App) -> None:
         else:
             _listen(app, kind, button)
     app.action(ids.PICK_PART)(button)
-    app.action(ids.HOME_PAGE)(home_page)
+    for matcher in (ids.HOME_PAGE, ids.repeat_pattern(ids.HOME_PAGE)):  # Previous and Next share a block
+        app.action(matcher)(home_page)
 
 
 def _listen(app: App, kind: ActionKind, *args: Any, **kwargs: Any) -> None:
