@@ -1,24 +1,29 @@
 """What pressing a button does, the same on every platform.
 
 An ``Action`` (see ``handlers.results``) names a kind and a value; ``press`` runs it as the context's actor.
-Three kinds need something typed first, which each platform asks for its own way (a Slack modal, an Adaptive
-Card input, a console prompt): ``form_for`` says which, and the answer comes back as ``form_value``.
+Some kinds need something typed first, which each platform asks for its own way (a Slack modal, an Adaptive
+Card input, a console prompt): ``form_for`` says which field, ``FORM_SPECS`` describes it (title, label, kind of
+input, length), ``open_form`` checks the button may still be used and says what the form starts with, and the
+answer comes back as ``form_value``, checked by the kind's handler (empty, too long, a day in the past), so no
+platform repeats a check.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from handlers import texts
 from handlers.calendar import book_from_button, derive_hint, free_slots
+from handlers.cards import require_open, require_request
 from handlers.context import Ctx
-from handlers.drafts import DraftContent, submit_draft
-from handlers.extensions import ask_for_more_time, decide_extension
+from handlers.drafts import DRAFT_TEXT_LIMIT, DraftContent, submit_draft
+from handlers.extensions import ask_for_more_time, decide_extension, default_proposal
 from handlers.invitations import answer_invitation, invite_matching
 from handlers.parsing import parse_day
 from handlers.preferences import set_ask_limit, set_language, set_recognition, set_reminders
-from handlers.results import ActionKind, Reply, UserFacingError, t
-from handlers.review import approve_draft, draft_request_number, request_changes
+from handlers.results import ActionKind, Reply, Text, UserFacingError, t
+from handlers.review import FEEDBACK_LIMIT, approve_draft, draft_request_number, request_changes
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
 
 
@@ -35,8 +40,62 @@ FORMS = {
 }
 
 
+class InputKind(StrEnum):
+    TEXT = "text"  # a few lines of text
+    DATE = "date"  # a day, YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """What a form asks, for every platform to draw its own way: a dialog title, the field's label, the kind of
+    input and how long an answer may be (all msgids, translated by the platform)."""
+
+    title: str
+    label: str
+    input: InputKind = InputKind.TEXT
+    max_length: int = 2800
+
+
+FORM_SPECS: dict[FormField, FormSpec] = {
+    FormField.DRAFT: FormSpec(texts.MODAL_SUBMIT_TITLE, texts.MODAL_SUBMIT_LABEL, max_length=DRAFT_TEXT_LIMIT),
+    FormField.FEEDBACK: FormSpec(texts.MODAL_CHANGES_TITLE, texts.MODAL_CHANGES_LABEL, max_length=FEEDBACK_LIMIT),
+    FormField.DATE: FormSpec(texts.MODAL_EXTEND_TITLE, texts.MODAL_EXTEND_LABEL, InputKind.DATE),
+}
+
+
+@dataclass(frozen=True)
+class FormPrompt:
+    """A form about to open: which field, a line above it (what it is about), and the answer it starts with."""
+
+    field: FormField
+    spec: FormSpec
+    hint: Text | None = None
+    initial: str | None = None  # a day as YYYY-MM-DD for date inputs
+
+
 def form_for(kind: ActionKind) -> FormField | None:
     return FORMS.get(kind)
+
+
+def open_form(ctx: Ctx, kind: ActionKind, value: str) -> FormPrompt:
+    """The form of button ``kind`` pressed on ``value``, or a polite refusal when the button can no longer be
+    used (the request is closed, the id is not Cobot's), so the person is told before typing anything."""
+    field = form_for(kind)
+    if field is None:
+        raise ValueError(f"{kind} has no form")
+    spec = FORM_SPECS[field]
+    match kind:
+        case ActionKind.SUBMIT_DRAFT:
+            request = require_request(ctx, number_of(value))
+            require_open(request)
+            return FormPrompt(field, spec, hint=t(texts.MODAL_SUBMIT_HINT, number=request.number, title=request.title))
+        case ActionKind.NEED_MORE_TIME:
+            number = number_of(value)
+            require_open(require_request(ctx, number))
+            return FormPrompt(field, spec, initial=default_proposal(ctx, number=number).isoformat())
+        case _:
+            number_of(value)
+            return FormPrompt(field, spec)
 
 
 def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = None) -> Reply:
@@ -45,6 +104,8 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
         raise ValueError(f"{kind} needs a form value")
     match kind:
         case ActionKind.VOLUNTEER:
+            if not value.strip():  # a part menu whose choice was taken back
+                raise UserFacingError(t(texts.CHOOSE_A_PART))
             # "12" on a request's button; "12:3" for its third part (Slack's part menu, the console's buttons).
             request_ref, _, part = value.partition(":")
             return volunteer_for_request(ctx, number=number_of(request_ref), part=part or None, via="button")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session
 
 from handlers import texts
 from handlers.context import Ctx
 from handlers.results import Action, ActionKind, CardView, Holder, PartView, Text, UserFacingError, t
 from storage import queries
-from storage.models import ContentRequest, RequestStatus, Volunteer, VolunteerState
+from storage.models import ContentRequest, RequestStatus, ReviewState, Volunteer, VolunteerState
 
 STATUS_TEXTS = {
     RequestStatus.OPEN: texts.STATUS_OPEN,
@@ -16,6 +18,15 @@ STATUS_TEXTS = {
     RequestStatus.PUBLISHED: texts.STATUS_PUBLISHED,
     RequestStatus.CLOSED: texts.STATUS_CLOSED,
 }
+
+# How far each holder of a place has got, beside their name on every platform's card.
+STATE_MARKS = {
+    ReviewState.NO_DRAFT: "⏳",
+    ReviewState.SUBMITTED: "📝",
+    ReviewState.CHANGES_REQUESTED: "✏️",
+    ReviewState.APPROVED: "✅",
+}
+WAITING_MARK = "⌛"  # before the waiting line, and after a full part in a part menu
 
 # Request numbers are 32-bit integer columns: a bigger number names no request, and SQLite cannot even compare a
 # number beyond 64 bits (OverflowError), so such input is answered as "no such request" without a query.
@@ -92,14 +103,49 @@ def build_card(session: Session, request: ContentRequest) -> CardView:
     )
 
 
-def card_actions(view: CardView) -> tuple[Action, ...]:
-    """The buttons of an open request's card, for platforms without menus: one Volunteer button per part (or
-    one for the request), then Submit draft and Withdraw. (Slack shows parts in a menu instead.)"""
+def people_line(
+    holders: tuple[Holder, ...],
+    waiting: tuple[str, ...],
+    *,
+    mention: Callable[[str], str],
+    render: Callable[[Text], str],
+) -> str:
+    """Who holds a place (with how far they have got) and who waits, as every platform's card shows it; the
+    platform says how a person is named (``mention``) and how a text is shown (``render``)."""
+    if not holders and not waiting:
+        return render(Text(texts.CARD_NOBODY_YET))
+    line = " ".join(f"{mention(h.user_id)} {STATE_MARKS[h.review_state]}" for h in holders)
+    if waiting:
+        line += f"  ·  {WAITING_MARK} " + ", ".join(mention(u) for u in waiting)
+    return line.strip()
+
+
+def part_line(part: PartView, *, mention: Callable[[str], str], render: Callable[[Text], str]) -> str:
+    """One part of a request on its card: "2. *SEO* (1/2) @Anna ⏳  ·  ⌛ @Bo"."""
+    head = render(
+        t(texts.CARD_PART_LINE, position=part.position, name=part.name, count=len(part.holders), capacity=part.capacity)
+    )
+    return f"{head} {people_line(part.holders, part.waiting, mention=mention, render=render)}"
+
+
+def part_choice_label(part: PartView) -> str:
+    """A part in a part menu (Slack's select, Teams' choice set); the card lists the part in full."""
+    return f"{part.position}. {part.name}"
+
+
+def card_actions(view: CardView, *, part_menu: bool = False) -> tuple[Action, ...]:
+    """The buttons of an open request's card, the same on every platform: one Volunteer button per part (or one
+    for the request), then Submit draft and Withdraw.
+
+    Platforms with menus (Slack, Teams) pass ``part_menu``: the parts are then picked from a menu beside one
+    Volunteer action (value: the request number; the menu's choice, "12:3", replaces it when a part is picked).
+    Inviting matching colleagues is the owner's: ``owner_actions``, shown to the owner only, never on the card
+    everyone sees."""
     if not view.is_open:
         return ()
     number = str(view.number)
     volunteer: tuple[Action, ...]
-    if view.parts:
+    if view.parts and not part_menu:
         volunteer = tuple(
             Action(
                 ActionKind.VOLUNTEER,
@@ -110,10 +156,18 @@ def card_actions(view: CardView) -> tuple[Action, ...]:
         )
     else:
         volunteer = (Action(ActionKind.VOLUNTEER, number, texts.BUTTON_VOLUNTEER, "primary"),)
-    invite = (Action(ActionKind.INVITE_MATCHING, number, texts.BUTTON_INVITE),) if view.skills else ()
     return (
         *volunteer,
         Action(ActionKind.SUBMIT_DRAFT, number, texts.BUTTON_SUBMIT),
         Action(ActionKind.WITHDRAW, number, texts.BUTTON_WITHDRAW),
-        *invite,
     )
+
+
+def owner_actions(ctx: Ctx, request: ContentRequest) -> tuple[Action, ...]:
+    """Buttons for the request's owner (or an admin) only, shown in answers to them: "Invite matching
+    colleagues" while the request is open and names skills."""
+    if request.status is not RequestStatus.OPEN or not request.wanted_skills:
+        return ()
+    if request.owner_id != ctx.actor_id and not ctx.is_admin():
+        return ()
+    return (Action(ActionKind.INVITE_MATCHING, str(request.number), texts.BUTTON_INVITE),)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from handlers import notify, texts
-from handlers.cards import STATUS_TEXTS, build_card, require_request
+from handlers.cards import STATUS_TEXTS, build_card, owner_actions, require_request
 from handlers.context import Ctx
 from handlers.parsing import within_horizon
 from handlers.results import ChannelRef, Day, Notice, Reply, Text, UserFacingError, UserRef, t
@@ -123,23 +123,21 @@ def validate_new_request(ctx: Ctx, new: NewRequest) -> None:
 def create_request(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> Reply:
     """Post a content request to a channel."""
     request = _create(ctx, new, channel_id=channel_id)
-    return Reply.of(
-        t(texts.REQUEST_CREATED, number=request.number, title=request.title, deadline=Day(request.draft_deadline))
-    )
+    created = t(texts.REQUEST_CREATED, number=request.number, title=request.title, deadline=Day(request.draft_deadline))
+    return Reply((created,), actions=owner_actions(ctx, request))
 
 
 def post_request_from_form(ctx: Ctx, new: NewRequest, *, channel_id: str) -> Reply:
     """Post a request filled in on a form; the confirmation names the channel, since the form is not in it."""
     request = _create(ctx, new, channel_id=channel_id)
-    return Reply.of(
-        t(
-            texts.REQUEST_POSTED_DM,
-            number=request.number,
-            title=request.title,
-            channel=ChannelRef(channel_id),
-            deadline=Day(request.draft_deadline),
-        )
+    posted = t(
+        texts.REQUEST_POSTED_DM,
+        number=request.number,
+        title=request.title,
+        channel=ChannelRef(channel_id),
+        deadline=Day(request.draft_deadline),
     )
+    return Reply((posted,), actions=owner_actions(ctx, request))
 
 
 def _within_hourly_limit(ctx: Ctx) -> None:
@@ -193,7 +191,7 @@ def _create(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> ContentRequ
 def show_request(ctx: Ctx, *, number: int) -> Reply:
     """Show one request's card to the actor."""
     request = require_request(ctx, number)
-    return Reply.of(card=build_card(ctx.session, request))
+    return Reply((), build_card(ctx.session, request), actions=owner_actions(ctx, request))
 
 
 def list_open_requests(ctx: Ctx, *, page: int = 1) -> Reply:

@@ -20,6 +20,7 @@ from handlers import texts
 from handlers.calendar import people_text
 from handlers.context import Ctx
 from handlers.results import Reply, Text, UserFacingError, t
+from storage import queries
 from storage.models import Member, MemberSkill
 
 SKILL_LIMIT = 60  # characters of one skill (the column holds 100; longer is a sentence, not a skill)
@@ -201,3 +202,8 @@ def _similar_skills(ctx: Ctx, skill: str) -> list[str]:
     containing = sorted(s for s in known if skill in s or s in skill)
     close = difflib.get_close_matches(skill, known, n=SIMILAR_LIMIT, cutoff=0.75)
     return list(dict.fromkeys([*close, *containing]))[:SIMILAR_LIMIT]
+
+
+def skills_to_offer(ctx: Ctx) -> list[str]:
+    """The skills people in the actor's workspace have named, for a new-request form to offer as choices."""
+    return queries.known_skills(session=ctx.session, workspace_id=ctx.workspace_id)

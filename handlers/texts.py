@@ -190,6 +190,7 @@ BUTTON_SUBMIT = N_("Submit draft")
 BUTTON_APPROVE = N_("Approve")
 BUTTON_CHANGES = N_("Request changes")
 PICK_PART = N_("Pick a part")
+CHOOSE_A_PART = N_("Choose a part from the card's menu to volunteer for it.")
 
 # --- modals -----------------------------------------------------------------------------------------------
 MODAL_SUBMIT_TITLE = N_("Submit a draft")
@@ -199,6 +200,7 @@ MODAL_CHANGES_TITLE = N_("Request changes")
 MODAL_CHANGES_LABEL = N_("What should change?")
 MODAL_SEND = N_("Send")
 MODAL_CANCEL = N_("Cancel")
+FORM_OUT_OF_DATE = N_("This form is not one Cobot can read any more. Close it and press the button again.")
 
 # --- status words -----------------------------------------------------------------------------------------
 STATUS_OPEN = N_("open")

@@ -350,6 +350,30 @@ def block_errors(blocks: Any, *, limit: int, pointer: str = "/blocks") -> list[s
         elif kind == "context":
             errors += _elements_limit_error(block, MAX_CONTEXT_ELEMENTS, where)
         errors += _button_errors(block, where)
+        errors += _duplicate_action_id_errors(block, where)
+    return errors
+
+
+DUPLICATE_ACTION_ID = "duplicate action_id in block"
+
+
+def _duplicate_action_id_errors(block: dict[str, Any], pointer: str) -> list[str]:
+    """Slack wants every action_id unique within a block (its elements, its accessory, an input's element)."""
+    elements: list[tuple[str, Any]] = [
+        (f"{pointer}/elements/{i}", e) for i, e in enumerate(block.get("elements") or [])
+    ]
+    for key in ("accessory", "element"):
+        if isinstance(block.get(key), dict):
+            elements.append((f"{pointer}/{key}", block[key]))
+    seen: set[str] = set()
+    errors: list[str] = []
+    for where, element in elements:
+        action_id = element.get("action_id") if isinstance(element, dict) else None
+        if action_id is None:
+            continue
+        if str(action_id) in seen:
+            errors.append(f"{DUPLICATE_ACTION_ID} [json-pointer:{where}/action_id]")
+        seen.add(str(action_id))
     return errors
 
 
@@ -1147,6 +1171,8 @@ class FakeSlack:
         if view is None:
             return None, _arguments_error(["missing required field: view [json-pointer:/view]"])
         errors = view_errors(view)
+        if any(DUPLICATE_ACTION_ID in e for e in errors):
+            return None, _blocks_error(errors)  # Slack names the blocks for this one, in a view as in a message
         if errors:
             return None, _arguments_error(errors)
         return cast(dict[str, Any], view), None

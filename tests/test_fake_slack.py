@@ -132,6 +132,40 @@ def test_view_validation(client: WebClient) -> None:
     assert expired.value.response["error"] == "expired_trigger_id"
 
 
+def _book_buttons(*action_ids: str) -> list[dict[str, Any]]:
+    buttons = [
+        {"type": "button", "text": {"type": "plain_text", "text": f"Book {i}"}, "action_id": a, "value": str(i)}
+        for i, a in enumerate(action_ids)
+    ]
+    return [{"type": "actions", "block_id": "slots", "elements": buttons}]
+
+
+def test_repeated_action_ids_in_one_block_are_refused_like_slack(fake: FakeSlack, client: WebClient) -> None:
+    repeated = _book_buttons("cocreate_book_slot", "cocreate_book_slot")
+    posted = client.chat_postMessage(channel="C1", text="slots", blocks=_book_buttons("a"))
+    attempts = {
+        "chat.postMessage": lambda: client.chat_postMessage(channel="C1", text="slots", blocks=repeated),
+        "chat.update": lambda: client.chat_update(channel="C1", ts=posted["ts"], text="slots", blocks=repeated),
+        "chat.postEphemeral": lambda: client.chat_postEphemeral(channel="C1", user="U1", text="x", blocks=repeated),
+        "views.open": lambda: client.views_open(
+            trigger_id="123.456",
+            view={"type": "modal", "title": {"type": "plain_text", "text": "Slots"}, "blocks": repeated},
+        ),
+    }
+    for method, attempt in attempts.items():
+        with pytest.raises(SlackApiError) as exc:
+            attempt()
+        assert (exc.value.response["ok"], exc.value.response["error"]) == (False, "invalid_blocks"), method
+    [message] = fake.messages()
+    assert message["blocks"] == _book_buttons("a")  # the refused update changed nothing
+
+    # The same ids in two blocks, or made unique within one, are fine.
+    assert client.chat_postMessage(
+        channel="C1", text="x", blocks=[*_book_buttons("b"), {**_book_buttons("b")[0], "block_id": "other"}]
+    )["ok"]
+    assert client.chat_postMessage(channel="C1", text="x", blocks=_book_buttons("b", "b.2"))["ok"]
+
+
 def test_rate_limit_per_channel_and_workspace(fake: FakeSlack, client: WebClient) -> None:
     fake.set_rate_limits(per_channel_per_second=1)
     client.chat_postMessage(channel="C1", text="1")

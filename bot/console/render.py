@@ -15,11 +15,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from handlers import texts
-from handlers.cards import STATUS_TEXTS
+from handlers.cards import STATUS_TEXTS, part_line, people_line
 from handlers.results import Action, CardView, ChannelRef, Day, Holder, Moment, Notice, Param, Text, UserRef, t
 
 EMOJI = {":raised_hand:": "✋", ":tada:": "🎉"}
-STATE_MARKS = {"no_draft": "⏳", "submitted": "📝", "changes_requested": "✏️", "approved": "✅"}
 
 
 @dataclass(frozen=True)
@@ -109,17 +108,8 @@ class ConsoleRenderer:
         lines.append(" · ".join(facts))
         if view.parts:
             for part in view.parts:
-                head = self.text(
-                    t(
-                        texts.CARD_PART_LINE,
-                        position=part.position,
-                        name=part.name,
-                        count=len(part.holders),
-                        capacity=part.capacity,
-                    ),
-                    language,
-                )
-                lines.append(f"  {head} {self._people(part.holders, part.waiting, language)}")
+                line = part_line(part, mention=self._mention, render=lambda text: self.text(text, language))
+                lines.append(f"  {line}")
         else:
             lines.append(self._people(view.holders, view.waiting, language))
         if view.derived_from is not None:
@@ -127,12 +117,10 @@ class ConsoleRenderer:
         return lines
 
     def _people(self, holders: tuple[Holder, ...], waiting: tuple[str, ...], language: str | None) -> str:
-        if not holders and not waiting:
-            return self._markup(self.translators(language or "en")(texts.CARD_NOBODY_YET))
-        line = "  ".join(f"@{self.names(h.user_id)} {STATE_MARKS[h.review_state.value]}" for h in holders)
-        if waiting:
-            line += "  · ⌛ " + ", ".join("@" + self.names(u) for u in waiting)
-        return line.strip()
+        return people_line(holders, waiting, mention=self._mention, render=lambda text: self.text(text, language))
+
+    def _mention(self, user_id: str) -> str:
+        return "@" + self.names(user_id)
 
     def notice(self, notice: Notice, language: str | None = None) -> list[str]:
         lines = self.text(notice.text, language).splitlines()

@@ -27,7 +27,7 @@ from bot.exports.ics import calendar_app
 from bot.runtime.cobot import Cobot
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
-from bot.slack.inbound import repair_form_metadata, signed_requests_only
+from bot.slack.inbound import signed_requests_only
 from bot.slack.listeners import register_all
 from bot.slack.listeners.common import PLATFORM, resolve_team
 from bot.slack.render import render
@@ -65,7 +65,6 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
 
     app.use(provide_cobot)
     app.use(resolve_team)  # the same team for events, commands and buttons (org-wide installs)
-    app.use(repair_form_metadata)
     app.error(handle_unexpected_error)
     register_all(app)
     return app

@@ -8,13 +8,13 @@ User text is shortened *before* it is escaped, so a cut never splits an entity o
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from bot.slack import ids
 from bot.slack.render import Translate, escape, identity, render, render_plain, shorten_to_fit, truncate
 from handlers import texts
-from handlers.cards import STATUS_TEXTS
+from handlers.actions import FORM_SPECS, FormPrompt, InputKind, form_for
+from handlers.cards import STATUS_TEXTS, WAITING_MARK, card_actions, part_choice_label, part_line, people_line
 from handlers.home import HomePage, HomeSettings, HomeView
 from handlers.requests import BRIEF_LIMIT, NEEDS_LIMIT, PART_NAME_LIMIT, PARTS_LIMIT, TITLE_LIMIT, RequestPrefill
 from handlers.results import (
@@ -31,7 +31,7 @@ from handlers.results import (
     UserRef,
     t,
 )
-from storage.models import RequestStatus, ReviewState
+from storage.models import RequestStatus
 
 Block = dict[str, Any]
 
@@ -46,13 +46,7 @@ OPTIONS_LIMIT = 100
 CARD_JSON_BUDGET = 12_000
 PART_OPTION_LIMIT = 40  # select labels: long chapter names are cut, the card lists them in full
 QUOTE_LIMIT = 2800
-
-STATE_MARKS = {
-    ReviewState.NO_DRAFT: "⏳",
-    ReviewState.SUBMITTED: "📝",
-    ReviewState.CHANGES_REQUESTED: "✏️",
-    ReviewState.APPROVED: "✅",
-}
+FORM_METADATA_LIMIT = 150  # a button's value: a request number or row id is far shorter
 
 
 def section(mrkdwn: str) -> Block:
@@ -158,12 +152,11 @@ def request_card(view: CardView, translate: Translate = identity, *, with_action
 
 
 def _people_line(holders: tuple[Holder, ...], waiting: tuple[str, ...], translate: Translate) -> str:
-    if not holders and not waiting:
-        return translate(texts.CARD_NOBODY_YET)
-    line = " ".join(f"<@{h.user_id}> {STATE_MARKS[h.review_state]}" for h in holders)
-    if waiting:
-        line += "  ·  ⌛ " + " ".join(f"<@{u}>" for u in waiting)
-    return line.strip()
+    return people_line(holders, waiting, mention=_mention, render=lambda text: render(text, translate))
+
+
+def _mention(user_id: str) -> str:
+    return f"<@{user_id}>"
 
 
 def _part_sections(view: CardView, translate: Translate, *, budget: int) -> list[Block]:
@@ -184,49 +177,45 @@ def _part_sections(view: CardView, translate: Translate, *, budget: int) -> list
 
 
 def _part_line(part: PartView, translate: Translate) -> str:
-    head = render(
-        t(
-            texts.CARD_PART_LINE,
-            position=part.position,
-            name=part.name,
-            count=len(part.holders),
-            capacity=part.capacity,
-        ),
-        translate,
-    )
-    return f"{head} {_people_line(part.holders, part.waiting, translate)}"
+    return part_line(part, mention=_mention, render=lambda text: render(text, translate))
 
 
 def _card_actions(view: CardView, translate: Translate) -> Block:
-    number = str(view.number)
+    """The card's buttons, as on every platform (``handlers.cards.card_actions``); parts are picked from a menu
+    in the Volunteer button's place."""
     elements: list[Block] = []
-    if view.parts:
-        options = [
-            {
-                "text": {
-                    "type": "plain_text",
-                    "text": truncate(f"{p.position}. {p.name}", PART_OPTION_LIMIT) + (" ⌛" if p.is_full else ""),
-                    "emoji": True,
-                },
-                "value": f"{view.number}:{p.position}",
-            }
-            for p in view.parts[:OPTIONS_LIMIT]
-        ]
-        elements.append(
-            {
-                "type": "static_select",
-                "action_id": ids.PICK_PART,
-                "placeholder": {"type": "plain_text", "text": translate(texts.PICK_PART)},
-                "options": options,
-            }
-        )
-    else:
-        elements.append(button(translate(texts.BUTTON_VOLUNTEER), ids.VOLUNTEER, number, "primary"))
-    elements.append(button(translate(texts.BUTTON_SUBMIT), ids.SUBMIT_DRAFT, number))
-    elements.append(button(translate(texts.BUTTON_WITHDRAW), ids.WITHDRAW, number))
-    if view.skills:  # the owner can ask colleagues with these skills; others are told politely it is the owner's
-        elements.append(button(translate(texts.BUTTON_INVITE), ids.ACTION_IDS[ActionKind.INVITE_MATCHING], number))
-    return {"type": "actions", "block_id": f"card_{view.number}", "elements": elements}
+    for action in card_actions(view, part_menu=True):
+        if action.kind is ActionKind.VOLUNTEER and view.parts:
+            elements.append(_part_menu(view, translate))
+        else:
+            elements.append(action_button(action, translate))
+    return {"type": "actions", "block_id": f"card_{view.number}", "elements": _unique(elements)}
+
+
+def _part_menu(view: CardView, translate: Translate) -> Block:
+    options = [
+        {
+            "text": {
+                "type": "plain_text",
+                "text": truncate(part_choice_label(p), PART_OPTION_LIMIT) + (f" {WAITING_MARK}" if p.is_full else ""),
+                "emoji": True,
+            },
+            "value": f"{view.number}:{p.position}",
+        }
+        for p in view.parts[:OPTIONS_LIMIT]
+    ]
+    return {
+        "type": "static_select",
+        "action_id": ids.PICK_PART,
+        "placeholder": {"type": "plain_text", "text": translate(texts.PICK_PART)},
+        "options": options,
+    }
+
+
+def _unique(elements: list[Block]) -> list[Block]:
+    """Slack refuses a block whose elements repeat an action_id (ten "Book" buttons): repeats get a suffix."""
+    unique = ids.unique_in_block([str(e.get("action_id")) for e in elements])
+    return [{**e, "action_id": u} if "action_id" in e else e for e, u in zip(elements, unique, strict=True)]
 
 
 def reply_message(reply: Reply, translate: Translate = identity) -> tuple[str, list[Block]]:
@@ -255,13 +244,13 @@ def notice_message(notice: Notice, translate: Translate = identity) -> tuple[str
 
 def action_button(action: Action, translate: Translate = identity) -> Block:
     label = render_plain(action.label, translate) if isinstance(action.label, Text) else translate(action.label)
-    return button(label, ids.ACTION_IDS[action.kind], action.value, action.style)
+    return button(label, ids.action_id(action.kind), action.value, action.style)
 
 
 def action_blocks(actions: tuple[Action, ...], translate: Translate = identity) -> list[Block]:
     """Buttons in rows of at most five (Slack allows 25 per block; five stay readable on a phone)."""
     buttons = [action_button(a, translate) for a in actions]
-    return [{"type": "actions", "elements": buttons[i : i + 5]} for i in range(0, len(buttons), 5)]
+    return [{"type": "actions", "elements": _unique(buttons[i : i + 5])} for i in range(0, len(buttons), 5)]
 
 
 def _quoted(text: str) -> str:
@@ -303,72 +292,71 @@ def _modal(
     }
 
 
-def extend_modal(*, number: int, initial: date, translate: Translate = identity) -> Block:
-    return _modal(
-        ids.EXTEND_VIEW,
-        metadata=str(number),
-        title=texts.MODAL_EXTEND_TITLE,
-        translate=translate,
-        blocks=[
-            {
-                "type": "input",
-                "block_id": ids.EXTEND_BLOCK,
-                "label": {"type": "plain_text", "text": translate(texts.MODAL_EXTEND_LABEL)},
-                "element": {"type": "datepicker", "action_id": ids.EXTEND_INPUT, "initial_date": initial.isoformat()},
-            }
-        ],
+def form_modal(kind: ActionKind, value: str, prompt: FormPrompt, translate: Translate = identity) -> Block:
+    """The modal of any button that needs something typed, drawn from the core's description of its form
+    (``handlers.actions.FORM_SPECS``): a line saying what it is about, and one input. Its private_metadata
+    carries what the button acted on (a request number, a draft id)."""
+    spec = prompt.spec
+    element: Block
+    if spec.input is InputKind.DATE:
+        element = {"type": "datepicker", "action_id": ids.form_input(prompt.field)}
+        if prompt.initial:
+            element["initial_date"] = prompt.initial
+    else:
+        element = {
+            "type": "plain_text_input",
+            "action_id": ids.form_input(prompt.field),
+            "multiline": True,
+            "max_length": spec.max_length,
+        }
+    blocks: list[Block] = []
+    if prompt.hint is not None:
+        hint = truncate(render_plain(prompt.hint, translate), 2000)
+        blocks.append({"type": "context", "elements": [{"type": "plain_text", "emoji": True, "text": hint}]})
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": ids.form_block(prompt.field),
+            "label": {"type": "plain_text", "text": truncate(translate(spec.label), 2000)},
+            "element": element,
+        }
     )
+    return _modal(
+        ids.view_id(kind),
+        metadata=value,
+        title=spec.title,
+        translate=translate,
+        blocks=blocks,
+    )
+
+
+def form_metadata(view: dict[str, Any]) -> str | None:
+    """What a form's modal was opened for (``form_modal`` keeps the button's value in private_metadata), or None
+    when there is nothing Cobot could have put there. A value that names nothing is the handler's to refuse."""
+    metadata = str(view.get("private_metadata") or "").strip()
+    return metadata if metadata and len(metadata) <= FORM_METADATA_LIMIT else None
+
+
+def _form_prompt(kind: ActionKind, **prompt: Any) -> FormPrompt:
+    field = form_for(kind)
+    assert field is not None
+    return FormPrompt(field, FORM_SPECS[field], **prompt)
+
+
+def submit_draft_modal(*, number: int, title: str, translate: Translate = identity) -> Block:
+    """The draft form for request #number (``form_modal`` with the line the core would give it)."""
+    hint = t(texts.MODAL_SUBMIT_HINT, number=number, title=title)
+    return form_modal(ActionKind.SUBMIT_DRAFT, str(number), _form_prompt(ActionKind.SUBMIT_DRAFT, hint=hint), translate)
+
+
+def request_changes_modal(*, draft_id: int, translate: Translate = identity) -> Block:
+    """The feedback form for a draft (``form_modal``)."""
+    return form_modal(ActionKind.REQUEST_CHANGES, str(draft_id), _form_prompt(ActionKind.REQUEST_CHANGES), translate)
 
 
 def _link(url: str) -> str:
     safe = escape(truncate(url, 2000)).replace("|", "%7C")
     return f"<{safe}>"
-
-
-def submit_draft_modal(*, number: int, title: str, translate: Translate = identity) -> Block:
-    hint = truncate(translate(texts.MODAL_SUBMIT_HINT).format(number=number, title=title), 2000)
-    return _modal(
-        ids.SUBMIT_DRAFT_VIEW,
-        metadata=str(number),
-        title=texts.MODAL_SUBMIT_TITLE,
-        translate=translate,
-        blocks=[
-            {"type": "context", "elements": [{"type": "plain_text", "emoji": True, "text": hint}]},
-            {
-                "type": "input",
-                "block_id": ids.DRAFT_BLOCK,
-                "label": {"type": "plain_text", "text": translate(texts.MODAL_SUBMIT_LABEL)},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.DRAFT_INPUT,
-                    "multiline": True,
-                    "max_length": 2800,
-                },
-            },
-        ],
-    )
-
-
-def request_changes_modal(*, draft_id: int, translate: Translate = identity) -> Block:
-    return _modal(
-        ids.REQUEST_CHANGES_VIEW,
-        metadata=str(draft_id),
-        title=texts.MODAL_CHANGES_TITLE,
-        translate=translate,
-        blocks=[
-            {
-                "type": "input",
-                "block_id": ids.FEEDBACK_BLOCK,
-                "label": {"type": "plain_text", "text": translate(texts.MODAL_CHANGES_LABEL)},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.FEEDBACK_INPUT,
-                    "multiline": True,
-                    "max_length": 2800,
-                },
-            }
-        ],
-    )
 
 
 def new_request_modal(
@@ -630,5 +618,5 @@ def _pager(home: HomeView, page: HomePage, translate: Translate) -> list[Block]:
     counter = render(t(texts.HOME_PAGE_OF, page=page.page, pages=page.pages, total=page.total), translate)
     return [
         {"type": "context", "elements": [{"type": "mrkdwn", "text": counter}]},
-        {"type": "actions", "block_id": f"pager_{page.section}", "elements": elements},
+        {"type": "actions", "block_id": f"pager_{page.section}", "elements": _unique(elements)},
     ]

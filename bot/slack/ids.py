@@ -2,37 +2,97 @@
 
 from __future__ import annotations
 
+import re
+
+from handlers.actions import FormField
 from handlers.results import ActionKind
 
 COMMAND = "/cocreate"
 
-VOLUNTEER = "cocreate_volunteer"
-PICK_PART = "cocreate_pick_part"
-WITHDRAW = "cocreate_withdraw"
-SUBMIT_DRAFT = "cocreate_submit_draft"
-APPROVE_DRAFT = "cocreate_approve_draft"
-REQUEST_CHANGES = "cocreate_request_changes"
-NEED_MORE_TIME = "cocreate_need_more_time"
-ACCEPT_EXTENSION = "cocreate_accept_extension"
-DECLINE_EXTENSION = "cocreate_decline_extension"
-SHOW_FREE_SLOTS = "cocreate_show_free_slots"
-BOOK_SLOT = "cocreate_book_slot"
-DERIVE = "cocreate_derive"
-SET_REMINDERS = "cocreate_set_reminders"
-SET_RECOGNITION = "cocreate_set_recognition"
-SET_LANGUAGE = "cocreate_set_language"
-SET_ASKS = "cocreate_set_asks"  # a menu: the chosen option's value is "never", "default" or a number
-HOME_PAGE = "cocreate_home_page"  # value: "<section>:<page>"
-INVITE_MATCHING = "cocreate_invite_matching"
-ACCEPT_INVITATION = "cocreate_accept_invitation"
-DECLINE_INVITATION = "cocreate_decline_invitation"
+PREFIX = "cocreate_"
+# A block may show the same kind of button more than once (ten "Book" buttons for ten free slots), but Slack wants
+# every action_id in a block to be unique: repeats get a suffix, ".2", ".3", …, which the listener ignores.
+SUFFIX_SEPARATOR = "."
 
-SUBMIT_DRAFT_VIEW = "cocreate_submit_draft_view"
-REQUEST_CHANGES_VIEW = "cocreate_request_changes_view"
-DRAFT_BLOCK = "draft"
-DRAFT_INPUT = "draft_input"
-FEEDBACK_BLOCK = "feedback"
-FEEDBACK_INPUT = "feedback_input"
+
+def action_id(kind: ActionKind) -> str:
+    """The action_id of every button or menu that runs ``kind``: ``cocreate_<kind>``."""
+    return PREFIX + kind.value
+
+
+def repeat_pattern(base: ActionKind | str) -> re.Pattern[str]:
+    """The action_ids of repeats of a kind (or of another id) in one block (``cocreate_book_slot.2``); the
+    listener is registered for the plain id and for these."""
+    plain = action_id(base) if isinstance(base, ActionKind) else base
+    return re.compile(rf"^{re.escape(plain + SUFFIX_SEPARATOR)}\d+$")
+
+
+def unique_in_block(action_ids: list[str]) -> list[str]:
+    """The ids of a block's elements made unique: the second ``cocreate_book_slot`` becomes ``….2``, and so on."""
+    seen: dict[str, int] = {}
+    unique = []
+    for given in action_ids:
+        seen[given] = seen.get(given, 0) + 1
+        unique.append(given if seen[given] == 1 else f"{given}{SUFFIX_SEPARATOR}{seen[given]}")
+    return unique
+
+
+def kind_of(action_id: str) -> ActionKind | None:
+    """The kind an action_id runs (suffix or not), or None for ids that are not a kind's."""
+    base = action_id.split(SUFFIX_SEPARATOR, 1)[0]
+    if base == PICK_PART:
+        return ActionKind.VOLUNTEER  # the card's part menu: the chosen option's value is "12:3"
+    try:
+        return ActionKind(base.removeprefix(PREFIX)) if base.startswith(PREFIX) else None
+    except ValueError:
+        return None
+
+
+def view_id(kind: ActionKind) -> str:
+    """The callback_id of the modal that asks what a button with a form needs: ``cocreate_<kind>_view``."""
+    return f"{action_id(kind)}_view"
+
+
+def form_block(field: FormField) -> str:
+    """The input block of a form field in its modal, and (with ``form_input``) the element's action_id."""
+    return field.value
+
+
+def form_input(field: FormField) -> str:
+    return f"{field.value}_input"
+
+
+PICK_PART = "cocreate_pick_part"
+HOME_PAGE = "cocreate_home_page"  # value: "<section>:<page>"
+
+# Named here for the listeners and tests that mean one kind in particular; every one is ``action_id(kind)``.
+VOLUNTEER = action_id(ActionKind.VOLUNTEER)
+WITHDRAW = action_id(ActionKind.WITHDRAW)
+SUBMIT_DRAFT = action_id(ActionKind.SUBMIT_DRAFT)
+APPROVE_DRAFT = action_id(ActionKind.APPROVE_DRAFT)
+REQUEST_CHANGES = action_id(ActionKind.REQUEST_CHANGES)
+NEED_MORE_TIME = action_id(ActionKind.NEED_MORE_TIME)
+ACCEPT_EXTENSION = action_id(ActionKind.ACCEPT_EXTENSION)
+DECLINE_EXTENSION = action_id(ActionKind.DECLINE_EXTENSION)
+SHOW_FREE_SLOTS = action_id(ActionKind.SHOW_FREE_SLOTS)
+BOOK_SLOT = action_id(ActionKind.BOOK_SLOT)
+DERIVE = action_id(ActionKind.DERIVE)
+SET_REMINDERS = action_id(ActionKind.SET_REMINDERS)
+SET_RECOGNITION = action_id(ActionKind.SET_RECOGNITION)
+SET_LANGUAGE = action_id(ActionKind.SET_LANGUAGE)
+SET_ASKS = action_id(ActionKind.SET_ASKS)  # a menu: the chosen option's value is "never", "default" or a number
+INVITE_MATCHING = action_id(ActionKind.INVITE_MATCHING)
+ACCEPT_INVITATION = action_id(ActionKind.ACCEPT_INVITATION)
+DECLINE_INVITATION = action_id(ActionKind.DECLINE_INVITATION)
+ACTION_IDS: dict[ActionKind, str] = {kind: action_id(kind) for kind in ActionKind}
+
+SUBMIT_DRAFT_VIEW = view_id(ActionKind.SUBMIT_DRAFT)
+REQUEST_CHANGES_VIEW = view_id(ActionKind.REQUEST_CHANGES)
+EXTEND_VIEW = view_id(ActionKind.NEED_MORE_TIME)
+DRAFT_BLOCK, DRAFT_INPUT = form_block(FormField.DRAFT), form_input(FormField.DRAFT)
+FEEDBACK_BLOCK, FEEDBACK_INPUT = form_block(FormField.FEEDBACK), form_input(FormField.FEEDBACK)
+EXTEND_BLOCK, EXTEND_INPUT = form_block(FormField.DATE), form_input(FormField.DATE)
+
 NEW_REQUEST_VIEW = "cocreate_new_request_view"
 FROM_MESSAGE_SHORTCUT = "cocreate_request_from_message"
 # Blocks of the new-request form; each input's element has the action_id "value".
@@ -48,30 +108,6 @@ NEW_REQUEST_BLOCKS = {
     "channel": "nr_channel",
 }
 INPUT = "value"
-EXTEND_VIEW = "cocreate_extend_view"
-EXTEND_BLOCK = "extend"
-EXTEND_INPUT = "extend_date"
-
-ACTION_IDS: dict[ActionKind, str] = {
-    ActionKind.VOLUNTEER: VOLUNTEER,
-    ActionKind.WITHDRAW: WITHDRAW,
-    ActionKind.SUBMIT_DRAFT: SUBMIT_DRAFT,
-    ActionKind.APPROVE_DRAFT: APPROVE_DRAFT,
-    ActionKind.REQUEST_CHANGES: REQUEST_CHANGES,
-    ActionKind.NEED_MORE_TIME: NEED_MORE_TIME,
-    ActionKind.ACCEPT_EXTENSION: ACCEPT_EXTENSION,
-    ActionKind.DECLINE_EXTENSION: DECLINE_EXTENSION,
-    ActionKind.SHOW_FREE_SLOTS: SHOW_FREE_SLOTS,
-    ActionKind.BOOK_SLOT: BOOK_SLOT,
-    ActionKind.DERIVE: DERIVE,
-    ActionKind.SET_REMINDERS: SET_REMINDERS,
-    ActionKind.SET_RECOGNITION: SET_RECOGNITION,
-    ActionKind.SET_LANGUAGE: SET_LANGUAGE,
-    ActionKind.SET_ASKS: SET_ASKS,
-    ActionKind.INVITE_MATCHING: INVITE_MATCHING,
-    ActionKind.ACCEPT_INVITATION: ACCEPT_INVITATION,
-    ActionKind.DECLINE_INVITATION: DECLINE_INVITATION,
-}
 
 # ✋ and its skin-tone variants ("raised_hand::skin-tone-3") volunteer the reacting person.
 RAISED_HAND = "raised_hand"

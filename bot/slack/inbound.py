@@ -20,10 +20,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from slack_bolt import BoltRequest, BoltResponse
-
-from bot.slack import ids
-
 log = logging.getLogger(__name__)
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -186,39 +182,6 @@ def _is_slack_address(url: Any, *, web_hosts: frozenset[str]) -> bool:
     if parts.scheme == "https" and (host == "slack.com" or host.endswith(".slack.com")):
         return True
     return parts.scheme in ("https", "http") and host in web_hosts
-
-
-def repair_form_metadata(req: BoltRequest, resp: BoltResponse, next: Callable[[], None]) -> None:
-    """Bolt middleware: a new-request form whose ``private_metadata`` is not what Cobot put there (a JSON object,
-    its optional ``derived_from`` a request number) is handled as a plain new request. A form opened by an old
-    version of Cobot, or metadata Slack lost, then still posts the person's request instead of failing it."""
-    view = req.body.get("view")
-    if (
-        req.body.get("type") == "view_submission"
-        and isinstance(view, dict)
-        and view.get("callback_id") == ids.NEW_REQUEST_VIEW
-        and not _cobot_form_metadata(view.get("private_metadata"))
-    ):
-        log.warning("a new-request form came back with foreign private_metadata; handled as a plain request")
-        view["private_metadata"] = "{}"
-    next()
-
-
-def _cobot_form_metadata(metadata: Any) -> bool:
-    if not metadata:
-        return True
-    try:
-        parsed = json.loads(str(metadata))
-    except ValueError:
-        return False
-    if not isinstance(parsed, dict):
-        return False
-    derived_from = parsed.get("derived_from")
-    return (
-        derived_from is None
-        or (isinstance(derived_from, int) and not isinstance(derived_from, bool))
-        or (isinstance(derived_from, str) and derived_from.isdecimal())
-    )
 
 
 def signature_is_valid(

@@ -14,16 +14,30 @@ a cut never splits an escape) and a request with many parts lists as many as fit
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.teams.render import Rendered, TeamsRenderer, escape, truncate
 from handlers import texts
-from handlers.actions import FormField, form_for
-from handlers.cards import STATUS_TEXTS, card_actions
-from handlers.results import Action, ActionKind, CardView, Day, DigestPart, Holder, Notice, Reply, Text, UserRef, t
-from storage.models import RequestStatus, ReviewState
+from handlers.actions import FORM_SPECS, FormSpec, InputKind, form_for
+from handlers.cards import STATUS_TEXTS, WAITING_MARK, card_actions, part_choice_label, part_line, people_line
+from handlers.results import (
+    Action,
+    ActionKind,
+    CardView,
+    Day,
+    DigestPart,
+    Holder,
+    Notice,
+    PartView,
+    Reply,
+    Text,
+    UserRef,
+    t,
+)
+from storage.models import RequestStatus
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
@@ -40,19 +54,6 @@ QUOTE_LIMIT = 2800
 LABEL_LIMIT = 60
 CARD_JSON_BUDGET = 20_000  # characters of card JSON; Teams refuses messages of about 28 KB
 MESSAGE_TEXT_LIMIT = 20_000
-
-STATE_MARKS = {
-    ReviewState.NO_DRAFT: "⏳",
-    ReviewState.SUBMITTED: "📝",
-    ReviewState.CHANGES_REQUESTED: "✏️",
-    ReviewState.APPROVED: "✅",
-}
-
-FORM_TEXTS = {
-    FormField.DRAFT: (texts.MODAL_SUBMIT_TITLE, texts.MODAL_SUBMIT_LABEL),
-    FormField.FEEDBACK: (texts.MODAL_CHANGES_TITLE, texts.MODAL_CHANGES_LABEL),
-    FormField.DATE: (texts.MODAL_EXTEND_TITLE, texts.MODAL_EXTEND_LABEL),
-}
 
 
 @dataclass
@@ -183,14 +184,18 @@ def request_card(view: CardView, r: TeamsRenderer, *, with_actions: bool = True)
 
 
 def _people(holders: tuple[Holder, ...], waiting: tuple[str, ...], r: TeamsRenderer) -> Rendered:
-    if not holders and not waiting:
-        return r.render(Text(texts.CARD_NOBODY_YET))
     line = Rendered("")
-    text = "  ".join(f"{line.merge(r.mention(h.user_id))} {STATE_MARKS[h.review_state]}" for h in holders)
-    if waiting:
-        names = ", ".join(line.merge(r.mention(u)) for u in waiting)
-        text += f"  ·  ⌛ {names}"
-    line.text = text.strip()
+    line.text = people_line(
+        holders, waiting, mention=lambda u: line.merge(r.mention(u)), render=lambda text: line.merge(r.render(text))
+    )
+    return line
+
+
+def _part(part: PartView, r: TeamsRenderer) -> Rendered:
+    line = Rendered("")
+    line.text = part_line(
+        part, mention=lambda u: line.merge(r.mention(u)), render=lambda text: line.merge(r.render(text))
+    )
     return line
 
 
@@ -198,17 +203,7 @@ def _parts(card: _Card, view: CardView, r: TeamsRenderer) -> None:
     budget = CARD_JSON_BUDGET - len(json.dumps(card.build(), ensure_ascii=False)) - 3_000  # room for the buttons
     shown = 0
     for part in view.parts:
-        head = r.render(
-            t(
-                texts.CARD_PART_LINE,
-                position=part.position,
-                name=part.name,
-                count=len(part.holders),
-                capacity=part.capacity,
-            )
-        )
-        people = _people(part.holders, part.waiting, r)
-        line = Rendered(f"{head.text} {people.text}", [*head.mentions, *people.mentions])
+        line = _part(part, r)
         if len(line.text) + 120 > budget:
             break
         card.text(line, spacing="Small" if shown else "Medium")
@@ -219,9 +214,9 @@ def _parts(card: _Card, view: CardView, r: TeamsRenderer) -> None:
 
 
 def _card_buttons(card: _Card, view: CardView, r: TeamsRenderer) -> None:
-    buttons = list(card_actions(view))
+    """The card's buttons, as on every platform (``handlers.cards.card_actions``); as on Slack, parts are picked
+    from a menu, and the Volunteer button sends the chosen "12:3"."""
     if view.parts:
-        # As on Slack, parts are picked from a menu: the Volunteer button sends the chosen "12:3".
         card.body.append(
             {
                 "type": "Input.ChoiceSet",
@@ -230,16 +225,15 @@ def _card_buttons(card: _Card, view: CardView, r: TeamsRenderer) -> None:
                 "placeholder": r.plain(Text(texts.PICK_PART)),
                 "choices": [
                     {
-                        "title": truncate(f"{p.position}. {p.name}", LABEL_LIMIT) + (" ⌛" if p.is_full else ""),
+                        "title": truncate(part_choice_label(p), LABEL_LIMIT)
+                        + (f" {WAITING_MARK}" if p.is_full else ""),
                         "value": f"{view.number}:{p.position}",
                     }
                     for p in view.parts[:100]
                 ],
             }
         )
-        buttons = [b for b in buttons if b.kind is not ActionKind.VOLUNTEER]
-        buttons.insert(0, Action(ActionKind.VOLUNTEER, str(view.number), texts.BUTTON_VOLUNTEER, "primary"))
-    card.actions.extend(button(a, r) for a in buttons)
+    card.actions.extend(button(a, r) for a in card_actions(view, part_menu=True))
 
 
 # --- notices, replies, digest ------------------------------------------------------------------------------
@@ -340,21 +334,26 @@ def form_card(
     typed: str | None = None,
 ) -> dict[str, Any]:
     """The dialog for a button that needs something typed: a draft, feedback, or a later date."""
-    form = form_for(kind)
-    assert form is not None, f"{kind} has no form"
-    _, label = FORM_TEXTS[form]
+    spec = _spec(kind)
+    label = spec.label
     card = _Card()
     if hint:
         card.plain(escape(hint), isSubtle=True)
     if error is not None:
         card.text(r.render(error), color="Attention")
     field: dict[str, Any]
-    if form is FormField.DATE:
+    if spec.input is InputKind.DATE:
         field = {"type": "Input.Date", "id": INPUT_ID, "isRequired": True}
         if typed or initial:
             field["value"] = typed or (initial.isoformat() if initial else "")
     else:
-        field = {"type": "Input.Text", "id": INPUT_ID, "isMultiline": True, "maxLength": 2800, "isRequired": True}
+        field = {
+            "type": "Input.Text",
+            "id": INPUT_ID,
+            "isMultiline": True,
+            "maxLength": spec.max_length,
+            "isRequired": True,
+        }
         if typed:
             field["value"] = typed
     field["label"] = r.plain(Text(label))
@@ -368,9 +367,7 @@ def form_card(
 
 def dialog(kind: ActionKind, card: dict[str, Any], r: TeamsRenderer) -> dict[str, Any]:
     """A ``task/fetch`` or ``task/submit`` answer that shows ``card`` in a dialog."""
-    form = form_for(kind)
-    assert form is not None
-    title, _ = FORM_TEXTS[form]
+    title = _spec(kind).title
     return {
         "task": {
             "type": "continue",
@@ -425,8 +422,9 @@ def new_request_form(
 
     def field(name: str, element: dict[str, Any], label: str, hint: str | None = None) -> None:
         element = {"id": REQUEST_INPUTS[name], "label": r.plain(Text(label)), **element}
-        if typed.get(name):
-            element["value"] = typed[name]
+        value = _typed_value(element, typed.get(name) or "")
+        if value is not None:
+            element["value"] = value
         if hint:
             element["placeholder"] = r.plain(Text(hint))
         card.body.append(element)
@@ -453,6 +451,22 @@ def new_request_form(
     return card.build()
 
 
+def _typed_value(element: dict[str, Any], typed: str) -> str | int | float | None:
+    """What a re-shown dialog's input starts with: Input.Number takes a number (the schema refuses "2"), and a
+    typed value that is no number is dropped rather than sent as one."""
+    if not typed:
+        return None
+    if element["type"] != "Input.Number":
+        return typed
+    try:
+        number = float(typed)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() else number
+
+
 def new_request_dialog(card: dict[str, Any], r: TeamsRenderer) -> dict[str, Any]:
     return {
         "task": {
@@ -473,6 +487,11 @@ def new_request_offer_message(r: TeamsRenderer) -> dict[str, Any]:
 
 def form_message(kind: ActionKind, value: str, r: TeamsRenderer) -> dict[str, Any]:
     """A button's form as a card in the conversation, for clients that cannot open dialogs."""
+    return card_message(form_card(kind, value, r), summary=r.plain(Text(_spec(kind).title)))
+
+
+def _spec(kind: ActionKind) -> FormSpec:
+    """The core's description of the form of button ``kind`` (``handlers.actions.FORM_SPECS``)."""
     form = form_for(kind)
-    assert form is not None
-    return card_message(form_card(kind, value, r), summary=r.plain(Text(FORM_TEXTS[form][0])))
+    assert form is not None, f"{kind} has no form"
+    return FORM_SPECS[form]

@@ -57,13 +57,18 @@ def dms(slack: SlackScenario, user: str, containing: str) -> list[dict[str, Any]
 
 
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
-    """(action_id, value) of every button in a message, in order."""
+    """(action_id, value) of every button in a message, in order; a repeat's suffix in its block
+    (``cocreate_book_slot.2``, which the same listener serves) is left off."""
     found: list[tuple[str, str]] = []
     for block in message.get("blocks") or []:
         elements = list(block.get("elements") or [])
         if isinstance(block.get("accessory"), dict):
             elements.append(block["accessory"])
-        found.extend((e["action_id"], str(e.get("value"))) for e in elements if e.get("type") == "button")
+        found.extend(
+            (e["action_id"].split(ids.SUFFIX_SEPARATOR)[0], str(e.get("value")))
+            for e in elements
+            if e.get("type") == "button"
+        )
     return found
 
 

@@ -31,6 +31,7 @@ from followup_support import (
 from sqlmodel import select
 
 from bot.slack import ids
+from fake_slack import MAX_MESSAGE_BLOCKS, block_errors
 from harness import SlackScenario, message_text
 from storage.models import ContentRequest, RequestStatus, SlotBooking
 
@@ -328,3 +329,28 @@ def test_a_slot_too_close_to_fill_gets_no_warning(make_slack: Callable[..., Slac
     assert "Booked" in slack.command_reply(f"book {number} LinkedIn 2026-11-26", user=OWNER)
     tick(slack)
     assert [m for m in slack.fake.messages("C0DIGEST") if "Nothing is booked" in message_text(m)] == []
+
+
+def test_the_book_a_slot_reply_repeats_no_action_id_in_a_block_and_each_button_books_its_slot(
+    calendar: SlackScenario,
+) -> None:
+    number = approved_request(calendar, "Case study")
+    [publish_dm] = dms(calendar, OWNER, "Time to publish!")
+    press(calendar, publish_dm, ids.SHOW_FREE_SLOTS, user=OWNER)
+    answer = calendar.fake.calls_to("response_url")[-1].params
+    assert block_errors(answer["blocks"], limit=MAX_MESSAGE_BLOCKS) == []  # Slack would show this message
+    rows = [b["elements"] for b in answer["blocks"] if b["type"] == "actions"]
+    for row in rows:
+        action_ids = [e["action_id"] for e in row]
+        assert len(set(action_ids)) == len(action_ids)
+    books = [e for row in rows for e in row if e["value"].count("|") == 2]
+    assert len(books) >= 5
+    assert books[2]["action_id"] != ids.BOOK_SLOT  # a repeat in its row: suffixed
+
+    # The suffixed button is the same "Book" for the listener: it books its own slot.
+    calendar.click(books[2]["action_id"], books[2]["value"], user=OWNER, channel=publish_dm["channel"])
+    calendar.settle()
+    assert last_response(calendar).startswith(f"Booked #{number} *Case study* for *LinkedIn* <!date^")
+    booking = booking_of(calendar, number)
+    assert booking is not None
+    assert booking.starts_at == utc(2026, 12, 1, 9, 0)

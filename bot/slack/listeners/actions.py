@@ -9,54 +9,58 @@ first open a modal in a lazy listener, so the acknowledgement never waits for ``
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack import ids
-from bot.slack.blocks import extend_modal, request_changes_modal, submit_draft_modal
-from bot.slack.listeners.common import (
-    act,
-    language_of_actor,
-    reply_address,
-    reply_later,
-    reported,
-    translate_for,
-)
+from bot.slack.blocks import form_modal
+from bot.slack.listeners.common import act, reply_address, reply_later, reported, translate_for
 from bot.slack.listeners.forms import open_form_to_derive
 from handlers import notify
-from handlers.actions import form_for, number_of, press
-from handlers.cards import require_open, require_request
+from handlers.actions import FormPrompt, form_for, open_form, press
 from handlers.context import Ctx
-from handlers.extensions import default_proposal
 from handlers.results import ActionKind, Reply
-
-KINDS: dict[str, ActionKind] = {action_id: kind for kind, action_id in ids.ACTION_IDS.items()}
-KINDS[ids.PICK_PART] = ActionKind.VOLUNTEER  # the card's part menu: the chosen option's value is "12:3"
 
 
 def register(app: App) -> None:
-    for action_id, kind in KINDS.items():
-        if form_for(kind) is None and kind is not ActionKind.DERIVE:
-            app.action(action_id)(button)
-    # On Slack, Derive opens the new-request form pre-filled from the original (elsewhere it explains the command).
-    app.action(ids.DERIVE)(ack=acknowledge, lazy=[reported(open_form_to_derive)])
-    app.action(ids.HOME_PAGE)(home_page)
-    app.action(ids.SUBMIT_DRAFT)(ack=acknowledge, lazy=[reported(open_submit_modal)])
-    app.action(ids.REQUEST_CHANGES)(ack=acknowledge, lazy=[reported(open_changes_modal)])
-    app.action(ids.NEED_MORE_TIME)(ack=acknowledge, lazy=[reported(open_extend_modal)])
+    """One listener per ``ActionKind``, from the enumeration itself: a new kind needs no change here. Buttons with
+    a form open its modal; the others run at once."""
+    for kind in ActionKind:
+        if kind is ActionKind.DERIVE:
+            # On Slack, Derive opens the new-request form pre-filled from the original (elsewhere it explains the
+            # command).
+            _listen(app, kind, ack=acknowledge, lazy=[reported(open_form_to_derive)])
+        elif form_for(kind) is not None:
+            _listen(app, kind, ack=acknowledge, lazy=[reported(open_form_modal)])
+        else:
+            _listen(app, kind, button)
+    app.action(ids.PICK_PART)(button)
+    for matcher in (ids.HOME_PAGE, ids.repeat_pattern(ids.HOME_PAGE)):  # Previous and Next share a block
+        app.action(matcher)(home_page)
+
+
+def _listen(app: App, kind: ActionKind, *args: Any, **kwargs: Any) -> None:
+    # Its own action_id, and its repeats within one block ("cocreate_book_slot.2": ids.unique_in_block).
+    for matcher in (ids.action_id(kind), ids.repeat_pattern(kind)):
+        app.action(matcher)(*args, **kwargs)
 
 
 def acknowledge(ack: Ack) -> None:
     ack()
 
 
+def _kind(action: dict[str, Any]) -> ActionKind:
+    kind = ids.kind_of(str(action["action_id"]))
+    assert kind is not None, f"no listener should match {action['action_id']!r}"
+    return kind
+
+
 def button(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     """Any button or menu that needs nothing typed: run it, and answer the person who pressed it."""
     ack()
-    kind = KINDS[str(action["action_id"])]
+    kind = _kind(action)
     value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
     to, key = reply_address(body, context), _key(body)
     answered = False
@@ -90,48 +94,21 @@ def home_page(ack: Ack, action: dict[str, Any], context: BoltContext) -> None:
     act(context, show)
 
 
-def open_submit_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Lazy: opens the draft form for the request, or says why not (e.g. it is closed)."""
-    title = ""
+def open_form_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Lazy: opens the modal of a button that needs something typed (``handlers.actions.open_form`` says what it
+    asks and starts with), or says why not (e.g. the request is closed)."""
+    kind, value = _kind(action), str(action.get("value") or "")
+    prompt: FormPrompt | None = None
 
     def check(ctx: Ctx) -> Reply:
-        nonlocal title
-        request = require_request(ctx, number_of(action["value"]))
-        require_open(request)
-        title = request.title
+        nonlocal prompt
+        prompt = open_form(ctx, kind, value)
         return Reply(())
 
     refused, language = _refused(body, context, check)
-    if refused:
+    if refused or prompt is None:
         return
-    view = submit_draft_modal(
-        number=number_of(action["value"]), title=title, translate=translate_for(context, language)
-    )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def open_changes_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Lazy: opens the feedback form for a draft."""
-    translate = translate_for(context, language_of_actor(context))
-    view = request_changes_modal(draft_id=number_of(action["value"]), translate=translate)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def open_extend_modal(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Lazy: opens the "Need more time" form with a date a week after the current deadline."""
-    initial = date.today()
-
-    def check(ctx: Ctx) -> Reply:
-        nonlocal initial
-        number = number_of(action["value"])
-        require_open(require_request(ctx, number))
-        initial = default_proposal(ctx, number=number)
-        return Reply(())
-
-    refused, language = _refused(body, context, check)
-    if refused:
-        return
-    view = extend_modal(number=number_of(action["value"]), initial=initial, translate=translate_for(context, language))
+    view = form_modal(kind, value, prompt, translate_for(context, language))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

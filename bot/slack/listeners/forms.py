@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.blocks import new_request_modal
-from bot.slack.listeners.common import act, cobot_of, reply_address, reply_later, translate_for
+from bot.slack.listeners.common import act, cobot_of, language_of_actor, reply_address, reply_later, translate_for
 from bot.slack.render import render_plain, truncate
 from handlers import texts
 from handlers.actions import number_of
@@ -33,7 +33,7 @@ from handlers.requests import (
     request_problems,
 )
 from handlers.results import Reply, UserFacingError, t
-from storage import queries
+from handlers.skills import skills_to_offer
 
 BLOCKS = ids.NEW_REQUEST_BLOCKS
 
@@ -91,7 +91,7 @@ def _open(
 
     def gather(ctx: Ctx) -> Reply:
         nonlocal skills, start
-        skills = queries.known_skills(session=ctx.session, workspace_id=ctx.workspace_id)
+        skills = skills_to_offer(ctx)
         if derive_from is not None:
             start = derive_prefill(ctx, number=derive_from)
         return Reply(())
@@ -115,7 +115,12 @@ def _open(
 
 def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     values = (view.get("state") or {}).get("values") or {}
-    derived_from = (json.loads(view.get("private_metadata") or "{}") or {}).get("derived_from")
+    metadata = _metadata(view)
+    if metadata is None:  # not the JSON new_request_modal puts there: say so beside the first field
+        message = render_plain(t(texts.FORM_OUT_OF_DATE), translate_for(context, language_of_actor(context)))
+        ack(response_action="errors", errors={BLOCKS[Field.TITLE.value]: truncate(message, 300)})
+        return
+    derived_from = metadata.get("derived_from")
     channel = _value(values, "channel", "selected_conversation")
     deadline_text = _value(values, "deadline", "selected_date")
     new = NewRequest(
@@ -127,7 +132,7 @@ def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
         needs=int(_value(values, "needs", "value")) if _value(values, "needs", "value").isdecimal() else None,
         parts=tuple(line.strip() for line in _value(values, "parts", "value").splitlines() if line.strip()),
         publish_target=_selected(values, "target"),
-        derived_from=int(derived_from) if derived_from else None,
+        derived_from=derived_from,
     )
     errors: dict[str, str] = {}
 
@@ -156,6 +161,23 @@ def form_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], context
 
 def acknowledge(ack: Ack) -> None:
     ack()
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, int | None] | None:
+    """The new-request form's private_metadata (``{"derived_from": 12}`` or ``null``), or None when it is not
+    Cobot's."""
+    try:
+        data = json.loads(str(view.get("private_metadata") or "{}"))
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    derived_from = data.get("derived_from")
+    if derived_from is None:
+        return {"derived_from": None}
+    if isinstance(derived_from, bool) or not isinstance(derived_from, int) or derived_from < 1:
+        return None
+    return {"derived_from": derived_from}
 
 
 def _value(values: dict[str, Any], name: str, key: str) -> str:
