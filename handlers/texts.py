@@ -529,6 +529,15 @@ SLOT_IS_FREE = N_("free")
 NO_DEPARTMENT = N_("(no department)")
 ALL_DEPARTMENTS = N_("All departments")
 CHART_CONTRIBUTIONS_TITLE = N_("Contributions per department")
+# Comments on the headers of the counts that are easily confused ("Volunteers 5, Contributors 0").
+NOTE_VOLUNTEERS = N_(
+    "Volunteers: people who hold a place on the request now (on the request or a part). "
+    "People waiting in line and people who withdrew are not counted."
+)
+NOTE_CONTRIBUTORS = N_(
+    "Contributors: people who have handed in at least one draft, each counted once. "
+    "A volunteer becomes a contributor with their first draft."
+)
 
 # `cobot export`, `cobot calendar-url` and the calendar feed.
 EXPORT_REPORT_DONE = N_("Wrote {file}: {requests} requests, {rows} contributions and {slots} slots {period}.")
