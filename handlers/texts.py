@@ -556,6 +556,15 @@ SLOT_IS_FREE = N_("free")
 NO_DEPARTMENT = N_("(no department)")
 ALL_DEPARTMENTS = N_("All departments")
 CHART_CONTRIBUTIONS_TITLE = N_("Contributions per department")
+# Comments on the headers of the counts that are easily confused ("Volunteers 5, Contributors 0").
+NOTE_VOLUNTEERS = N_(
+    "Volunteers: people who hold a place on the request now (on the request or a part). "
+    "People waiting in line and people who withdrew are not counted."
+)
+NOTE_CONTRIBUTORS = N_(
+    "Contributors: people who have handed in at least one draft, each counted once. "
+    "A volunteer becomes a contributor with their first draft."
+)
 
 # `cobot export`, `cobot calendar-url` and the calendar feed.
 EXPORT_REPORT_DONE = N_("Wrote {file}: {requests} requests, {rows} contributions and {slots} slots {period}.")
@@ -622,7 +631,14 @@ HELP_SLOT_DATE = N_("The day of a one-off slot; with a Weekday, the first day of
 HELP_SLOT_WEEKDAY = N_("For a weekly series: mon, tue, wed, thu, fri, sat or sun (needs Until).")
 HELP_SLOT_UNTIL = N_("For a weekly series: its last day.")
 HELP_SLOT_TIME = N_("Required. The local time, HH:MM.")
-HELP_SLOT_ADDED_BY = N_("Who adds it: an e-mail address or Slack user id (default: the person running the import).")
+HELP_SLOT_KEY = N_(
+    "Optional. A note of your own for the row; a slot is known by its name and start, so re-imports skip slots "
+    "that are already there. 'example' marks the example row."
+)
+HELP_SLOT_ADDED_BY = N_(
+    "Who adds it: an e-mail address or Slack user id (default: whoever `cobot import --as U…` names, "
+    "else the first admin in app.yaml)."
+)
 EXAMPLE_KEY = N_("example")
 
 IMPORT_MISSING = N_("{cell}: {column} is missing")

@@ -238,7 +238,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     own = translators(policy.default_language)
     if args.template:
         today = utcnow().astimezone(ZoneInfo(settings.behaviour.timezone)).date()
-        write_template(target, today=today, translate=own)
+        write_template(target, today=today, translate=own, formats=settings.behaviour.requests.formats)
         _say(t(texts.TEMPLATE_WRITTEN, file=str(target)), settings)
         return 0
     try:

@@ -43,6 +43,8 @@ OLE = "U0OLE"
 ANNA = "U0ANNA"
 BO = "U0BO"
 CARL = "U0CARL"
+DORA = "U0DORA"
+EMIL = "U0EMIL"
 ADMIN = "U0ADMIN"
 POLICY = Policy(
     admins=frozenset({ADMIN}),
@@ -130,6 +132,20 @@ def seed_history(engine: Engine) -> History:
         engine, owner=OWNER, policy=POLICY, now=at(days=10), title="Julekalender", deadline=date(2026, 12, 24)
     )
     return History(ebook=ebook, case=case, video=video, december=december)
+
+
+def add_two_departments(engine: Engine) -> int:
+    """Ole posts #5 "Podcast: siloer" for two people; Dora (Finance) and Emil (HR) hand in drafts. With the
+    history's Sales, Support and (no department), that makes five contributor departments."""
+    make_members(engine, DORA, EMIL)
+    set_people(engine, {DORA: ("Dora Dahl", "Finance", "dora@example.com"), EMIL: ("Emil Holm", "HR", None)})
+    podcast = posted_request(
+        engine, owner=OLE, policy=POLICY, now=at(days=6), title="Podcast: siloer", deadline=date(2026, 12, 18), needs=2
+    )
+    for user in (DORA, EMIL):
+        act(engine, user, lambda ctx: _volunteer(ctx, podcast, None), now=at(days=7))
+        act(engine, user, lambda ctx: _submit(ctx, podcast), now=at(days=8))
+    return podcast
 
 
 def _volunteer(ctx: Any, number: int, part: str | None) -> Any:

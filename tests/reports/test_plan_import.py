@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -501,3 +501,67 @@ def test_the_cli_turns_a_bare_slack_member_id_into_a_mention(people: Engine) -> 
     from bot.slack.mentions import as_mention
 
     assert owner_of_the_import(people, "U0NEW", as_mention=as_mention) == "U0NEW"
+
+
+WEEKDAY_LABELS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CONFIGURED_FORMATS = ["post", "article", "blog", "case", "e-book", "newsletter", "video", "podcast"]  # app.yaml
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 23) + timedelta(days=n) for n in range(7)])
+def test_the_template_s_examples_agree_with_themselves_and_with_app_yaml(tmp_path: Path, today: date) -> None:
+    from bot.runtime.config import RequestSettings
+
+    assert RequestSettings().formats == CONFIGURED_FORMATS
+    path = tmp_path / "template.xlsx"
+    write_template(path, today=today, formats=CONFIGURED_FORMATS)
+    workbook = load_workbook(path)
+    plan, slots, about = workbook["Plan"], workbook["Slots"], workbook["About"]
+    example = dict(zip(PLAN_HEADER, (c.value for c in plan[2]), strict=True))
+    slot = dict(zip(SLOT_HEADER, (c.value for c in slots[2]), strict=True))
+
+    assert example["Deadline"].weekday() < 5  # a working day, Monday to Friday
+    assert slot["Weekday"] == WEEKDAY_LABELS[slot["Date"].weekday()]
+    assert slot["Until"].weekday() == slot["Date"].weekday()  # the series' last day is one of its days
+    assert example["Format"] in CONFIGURED_FORMATS
+    (formats,) = [v for v in plan.data_validations.dataValidation if v.type == "list"]
+    assert set((formats.formula1 or "").strip('"').split(",")) <= set(CONFIGURED_FORMATS)
+    assert "webinar" not in (formats.formula1 or "")
+    # The Slots sheet's Key has its own help (slots are known by name and start), not the Plan's.
+    assert slots["A1"].comment is not None and plan["A1"].comment is not None
+    assert slots["A1"].comment.text != plan["A1"].comment.text
+    assert "title and deadline" not in slots["A1"].comment.text
+    help_rows = {r[0]: r[1] for r in about.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert help_rows["Slots: Key"] == slots["A1"].comment.text
+    # "Added by" says what the README says: `--as`, else the first admin in app.yaml.
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "names who adds the slots (default: the first admin in `app.yaml`)" in readme
+    added_by = slots["G1"].comment.text
+    assert "--as" in added_by and "first admin" in added_by and "running the import" not in added_by
+
+
+def test_the_template_s_formats_are_the_ones_configured(tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    write_template(path, today=date(2026, 11, 23), formats=["video", "podcast"])
+    plan = load_workbook(path)["Plan"]
+
+    (formats,) = [v for v in plan.data_validations.dataValidation if v.type == "list"]
+    assert formats.formula1 == '"video,podcast"'
+    assert plan["D2"].value == "video"
+
+
+def test_the_template_s_examples_import_cleanly_and_are_skipped_as_examples(people: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    write_template(path, today=date(2026, 11, 23), formats=CONFIGURED_FORMATS)
+    workbook = load_workbook(path)
+    plan, slots = workbook["Plan"], workbook["Slots"]
+    # The examples copied below themselves as real rows (a key of their own): what a person following them writes.
+    for sheet in (plan, slots):
+        fill(sheet, 3, ["copy", *(c.value for c in sheet[2][1:])])
+    slots["B3"] = "Podcast"  # POLICY already has LinkedIn on Tuesdays at 10:00: those would be skipped as known
+    workbook.save(path)
+
+    result = run_import(people, path.read_bytes(), dry_run=True)
+
+    # One request and the weekly series of 13 slots: the copies, not the example rows.
+    assert (result.requests, result.slots, result.skipped) == (1, 13, 0)
+    assert [plain(line).split(":")[0] for line in result.lines] == [*["Slots!B3"] * 13, "Plan!B3"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.exports.plaintext import Translate, identity
+from bot.runtime.config import RequestSettings
 from handlers import texts
 from handlers.plan_import import (
-    FORMAT_SUGGESTIONS,
     PLAN_COLUMNS,
     PLAN_REQUIRED,
     SLOT_COLUMNS,
@@ -47,7 +47,7 @@ TEMPLATE_ROWS = 500  # rows below the header that get the template's formats and
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx files and old .xls files are OLE containers
 ZIP_MAGIC = b"PK\x03\x04"
 
-HELP = {
+PLAN_HELP = {
     texts.PLAN_COL_KEY: texts.HELP_KEY,
     texts.PLAN_COL_TITLE: texts.HELP_TITLE,
     texts.PLAN_COL_BRIEF: texts.HELP_BRIEF,
@@ -59,6 +59,10 @@ HELP = {
     texts.PLAN_COL_OWNER: texts.HELP_OWNER,
     texts.PLAN_COL_CHANNEL: texts.HELP_CHANNEL,
     texts.PLAN_COL_SLOT: texts.HELP_SLOT,
+}
+# The Slots sheet's own help: its Key column works differently (a slot is known by its name and start).
+SLOT_HELP = {
+    texts.PLAN_COL_KEY: texts.HELP_SLOT_KEY,
     texts.SLOT_COL_NAME: texts.HELP_SLOT_NAME,
     texts.SLOT_COL_DATE: texts.HELP_SLOT_DATE,
     texts.SLOT_COL_WEEKDAY: texts.HELP_SLOT_WEEKDAY,
@@ -85,6 +89,9 @@ WIDTHS = {
     texts.SLOT_COL_TIME: 8,
     texts.SLOT_COL_ADDED_BY: 26,
 }
+EXAMPLE_FORMAT = "blog"  # the example request's format, when app.yaml offers it
+EXAMPLE_SLOT_WEEKDAY = 1  # Tuesday: the example slot is a weekly series on a working day
+EXAMPLE_SERIES_WEEKS = 12
 DATE_COLUMNS = {texts.PLAN_COL_DEADLINE, texts.SLOT_COL_DATE, texts.SLOT_COL_UNTIL}
 
 
@@ -99,28 +106,33 @@ class PlanFileError(Exception):
 # --- the template -----------------------------------------------------------------------------------------------
 
 
-def write_template(target: str | Path, *, today: date, translate: Translate = identity) -> None:
-    """An empty plan: headers (required ones bold, each with a hint), one example row that imports skip,
-    dropdowns for format and weekday, date and time formats, and an About sheet explaining every column."""
+def write_template(
+    target: str | Path, *, today: date, translate: Translate = identity, formats: Sequence[str] | None = None
+) -> None:
+    """An empty plan: headers (required ones bold, each with a hint), one example row per sheet that imports skip,
+    dropdowns for format (``formats``: app.yaml's ``requests.formats``) and weekday, date and time formats, and an
+    About sheet explaining every column. The examples agree with themselves: the deadline is a working day, the
+    slot's weekday is its date's, and the format is one app.yaml offers."""
+    offered = list(formats) if formats is not None else list(RequestSettings().formats)
     workbook = Workbook()
     plan = workbook.active
     assert plan is not None
     plan.title = translate(texts.PLAN_SHEET)
-    example_day = today + timedelta(days=30)
     _template_sheet(
         plan,
         PLAN_COLUMNS,
         PLAN_REQUIRED,
+        PLAN_HELP,
         translate,
         example={
             texts.PLAN_COL_KEY: translate(texts.EXAMPLE_KEY),
             texts.PLAN_COL_TITLE: "Ten SEO tips for small web shops",
             texts.PLAN_COL_BRIEF: "Short, practical tips our customers can use the same day.",
-            texts.PLAN_COL_FORMAT: "blog",
+            texts.PLAN_COL_FORMAT: EXAMPLE_FORMAT if EXAMPLE_FORMAT in offered else (offered[0] if offered else None),
             texts.PLAN_COL_SKILLS: "SEO, writing",
             texts.PLAN_COL_PARTS: "",
             texts.PLAN_COL_NEEDS: 2,
-            texts.PLAN_COL_DEADLINE: example_day,
+            texts.PLAN_COL_DEADLINE: _working_day(today + timedelta(days=30)),
             texts.PLAN_COL_OWNER: "mette@example.com",
             texts.PLAN_COL_CHANNEL: "C0123456789",
             texts.PLAN_COL_SLOT: "",
@@ -128,24 +140,25 @@ def write_template(target: str | Path, *, today: date, translate: Translate = id
     )
     format_column = get_column_letter(PLAN_COLUMNS.index(texts.PLAN_COL_FORMAT) + 1)
     # A warning, not a stop: the list suggests formats, and any other word is a format too.
-    formats = DataValidation(
-        type="list", formula1=f'"{",".join(FORMAT_SUGGESTIONS)}"', allow_blank=True, errorStyle="warning"
-    )
-    formats.add(f"{format_column}2:{format_column}{TEMPLATE_ROWS + 1}")
-    plan.add_data_validation(formats)
+    if offered:
+        choices = DataValidation(type="list", formula1=f'"{",".join(offered)}"', allow_blank=True, errorStyle="warning")
+        choices.add(f"{format_column}2:{format_column}{TEMPLATE_ROWS + 1}")
+        plan.add_data_validation(choices)
 
     slots = workbook.create_sheet(translate(texts.SLOTS_SHEET))
+    first_slot = _next_weekday(today + timedelta(days=7), EXAMPLE_SLOT_WEEKDAY)
     _template_sheet(
         slots,
         SLOT_COLUMNS,
         SLOT_REQUIRED,
+        SLOT_HELP,
         translate,
         example={
             texts.PLAN_COL_KEY: translate(texts.EXAMPLE_KEY),
             texts.SLOT_COL_NAME: "LinkedIn",
-            texts.SLOT_COL_DATE: today + timedelta(days=7),
-            texts.SLOT_COL_WEEKDAY: "tue",
-            texts.SLOT_COL_UNTIL: today + timedelta(days=90),
+            texts.SLOT_COL_DATE: first_slot,
+            texts.SLOT_COL_WEEKDAY: WEEKDAYS[first_slot.weekday()],
+            texts.SLOT_COL_UNTIL: first_slot + timedelta(weeks=EXAMPLE_SERIES_WEEKS),
             texts.SLOT_COL_TIME: time(10, 0),
             texts.SLOT_COL_ADDED_BY: "",
         },
@@ -167,18 +180,32 @@ def write_template(target: str | Path, *, today: date, translate: Translate = id
     about.append([translate(texts.ABOUT_COLUMN), translate(texts.ABOUT_WHAT)])
     for cell in about[3]:
         cell.font = Font(bold=True)
-    for sheet_name, columns in ((texts.PLAN_SHEET, PLAN_COLUMNS), (texts.SLOTS_SHEET, SLOT_COLUMNS)):
+    for sheet_name, columns, help_texts in (
+        (texts.PLAN_SHEET, PLAN_COLUMNS, PLAN_HELP),
+        (texts.SLOTS_SHEET, SLOT_COLUMNS, SLOT_HELP),
+    ):
         for column in columns:
-            about.append([f"{translate(sheet_name)}: {translate(column)}", translate(HELP[column])])
+            about.append([f"{translate(sheet_name)}: {translate(column)}", translate(help_texts[column])])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 100
     workbook.save(target)
+
+
+def _working_day(day: date) -> date:
+    """``day``, or the Monday after it when it falls on a weekend."""
+    return day if day.weekday() < 5 else _next_weekday(day, 0)
+
+
+def _next_weekday(day: date, weekday: int) -> date:
+    """The first day on or after ``day`` that is ``weekday`` (Monday 0)."""
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
 def _template_sheet(
     sheet: Worksheet,
     columns: Sequence[str],
     required: Sequence[str],
+    help_texts: Mapping[str, str],
     translate: Translate,
     *,
     example: dict[str, Any],
@@ -190,7 +217,7 @@ def _template_sheet(
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index)
         header.font = Font(bold=column in required)
-        header.comment = Comment(translate(HELP[column]), "Cobot")
+        header.comment = Comment(translate(help_texts[column]), "Cobot")
         sheet.column_dimensions[letter].width = WIDTHS[column]
         sheet.cell(row=2, column=index).font = Font(italic=True, color="808080")
         if column in DATE_COLUMNS or column == texts.SLOT_COL_TIME:

@@ -25,10 +25,15 @@ from typing import IO, Any, cast
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.axis import ChartLines
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.comments import Comment
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from bot.exports.excel.cells import safe_optional, safe_text
@@ -40,7 +45,12 @@ from handlers.reports import Report, SummaryRow
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 TABLE_STYLE = "TableStyleMedium2"
+# One sans-serif font for headers and cells: Excel's own default, so a header never falls back to a serif face.
+FONT_NAME = "Calibri"
+FONT_FAMILY_SANS = 2  # "swiss": what a viewer without Calibri substitutes (Carlito, Arial), never a serif
+PORTRAIT_WIDTH = 90  # characters of column width that fit across a portrait page; wider sheets print landscape
 PROGRESS_EVERY = 10_000  # contributions between two progress calls
+HEADER_FONT = Font(name=FONT_NAME, family=FONT_FAMILY_SANS, bold=True)
 _WEB_LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
@@ -48,6 +58,7 @@ _WEB_LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 class Column:
     header: str  # message id
     width: float  # in characters
+    note: str | None = None  # message id of a comment on the header that says what the column counts
 
 
 REQUEST_COLUMNS = (
@@ -64,8 +75,8 @@ REQUEST_COLUMNS = (
     Column(texts.COL_PUBLISHED_ON, 13),
     Column(texts.COL_PUBLISHED_URL, 40),
     Column(texts.COL_DERIVED_FROM, 13),
-    Column(texts.COL_VOLUNTEERS, 12),
-    Column(texts.COL_CONTRIBUTORS, 13),
+    Column(texts.COL_VOLUNTEERS, 12, texts.NOTE_VOLUNTEERS),
+    Column(texts.COL_CONTRIBUTORS, 13, texts.NOTE_CONTRIBUTORS),
     Column(texts.COL_DAYS_TO_VOLUNTEER, 14),
     Column(texts.COL_DAYS_TO_PUBLISH, 12),
 )
@@ -96,13 +107,13 @@ SUMMARY_COLUMNS = (
     Column(texts.COL_PUBLISHED, 11),
     Column(texts.COL_MEDIAN_TO_VOLUNTEER, 16),
     Column(texts.COL_MEDIAN_TO_PUBLISH, 14),
-    Column(texts.COL_DISTINCT_CONTRIBUTORS, 13),
+    Column(texts.COL_DISTINCT_CONTRIBUTORS, 13, texts.NOTE_CONTRIBUTORS),
     Column(texts.COL_DEPARTMENTS_REACHED, 13),
 )
 DEPARTMENT_COLUMNS = (
     Column(texts.COL_DEPARTMENT, 22),
     Column(texts.COL_CONTRIBUTIONS, 14),
-    Column(texts.COL_CONTRIBUTORS, 13),
+    Column(texts.COL_CONTRIBUTORS, 13, texts.NOTE_CONTRIBUTORS),
 )
 DEPARTMENT_FIRST_COLUMN = len(SUMMARY_COLUMNS) + 2  # one empty column between the two tables
 
@@ -125,11 +136,16 @@ def write_report(
     number of contributions written every ``PROGRESS_EVERY`` rows."""
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Cobot"
-    workbook.properties.title = plain(report.order.period.label(), translate)
-    requests = _sheet(workbook, translate(texts.SHEET_REQUESTS), REQUEST_COLUMNS, translate, fast=True)
-    contributions = _sheet(workbook, translate(texts.SHEET_CONTRIBUTIONS), CONTRIBUTION_COLUMNS, translate, fast=True)
-    calendar = _sheet(workbook, translate(texts.SHEET_CALENDAR), CALENDAR_COLUMNS, translate)
-    summary = _sheet(workbook, translate(texts.SHEET_SUMMARY), SUMMARY_COLUMNS, translate, extra=DEPARTMENT_COLUMNS)
+    period = plain(report.order.period.label(), translate)
+    workbook.properties.title = period
+    requests = _sheet(workbook, translate(texts.SHEET_REQUESTS), REQUEST_COLUMNS, translate, period, fast=True)
+    contributions = _sheet(
+        workbook, translate(texts.SHEET_CONTRIBUTIONS), CONTRIBUTION_COLUMNS, translate, period, fast=True
+    )
+    calendar = _sheet(workbook, translate(texts.SHEET_CALENDAR), CALENDAR_COLUMNS, translate, period)
+    summary = _sheet(
+        workbook, translate(texts.SHEET_SUMMARY), SUMMARY_COLUMNS, translate, period, extra=DEPARTMENT_COLUMNS
+    )
 
     _write_requests(report, requests, translate)
     _add_table(requests, "Requests", REQUEST_COLUMNS, report.request_count, translate)
@@ -148,6 +164,7 @@ def _sheet(
     title: str,
     columns: Sequence[Column],
     translate: Translate,
+    period: str,
     *,
     extra: Sequence[Column] = (),
     fast: bool = False,
@@ -160,6 +177,7 @@ def _sheet(
         else workbook.create_sheet(title)
     )
     sheet.freeze_panes = "A2"
+    _print_setup(sheet, f"{title} · {period}", width=sum(c.width for c in columns) + sum(c.width + 3 for c in extra))
     widths = _borrowed(sheet).column_dimensions
     for index, column in enumerate(columns, start=1):
         widths[get_column_letter(index)].width = column.width
@@ -173,6 +191,23 @@ def _sheet(
     return sheet
 
 
+def _print_setup(sheet: WriteOnlyWorksheet, title: str, *, width: float) -> None:
+    """How the sheet prints: one page wide (as many long as it takes), landscape when its columns are wider than
+    a portrait page, the header row repeated on every page, ``title`` (sheet and period) on top of every page and
+    page numbers below."""
+    borrowed = _borrowed(sheet)
+    borrowed.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    setup = borrowed.page_setup
+    setup.orientation = "landscape" if width > PORTRAIT_WIDTH else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # no limit: long sheets run on over as many pages as they need
+    borrowed.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    borrowed.print_title_rows = "1:1"
+    header_footer = borrowed.HeaderFooter
+    header_footer.oddHeader.center.text = title.replace("&", "&&")  # "&" starts a code in a header
+    header_footer.oddFooter.center.text = "&P / &N"
+
+
 def _borrowed(sheet: WriteOnlyWorksheet) -> Any:
     """The sheet for the methods write-only sheets borrow from ordinary ones (widths, tables, charts), which
     openpyxl's type stubs don't describe."""
@@ -181,7 +216,9 @@ def _borrowed(sheet: WriteOnlyWorksheet) -> Any:
 
 def _header(sheet: WriteOnlyWorksheet, column: Column, translate: Translate) -> Cell:
     cell = WriteOnlyCell(sheet, value=translate(column.header))
-    cell.font = Font(bold=True)
+    cell.font = HEADER_FONT
+    if column.note is not None:
+        cell.comment = Comment(translate(column.note), "Cobot", width=260, height=90)
     return cell
 
 
@@ -342,16 +379,53 @@ def _write_summary(report: Report, sheet: WriteOnlyWorksheet, translate: Transla
         first_column=DEPARTMENT_FIRST_COLUMN,
     )
     if departments:
-        chart = BarChart()
-        chart.type = "bar"  # horizontal bars: department names stay readable
-        chart.title = translate(texts.CHART_CONTRIBUTIONS_TITLE)
-        chart.legend = None
-        chart.height = max(7.5, 0.8 * len(departments) + 2)
-        chart.width = 18
-        data = Reference(sheet, min_col=DEPARTMENT_FIRST_COLUMN + 1, min_row=1, max_row=len(departments) + 1)
-        names = Reference(sheet, min_col=DEPARTMENT_FIRST_COLUMN, min_row=2, max_row=len(departments) + 1)
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(names)
-        _borrowed(sheet).add_chart(
-            chart, f"{get_column_letter(DEPARTMENT_FIRST_COLUMN + len(DEPARTMENT_COLUMNS) + 1)}2"
+        _add_department_chart(
+            sheet, departments=len(departments), most=departments[0].contributions, translate=translate
         )
+
+
+def _add_department_chart(sheet: WriteOnlyWorksheet, *, departments: int, most: int, translate: Translate) -> None:
+    """Horizontal bars of contributions per department, under the department table (so the sheet prints no wider
+    than its tables): every department row, every name shown, and a count axis from 0 in whole steps."""
+    first, last = 2, departments + 1
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: department names stay readable
+    chart.title = translate(texts.CHART_CONTRIBUTIONS_TITLE)
+    chart.legend = None
+    chart.height = max(7.5, 0.8 * departments + 2)
+    chart.width = round(sum(c.width for c in DEPARTMENT_COLUMNS) * 0.2)  # about the table's width above it (cm)
+    data = Reference(sheet, min_col=DEPARTMENT_FIRST_COLUMN + 1, min_row=1, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    names = f"{quote_sheetname(sheet.title)}!{absolute_coordinate(_cells(DEPARTMENT_FIRST_COLUMN, first, last))}"
+    # Department names are text: a string reference, which every program reads as the category labels.
+    chart.series[0].cat = AxDataSource(strRef=StrRef(f=names))
+    categories, counts = chart.x_axis, chart.y_axis
+    categories.delete = False  # openpyxl 3.1 leaves it unset, and Excel then hides the axis
+    categories.tickLblSkip = 1  # a label for every department, however tight: Excel skips some by itself
+    counts.delete = False
+    counts.scaling.min = 0
+    counts.majorUnit = _whole_step(most)
+    counts.number_format = "0"
+    counts.majorGridlines = ChartLines()
+    _borrowed(sheet).add_chart(chart, f"{get_column_letter(DEPARTMENT_FIRST_COLUMN)}{last + 3}")
+
+
+def _cells(column: int, first: int, last: int) -> str:
+    letter = get_column_letter(column)
+    return f"{letter}{first}:{letter}{last}"
+
+
+def _whole_step(most: int) -> int:
+    """A step for a count axis up to ``most``: 1, 2 or 5 times a power of ten, giving at most about five steps."""
+    step = 1
+    while most / step > 5:
+        step = _next_step(step)
+    return step
+
+
+def _next_step(step: int) -> int:
+    """1 → 2 → 5 → 10 → 20 → 50 → …"""
+    digits = str(step)
+    lead, zeros = int(digits[0]), len(digits) - 1
+    factor = 2 if lead == 1 else 5 if lead == 2 else 10
+    return int(factor * 10**zeros)
