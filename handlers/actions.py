@@ -52,14 +52,19 @@ class FormSpec:
 
     title: str
     label: str
+    hint: str  # what to type, for a surface that asks in words (the console): "a link to your draft, …"
     input: InputKind = InputKind.TEXT
     max_length: int = 2800
 
 
 FORM_SPECS: dict[FormField, FormSpec] = {
-    FormField.DRAFT: FormSpec(texts.MODAL_SUBMIT_TITLE, texts.MODAL_SUBMIT_LABEL, max_length=DRAFT_TEXT_LIMIT),
-    FormField.FEEDBACK: FormSpec(texts.MODAL_CHANGES_TITLE, texts.MODAL_CHANGES_LABEL, max_length=FEEDBACK_LIMIT),
-    FormField.DATE: FormSpec(texts.MODAL_EXTEND_TITLE, texts.MODAL_EXTEND_LABEL, InputKind.DATE),
+    FormField.DRAFT: FormSpec(
+        texts.MODAL_SUBMIT_TITLE, texts.MODAL_SUBMIT_LABEL, texts.FORM_HINT_DRAFT, max_length=DRAFT_TEXT_LIMIT
+    ),
+    FormField.FEEDBACK: FormSpec(
+        texts.MODAL_CHANGES_TITLE, texts.MODAL_CHANGES_LABEL, texts.FORM_HINT_FEEDBACK, max_length=FEEDBACK_LIMIT
+    ),
+    FormField.DATE: FormSpec(texts.MODAL_EXTEND_TITLE, texts.MODAL_EXTEND_LABEL, texts.FORM_HINT_DATE, InputKind.DATE),
 }
 
 

@@ -195,6 +195,10 @@ CHOOSE_A_PART = N_("Choose a part from the card's menu to volunteer for it.")
 # --- modals -----------------------------------------------------------------------------------------------
 MODAL_SUBMIT_TITLE = N_("Submit a draft")
 MODAL_SUBMIT_LABEL = N_("Link to your draft, or the draft itself")
+# What a form asks for, in words, where there is no form to draw (the console asks a question instead).
+FORM_HINT_DRAFT = N_("a link to your draft, or the draft itself")
+FORM_HINT_FEEDBACK = N_("what should change")
+FORM_HINT_DATE = N_("the day you can hand in by, as YYYY-MM-DD")
 MODAL_SUBMIT_HINT = N_("For #{number} {title}")
 MODAL_CHANGES_TITLE = N_("Request changes")
 MODAL_CHANGES_LABEL = N_("What should change?")

@@ -24,7 +24,7 @@ from bot.console.world import Button, Delivery, World
 from bot.runtime.cobot import Cobot
 from bot.runtime.scheduler import run_tick
 from handlers import inbound, texts
-from handlers.actions import FormField, form_for, press
+from handlers.actions import FORM_SPECS, form_for, press
 from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
 from handlers.context import Ctx, Policy
@@ -54,12 +54,6 @@ Type what you would type in Slack, plus a few console commands:
   :time +2d | +3h | 2026-12-01 09:00   move the clock; reminders and the digest arrive as they fall due
   :who                         the people here    :help   this help    :quit   leave (or Ctrl-D)
 Lines starting with "# " are comments."""
-
-FORM_HINTS = {
-    FormField.DRAFT: "a link to your draft, or the draft itself",
-    FormField.FEEDBACK: "what should change",
-    FormField.DATE: "the day you can hand in by, as YYYY-MM-DD",
-}
 
 
 def due_moments(policy: Policy, *, start: datetime, end: datetime) -> list[datetime]:
@@ -223,13 +217,14 @@ class Console:
             return None
         form = form_for(button.action.kind)
         if form is not None and not typed:
-            typed = (self.ask(f"{button.label}: {FORM_HINTS[form]}> ") if self.ask else None) or ""
+            hint = self.renderer.text(t(FORM_SPECS[form].hint))
+            typed = (self.ask(f"{button.label}: {hint}> ") if self.ask else None) or ""
             if _is_command(typed):
                 # Someone who types a command at the question has moved on: it is a command, not the answer.
                 self._say(f"(cancelled [{button.number}] {button.label}: running {typed.split()[0]} instead)")
                 return None if self.handle(typed) else False
             if not typed:
-                self._say(f"[{button.number}] {button.label} needs {FORM_HINTS[form]}: :press {button.number} <text>")
+                self._say(f"[{button.number}] {button.label} needs {hint}: :press {button.number} <text>")
                 return None
         kind, value = button.action.kind, button.action.value
         self._reply(self._act(lambda ctx: press(ctx, kind, value, form_value=typed if form else None)))

@@ -1,8 +1,9 @@
 """The ``/cocreate`` slash command. The reply travels in the acknowledgement itself (an ephemeral message), so
 the person sees it at once and nothing else has to wait for Slack.
 
-The text is parsed once per request (``command_of``): the matcher that picks the listener, the acknowledgement and
-the transaction all use that one ``Command``, kept on the request's context."""
+The text is parsed once per request (``common.command_of``): the matcher that picks the listener, the acknowledgement,
+the transaction and the lazy listeners (the form, the report) all use that one ``Command``, kept on the request's
+context."""
 
 from __future__ import annotations
 
@@ -12,17 +13,15 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.slack import ids
 from bot.slack.blocks import reply_message
-from bot.slack.listeners.common import act, cobot_of, reported, translate_for
+from bot.slack.listeners.common import act, command_of, reported, translate_for, wants_form
 from bot.slack.listeners.forms import open_form_for_command
 from bot.slack.listeners.reports import deliver_report
 from handlers import texts
-from handlers.commands import Command, Derive, New, Report, only_reads, read_command, run_command
+from handlers.commands import Command, Report, only_reads, run_command
 from handlers.context import Ctx
 from handlers.inbound import first_delivery
 from handlers.reports import start_report
 from handlers.results import Reply, t
-
-COMMAND_KEY = "cocreate_command"  # the parsed command, on the request's context
 
 
 def register(app: App) -> None:
@@ -33,23 +32,6 @@ def register(app: App) -> None:
         ack=cocreate, lazy=[reported(open_form_for_command), reported(deliver_report)]
     )
     app.command(ids.COMMAND)(cocreate)
-
-
-def command_of(body: dict[str, Any], context: BoltContext) -> Command:
-    """The request's command, parsed the first time it is asked for, with the request's day in the workspace's
-    time zone (the day only words the examples in usage hints)."""
-    command: Command | None = context.get(COMMAND_KEY)
-    if command is None:
-        cobot = cobot_of(context)
-        today = cobot.clock().astimezone(cobot.policy.timezone).date()
-        command = read_command(str(body.get("text") or ""), today=today)
-        context[COMMAND_KEY] = command
-    return command
-
-
-def wants_form(command: Command) -> bool:
-    """`/cocreate new` without arguments, or `/cocreate derive <id>` without a title: the form answers these."""
-    return isinstance(command, New | Derive) and command.request is None
 
 
 def has_work_after_ack(body: dict[str, Any], context: BoltContext) -> bool:

@@ -13,6 +13,7 @@ from slack_bolt import BoltContext
 
 from bot.runtime.cobot import Cobot
 from handlers import notify, texts
+from handlers.commands import Command, Derive, New, read_command
 from handlers.context import Ctx
 from handlers.messages import Address, Ephemeral, InteractionUrl, Person
 from handlers.results import Reply, t
@@ -36,6 +37,27 @@ def translate_for(context: BoltContext, language: str | None) -> Callable[[str],
 def language_of_actor(context: BoltContext) -> str | None:
     """The language of the person behind this request (their choice, else their Slack locale)."""
     return act(context, lambda ctx: Reply(()), reads_only=True).language
+
+
+COMMAND_KEY = "cocreate_command"  # the parsed ``/cocreate`` command, on the request's context
+
+
+def command_of(body: dict[str, Any], context: BoltContext) -> Command:
+    """The request's ``/cocreate`` command, parsed the first time it is asked for, with the request's day in the
+    workspace's time zone (the day only words the examples in usage hints). Bolt copies the context into each lazy
+    listener, so they get the same parsed command."""
+    command: Command | None = context.get(COMMAND_KEY)
+    if command is None:
+        cobot = cobot_of(context)
+        today = cobot.clock().astimezone(cobot.policy.timezone).date()
+        command = read_command(str(body.get("text") or ""), today=today)
+        context[COMMAND_KEY] = command
+    return command
+
+
+def wants_form(command: Command) -> bool:
+    """`/cocreate new` without arguments, or `/cocreate derive <id>` without a title: the form answers these."""
+    return isinstance(command, New | Derive) and command.request is None
 
 
 def workspace_of(context: BoltContext) -> str:

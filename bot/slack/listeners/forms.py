@@ -16,12 +16,21 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.blocks import new_request_modal
-from bot.slack.listeners.common import act, cobot_of, language_of_actor, reply_address, reply_later, translate_for
+from bot.slack.listeners.common import (
+    act,
+    cobot_of,
+    command_of,
+    language_of_actor,
+    reply_address,
+    reply_later,
+    translate_for,
+    wants_form,
+)
 from bot.slack.render import render_plain, truncate
 from handlers import texts
 from handlers.actions import number_of
 from handlers.calendar import derive_prefill, derive_request
-from handlers.commands import Derive, New, parse_command, plain
+from handlers.commands import Derive, plain
 from handlers.context import Ctx
 from handlers.messages import Person
 from handlers.requests import (
@@ -32,29 +41,17 @@ from handlers.requests import (
     prefill_from_message,
     request_problems,
 )
-from handlers.results import Reply, UserFacingError, t
+from handlers.results import Reply, t
 from handlers.skills import skills_to_offer
 
 BLOCKS = ids.NEW_REQUEST_BLOCKS
 
 
-def wants_form(command_text: str) -> bool:
-    """`/cocreate new` without arguments, or `/cocreate derive <id>` without a title: the form answers these."""
-    try:
-        command = parse_command(command_text, today=date.today())
-    except UserFacingError:
-        return False
-    return (isinstance(command, New) and command.request is None) or (
-        isinstance(command, Derive) and command.request is None
-    )
-
-
 def open_form_for_command(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Lazy, after `/cocreate`: opens the form when the command asked for one."""
-    text = str(body.get("text") or "")
-    if not wants_form(text):
+    command = command_of(body, context)
+    if not wants_form(command):
         return
-    command = parse_command(text, today=date.today())
     derive_from = command.number if isinstance(command, Derive) else None
     _open(body, client, context, derive_from=derive_from, channel_id=str(body.get("channel_id") or "") or None)
 

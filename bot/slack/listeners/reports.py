@@ -18,41 +18,28 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.slack.listeners.common import PLATFORM, act, cobot_of, translate_for, workspace_of
+from bot.slack.listeners.common import PLATFORM, act, cobot_of, command_of, translate_for, workspace_of
 from bot.slack.render import render
 from handlers import texts
-from handlers.commands import plain
+from handlers.commands import Report as ReportCommand
 from handlers.context import Ctx
-from handlers.reports import Period, Report, ReportOrder, order_report, parse_report_period, start_report
+from handlers.reports import Report, ReportOrder, order_report
 from handlers.results import Reply, t
 
 PROGRESS_SECONDS = 5.0  # a progress note at most this often...
 PROGRESS_NOTES = 2  # ...and at most this many, so the response_url's five uses always suffice
 
 
-def wants_report(command_text: str) -> bool:
-    return command_text.strip().partition(" ")[0].casefold() == "report"
-
-
-def _period(command_text: str) -> Period:
-    return parse_report_period(plain(command_text.strip().partition(" ")[2]))
-
-
-def start_report_command(ctx: Ctx, command_text: str) -> Reply:
-    """The acknowledgement of ``/cocreate report``: "Building your report…", or why not."""
-    return start_report(ctx, period=_period(command_text))
-
-
 def deliver_report(body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond) -> None:
     """Lazy: builds the report the acknowledgement promised and uploads it to the person's DM."""
-    command_text = str(body.get("text") or "")
-    if not wants_report(command_text):
+    command = command_of(body, context)
+    if not isinstance(command, ReportCommand):
         return
     order: ReportOrder | None = None
 
     def check(ctx: Ctx) -> Reply:
         nonlocal order
-        order = order_report(ctx, period=_period(command_text))
+        order = order_report(ctx, period=command.period)
         return Reply(())
 
     checked = act(context, check)
