@@ -30,6 +30,7 @@ from handlers.context import Ctx
 from handlers.digest import preview_digest
 from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
+from handlers.feeds import send_personal_feed_url
 from handlers.invitations import invite_matching, list_invitations, set_invitations
 from handlers.parsing import parse_day
 from handlers.preferences import MAX_ASKS_PER_MONTH, set_ask_limit, set_language, set_recognition, set_reminders
@@ -86,6 +87,11 @@ class Show:
 
 @dataclass(frozen=True)
 class Mine:
+    pass
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
     pass
 
 
@@ -225,6 +231,7 @@ Command = (
     | ListOpen
     | Show
     | Mine
+    | CalendarFeed
     | VolunteerCmd
     | Withdraw
     | Submit
@@ -370,6 +377,10 @@ def _parse_list(rest: str, today: date) -> ListOpen:
 
 def _parse_mine(rest: str, today: date) -> Mine:
     return Mine()
+
+
+def _parse_calendar(rest: str, today: date) -> CalendarFeed:
+    return CalendarFeed()
 
 
 def _parse_show(rest: str, today: date) -> Show:
@@ -660,6 +671,13 @@ CORE: tuple[Subcommand[Any], ...] = (
         _parse_report,
         lambda ctx, c: report_as_file_only(ctx, period=c.period),
         texts.HELP_DIGEST_REPORT,
+    ),
+    Subcommand(
+        ("calendar", "kalender"),
+        (CalendarFeed,),
+        _parse_calendar,
+        lambda ctx, c: send_personal_feed_url(ctx),
+        texts.HELP_CALENDAR_FEED,
     ),
     Subcommand(
         ("reminders",), (Setting,), _setting("reminders", texts.USAGE_REMINDERS), _run_setting, texts.HELP_SETTINGS

@@ -59,6 +59,7 @@ class Policy:
     requests_per_hour: int = 0  # new requests one person may post in an hour (0: any number)
     follow_up: FollowUp = field(default_factory=FollowUp)
     default_language: str = "en"
+    public_url: str | None = None  # where people reach `cobot serve` (calendar feeds, web pages), if app.yaml says
     # Channel id → language of what Cobot posts there (cards, thread replies, digests).
     channel_languages: Mapping[str, str] = field(default_factory=dict)
     languages: tuple[str, ...] = ("en", "da")

@@ -6,28 +6,33 @@ rows pass by, so no list of contributions is ever held. Admins get every request
 requests they own; anyone else is refused. Values that people read (status, role) are message ids from
 ``handlers.texts``, translated by whoever writes the file.
 
-The calendar feed (draft deadlines and booked publishing slots) and its per-workspace secret live here too.
+The calendar feed lives in ``handlers.feeds``; its names are re-exported here for older imports.
 """
 
 from __future__ import annotations
 
-import hmac
 import re
-import secrets
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import col
 
 from handlers import texts
 from handlers.calendar import slot_occurrences
 from handlers.cards import STATUS_TEXTS
 from handlers.context import Ctx, Scope
+from handlers.feeds import (  # noqa: F401  (re-exported: the feed used to live here)
+    FEED_PAST_DAYS,
+    FeedEvent,
+    calendar_token,
+    feed_events,
+    workspace_for_calendar_token,
+)
 from handlers.parsing import FIRST_YEAR, LAST_YEAR
 from handlers.results import Reply, Text, UserFacingError, t
 from handlers.schedule import at_local
@@ -43,12 +48,10 @@ from storage.models import (
     SlotBooking,
     Volunteer,
     VolunteerState,
-    Workspace,
 )
 
 STREAM_CHUNK = 2000  # rows fetched from the database at a time
 CALENDAR_MAX_DAYS = 3 * 366  # a report's Calendar sheet never lists more than this span of slot occurrences
-FEED_PAST_DAYS = 90  # the calendar feed keeps this much history, so subscribers still see last quarter
 SECONDS_PER_DAY = 86400.0
 
 ROLE_TEXTS = {
@@ -591,92 +594,3 @@ class Report:
             )
             for o in slot_occurrences(scope, start=start, end=end)
         ]
-
-
-# --- the calendar feed ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeedEvent:
-    """One entry of the calendar feed: an all-day event (``day``) or one at a moment (``starts_at``, UTC)."""
-
-    uid: str
-    summary: Text
-    description: Text
-    day: date | None = None
-    starts_at: datetime | None = None
-    modified: datetime | None = None
-    url: str | None = None
-
-
-def feed_events(scope: Scope) -> list[FeedEvent]:
-    """Draft deadlines of requests that are not closed, and booked publishing slots, from a quarter ago on."""
-    since = scope.today() - timedelta(days=FEED_PAST_DAYS)
-    domain = f"{scope.workspace.platform}-{scope.workspace.external_id}.cobot"
-    events: list[FeedEvent] = []
-    deadlines = scope.session.exec(
-        select(ContentRequest, Member)
-        .join(Member, col(Member.id) == col(ContentRequest.owner_id))
-        .where(
-            ContentRequest.workspace_id == scope.workspace_id,
-            ContentRequest.status != RequestStatus.CLOSED,
-            col(ContentRequest.draft_deadline) >= since,
-        )
-        .order_by(col(ContentRequest.draft_deadline), col(ContentRequest.number))
-    ).all()
-    for request, owner in deadlines:
-        events.append(
-            FeedEvent(
-                uid=f"deadline-{request.id}@{domain}",
-                summary=t(texts.FEED_DEADLINE, number=request.number, title=request.title),
-                description=t(texts.FEED_DESCRIPTION, owner=owner.display_name or owner.user_id),
-                day=request.draft_deadline,
-                modified=request.updated_at,
-            )
-        )
-    bookings = scope.session.exec(
-        select(SlotBooking, ContentRequest, Member)
-        .join(ContentRequest, col(ContentRequest.id) == col(SlotBooking.request_id))
-        .join(Member, col(Member.id) == col(ContentRequest.owner_id))
-        .where(
-            SlotBooking.workspace_id == scope.workspace_id,
-            col(SlotBooking.starts_at) >= at_local(since, time(0, 0), scope.policy.timezone),
-        )
-        .order_by(col(SlotBooking.starts_at))
-    ).all()
-    for booking, request, owner in bookings:
-        events.append(
-            FeedEvent(
-                uid=f"slot-{booking.id}@{domain}",
-                summary=t(texts.FEED_SLOT, slot=booking.slot_name, number=request.number, title=request.title),
-                description=t(texts.FEED_DESCRIPTION, owner=owner.display_name or owner.user_id),
-                starts_at=booking.starts_at.astimezone(UTC),
-                modified=booking.created_at,
-                url=request.published_url,
-            )
-        )
-    return events
-
-
-def calendar_token(scope: Scope, *, rotate: bool = False) -> str:
-    """The secret that names this workspace's calendar feed; made on first use, replaced when ``rotate``d (the
-    old address stops working at once)."""
-    workspace = scope.workspace
-    if workspace.calendar_secret is None or rotate:
-        workspace.calendar_secret = secrets.token_urlsafe(32)
-        scope.session.add(workspace)
-    return f"{scope.workspace_id}.{workspace.calendar_secret}"
-
-
-def workspace_for_calendar_token(session: Session, token: str) -> Workspace | None:
-    """The workspace whose feed ``token`` names, or None. The secret is compared in constant time; the workspace
-    id in front of it is not secret, it only says which secret to compare with."""
-    workspace_id, dot, secret = token.partition(".")
-    if not dot or not workspace_id.isdecimal() or len(workspace_id) > 10 or not secret:
-        return None
-    workspace = session.get(Workspace, int(workspace_id))
-    if workspace is None or workspace.calendar_secret is None:
-        return None
-    if not hmac.compare_digest(secret.encode(), workspace.calendar_secret.encode()):
-        return None
-    return workspace

@@ -42,6 +42,9 @@ HELP_DERIVE = N_("`/cocreate derive <id> <new title> due:YYYY-MM-DD` the next va
 HELP_DIGEST_REPORT = N_(
     "`/cocreate digest` preview the weekly digest · `/cocreate report [YYYY-MM]` an Excel report (owners, admins)"
 )
+HELP_CALENDAR_FEED = N_(
+    "`/cocreate calendar` your own calendar feed (your deadlines and booked slots) for Outlook or Google"
+)
 HELP_SETTINGS = N_("`/cocreate reminders off|on` · `/cocreate recognition off|on` · `/cocreate language da|en`")
 HELP_IDS = N_(
     "Ids work as `12` or `#12`. You can also volunteer with the card's buttons or by reacting with :raised_hand:."
@@ -576,18 +579,43 @@ EXPORT_CALENDAR_DONE = N_("Wrote {file}: {events} events (draft deadlines and bo
 EXPORT_UNKNOWN_KIND = N_(
     "{file}: Cobot exports Excel reports (.xlsx) and calendars (.ics); name the file e.g. report.xlsx or calendar.ics."
 )
-CALENDAR_URL = N_(
-    "Calendar feed of {workspace}: {path}\n"
-    "Subscribe to https://<your public host>{path} in Outlook or Google Calendar (served by `cobot serve`). "
-    "Anyone with this address can read the calendar; `cobot calendar-url --rotate` replaces it."
+CALENDAR_URL = N_("Calendar feed of {workspace}: {address}")
+CALENDAR_URL_PERSONAL = N_("Calendar feed of {person} in {workspace} (their own deadlines and slots): {address}")
+CALENDAR_URL_NEW = N_(
+    "This is a new address; it works until {expires}. Cobot keeps only a fingerprint of it, so it cannot be shown "
+    "again: each `cobot calendar-url` makes another (earlier ones keep working until they expire; `--rotate` stops "
+    "them). Anyone with this address can read the calendar; subscribe to it in Outlook or Google Calendar."
+)
+CALENDAR_URL_HOST = N_(
+    "Put the public address of `cobot serve` in front of the path, e.g. https://cobot.example.com{path} "
+    "(`--base-url` prints the whole address)."
 )
 CALENDAR_URL_ROTATED = N_(
     "The previous calendar address no longer works; calendars subscribed to it must use the new one."
 )
+CALENDAR_PERSON_UNKNOWN = N_(
+    "{person} is not known in {workspace}; Cobot knows people once they have used it (a request, a volunteer…)."
+)
 FEED_NAME = N_("Cobot publishing calendar")
+PERSONAL_FEED_NAME = N_("Cobot: my deadlines and slots")
 FEED_DEADLINE = N_("Drafts due: #{number} {title}")
 FEED_SLOT = N_("{slot}: #{number} {title}")
 FEED_DESCRIPTION = N_("Owner: {owner}")
+FEED_DESCRIPTION_CARD = N_("Owner: {owner}\nRequest card: {url}")
+FEED_SOMEONE = N_("a colleague")
+PERSONAL_FEED_FULL_URL = N_(
+    "Your own calendar feed (your deadlines and the slots booked for your requests): {url}\n"
+    "Subscribe to it in Outlook or Google Calendar. It works until {expires}. Anyone with it can read your "
+    "calendar, so keep it to yourself; each time you ask you get a new address, and earlier ones keep working "
+    "until they expire."
+)
+PERSONAL_FEED_SENT = N_("I've sent you the address of your own calendar feed in a direct message.")
+PERSONAL_FEED_URL = N_(
+    "Your own calendar feed (your deadlines and the slots booked for your requests): `{path}`\n"
+    "Put the address of Cobot's server in front of it (your Cobot admin knows it) and subscribe in Outlook or "
+    "Google Calendar. It works until {expires}. Anyone with it can read your calendar, so keep it to yourself; "
+    "each time you ask you get a new address, and earlier ones keep working until they expire."
+)
 WORKSPACE_NONE = N_("There is no workspace in the database yet; Cobot makes one when someone first uses it.")
 WORKSPACE_SEVERAL = N_("Several workspaces are in the database ({workspaces}); pick one with --workspace.")
 WORKSPACE_UNKNOWN = N_("There is no workspace {workspace} in the database; known: {workspaces}.")

@@ -94,7 +94,8 @@ class Workspace(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     # Request numbers (#12) count per workspace; allocated with an atomic UPDATE … RETURNING.
     last_request_number: int = Field(default=0)
-    # The secret part of the calendar feed's URL (`cobot calendar-url`); None until first asked for.
+    # The plain secret of the calendar feed's URL before feeds were stored hashed (``calendar_feed``); migration
+    # 0010 moved every one into a hashed row and cleared it, and nothing writes it any more.
     calendar_secret: str | None = Field(default=None, max_length=64)
     created_at: datetime
     # Set when Cobot was uninstalled or its token revoked: nothing is sent to the workspace and no follow-ups run
@@ -174,6 +175,9 @@ class ContentRequest(SQLModel, table=True):
     owner_id: int = Field(foreign_key="member.id")
     channel_id: str | None = Field(default=None, max_length=64)
     card_ts: str | None = Field(default=None, max_length=32)
+    # A web link to the card (Slack's permalink), for calendars and anything else outside the chat; None where the
+    # platform gives none (Teams, the console) or the look-up failed.
+    card_url: str | None = Field(default=None, max_length=500)
     status: RequestStatus = Field(
         default=RequestStatus.OPEN, sa_column=_enum_column(RequestStatus, default=RequestStatus.OPEN)
     )
@@ -354,6 +358,26 @@ class SlotBooking(SQLModel, table=True):
     starts_at: datetime
     booked_by_id: int = Field(foreign_key="member.id")
     created_at: datetime
+
+
+class CalendarFeed(SQLModel, table=True):
+    """One address of a calendar feed (``GET /calendar/<token>.ics``): the workspace's (``member_id`` None) or one
+    person's. Only the token's SHA-256 is kept, so a database that leaks gives no working address; an address works
+    until ``expires_at`` unless it is revoked sooner."""
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (
+        sa.UniqueConstraint("token_hash", name="uq_calendar_feed_token_hash"),
+        sa.Index("ix_calendar_feed_workspace_member", "workspace_id", "member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    token_hash: str = Field(max_length=64)  # hex SHA-256 of the whole token
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
 
 
 class ProcessedEvent(SQLModel, table=True):

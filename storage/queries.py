@@ -223,12 +223,14 @@ def get_request_by_card(*, session: Session, workspace_id: int, channel_id: str,
     ).first()
 
 
-def set_card_message(*, session: Session, request_id: int, channel_id: str, ts: str) -> None:
-    """Records where a request's card was posted; a card already recorded is left as it is."""
+def set_card_message(*, session: Session, request_id: int, channel_id: str, ts: str, url: str | None = None) -> None:
+    """Records where a request's card was posted (and its web link, if any); a card already recorded is left as
+    it is."""
+    link = url if url and len(url) <= 500 and url.startswith(("https://", "http://")) else None
     session.execute(
         sa.update(ContentRequest)
         .where(col(ContentRequest.id) == request_id, col(ContentRequest.card_ts).is_(None))
-        .values(card_ts=ts, channel_id=channel_id)
+        .values(card_ts=ts, channel_id=channel_id, card_url=link)
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -60,9 +61,21 @@ def register(commands: Any) -> None:
         commands,
         "calendar-url",
         run_calendar_url,
-        "print the secret address of the calendar feed that `cobot serve` serves (--rotate replaces it)",
+        "make a new secret address of the calendar feed that `cobot serve` serves and print it; only a fingerprint "
+        "is kept, so each run makes another (earlier ones work until they expire, a year on)",
     )
-    feed.add_argument("--rotate", action="store_true", help="make a new address; the old one stops working")
+    feed.add_argument(
+        "--rotate", action="store_true", help="also revoke the feed's older addresses: they stop working at once"
+    )
+    feed.add_argument(
+        "--person", metavar="USER_ID", help="make one person's own feed (their deadlines and slots), e.g. U0123"
+    )
+    feed.add_argument(
+        "--base-url",
+        type=_base_url,
+        metavar="URL",
+        help="the public address of `cobot serve`, e.g. https://cobot.example.com: print the whole address",
+    )
     _workspace_option(feed)
 
 
@@ -81,6 +94,12 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#\"<>\\]+(/[^\s?#\"<>\\]*)?", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a web address like https://cobot.example.com")
+    return value.rstrip("/")
 
 
 class _Refusal(Exception):
@@ -284,10 +303,11 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_calendar_url(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.exports.ics import calendar_path
     from bot.runtime.cobot import create_app
     from handlers.context import Scope
-    from handlers.reports import calendar_token
+    from handlers.feeds import new_feed_address
+    from handlers.results import Day
+    from storage import queries
     from storage.db import transaction
     from storage.migrate import upgrade_to_head
 
@@ -299,16 +319,31 @@ def run_calendar_url(args: argparse.Namespace, settings: Settings) -> int:
         upgrade_to_head(cobot.engine)
         with transaction(cobot.engine) as session:
             workspace = _workspace(session, args.workspace)
-            token = calendar_token(
-                Scope(session=session, workspace=workspace, policy=cobot.policy, now=utcnow()), rotate=args.rotate
-            )
+            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=utcnow())
+            member = None
+            if args.person is not None:
+                member = queries.get_member(session=session, workspace_id=scope.workspace_id, user_id=args.person)
+                if member is None:
+                    raise _Refusal(
+                        t(texts.CALENDAR_PERSON_UNKNOWN, person=args.person, workspace=workspace.external_id)
+                    )
+            address = new_feed_address(scope, member=member, rotate=args.rotate)
             name = workspace.external_id
+            person = args.person if member is None else (member.display_name or member.email or member.user_id)
+            expires = Day(address.expires_at.astimezone(cobot.policy.timezone).date())
     except _Refusal as refusal:
         _say(refusal.text, settings, stream=sys.stderr)
         return 1
     finally:
         cobot.close()
-    _say(t(texts.CALENDAR_URL, workspace=name, path=calendar_path(token)), settings)
+    shown = f"{args.base_url}{address.path}" if args.base_url else address.path
+    if member is None:
+        _say(t(texts.CALENDAR_URL, workspace=name, address=shown), settings)
+    else:
+        _say(t(texts.CALENDAR_URL_PERSONAL, person=person, workspace=name, address=shown), settings)
+    _say(t(texts.CALENDAR_URL_NEW, expires=expires), settings)
+    if not args.base_url:
+        _say(t(texts.CALENDAR_URL_HOST, path=address.path), settings)
     if args.rotate:
         _say(t(texts.CALENDAR_URL_ROTATED), settings)
     return 0

@@ -4,8 +4,9 @@ Calendar subscribe to.
 
 The feed is written by hand (it is a few lines per event): text values escaped as RFC 5545 §3.3.11 says (``\\``,
 ``;``, ``,`` and line breaks), every line folded at 75 octets without splitting a UTF-8 character (§3.1), CRLF line
-ends. The URL's token names the workspace and carries its secret (``handlers.reports.calendar_token``); a wrong
-token gets the same 404 as a path that doesn't exist.
+ends. The URL's token opens the workspace's feed or one person's own (``handlers.feeds``); an unknown, expired or
+revoked token gets the same 404 as a path that doesn't exist. A personal feed has a name of its own and speaks its
+person's language; the workspace's speaks the workspace's.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from bot.exports.plaintext import Translate, identity, plain
 from bot.runtime.cobot import Cobot
 from handlers import texts
 from handlers.context import Policy, Scope
-from handlers.reports import FeedEvent, feed_events, workspace_for_calendar_token
+from handlers.feeds import PATH_PREFIX as PATH_PREFIX  # where `cobot serve` routes the feeds
+from handlers.feeds import FeedEvent, feed_events, feed_for_token, feed_path
 from storage.db import read_only
+from storage.models import Member
 
 log = logging.getLogger(__name__)
 
-PATH_PREFIX = "/calendar/"
 SLOT_DURATION = timedelta(minutes=30)  # a slot is a moment; calendars show it better with some length
 REFRESH = "PT1H"  # how often subscribers should fetch the feed again
 _PATH = re.compile(r"^/calendar/([A-Za-z0-9_.\-]{1,200})\.ics$")
@@ -38,7 +40,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def calendar_path(token: str) -> str:
-    return f"{PATH_PREFIX}{token}.ics"
+    return feed_path(token)
 
 
 def escape_text(value: str) -> str:
@@ -81,15 +83,16 @@ def build_calendar(
     now: datetime,
     policy: Policy,
     translate: Translate = identity,
+    personal: bool = False,
 ) -> bytes:
-    """The feed as an .ics file."""
+    """The feed as an .ics file; ``personal``: one person's own, which calendars list under its own name."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Cobot//Co-creation calendar//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(translate(texts.FEED_NAME))}",
+        f"X-WR-CALNAME:{escape_text(translate(texts.PERSONAL_FEED_NAME if personal else texts.FEED_NAME))}",
         f"X-WR-TIMEZONE:{policy.timezone.key}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
         f"X-PUBLISHED-TTL:{REFRESH}",
@@ -115,27 +118,29 @@ def build_calendar(
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
 
 
-def calendar_for(scope: Scope, *, translate: Translate = identity) -> tuple[bytes, int]:
-    """The feed of ``scope``'s workspace, and how many events it holds."""
-    events = feed_events(scope)
-    return build_calendar(events, now=scope.now, policy=scope.policy, translate=translate), len(events)
+def calendar_for(scope: Scope, *, translate: Translate = identity, member: Member | None = None) -> tuple[bytes, int]:
+    """The feed of ``scope``'s workspace (or ``member``'s own), and how many events it holds."""
+    events = feed_events(scope, member=member)
+    body = build_calendar(events, now=scope.now, policy=scope.policy, translate=translate, personal=member is not None)
+    return body, len(events)
 
 
 def calendar_app(cobot: Cobot, *, translate: Translate | None = None) -> WSGIApp:
-    """``GET /calendar/<token>.ics``: the workspace's feed (in its default language), or 404 for any token that
-    isn't its current one."""
-    translate = translate or cobot.translators(cobot.policy.default_language)
+    """``GET /calendar/<token>.ics``: the feed the token opens (the workspace's in its default language, a person's
+    in theirs, unless ``translate`` is given), or 404 for any token that opens none."""
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         found = _PATH.match(str(environ.get("PATH_INFO") or ""))
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or found is None:
             return _not_found(start_response)
+        now = cobot.clock()
         with Session(read_only(cobot.engine)) as session:
-            workspace = workspace_for_calendar_token(session, found.group(1))
-            if workspace is None:
+            access = feed_for_token(session, found.group(1), now=now)
+            if access is None:
                 return _not_found(start_response)
-            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=cobot.clock())
-            body, _ = calendar_for(scope, translate=translate)
+            scope = Scope(session=session, workspace=access.workspace, policy=cobot.policy, now=now)
+            language = cobot.policy.language_of(access.member)  # the workspace's default for its own feed
+            body, _ = calendar_for(scope, translate=translate or cobot.translators(language), member=access.member)
         start_response(
             "200 OK",
             [

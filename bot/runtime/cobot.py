@@ -165,6 +165,7 @@ def build_policy(settings: Settings) -> Policy:
         creators=None if permissions.creators == "everyone" else frozenset(permissions.creators),
         default_volunteers_needed=behaviour.requests.default_volunteers_needed,
         requests_per_hour=behaviour.limits.requests_per_hour,
+        public_url=behaviour.server.public_url,
         follow_up=FollowUp(
             draft_days_before=tuple(reminders.draft_days_before),
             overdue_reminder=reminders.overdue,

@@ -55,6 +55,8 @@ class LimitSettings(_Strict):
 
 
 class ServerSettings(_Strict):
+    # The address people reach `cobot serve` at, e.g. https://cobot.example.com (links in calendar feeds).
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
     workers: int = Field(default=2, ge=1, le=64)

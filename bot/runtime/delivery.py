@@ -119,10 +119,12 @@ Prepared: TypeAlias = PostCard | PostText | PublishHome | FetchProfile
 
 @dataclass(frozen=True)
 class CardPosted:
-    """A card was posted for the first time: where, and its message id."""
+    """A card was posted for the first time: where, its message id, and a web link to it if the platform gave one
+    (Slack's permalink), for calendars and other places outside the chat."""
 
     channel_id: str
     ts: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,11 +253,13 @@ def _language(session: Session, workspace_id: int, to: Destination, policy: Poli
 def record(engine: Engine, row: OutboxMessage, outcome: Outcome, *, now: datetime) -> None:
     """Writes back what the platform answered."""
     match outcome:
-        case CardPosted(channel_id=channel_id, ts=ts):
+        case CardPosted(channel_id=channel_id, ts=ts, url=url):
             message = decode(row.kind, row.payload)
             assert isinstance(message, CardRefresh)
             with transaction(engine) as session:
-                queries.set_card_message(session=session, request_id=message.request_id, channel_id=channel_id, ts=ts)
+                queries.set_card_message(
+                    session=session, request_id=message.request_id, channel_id=channel_id, ts=ts, url=url
+                )
         case ProfileFound() as found:
             message = decode(row.kind, row.payload)
             assert isinstance(message, ProfileLookup)

@@ -160,7 +160,19 @@ class SlackTransport:
             # channel still not joined, and joined and was put back again, for ever. A second not_in_channel
             # fails it for good (and the owner is told).
             response = self._api("chat_postMessage", pace=None, **post)
-        return CardPosted(channel_id=str(response["channel"]), ts=str(response["ts"]))
+        channel, ts = str(response["channel"]), str(response["ts"])
+        return CardPosted(channel_id=channel, ts=ts, url=self._permalink(channel, ts))
+
+    def _permalink(self, channel: str, ts: str) -> str | None:
+        """The card's web link, or None: the card is posted already, so a failed look-up (a 429, an error, the
+        network) must not fail the message, which would post the card again."""
+        try:
+            response = self._api("chat_getPermalink", pace=None, channel=channel, message_ts=ts)
+        except (RetryLater, SendFailed) as failure:
+            log.warning("no permalink for card %s in %s: %s", ts, channel, failure)
+            return None
+        link = response.get("permalink")
+        return str(link) if isinstance(link, str) and link else None
 
     def _post(self, to: Destination, **message: Any) -> None:
         """A message for one destination: a DM, a post or thread reply in a channel, an answer only one person in a

@@ -1,6 +1,7 @@
 """The admin commands as an admin types them: ``cobot export`` (report.xlsx with --from/--to, calendar.ics), ``cobot
-import`` (--template, --dry-run, problems, unreadable files) and ``cobot calendar-url`` (--rotate), run through
-``bot.entrypoints.cli.main`` against a real SQLite database, with the workspace chosen by --workspace or found alone.
+import`` (--template, --dry-run, problems, unreadable files) and ``cobot calendar-url`` (--rotate, --person,
+--base-url), run through ``bot.entrypoints.cli.main`` against a real SQLite database, with the workspace chosen by
+--workspace or found alone.
 Every refusal is a message and an exit code, never a traceback."""
 
 from __future__ import annotations
@@ -119,9 +120,40 @@ def test_calendar_url_prints_the_address_and_rotate_replaces_it(
     assert code == code_rotated == 0
     path = first.split(": ", 1)[1].splitlines()[0]
     assert path.startswith("/calendar/") and path.endswith(".ics")
-    assert again == first
+    assert again != first  # only a hash is kept: each run makes a new address
     assert path not in rotated
     assert "The previous calendar address no longer works" in rotated
+
+
+def test_calendar_url_for_a_person_with_the_public_address_in_front(
+    engine: Engine, cobot: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_history(engine)
+
+    code, out, _ = run(
+        [*cobot, "calendar-url", "--person", "U0CARL", "--base-url", "https://cobot.example.com/"], capsys
+    )
+    code_unknown, _, err = run([*cobot, "calendar-url", "--person", "U0NOBODY"], capsys)
+    with pytest.raises(SystemExit):
+        main([*cobot, "calendar-url", "--base-url", "cobot.example.com"])
+    usage = capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*cobot, "calendar-url", "--help"])
+    help_text = capsys.readouterr().out
+
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first.startswith(
+        "Calendar feed of Carl in T1 (their own deadlines and slots): https://cobot.example.com/calendar/"
+    )
+    assert first.endswith(".ics")
+    assert "it cannot be shown again" in out
+    assert "Put the public address" not in out  # the whole address is printed already
+    assert code_unknown == 1
+    assert "U0NOBODY is not known in T1" in err
+    assert "is not a web address" in usage
+    assert "each run makes another" in " ".join(help_text.split())
+    assert "--person" in help_text
 
 
 def test_import_template_dry_run_and_import(

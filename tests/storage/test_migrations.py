@@ -40,8 +40,9 @@ MODEL_TABLES = {
     "invitation",
     "teams_conversation",
     "teams_user",
+    "calendar_feed",
 }
-HEAD = "0009_delivery_lifetimes"
+HEAD = "0010_calendar_feeds"
 
 
 def _table_names(engine: Engine) -> set[str]:
