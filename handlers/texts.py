@@ -691,6 +691,10 @@ IMPORT_LINE_CREATED = N_("{cell}: #{number} “{title}” · due {deadline} · o
 IMPORT_LINE_SLOT = N_("{cell}: slot {slot} {when}")
 IMPORT_LINE_ALREADY_REQUEST = N_("{cell}: already imported as #{number}")
 IMPORT_LINE_ALREADY_SLOT = N_("{cell}: slot {slot} {when} already exists")
+IMPORT_LINE_WOULD_BOOK = N_("{cell}: would be booked into {slot} {when}")
+IMPORT_LINE_BOOKED = N_("{cell}: #{number} booked into {slot} {when}")
+IMPORT_SLOT_TAKEN = N_("{cell}: {slot} {when} is already booked for #{number}; pick another slot")
+IMPORT_SLOT_TWICE = N_("{cell}: {slot} {when} is booked by {other} too; a slot holds one piece")
 TEMPLATE_WRITTEN = N_("Wrote the content-plan template {file}. Fill in Plan and Slots, then `cobot import {file}`.")
 
 # --- language -------------------------------------------------------------------------------------------------
