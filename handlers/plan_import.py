@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,11 +24,12 @@ from functools import partial
 
 from sqlmodel import col, select
 
-from handlers import texts
+from handlers import notify, texts
 from handlers.calendar import SLOT_NAME_LIMIT, add_slot, book_planned, slot_occurrences
-from handlers.commands import MENTION
 from handlers.context import Ctx, Scope
-from handlers.parsing import is_clock_time, is_iso_date, parse_time
+from handlers.inbound import first_delivery
+from handlers.messages import Address
+from handlers.parsing import MENTION, is_clock_time, is_iso_date, parse_time
 from handlers.people import open_context
 from handlers.requests import (
     BRIEF_LIMIT,
@@ -39,7 +41,7 @@ from handlers.requests import (
     NewRequest,
     create_request,
 )
-from handlers.results import Moment, Text, UserFacingError, t
+from handlers.results import Moment, Reply, Text, UserFacingError, t
 from handlers.schedule import at_local
 from storage import queries
 from storage.models import ContentRequest, Member
@@ -204,6 +206,74 @@ def import_plan(
         skipped=skipped,
         dry_run=dry_run,
     )
+
+
+# --- importing in chat -------------------------------------------------------------------------------------------
+
+SHOWN_LINES = 30  # of a plan's lines (or problems) in a chat answer; the rest are counted
+CONFIRM_WORDS = ("import", "importer")  # the comment on a shared plan that imports it for real
+
+
+def import_instructions(ctx: Ctx) -> Reply:
+    """How an admin imports a content plan in chat: share the .xlsx with Cobot in a DM (admins only)."""
+    require_importer(ctx)
+    return Reply.of(t(texts.IMPORT_HOW, word=CONFIRM_WORDS[0]))
+
+
+def require_importer(ctx: Ctx) -> Reply:
+    """Refuses anyone but an admin (``permissions.admins``): importing posts requests in other people's names."""
+    if not ctx.is_admin():
+        raise UserFacingError(t(texts.IMPORT_ADMINS_ONLY, admins=", ".join(sorted(ctx.policy.admins)) or "—"))
+    return Reply(())
+
+
+def confirms_import(comment: str) -> bool:
+    """Whether the comment a plan was shared with asks for the import itself rather than a dry run."""
+    return comment.strip().strip(".!").casefold() in CONFIRM_WORDS
+
+
+def import_shared_plan(
+    ctx: Ctx,
+    *,
+    plan: PlanFile,
+    confirmed: bool,
+    event_id: str | None,
+    reply_to: Address | None,
+    as_mention: Callable[[str], str] | None = None,
+) -> Reply:
+    """An admin shared a content plan with Cobot. Unless ``confirmed`` (the comment ``import``) it is a dry run:
+    what would be added, nothing changed. Either way all-or-nothing, as ``cobot import``; slots with nobody under
+    Added by are added by the admin.
+
+    The answer goes to ``reply_to``, queued in the same transaction, so a confirmed import is answered if and only
+    if it was committed; ``event_id`` (the platform's id of the upload) makes a redelivered upload import once.
+    With ``reply_to=None`` the answer is returned instead. Never raises ``UserFacingError``."""
+    if not first_delivery(ctx, event_id=event_id):
+        return Reply(())
+    language = ctx.policy.language_of(ctx.actor)
+    try:
+        require_importer(ctx)
+        # A savepoint: a plan refused half-way leaves nothing behind, but the upload's event id and answer stay.
+        with ctx.session.begin_nested():
+            result = import_plan(
+                ctx, plan, actor_user_id=ctx.actor.user_id, dry_run=not confirmed, as_mention=as_mention
+            )
+        closing = t(texts.IMPORT_CONFIRM_HINT, word=CONFIRM_WORDS[0]) if result.dry_run else None
+        reply = Reply((result.summary, *_shown(result.lines), *((closing,) if closing else ())), language=language)
+    except UserFacingError as refusal:
+        reply = Reply.refused(refusal.text, language=language)
+    except PlanRejected as rejected:
+        reply = Reply((rejected.header, *_shown(rejected.problems)), refusal=True, language=language)
+    if reply_to is None:
+        return reply
+    notify.reply_later(ctx, to=reply_to, reply=reply, key=f"import:{event_id or uuid.uuid4().hex}")
+    return Reply((), language=language)
+
+
+def _shown(lines: Sequence[Text]) -> tuple[Text, ...]:
+    if len(lines) <= SHOWN_LINES:
+        return tuple(lines)
+    return (*lines[:SHOWN_LINES], t(texts.IMPORT_MORE_LINES, count=len(lines) - SHOWN_LINES))
 
 
 def _carry_out(
