@@ -196,6 +196,21 @@ def book_from_button(ctx: Ctx, *, value: str) -> Reply:
     return _book(ctx, number=int(number_text), occurrence=matches[0])
 
 
+def book_planned(ctx: Ctx, *, number: int, slot_name: str, starts_at: datetime) -> Reply:
+    """Book the slot a content plan names for a request the plan has just posted: as `/cocreate book` books, but
+    ahead of approval, since a plan reserves its slots in advance (the reminders to publish wait for approval)."""
+    moment = starts_at.astimezone(UTC)
+    matches = [
+        o
+        for o in slot_occurrences(ctx, start=moment, end=moment + timedelta(minutes=1))
+        if o.name.casefold() == slot_name.casefold()
+    ]
+    if not matches:
+        day = moment.astimezone(ctx.policy.timezone).date().isoformat()
+        raise UserFacingError(t(texts.SLOT_NOT_FOUND, slot=slot_name, day=day))
+    return _book(ctx, number=number, occurrence=matches[0], approved_only=False)
+
+
 def free_slots(ctx: Ctx, *, number: int) -> Reply:
     """The next free slots, each with a Book button (offered when a request is approved)."""
     request = require_request(ctx, number)
@@ -217,10 +232,10 @@ def free_slots(ctx: Ctx, *, number: int) -> Reply:
     return Reply(texts=(t(texts.FREE_SLOTS_HEADER, number=number),), actions=actions)
 
 
-def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence) -> Reply:
+def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: bool = True) -> Reply:
     request = require_request(ctx, number, lock=True)
     require_owner_or_admin(ctx, request)
-    if request.status is not RequestStatus.APPROVED:
+    if approved_only and request.status is not RequestStatus.APPROVED:
         raise UserFacingError(t(texts.NOT_APPROVED_YET, number=number, status=t(STATUS_TEXTS[request.status])))
     if occurrence.starts_at <= ctx.now:
         raise UserFacingError(t(texts.SLOT_IN_PAST))

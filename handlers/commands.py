@@ -32,7 +32,8 @@ from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
 from handlers.feeds import send_personal_feed_url
 from handlers.invitations import invite_matching, list_invitations, set_invitations
-from handlers.parsing import parse_day
+from handlers.parsing import MENTION, parse_day
+from handlers.plan_import import import_instructions
 from handlers.preferences import MAX_ASKS_PER_MONTH, set_ask_limit, set_language, set_recognition, set_reminders
 from handlers.reports import Period, parse_report_period, report_as_file_only
 from handlers.requests import (
@@ -51,8 +52,6 @@ from handlers.volunteering import volunteer_for_request, withdraw_from_request
 from storage import queries
 
 _MARKUP = re.compile(r"<([^<>]*)>")
-# The mention token (see the module docstring): <@id> or <@id|label>, whatever the platform's ids look like.
-MENTION = re.compile(r"^<@([^|>\s]+)(?:\|[^>]*)?>$")
 # More digits than this is not a number anyone means. Python refuses to read strings of thousands of digits as
 # numbers (``int`` raises ValueError), so the length is checked first. An id of 40 digits is read, and answered
 # with "there is no request #…"; a longer one, like a page or a count too long, gets the subcommand's usage hint.
@@ -219,6 +218,11 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Import:
+    """`/cocreate import`: how an admin imports a content plan (a file shared with Cobot in a DM)."""
+
+
+@dataclass(frozen=True)
 class Unparsable:
     """Text that is not a command (``read_command``): running it answers with its usage hint."""
 
@@ -254,6 +258,7 @@ Command = (
     | InvitationSetting
     | AsksSetting
     | Report
+    | Import
     | Unparsable
 )
 C = TypeVar("C", bound=Command)
@@ -526,6 +531,10 @@ def _parse_report(rest: str, today: date) -> Report:
     return Report(parse_report_period(plain(rest)))
 
 
+def _parse_import(rest: str, today: date) -> Import:
+    return Import()
+
+
 # --- running: each subcommand's handler ---------------------------------------------------------------------------
 
 
@@ -678,6 +687,14 @@ CORE: tuple[Subcommand[Any], ...] = (
         _parse_calendar,
         lambda ctx, c: send_personal_feed_url(ctx),
         texts.HELP_CALENDAR_FEED,
+    ),
+    Subcommand(
+        ("import", "importer"),
+        (Import,),
+        _parse_import,
+        lambda ctx, c: import_instructions(ctx),
+        texts.HELP_IMPORT,
+        only_reads=True,
     ),
     Subcommand(
         ("reminders",), (Setting,), _setting("reminders", texts.USAGE_REMINDERS), _run_setting, texts.HELP_SETTINGS

@@ -8,6 +8,8 @@ from datetime import date, time, timedelta
 from handlers import texts
 from handlers.results import UserFacingError, t
 
+# The mention token (see ``handlers.commands``): <@id> or <@id|label>, whatever the platform's ids look like.
+MENTION = re.compile(r"^<@([^|>\s]+)(?:\|[^>]*)?>$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # Days a person may name. At the ends of the calendar a day has no next day (a deadline's end, a slot's week) and

@@ -1,5 +1,8 @@
 """Importing a content plan: requests (title, brief, format, skills, parts, deadline, owner, channel, slot) and
-one-off publishing slots, read from a spreadsheet by an adapter and handed over here as plain cells.
+one-off publishing slots, read from a spreadsheet by an adapter and handed over here as plain cells. A request's
+Slot cell books that slot for it, as its owner would with ``/cocreate book`` (but ahead of approval: a plan
+reserves its slots in advance); a slot already booked for another request, or named by two rows, is a problem of
+the plan like any other.
 
 Validation looks at every cell and reports every problem with the cell it is in ("Plan!C7: deadline 2026-13-01 is
 not a date"); a plan with any problem imports nothing. A valid plan is imported through the same handlers that
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -20,11 +24,12 @@ from functools import partial
 
 from sqlmodel import col, select
 
-from handlers import texts
-from handlers.calendar import SLOT_NAME_LIMIT, add_slot, slot_occurrences
-from handlers.commands import MENTION
+from handlers import notify, texts
+from handlers.calendar import SLOT_NAME_LIMIT, add_slot, book_planned, slot_occurrences
 from handlers.context import Ctx, Scope
-from handlers.parsing import is_clock_time, is_iso_date, parse_time
+from handlers.inbound import first_delivery
+from handlers.messages import Address
+from handlers.parsing import MENTION, is_clock_time, is_iso_date, parse_time
 from handlers.people import open_context
 from handlers.requests import (
     BRIEF_LIMIT,
@@ -36,7 +41,7 @@ from handlers.requests import (
     NewRequest,
     create_request,
 )
-from handlers.results import Moment, Text, UserFacingError, t
+from handlers.results import Moment, Reply, Text, UserFacingError, t
 from handlers.schedule import at_local
 from storage import queries
 from storage.models import ContentRequest, Member
@@ -113,6 +118,17 @@ class PlanFile:
 
 
 @dataclass(frozen=True)
+class _SlotChoice:
+    """The slot a request's Slot cell names: one occurrence, and the request already booked into it, if any."""
+
+    ref: str  # the Slot cell
+    name: str
+    starts_at: datetime  # UTC
+    booked_number: int | None = None
+    booked_key: str | None = None  # that request's import key
+
+
+@dataclass(frozen=True)
 class _PlannedRequest:
     row: PlanRow
     key: str
@@ -120,6 +136,7 @@ class _PlannedRequest:
     owner: str  # user id
     owner_as_written: str
     channel_id: str | None
+    slot: _SlotChoice | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +208,74 @@ def import_plan(
     )
 
 
+# --- importing in chat -------------------------------------------------------------------------------------------
+
+SHOWN_LINES = 30  # of a plan's lines (or problems) in a chat answer; the rest are counted
+CONFIRM_WORDS = ("import", "importer")  # the comment on a shared plan that imports it for real
+
+
+def import_instructions(ctx: Ctx) -> Reply:
+    """How an admin imports a content plan in chat: share the .xlsx with Cobot in a DM (admins only)."""
+    require_importer(ctx)
+    return Reply.of(t(texts.IMPORT_HOW, word=CONFIRM_WORDS[0]))
+
+
+def require_importer(ctx: Ctx) -> Reply:
+    """Refuses anyone but an admin (``permissions.admins``): importing posts requests in other people's names."""
+    if not ctx.is_admin():
+        raise UserFacingError(t(texts.IMPORT_ADMINS_ONLY, admins=", ".join(sorted(ctx.policy.admins)) or "—"))
+    return Reply(())
+
+
+def confirms_import(comment: str) -> bool:
+    """Whether the comment a plan was shared with asks for the import itself rather than a dry run."""
+    return comment.strip().strip(".!").casefold() in CONFIRM_WORDS
+
+
+def import_shared_plan(
+    ctx: Ctx,
+    *,
+    plan: PlanFile,
+    confirmed: bool,
+    event_id: str | None,
+    reply_to: Address | None,
+    as_mention: Callable[[str], str] | None = None,
+) -> Reply:
+    """An admin shared a content plan with Cobot. Unless ``confirmed`` (the comment ``import``) it is a dry run:
+    what would be added, nothing changed. Either way all-or-nothing, as ``cobot import``; slots with nobody under
+    Added by are added by the admin.
+
+    The answer goes to ``reply_to``, queued in the same transaction, so a confirmed import is answered if and only
+    if it was committed; ``event_id`` (the platform's id of the upload) makes a redelivered upload import once.
+    With ``reply_to=None`` the answer is returned instead. Never raises ``UserFacingError``."""
+    if not first_delivery(ctx, event_id=event_id):
+        return Reply(())
+    language = ctx.policy.language_of(ctx.actor)
+    try:
+        require_importer(ctx)
+        # A savepoint: a plan refused half-way leaves nothing behind, but the upload's event id and answer stay.
+        with ctx.session.begin_nested():
+            result = import_plan(
+                ctx, plan, actor_user_id=ctx.actor.user_id, dry_run=not confirmed, as_mention=as_mention
+            )
+        closing = t(texts.IMPORT_CONFIRM_HINT, word=CONFIRM_WORDS[0]) if result.dry_run else None
+        reply = Reply((result.summary, *_shown(result.lines), *((closing,) if closing else ())), language=language)
+    except UserFacingError as refusal:
+        reply = Reply.refused(refusal.text, language=language)
+    except PlanRejected as rejected:
+        reply = Reply((rejected.header, *_shown(rejected.problems)), refusal=True, language=language)
+    if reply_to is None:
+        return reply
+    notify.reply_later(ctx, to=reply_to, reply=reply, key=f"import:{event_id or uuid.uuid4().hex}")
+    return Reply((), language=language)
+
+
+def _shown(lines: Sequence[Text]) -> tuple[Text, ...]:
+    if len(lines) <= SHOWN_LINES:
+        return tuple(lines)
+    return (*lines[:SHOWN_LINES], t(texts.IMPORT_MORE_LINES, count=len(lines) - SHOWN_LINES))
+
+
 def _carry_out(
     scope: Scope, requests: Sequence[_PlannedRequest], slots: Sequence[_PlannedSlot], *, dry_run: bool
 ) -> tuple[list[Text], int, int, int]:
@@ -228,6 +313,11 @@ def _carry_out(
                     owner=owner,
                 )
             )
+            if planned.slot is not None:
+                choice = planned.slot
+                lines.append(
+                    t(texts.IMPORT_LINE_WOULD_BOOK, cell=choice.ref, slot=choice.name, when=Moment(choice.starts_at))
+                )
             continue
         number = _run(scope, ref, planned.owner, planned.channel_id, partial(_create, planned=planned))
         lines.append(
@@ -240,6 +330,12 @@ def _carry_out(
                 owner=owner,
             )
         )
+        if planned.slot is not None:
+            choice = planned.slot
+            # As its owner would by `/cocreate book`: a slot taken in the meantime refuses the whole plan.
+            _run(scope, choice.ref, planned.owner, planned.channel_id, partial(_book, number=number, choice=choice))
+            when = Moment(choice.starts_at)
+            lines.append(t(texts.IMPORT_LINE_BOOKED, cell=choice.ref, number=number, slot=choice.name, when=when))
     return lines, new_requests, new_slots, skipped
 
 
@@ -281,6 +377,11 @@ def _create(ctx: Ctx, *, planned: _PlannedRequest) -> int:
         queries.cancel_pending(
             session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"card:{request.id}:", now=ctx.now
         )
+    return number
+
+
+def _book(ctx: Ctx, *, number: int, choice: _SlotChoice) -> int:
+    book_planned(ctx, number=number, slot_name=choice.name, starts_at=choice.starts_at)
     return number
 
 
@@ -394,6 +495,7 @@ class _Checker:
     def requests(self, rows: Sequence[PlanRow], *, planned_slots: Sequence[_PlannedSlot]) -> list[_PlannedRequest]:
         planned: list[_PlannedRequest] = []
         seen: dict[str, str] = {}
+        booked: dict[tuple[str, datetime], str] = {}  # slot → the Slot cell that books it
         for row in rows:
             request = self._request_row(row, planned_slots)
             if request is None:
@@ -403,6 +505,27 @@ class _Checker:
                 self._problem(t(texts.IMPORT_DUPLICATE_ROW, cell=cell, other=seen[request.key]))
                 continue
             seen[request.key] = row.ref(texts.PLAN_COL_TITLE)
+            choice = request.slot
+            if choice is not None:
+                when = Moment(choice.starts_at)
+                slot = (choice.name.casefold(), choice.starts_at)
+                if slot in booked:  # a slot holds one piece
+                    self._problem(
+                        t(texts.IMPORT_SLOT_TWICE, cell=choice.ref, slot=choice.name, when=when, other=booked[slot])
+                    )
+                    continue
+                booked[slot] = choice.ref
+                if choice.booked_number is not None and choice.booked_key != request.key:
+                    self._problem(
+                        t(
+                            texts.IMPORT_SLOT_TAKEN,
+                            cell=choice.ref,
+                            slot=choice.name,
+                            when=when,
+                            number=choice.booked_number,
+                        )
+                    )
+                    continue
             planned.append(request)
         return planned
 
@@ -418,7 +541,7 @@ class _Checker:
         deadline = self._date(row, texts.PLAN_COL_DEADLINE, required=True, future=True)
         owner = self._person(row, texts.PLAN_COL_OWNER, required=True)
         channel = self._channel(row)
-        target = self._slot_ref(row, planned_slots)
+        slot = self._slot_ref(row, planned_slots)
         if owner is not None and not self.scope.policy.may_create(owner):
             value = _as_text(row.cells[texts.PLAN_COL_OWNER].value)
             self._problem(t(texts.IMPORT_MAY_NOT_CREATE, cell=row.ref(texts.PLAN_COL_OWNER), value=value))
@@ -435,11 +558,12 @@ class _Checker:
                 skills=tuple(skills),
                 needs=needs,
                 parts=tuple(parts),
-                publish_target=target,
+                publish_target=_target(slot, self.scope) if slot is not None else None,
             ),
             owner=owner,
             owner_as_written=_as_text(row.cells[texts.PLAN_COL_OWNER].value),
             channel_id=channel,
+            slot=slot,
         )
 
     # --- one cell each ----------------------------------------------------------------------------------------
@@ -618,8 +742,8 @@ class _Checker:
         self._problem(t(texts.IMPORT_BAD_CHANNEL, cell=cell.ref, value=value[:60]))
         return None
 
-    def _slot_ref(self, row: PlanRow, planned_slots: Sequence[_PlannedSlot]) -> str | None:
-        """The publishing target: a slot that exists (app.yaml, added before, or on this plan's Slots sheet)."""
+    def _slot_ref(self, row: PlanRow, planned_slots: Sequence[_PlannedSlot]) -> _SlotChoice | None:
+        """The slot to book: one that exists (app.yaml, added before, or on this plan's Slots sheet)."""
         cell = self._raw(row, texts.PLAN_COL_SLOT, required=False)
         if cell is None:
             return None
@@ -640,24 +764,41 @@ class _Checker:
         name = " ".join(words)
         tz = self.scope.policy.timezone
         start, end = at_local(day, time(0, 0), tz), at_local(day + timedelta(days=1), time(0, 0), tz)
-        moments = {
-            o.starts_at
+        choices = {
+            o.starts_at: _SlotChoice(
+                ref=cell.ref,
+                name=o.name,
+                starts_at=o.starts_at,
+                booked_number=o.request.number if o.request is not None else None,
+                booked_key=o.request.import_key if o.request is not None else None,
+            )
             for o in slot_occurrences(self.scope, start=start, end=end)
             if o.name.casefold() == name.casefold()
         }
-        moments |= {
-            s.starts_at for s in planned_slots if s.name.casefold() == name.casefold() and start <= s.starts_at < end
-        }
+        for s in planned_slots:
+            if s.name.casefold() == name.casefold() and start <= s.starts_at < end:
+                choices.setdefault(s.starts_at, _SlotChoice(ref=cell.ref, name=s.name, starts_at=s.starts_at))
         if at is not None:
-            moments = {m for m in moments if m.astimezone(tz).time().replace(second=0, microsecond=0) == at}
-        if not moments:
+            choices = {
+                m: c for m, c in choices.items() if m.astimezone(tz).time().replace(second=0, microsecond=0) == at
+            }
+        if not choices:
             self._problem(t(texts.IMPORT_UNKNOWN_SLOT, cell=cell.ref, value=value[:60]))
             return None
-        if len(moments) > 1:
+        if len(choices) > 1:
             self._problem(t(texts.IMPORT_AMBIGUOUS_SLOT, cell=cell.ref, value=value[:60]))
             return None
-        local = next(iter(moments)).astimezone(tz)
-        return f"{name} {local:%Y-%m-%d %H:%M}"[:TARGET_LIMIT]
+        choice = next(iter(choices.values()))
+        if choice.starts_at <= self.scope.now:
+            self._problem(t(texts.IMPORT_SLOT_PASSED, cell=cell.ref, slot=choice.name, when=Moment(choice.starts_at)))
+            return None
+        return choice
+
+
+def _target(choice: _SlotChoice, scope: Scope) -> str:
+    """The request's publishing target as its card shows it: the slot's name and local start."""
+    local = choice.starts_at.astimezone(scope.policy.timezone)
+    return f"{choice.name} {local:%Y-%m-%d %H:%M}"[:TARGET_LIMIT]
 
 
 def _as_text(value: CellValue) -> str:

@@ -45,6 +45,10 @@ HELP_DIGEST_REPORT = N_(
 HELP_CALENDAR_FEED = N_(
     "`/cocreate calendar` your own calendar feed (your deadlines and booked slots) for Outlook or Google"
 )
+HELP_IMPORT = N_(
+    "`/cocreate import` import a content plan (.xlsx): share it with me in a DM for a dry run, "
+    "with the comment `import` to import it (admins)"
+)
 HELP_SETTINGS = N_("`/cocreate reminders off|on` · `/cocreate recognition off|on` · `/cocreate language da|en`")
 HELP_IDS = N_(
     "Ids work as `12` or `#12`. You can also volunteer with the card's buttons or by reacting with :raised_hand:."
@@ -743,6 +747,20 @@ IMPORT_LINE_CREATED = N_("{cell}: #{number} “{title}” · due {deadline} · o
 IMPORT_LINE_SLOT = N_("{cell}: slot {slot} {when}")
 IMPORT_LINE_ALREADY_REQUEST = N_("{cell}: already imported as #{number}")
 IMPORT_LINE_ALREADY_SLOT = N_("{cell}: slot {slot} {when} already exists")
+IMPORT_LINE_WOULD_BOOK = N_("{cell}: would be booked into {slot} {when}")
+IMPORT_LINE_BOOKED = N_("{cell}: #{number} booked into {slot} {when}")
+IMPORT_SLOT_TAKEN = N_("{cell}: {slot} {when} is already booked for #{number}; pick another slot")
+IMPORT_SLOT_TWICE = N_("{cell}: {slot} {when} is booked by {other} too; a slot holds one piece")
+# `/cocreate import` and a plan shared with Cobot in a DM.
+IMPORT_HOW = N_(
+    "To import a content plan, share the .xlsx file with me in a direct message (App Home → Messages). I'll check "
+    "it and show what it would add, without changing anything. To import it, share it again with the comment "
+    "`{word}`. A plan with any problem imports nothing; an empty template: `cobot import --template plan.xlsx`."
+)
+IMPORT_ADMINS_ONLY = N_("Only Cobot's admins can import content plans. Please ask {admins}.")
+IMPORT_CONFIRM_HINT = N_("Looks right? Share the file with me again with the comment `{word}` to import it.")
+IMPORT_MORE_LINES = N_("…and {count} more line(s).")
+IMPORT_DOWNLOAD_FAILED = N_("I couldn't fetch {file} from Slack. Please share it again in a moment.")
 TEMPLATE_WRITTEN = N_("Wrote the content-plan template {file}. Fill in Plan and Slots, then `cobot import {file}`.")
 
 # --- language -------------------------------------------------------------------------------------------------

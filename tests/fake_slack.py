@@ -15,7 +15,10 @@ Besides answering like Slack does, the fake:
   tests rather than in production;
 * can inject failures (:meth:`FakeSlack.fail_next`), simulate a bot that is not
   in a channel, and simulate Slack's posting rate limits;
-* hands out response URLs and file upload URLs that live on the same server.
+* hands out response URLs and file upload URLs that live on the same server;
+* lets a test share a file as a person would (:meth:`FakeSlack.share_file`): ``files.info`` then describes it
+  and its ``url_private_download`` serves its bytes, like Slack's, only with ``Authorization: Bearer <token>``
+  (without it, Slack answers its HTML sign-in page, and so does the fake).
 
 Everything is stdlib; one server per test is cheap (it binds an ephemeral port).
 """
@@ -525,6 +528,7 @@ class FakeSlack:
             "reactions.add": self._reactions_add,
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.completeUploadExternal": self._files_complete_upload_external,
+            "files.info": self._files_info,
         }
 
     # ---- lifecycle -------------------------------------------------------
@@ -714,6 +718,55 @@ class FakeSlack:
             self._channel_buckets.clear()
             self._workspace_window.clear()
 
+    # ---- files people share ------------------------------------------------
+
+    def share_file(
+        self,
+        user: str,
+        *,
+        name: str,
+        content: bytes,
+        comment: str = "",
+        channel: str | None = None,
+    ) -> dict[str, Any]:
+        """A person shares a file (in their DM with the bot unless ``channel`` is given): the file is stored,
+        and the ``message`` event (subtype ``file_share``) that Slack would send for it is returned."""
+        channel_id = channel or f"D{user}"
+        with self._cond:
+            file_id = self._next_id("F")
+            ts = self._next_ts()
+            filetype = name.rsplit(".", 1)[-1].lower() if "." in name else "binary"
+            self._file_bytes[file_id] = content
+            self._file_meta[file_id] = {
+                "id": file_id,
+                "created": int(float(ts)),
+                "name": name,
+                "filename": name,
+                "title": name,
+                "mimetype": mimetypes.guess_type(name)[0] or "application/octet-stream",
+                "filetype": filetype,
+                "user": user,
+                "size": len(content),
+                "url_private": f"{self.base_url}/files-pri/{self.team_id}-{file_id}/{name}",
+                "url_private_download": f"{self.base_url}/files-pri/{self.team_id}-{file_id}/download/{name}",
+                "completed": True,
+                "channels": [channel_id],
+                "shared_by_person": True,
+            }
+            listed = _file_object(self._file_meta[file_id])
+        return {
+            "type": "message",
+            "subtype": "file_share",
+            "channel": channel_id,
+            "channel_type": "im" if channel_id.startswith("D") else "channel",
+            "user": user,
+            "text": comment,
+            "ts": ts,
+            "event_ts": ts,
+            "upload": True,
+            "files": [listed],
+        }
+
     # ---- configuration ---------------------------------------------------
 
     def add_user(
@@ -749,7 +802,7 @@ class FakeSlack:
         429 answers ``Retry-After`` plus ``{"ok": false, "error": "ratelimited"}``;
         5xx answers ``upstream error`` as text/plain; 200 needs ``error`` and
         answers ``{"ok": false, "error": error}``.  ``method`` may also be
-        ``response_url`` or ``file_upload``.  Failures are injected before auth
+        ``response_url``, ``file_upload`` or ``file_download``.  Failures are injected before auth
         and rate limiting, so the very next call is the one that fails.  ``body``
         answers that text as it is with ``status`` (a proxy's error page, a JSON
         answer cut short); 429 answers also carry ``Retry-After``.
@@ -818,6 +871,8 @@ class FakeSlack:
             return self._handle_response_url(url, headers, body, received)
         if split.path.startswith("/upload/") and verb in ("POST", "PUT"):
             return self._handle_upload(url, split.path[len("/upload/") :], headers, body, received)
+        if split.path.startswith("/files-pri/") and verb == "GET":
+            return self._handle_download(url, split.path[len("/files-pri/") :], headers, received)
         return _text_reply(404, "not found")
 
     def _record_locked(self, call: Call) -> None:
@@ -943,6 +998,26 @@ class FakeSlack:
                 else:
                     reply = _text_reply(404, "file_not_found")
             self._record_locked(Call("file_upload", params, _bearer_token(headers), received, ok=reply.ok))
+        return reply
+
+    def _handle_download(self, url: str, rest: str, headers: Message, received: float) -> _Reply:
+        """``url_private(_download)``: ``<team>-<file id>/[download/]<name>``, the bytes for the bot token only."""
+        file_id = rest.split("/", 1)[0].removeprefix(f"{self.team_id}-")
+        token = _bearer_token(headers)
+        with self._cond:
+            reply = self._take_failure_locked("file_download")
+            if reply is None:
+                content = self._file_bytes.get(file_id)
+                if token != self.bot_token:
+                    # Slack, too, answers a request without the token with its sign-in page, not an error.
+                    reply = _Reply(200, b"<!DOCTYPE html><html><body>Sign in to Slack</body></html>", "text/html")
+                elif content is None:
+                    reply = _text_reply(404, "file_not_found")
+                else:
+                    mimetype = self._file_meta.get(file_id, {}).get("mimetype") or "application/octet-stream"
+                    reply = _Reply(200, content, str(mimetype))
+            params = {"_url": url, "_file_id": file_id}
+            self._record_locked(Call("file_download", params, token, received, ok=reply.ok))
         return reply
 
     # ---- id helpers (call with the lock held) ----------------------------
@@ -1254,6 +1329,13 @@ class FakeSlack:
         }
         return _ok({"upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id})
 
+    def _files_info(self, params: dict[str, Any]) -> _Reply:
+        file_id = _str_or_none(params.get("file"))
+        meta = self._file_meta.get(file_id or "")
+        if meta is None or not meta.get("completed"):
+            return _err("file_not_found")
+        return _ok({"file": _file_object(meta)})
+
     def _files_complete_upload_external(self, params: dict[str, Any]) -> _Reply:
         files = params.get("files")
         if not isinstance(files, list) or not files:
@@ -1287,6 +1369,11 @@ class FakeSlack:
                 }
             )
         return _ok({"files": completed})
+
+
+def _file_object(meta: dict[str, Any]) -> dict[str, Any]:
+    """A file as files.info describes it (the fake's bookkeeping left out)."""
+    return {k: copy.deepcopy(v) for k, v in meta.items() if k not in ("completed", "shared_by_person", "length")}
 
 
 def _public(message: dict[str, Any]) -> dict[str, Any]:

@@ -6,25 +6,26 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from factories import row_counts
 from openpyxl import Workbook, load_workbook
-from reports_support import ADMIN, ANNA, NOW, OWNER, POLICY, WORKSPACE, make_members, set_people
+from reports_support import ADMIN, ANNA, NOW, OWNER, POLICY, WORKSPACE, act, make_members, set_people
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.exports.excel.plan import MAX_FILE_BYTES, MAX_ROWS, PlanFileError, read_plan, write_template
 from bot.exports.plaintext import plain
 from handlers import plan_import, texts
+from handlers.calendar import list_slots
 from handlers.context import Scope
 from handlers.plan_import import ImportResult, PlanRejected, import_plan
 from handlers.results import UserFacingError, t
 from storage.db import transaction
-from storage.models import ContentRequest, OutboxMessage, PublishingSlot, RequestPart, Workspace
+from storage.models import ContentRequest, OutboxMessage, PublishingSlot, RequestPart, SlotBooking, Workspace
 
 PLAN_HEADER = ["Key", "Title", "Brief", "Format", "Skills", "Parts", "Needs", "Deadline", "Owner", "Channel", "Slot"]
 SLOT_HEADER = ["Key", "Name", "Date", "Weekday", "Until", "Time", "Added by"]
@@ -565,3 +566,105 @@ def test_the_template_s_examples_import_cleanly_and_are_skipped_as_examples(peop
     # One request and the weekly series of 13 slots: the copies, not the example rows.
     assert (result.requests, result.slots, result.skipped) == (1, 13, 0)
     assert [plain(line).split(":")[0] for line in result.lines] == [*["Slots!B3"] * 13, "Plan!B3"]
+
+
+# --- the Slot column books -----------------------------------------------------------------------------------
+
+
+def bookings_in(engine: Engine) -> list[tuple[str, str, str]]:
+    """Every booking as (request title, slot name, start in UTC)."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ContentRequest.title, SlotBooking.slot_name, SlotBooking.starts_at)
+            .join(ContentRequest, col(ContentRequest.id) == col(SlotBooking.request_id))
+            .order_by(col(SlotBooking.starts_at))
+        ).all()
+    return [(title, name, starts.astimezone(UTC).isoformat()) for title, name, starts in rows]
+
+
+def slots_listing(engine: Engine) -> list[str]:
+    """What `/cocreate slots` shows the owner, line by line."""
+    return [plain(line) for line in act(engine, OWNER, list_slots).texts]
+
+
+def test_a_slot_cell_books_that_slot_for_the_request(people: Engine) -> None:
+    data = plan_bytes(
+        plan=[
+            good_row("LinkedIn post", Slot="LinkedIn 2026-12-01"),
+            good_row("Newsletter piece", Slot="newsletter 2026-12-07 09:00", Owner=ANNA),
+            good_row("No slot"),
+        ],
+        slots=[[None, "Newsletter", date(2026, 12, 7), None, None, "09:00", None]],
+    )
+
+    preview = run_import(people, data, dry_run=True)
+    assert bookings_in(people) == []
+    assert "Plan!K2: would be booked into LinkedIn 2026-12-01 09:00 UTC" in [plain(line) for line in preview.lines]
+
+    result = run_import(people, data)
+
+    assert bookings_in(people) == [
+        ("LinkedIn post", "LinkedIn", "2026-12-01T09:00:00+00:00"),
+        ("Newsletter piece", "Newsletter", "2026-12-07T08:00:00+00:00"),
+    ]
+    assert [plain(line) for line in result.lines if "booked" in plain(line)] == [
+        "Plan!K2: #1 booked into LinkedIn 2026-12-01 09:00 UTC",
+        "Plan!K3: #2 booked into Newsletter 2026-12-07 08:00 UTC",
+    ]
+    listing = slots_listing(people)
+    assert "2026-12-01 09:00 UTC · LinkedIn · #1 LinkedIn post" in listing
+    assert "2026-12-07 08:00 UTC · Newsletter · #2 Newsletter piece" in listing
+    assert "2026-12-08 09:00 UTC · LinkedIn · free · /cocreate book <id> LinkedIn 2026-12-08" in listing
+    # Importing the same plan again books nothing twice and finds no conflict with its own bookings.
+    again = run_import(people, data)
+    assert (again.requests, again.skipped) == (0, 4)
+    assert len(bookings_in(people)) == 2
+
+
+def test_a_slot_booked_already_refuses_the_whole_import(people: Engine) -> None:
+    run_import(people, plan_bytes(plan=[good_row("First come", Slot="LinkedIn 2026-12-01")]))
+    before = row_counts(people)
+    data = plan_bytes(
+        plan=[good_row("Fine"), good_row("Late", Slot="LinkedIn 2026-12-01")],
+        slots=[[None, "Blog", date(2026, 12, 1), None, None, "10:00", None]],
+    )
+
+    assert problems_of(people, data) == [
+        "Plan!K3: LinkedIn 2026-12-01 09:00 UTC is already booked for #1; pick another slot"
+    ]
+    assert row_counts(people) == before
+    assert bookings_in(people) == [("First come", "LinkedIn", "2026-12-01T09:00:00+00:00")]
+
+
+def test_two_rows_naming_one_slot_refuse_the_import(people: Engine) -> None:
+    before = row_counts(people)
+    data = plan_bytes(
+        plan=[good_row("One", Slot="LinkedIn 2026-12-01"), good_row("Two", Slot="linkedin 2026-12-01 10:00")]
+    )
+
+    assert problems_of(people, data) == [
+        "Plan!K3: LinkedIn 2026-12-01 09:00 UTC is booked by Plan!K2 too; a slot holds one piece"
+    ]
+    assert row_counts(people) == before
+
+
+def test_a_slot_taken_while_importing_rolls_everything_back(people: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check before importing saw the slot free; booking finds it taken (someone else was quicker)."""
+    before = row_counts(people)
+
+    def taken(ctx: Any, *, number: int, slot_name: str, starts_at: datetime) -> Any:
+        raise UserFacingError(t(texts.SLOT_TAKEN, slot=slot_name, when="Tue", taken=9))
+
+    monkeypatch.setattr(plan_import, "book_planned", taken)
+    data = plan_bytes(plan=[good_row("One"), good_row("Two", Slot="LinkedIn 2026-12-01")])
+
+    assert problems_of(people, data) == [
+        "Plan!K3: LinkedIn Tue is already booked for #9. /cocreate slots shows the free ones."
+    ]
+    assert row_counts(people) == before
+
+
+def test_a_slot_in_the_past_is_a_problem(people: Engine) -> None:
+    data = plan_bytes(plan=[good_row("Late", Slot="LinkedIn 2026-11-17")])
+
+    assert problems_of(people, data) == ["Plan!K2: the slot LinkedIn 2026-11-17 09:00 UTC would be in the past"]
