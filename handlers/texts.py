@@ -225,6 +225,10 @@ STATE_APPROVED = N_("approved")
 STATE_WAITLISTED = N_("in line")
 
 # --- errors -----------------------------------------------------------------------------------------------
+UNKNOWN_DIALOG = N_(
+    "Sorry, I don't know this dialog, so there is nothing to fill in here. Please close it and use a button on "
+    "one of my cards, or type `/cocreate help` to see what I can do."
+)
 UNEXPECTED_ERROR = N_(
     "Sorry, something went wrong on my side and nothing was changed. "
     "If it happens again, please tell your Cobot admin error id `{error_id}`."

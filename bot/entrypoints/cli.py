@@ -16,6 +16,7 @@ from storage.clock import utcnow
 
 log = logging.getLogger("cobot")
 
+MANIFEST_URL_HINT = "pass --url https://<your host>/slack/events (or --socket for Socket Mode)"
 # How long `cobot tick` waits for messages held back for a moment (a channel's next pacing turn) before it exits.
 TICK_WAITS_UP_TO = 10.0
 
@@ -222,6 +223,13 @@ def run_console_command(args: argparse.Namespace, settings: Settings) -> int:
 def run_manifest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.manifest import manifest_yaml
 
+    if not args.socket:
+        # Slack sends commands, events and interactions to this URL, and it must be the app's own: a placeholder
+        # host would make a manifest that Slack accepts but that can never reach Cobot.
+        if not args.url:
+            raise ConfigError(f"the manifest needs Cobot's public URL in HTTP mode: {MANIFEST_URL_HINT}")
+        if not args.url.startswith("https://"):
+            raise ConfigError(f"--url {args.url}: Slack only sends to HTTPS; {MANIFEST_URL_HINT}")
     sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket))
     return 0
 

@@ -101,7 +101,9 @@ def build_manifest(*, request_url: str | None, socket_mode: bool, name: str = "C
     scopes = {"commands", *TRANSPORT_SCOPES}
     for event in found.events:
         scopes.update(EVENT_SUBSCRIPTIONS[event][1])
-    url = None if socket_mode else (request_url or "https://cobot.example.com/slack/events")
+    if not socket_mode and not request_url:
+        raise ValueError("an HTTP-mode manifest needs the request URL of /slack/events")
+    url = None if socket_mode else request_url
     commands = []
     for command in found.commands:
         entry: dict[str, Any] = {

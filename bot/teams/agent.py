@@ -21,7 +21,7 @@ from bot.teams import cards, ids, inbound
 from bot.teams.inbound import Where
 from bot.teams.render import TeamsRenderer
 from bot.teams.routes import Router, register_all
-from bot.teams.routes.turn import MESSAGE_RESPONSE, Surface, Turn
+from bot.teams.routes.turn import MESSAGE_RESPONSE, Surface, Turn, answer_invoke
 from handlers import texts
 from handlers.results import Reply, t
 
@@ -39,6 +39,8 @@ class CobotAgent:
         activity = context.activity
         where = inbound.where(activity)
         if where is None:
+            if activity.type == ActivityTypes.invoke:
+                await answer_invoke(context, None)  # nobody to answer, but the SDK would make it a 501
             return
         turn = Turn(self.surface, context, where)
         # Channel talk not addressed to Cobot (Teams delivers it for the thread-reply drafts) only stores where

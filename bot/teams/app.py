@@ -129,6 +129,13 @@ class TeamsService:
                 # The SDK's aiohttp adapter reads the claims under this plain string key (its own middleware's).
                 warnings.simplefilter("ignore", web.NotAppKeyWarning)
                 request["claims_identity"] = identity
+        if not _addressed(body):
+            # Nothing Cobot can act on or answer in: Teams always names the conversation and the bot it writes to;
+            # SDK test fixtures and tools may not. The SDK would refuse one without a conversation with a 400 and
+            # fail on one without a recipient as it answers; either is a well-formed activity, so it is accepted
+            # and left alone, as unhandled Slack requests are.
+            log.debug("ignored a %s activity without a conversation or recipient", body["type"])
+            return web.json_response(None) if body["type"] == "invoke" else web.Response(status=202)
         response = await self.adapter.process(request, self.agent)
         return response if response is not None else web.Response(status=202)
 
@@ -159,6 +166,12 @@ def activity_problem(body: object) -> str | None:
         if value is not None and not (isinstance(value, list) and all(isinstance(item, dict) for item in value)):
             return f"{key} is not a list of objects"
     return None
+
+
+def _addressed(activity: dict[str, object]) -> bool:
+    """Whether the activity names its conversation and its recipient (the bot), which answering it needs."""
+    conversation, recipient = activity.get("conversation"), activity.get("recipient")
+    return all(isinstance(part, dict) and bool(part.get("id")) for part in (conversation, recipient))
 
 
 def build_teams_service(

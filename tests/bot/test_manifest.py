@@ -127,3 +127,27 @@ def test_cobot_refuses_a_broken_config_in_one_line(tmp_path: Path, capsys: pytes
     assert captured.out == ""
     assert captured.err.startswith("cobot: app.yaml: timezon")
     assert captured.err.count("\n") == 1
+
+
+def test_cobot_manifest_without_a_url_asks_for_one_instead_of_inventing_a_host(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["manifest"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "", "no manifest with a placeholder host is printed"
+    assert captured.err.count("\n") == 1
+    assert "--url https://<your host>/slack/events" in captured.err
+    assert "example.com" not in captured.err
+
+
+def test_cobot_manifest_refuses_a_url_slack_would_not_send_to(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manifest", "--url", "http://cobot.example.org/slack/events"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert "HTTPS" in captured.err and "--url https://<your host>/slack/events" in captured.err
+
+
+def test_an_http_manifest_is_never_built_with_a_made_up_host() -> None:
+    with pytest.raises(ValueError, match="request URL"):
+        build_manifest(request_url=None, socket_mode=False)

@@ -4,7 +4,8 @@
 - ``conversations``: ``conversationUpdate`` (Cobot added to a team, chat or someone's personal scope);
 - ``messages``: commands typed to Cobot and replies in a request card's thread;
 - ``buttons``: ``Action.Execute`` (``invoke adaptiveCard/action``) and its ``Action.Submit`` fallback;
-- ``dialogs``: ``invoke task/fetch`` and ``task/submit``, the dialogs of buttons that need something typed.
+- ``dialogs``: ``invoke task/fetch`` and ``task/submit``, the dialogs of buttons that need something typed;
+- ``unhandled``: every other invoke (features Cobot's manifest does not declare), answered so Teams shows no error.
 
 The Agents SDK has routing of its own (``AgentApplication``), but it comes with turn state in a storage, a typing
 indicator and mention stripping on every turn; Cobot keeps its state in its database and reads mentions itself, so
@@ -17,7 +18,7 @@ from collections.abc import Awaitable, Callable
 
 from microsoft_agents.activity import Activity, ActivityTypes
 
-from bot.teams.routes import buttons, conversations, dialogs, messages
+from bot.teams.routes import buttons, conversations, dialogs, messages, unhandled
 from bot.teams.routes.turn import Turn
 
 Callback = Callable[[Turn], Awaitable[None]]
@@ -53,4 +54,5 @@ def register_all(router: Router) -> Router:
     messages.register(router)
     buttons.register(router)
     dialogs.register(router)
+    unhandled.register(router)  # last: every invoke the others did not take
     return router

@@ -1,6 +1,7 @@
 """Dialogs (``invoke task/fetch`` and ``task/submit``): a button that needs something typed (a draft's link, a
 reason, a new deadline) opens one, and so does "new" without arguments (the new-request form). A refusal shows in
-the dialog, as a Slack modal's field error does; success closes it with the confirmation."""
+the dialog, as a Slack modal's field error does; success closes it with the confirmation. A dialog that is not one
+of Cobot's says so, politely."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 from bot.teams import cards
 from bot.teams.routes.buttons import Pressed, pressed_in
 from bot.teams.routes.turn import Turn
+from handlers import texts
 from handlers.actions import form_for, number_of, press
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
 from handlers.extensions import default_proposal
 from handlers.requests import NewRequest, create_request, request_problems
-from handlers.results import ActionKind, Reply, Text
+from handlers.results import ActionKind, Reply, Text, t
 
 if TYPE_CHECKING:
     from bot.teams.routes import Router
@@ -38,7 +40,7 @@ async def open_dialog(turn: Turn) -> None:
         return
     pressed = pressed_in(turn.activity.value)
     if pressed is None or form_for(pressed.kind) is None:
-        await turn.invoke_response(cards.dialog_message("?"))
+        await not_ours(turn)
         return
     facts: dict[str, Any] = {}
 
@@ -62,13 +64,21 @@ async def open_dialog(turn: Turn) -> None:
     await turn.invoke_response(body)
 
 
+async def not_ours(turn: Turn) -> None:
+    """A dialog whose data is not one of Cobot's forms (another app's card, an old or altered button): the dialog
+    says so politely and what to do instead."""
+    language = turn.cobot.policy.language_of_channel(turn.where.key)
+    message = await turn.plain(Reply((t(texts.UNKNOWN_DIALOG),), language=language))
+    await turn.invoke_response(cards.dialog_message(message))
+
+
 async def dialog_submitted(turn: Turn) -> None:
     if _form_of(turn.activity.value) == cards.NEW_REQUEST:
         await request_submitted(turn)
         return
     pressed = pressed_in(turn.activity.value)
     if pressed is None or form_for(pressed.kind) is None:
-        await turn.invoke_response(cards.dialog_message("?"))
+        await not_ours(turn)
         return
     typed = pressed.typed or ""
     reply = await turn.act(lambda ctx: press(ctx, pressed.kind, pressed.value, form_value=typed))

@@ -35,6 +35,12 @@ ERROR_RESPONSE = "application/vnd.microsoft.error"
 log = logging.getLogger(__name__)
 
 
+async def answer_invoke(context: TurnContext, body: dict[str, Any] | None) -> None:
+    """Answers an invoke in the HTTP response with 200 and ``body``. An invoke left unanswered gets the SDK's 501,
+    which Teams shows as an error."""
+    await context.send_activity(Activity(type=ActivityTypes.invoke_response, value={"status": 200, "body": body}))
+
+
 @dataclass(frozen=True)
 class Surface:
     """What stays the same from turn to turn: the core, who and where Cobot knows on Teams, and its name there."""
@@ -103,9 +109,7 @@ class Turn:
         await self.context.send_activity(Activity.model_validate(message))
 
     async def invoke_response(self, body: dict[str, Any]) -> None:
-        await self.context.send_activity(
-            Activity(type=ActivityTypes.invoke_response, value={"status": 200, "body": body})
-        )
+        await answer_invoke(self.context, body)
 
     async def plain(self, reply: Reply) -> str:
         return await asyncio.to_thread(self.plain_reply, reply)
