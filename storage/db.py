@@ -11,10 +11,18 @@ free (``cobot serve`` with two workers: a p99 of about a second at 50 requests/s
 of one process wait on a lock of the engine's, which hands over the moment the holder finishes; processes take
 turns through an advisory lock on a file next to the database (``<database>-writer``), which the one waiting
 thread of each process tries every half millisecond.
+
+Every statement passes one guard on its way to the database (``_guard_parameters``), on both back ends: text with
+a NUL character, which PostgreSQL refuses (a ``DataError`` for ``/cocreate new Foo\\x00bar``, a skill, a form field
+or a thread reply), loses its NULs, and a value written into a column narrower than it (an over-long Slack or
+Teams id) raises ``ValueTooLong`` instead of PostgreSQL's ``StringDataRightTruncation`` (SQLite would have stored
+it). This is the one point all text from every adapter crosses, forms and the console included; ``Cobot.act``
+turns ``ValueTooLong`` into a polite refusal.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -23,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -36,14 +44,36 @@ SQLITE_BUSY_TIMEOUT_S = 30
 READ_ONLY = "cobot_read_only"  # execution option: this transaction only reads
 
 
+class ValueTooLong(ValueError):
+    """A value longer than the column it was to be written to: nothing is written (the transaction rolls back)."""
+
+    def __init__(self, *, column: str, limit: int, length: int) -> None:
+        super().__init__(f"{length} characters for {column}, which holds {limit}")
+        self.column = column
+        self.limit = limit
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Build the engine for ``url``; a SQLite file's folder is created if missing."""
+    engine = _make_engine(url, echo=echo)
+    event.listen(engine, "before_cursor_execute", _guard_parameters, retval=True)
+    return engine
+
+
+def _make_engine(url: str, *, echo: bool) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        return create_engine(
+            url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10, json_serializer=_json_without_nul
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S})
+    engine = create_engine(
+        url,
+        echo=echo,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+        json_serializer=_json_without_nul,
+    )
     in_memory = not parsed.database or parsed.database == ":memory:" or "mode=memory" in str(parsed)
     writers = _Writers(None if in_memory else f"{Path(str(parsed.database)).expanduser()}-writer")
     event.listen(engine, "connect", _configure_sqlite_connection)
@@ -52,6 +82,69 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     event.listen(engine, "rollback", writers.end)
     event.listen(engine.pool, "checkin", writers.returned)  # a transaction that ended without either
     return engine
+
+
+_NUL = "\x00"
+_WIDTHS = "cobot_widths"  # attribute of a compiled statement: bind name → (column, width) of its String binds
+
+
+def _guard_parameters(
+    _connection: Any, _cursor: Any, statement: str, parameters: Any, context: Any, _executemany: bool
+) -> tuple[str, Any]:
+    """The guard of the module's docstring: widths are checked for inserts and updates only (a look-up with a
+    long value just finds nothing), NULs are removed from every parameter (look-ups such as ``who`` included)."""
+    if context is not None and (context.isinsert or context.isupdate) and context.compiled is not None:
+        _check_widths(context.compiled, context.compiled_parameters or ())
+    # Not by ``executemany``: a batch of insertmanyvalues comes flagged so, as one flat set of parameters.
+    if isinstance(parameters, list) and parameters and isinstance(parameters[0], dict | list | tuple):
+        return statement, [_without_nul(row) for row in parameters]
+    return statement, _without_nul(parameters)
+
+
+def _check_widths(compiled: Any, rows: Any) -> None:
+    widths: dict[str, tuple[str, int]] | None = getattr(compiled, _WIDTHS, None)
+    if widths is None:
+        widths = {}
+        for name, bind in compiled.binds.items():
+            kind = bind.type.impl_instance if isinstance(bind.type, TypeDecorator) else bind.type  # SQLModel's
+            if isinstance(kind, String) and kind.length:
+                widths[name] = (str(getattr(bind, "_orig_key", None) or name), int(kind.length))
+        setattr(compiled, _WIDTHS, widths)
+    if not widths:
+        return
+    for row in rows:
+        for name, (column, width) in widths.items():
+            value = row.get(name)
+            if isinstance(value, str) and len(value) > width:
+                raise ValueTooLong(column=column, limit=width, length=len(value))
+
+
+def _json_without_nul(value: Any) -> str:
+    """JSON columns (a request's skills, a message's payload) are text in JSON: their NULs go too, since the
+    JSON escape ``\\u0000`` passes the parameter check above and PostgreSQL's ``jsonb`` would refuse it."""
+    return json.dumps(_deep_without_nul(value))
+
+
+def _deep_without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(_NUL, "")
+    if isinstance(value, dict):
+        return {_deep_without_nul(k): _deep_without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_deep_without_nul(v) for v in value]
+    return value
+
+
+def _without_nul(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        if any(isinstance(v, str) and _NUL in v for v in parameters.values()):
+            return {k: v.replace(_NUL, "") if isinstance(v, str) else v for k, v in parameters.items()}
+        return parameters
+    if isinstance(parameters, list | tuple):
+        if any(isinstance(v, str) and _NUL in v for v in parameters):
+            return type(parameters)(v.replace(_NUL, "") if isinstance(v, str) else v for v in parameters)
+        return parameters
+    return parameters
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:

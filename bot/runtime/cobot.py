@@ -7,6 +7,7 @@ polite errors turned into replies, and the outbox sender woken afterwards.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,8 +28,10 @@ from handlers.people import find_context, open_context
 from handlers.results import Reply, UserFacingError, t
 from storage import queries
 from storage.clock import utcnow
-from storage.db import make_engine, read_only, reader, transaction
+from storage.db import ValueTooLong, make_engine, read_only, reader, transaction
 from storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -93,6 +96,11 @@ class Cobot:
                 reply = replace(reply, language=self.policy.language_of(ctx.actor))
         except UserFacingError as refusal:
             return Reply.refused(refusal.text, language=language)
+        except ValueTooLong as too_long:
+            # Cobot's own checks keep what people type within its columns; what is left is an id or a name from
+            # the platform longer than any it sends (a forged or broken payload): refused, nothing written.
+            log.warning("refused a value too long to store: %s", too_long)
+            return Reply.refused(t(texts.TOO_LONG_TO_STORE, limit=too_long.limit), language=language)
         self.wake_sender()
         return reply
 
