@@ -219,6 +219,10 @@ UNEXPECTED_ERROR = N_(
     "If it happens again, please tell your Cobot admin error id `{error_id}`."
 )
 
+DATABASE_UNAVAILABLE = N_(
+    "Cobot can't reach its database just now, so nothing was changed. Please try again in a minute."
+)
+
 # --- follow-ups: reminders, nudges, warnings (overridable in app.yaml: reminders.texts.<NAME>) ----------------
 REMINDER_DRAFT_SOON = N_(
     "Friendly reminder: your draft for #{number} *{title}* is due {deadline} ({days} days to go). "

@@ -23,16 +23,21 @@ turns ``ValueTooLong`` into a polite refusal.
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Engine, String, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 try:
@@ -40,7 +45,7 @@ try:
 except ImportError:  # Windows: only the threads of one process take turns there; processes wait in SQLite
     fcntl = None  # type: ignore[assignment]
 
-SQLITE_BUSY_TIMEOUT_S = 30
+SQLITE_BUSY_TIMEOUT_S = 30  # the default wait for SQLite's write lock (``Timeouts`` sets it per engine)
 READ_ONLY = "cobot_read_only"  # execution option: this transaction only reads
 
 
@@ -53,30 +58,76 @@ class ValueTooLong(ValueError):
         self.limit = limit
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the engine waits for the database (``app.yaml`` ``database:``). A database that does not answer
+    (a blackholed host, a server that hangs) then ends in an error the adapters answer politely, not a hang."""
+
+    connect: float = 2.0  # opening a connection (PostgreSQL; libpq counts whole seconds, at least 2)
+    statement: float = 2.0  # one statement (PostgreSQL's statement_timeout); SQLite: the wait for the write lock
+    pool: float = 1.0  # a free connection from the pool
+
+
+UNAVAILABLE = (OperationalError, PoolTimeout)  # what a database that does not answer in time raises
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) says the database did not answer in time, or not at all."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, UNAVAILABLE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def make_engine(url: str, *, echo: bool = False, timeouts: Timeouts | None = None) -> Engine:
     """Build the engine for ``url``; a SQLite file's folder is created if missing."""
-    engine = _make_engine(url, echo=echo)
+    engine = _make_engine(url, echo=echo, timeouts=timeouts or Timeouts(statement=SQLITE_BUSY_TIMEOUT_S))
     event.listen(engine, "before_cursor_execute", _guard_parameters, retval=True)
     return engine
 
 
-def _make_engine(url: str, *, echo: bool) -> Engine:
+def _make_engine(url: str, *, echo: bool, timeouts: Timeouts) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(
-            url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10, json_serializer=_json_without_nul
+        engine = create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            pool_timeout=timeouts.pool,
+            json_serializer=_json_without_nul,
+            connect_args={
+                "connect_timeout": max(2, math.ceil(timeouts.connect)),
+                # A host that stops answering mid-conversation: the kernel gives the connection up after this
+                # long with data unacknowledged, instead of the default quarter of an hour.
+                "tcp_user_timeout": int((timeouts.connect + timeouts.statement) * 1000),
+            },
         )
+        statement_ms = int(timeouts.statement * 1000)
+
+        def limit_statements(dbapi_connection: Any, _record: Any) -> None:
+            # Set per connection, not as a libpq ``options`` argument, which would replace the URL's own options.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {statement_ms}")
+            dbapi_connection.commit()
+
+        event.listen(engine, "connect", limit_statements)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         echo=echo,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+        connect_args={"check_same_thread": False, "timeout": timeouts.statement},
         json_serializer=_json_without_nul,
+        pool_timeout=timeouts.pool,
     )
     in_memory = not parsed.database or parsed.database == ":memory:" or "mode=memory" in str(parsed)
-    writers = _Writers(None if in_memory else f"{Path(str(parsed.database)).expanduser()}-writer")
-    event.listen(engine, "connect", _configure_sqlite_connection)
+    writers = _Writers(None if in_memory else f"{Path(str(parsed.database)).expanduser()}-writer", timeouts.statement)
+    event.listen(engine, "connect", partial(_configure_sqlite_connection, busy_seconds=timeouts.statement))
     event.listen(engine, "begin", writers.begin)
     event.listen(engine, "commit", writers.end)
     event.listen(engine, "rollback", writers.end)
@@ -147,7 +198,7 @@ def _without_nul(parameters: Any) -> Any:
     return parameters
 
 
-def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any, *, busy_seconds: float) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself instead of pysqlite's implicit deferred BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -155,7 +206,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
     finally:
         cursor.close()
 
@@ -168,15 +219,16 @@ class _Writers:
     HELD = "cobot_writer"  # key in the connection's info: this connection holds the lock
     POLL_S = 0.0005
 
-    def __init__(self, lock_path: str | None) -> None:
+    def __init__(self, lock_path: str | None, wait_seconds: float) -> None:
+        self._wait = wait_seconds
         self._lock = threading.Lock()
         self._path = lock_path
         self._file: IO[bytes] | None = None
         self._pid = 0
 
     def _acquire(self) -> bool:
-        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
-        if not self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+        deadline = time.monotonic() + self._wait
+        if not self._lock.acquire(timeout=self._wait):
             return False
         file = self._lock_file()
         if file is None:

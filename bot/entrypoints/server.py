@@ -77,7 +77,7 @@ def serve(
     workers: int,
     threads: int,
 ) -> int:
-    engine = make_engine(settings.env.database_url)
+    engine = make_engine(settings.env.database_url)  # migrations: the default, longer statement timeout
     upgrade_to_head(engine)
     engine.dispose()
     if token is None:

@@ -152,6 +152,16 @@ class Cobot:
         )
         return self.sender
 
+    def database_answers(self) -> bool:
+        """Whether the database answers a trivial query within the configured timeouts (``/healthz``)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception as error:  # any failure means "not answering"; the reason is logged for the admin
+            log.warning("the database does not answer: %s", str(error).splitlines()[0] if str(error) else error)
+            return False
+        return True
+
     def wake_sender(self) -> None:
         if self.sender is not None:
             self.sender.wake()
@@ -221,7 +231,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, en
     """Builds Cobot's core from validated settings. The schema must be migrated (``cobot migrate``)."""
     return Cobot(
         settings=settings,
-        engine=engine or make_engine(settings.env.database_url),
+        engine=engine or make_engine(settings.env.database_url, timeouts=settings.behaviour.database.timeouts()),
         policy=build_policy(settings),
         clock=clock,
         translators=build_translators(settings),
@@ -234,7 +244,7 @@ def create_migrated_app(
 ) -> Cobot:
     """``create_app`` on the database at ``database_url`` (default: the settings' ``DATABASE_URL``), its schema
     upgraded first: for a process that owns its database, such as the console."""
-    engine = make_engine(database_url or settings.env.database_url)
+    engine = make_engine(database_url or settings.env.database_url, timeouts=settings.behaviour.database.timeouts())
     try:
         upgrade_to_head(engine)
     except BaseException:
