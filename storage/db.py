@@ -68,15 +68,23 @@ class Timeouts:
     pool: float = 1.0  # a free connection from the pool
 
 
-UNAVAILABLE = (OperationalError, PoolTimeout)  # what a database that does not answer in time raises
+_SQLITE_WAITED = ("database is locked", "database table is locked", "database is busy")
 
 
 def is_unavailable(error: BaseException) -> bool:
-    """Whether ``error`` (or what caused it) says the database did not answer in time, or not at all."""
+    """Whether ``error`` (or what caused it) says the database did not answer in time, or not at all: no free
+    pooled connection, PostgreSQL's connection failures and cancelled (timed-out) statements, SQLite's lock not
+    had within the busy timeout. Other operational errors (a missing table, say) are bugs, not an outage."""
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, UNAVAILABLE):
+        if isinstance(seen, PoolTimeout):
             return True
+        if isinstance(seen, OperationalError):
+            driver = seen.orig
+            if type(driver).__module__.startswith("psycopg"):  # connection lost or refused, statement cancelled
+                return True
+            if any(phrase in str(driver) for phrase in _SQLITE_WAITED):
+                return True
         seen = seen.__cause__ or seen.__context__
     return False
 
