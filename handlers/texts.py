@@ -106,6 +106,10 @@ TOO_MANY_WRITES = N_(
     "That was a lot at once: more than {limit} changes in a minute. Nothing was changed this time; please wait a "
     "minute and try again."
 )
+TOO_LONG_TO_STORE = N_(
+    "Cobot can't store that: a name or id in it is longer than {limit} characters. Nothing was changed; please "
+    "shorten it and try again."
+)
 NOT_ALLOWED_TO_CREATE = N_("Only the people named in Cobot's settings can post requests here. Please ask {admins}.")
 ONLY_OWNER = N_("Only the request's owner ({owner}) or an admin can do that on #{number}.")
 NO_SELF_APPROVAL = N_("You can't review your own draft. Ask another admin to review it.")
@@ -232,6 +236,10 @@ UNKNOWN_DIALOG = N_(
 UNEXPECTED_ERROR = N_(
     "Sorry, something went wrong on my side and nothing was changed. "
     "If it happens again, please tell your Cobot admin error id `{error_id}`."
+)
+
+DATABASE_UNAVAILABLE = N_(
+    "Cobot can't reach its database just now, so nothing was changed. Please try again in a minute."
 )
 
 # --- follow-ups: reminders, nudges, warnings (overridable in app.yaml: reminders.texts.<NAME>) ----------------

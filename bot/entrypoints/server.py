@@ -1,4 +1,5 @@
-"""``cobot serve``: the WSGI app under gunicorn (threaded workers), one Cobot per worker process.
+"""``cobot serve``: the WSGI app under gunicorn (threaded workers that read a request whole before a thread takes
+it, ``bot.entrypoints.worker``), one Cobot per worker process.
 
 Each worker builds its own engine and outbox sender after the fork (``load`` runs in the worker), so no database
 connection crosses a fork; the database rows' claims keep several senders from sending anything twice.
@@ -76,7 +77,7 @@ def serve(
     workers: int,
     threads: int,
 ) -> int:
-    engine = make_engine(settings.env.database_url)
+    engine = make_engine(settings.env.database_url)  # migrations: the default, longer statement timeout
     upgrade_to_head(engine)
     engine.dispose()
     if token is None:
@@ -99,7 +100,7 @@ def serve(
             "bind": f"{host}:{port}",
             "workers": workers,
             "threads": threads,
-            "worker_class": "gthread",
+            "worker_class": "bot.entrypoints.worker.BufferingThreadWorker",  # gthread; slow clients hold no thread
             "timeout": 30,
             "graceful_timeout": 10,
             "accesslog": None,

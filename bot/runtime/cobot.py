@@ -7,6 +7,7 @@ polite errors turned into replies, and the outbox sender woken afterwards.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -27,8 +28,10 @@ from handlers.people import find_context, open_context
 from handlers.results import Reply, UserFacingError, t
 from storage import queries
 from storage.clock import utcnow
-from storage.db import make_engine, read_only, reader, transaction
+from storage.db import ValueTooLong, make_engine, read_only, reader, transaction
 from storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -93,6 +96,11 @@ class Cobot:
                 reply = replace(reply, language=self.policy.language_of(ctx.actor))
         except UserFacingError as refusal:
             return Reply.refused(refusal.text, language=language)
+        except ValueTooLong as too_long:
+            # Cobot's own checks keep what people type within its columns; what is left is an id or a name from
+            # the platform longer than any it sends (a forged or broken payload): refused, nothing written.
+            log.warning("refused a value too long to store: %s", too_long)
+            return Reply.refused(t(texts.TOO_LONG_TO_STORE, limit=too_long.limit), language=language)
         self.wake_sender()
         return reply
 
@@ -143,6 +151,16 @@ class Cobot:
             max_attempts=self.settings.behaviour.outbox.max_attempts,
         )
         return self.sender
+
+    def database_answers(self) -> bool:
+        """Whether the database answers a trivial query within the configured timeouts (``/healthz``)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception as error:  # any failure means "not answering"; the reason is logged for the admin
+            log.warning("the database does not answer: %s", str(error).splitlines()[0] if str(error) else error)
+            return False
+        return True
 
     def wake_sender(self) -> None:
         if self.sender is not None:
@@ -214,7 +232,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, en
     """Builds Cobot's core from validated settings. The schema must be migrated (``cobot migrate``)."""
     return Cobot(
         settings=settings,
-        engine=engine or make_engine(settings.env.database_url),
+        engine=engine or make_engine(settings.env.database_url, timeouts=settings.behaviour.database.timeouts()),
         policy=build_policy(settings),
         clock=clock,
         translators=build_translators(settings),
@@ -227,7 +245,7 @@ def create_migrated_app(
 ) -> Cobot:
     """``create_app`` on the database at ``database_url`` (default: the settings' ``DATABASE_URL``), its schema
     upgraded first: for a process that owns its database, such as the console."""
-    engine = make_engine(database_url or settings.env.database_url)
+    engine = make_engine(database_url or settings.env.database_url, timeouts=settings.behaviour.database.timeouts())
     try:
         upgrade_to_head(engine)
     except BaseException:

@@ -19,6 +19,8 @@ import yaml
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from storage.db import Timeouts
+
 DEFAULT_DATABASE_URL = "sqlite:///data/cobot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Where the Bot Framework publishes the keys that sign the tokens Teams sends with every activity.
@@ -52,6 +54,21 @@ class LimitSettings(_Strict):
 
     requests_per_hour: int = Field(default=20, ge=0)  # new content requests one person may post in an hour
     writes_per_minute: int = Field(default=60, ge=0)  # anything that changes something, per person, per process
+
+
+class DatabaseSettings(_Strict):
+    """How long Cobot waits for its database before it tells the person it cannot reach it (never a hang)."""
+
+    connect_timeout_seconds: float = Field(default=2.0, gt=0, le=60)  # opening a connection (PostgreSQL)
+    statement_timeout_seconds: float = Field(default=2.0, gt=0, le=600)  # one statement; SQLite: waiting for a lock
+    pool_timeout_seconds: float = Field(default=1.0, gt=0, le=60)  # waiting for a free pooled connection
+
+    def timeouts(self) -> Timeouts:
+        return Timeouts(
+            connect=self.connect_timeout_seconds,
+            statement=self.statement_timeout_seconds,
+            pool=self.pool_timeout_seconds,
+        )
 
 
 class ServerSettings(_Strict):
@@ -315,6 +332,7 @@ class Behaviour(_Strict):
     requests: RequestSettings = Field(default_factory=RequestSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     publishing: PublishingSettings = Field(default_factory=PublishingSettings)

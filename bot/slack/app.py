@@ -34,6 +34,7 @@ from bot.slack.render import render
 from bot.slack.transport import SlackTransport
 from handlers import texts
 from handlers.results import t
+from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +91,12 @@ def handle_unexpected_error(error: Exception, body: dict[str, Any], logger: logg
         return acknowledge_unhandled(body)
     error_id = uuid.uuid4().hex[:8]
     kind = body.get("command") or body.get("type") or (body.get("event") or {}).get("type") or "request"
-    logger.error("error %s while handling %s", error_id, kind, exc_info=error)
-    message = render(t(texts.UNEXPECTED_ERROR, error_id=error_id))
+    if is_unavailable(error):  # the database did not answer in time: nothing was changed, and it is not a bug
+        logger.error("error %s while handling %s: the database does not answer (%s)", error_id, kind, error)
+        message = render(t(texts.DATABASE_UNAVAILABLE))
+    else:
+        logger.error("error %s while handling %s", error_id, kind, exc_info=error)
+        message = render(t(texts.UNEXPECTED_ERROR, error_id=error_id))
     if body.get("command"):
         return BoltResponse(
             status=200,
@@ -172,6 +177,9 @@ class SlackService:
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+                if not self.cobot.database_answers():
+                    start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+                    return [b'{"ok": false, "error": "database_unavailable"}']
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [b'{"ok": true}']
             if str(environ.get("PATH_INFO") or "").startswith(CALENDAR_PREFIX):
