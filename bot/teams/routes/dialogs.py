@@ -13,12 +13,10 @@ from bot.teams import cards
 from bot.teams.routes.buttons import Pressed, pressed_in
 from bot.teams.routes.turn import Turn
 from handlers import texts
-from handlers.actions import form_for, number_of, press
-from handlers.cards import require_open, require_request
+from handlers.actions import FormPrompt, form_for, open_form, press
 from handlers.context import Ctx
-from handlers.extensions import default_proposal
 from handlers.requests import NewRequest, create_request, request_problems
-from handlers.results import ActionKind, Reply, Text, t
+from handlers.results import Reply, Text, t
 
 if TYPE_CHECKING:
     from bot.teams.routes import Router
@@ -42,25 +40,20 @@ async def open_dialog(turn: Turn) -> None:
     if pressed is None or form_for(pressed.kind) is None:
         await not_ours(turn)
         return
-    facts: dict[str, Any] = {}
+    prompts: list[FormPrompt] = []
 
     def check(ctx: Ctx) -> Reply:
-        if pressed.kind in (ActionKind.SUBMIT_DRAFT, ActionKind.NEED_MORE_TIME):
-            number = number_of(pressed.value)
-            request = require_request(ctx, number)
-            require_open(request)
-            facts["hint"] = f"#{request.number} {request.title}"
-            if pressed.kind is ActionKind.NEED_MORE_TIME:
-                facts["initial"] = default_proposal(ctx, number=number)
+        prompts.append(open_form(ctx, pressed.kind, pressed.value))  # the core says whether it can still be used
         return Reply(())
 
     refusal = await turn.act(check)
-    if refusal.texts:
+    if refusal.texts or not prompts:
         await turn.invoke_response(cards.dialog_message(await turn.plain(refusal)))
         return
-    body = await asyncio.to_thread(
-        _dialog, turn, pressed, facts.get("hint"), facts.get("initial"), None, refusal.language
-    )
+    [prompt] = prompts
+    hint = turn.renderer(refusal.language).plain(prompt.hint) if prompt.hint is not None else None
+    initial = date.fromisoformat(prompt.initial) if prompt.initial else None
+    body = await asyncio.to_thread(_dialog, turn, pressed, hint, initial, None, refusal.language)
     await turn.invoke_response(body)
 
 
