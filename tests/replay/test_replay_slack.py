@@ -6,41 +6,12 @@ ones Cobot has no listener for are acknowledged quietly (no WARNING either).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from harness import SlackScenario
+from log_records import Records
 from slack_replay import SLACK_PAYLOADS, SlackReplay, recorded_payloads
-
-
-class Records(logging.Handler):
-    """Every log record of the app's threads while it is attached to the root logger."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def take(self) -> list[logging.LogRecord]:
-        taken, self.records = self.records, []
-        return taken
-
-
-@pytest.fixture
-def records() -> Iterator[Records]:
-    handler = Records()
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
 
 
 def describe(record: logging.LogRecord) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from log_records import Records
 from teams_harness import BOT_ID, TeamsScenario, start_teams
 
 # The repository's sibling folder ``shared`` (in a worktree, /work/wt/shared links to it).
@@ -59,35 +60,6 @@ def adapted(activity: dict[str, Any], *, service_url: str) -> dict[str, Any]:
         if isinstance(mentioned, dict) and mentioned.get("id") == recorded_bot:
             mentioned["id"] = BOT_ID
     return adapted
-
-
-class Records(logging.Handler):
-    """Every log record of the app's threads while it is attached to the root logger."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-    def take(self) -> list[logging.LogRecord]:
-        taken, self.records = self.records, []
-        return taken
-
-
-@pytest.fixture
-def records() -> Iterator[Records]:
-    handler = Records()
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
 
 
 @pytest.fixture
