@@ -98,6 +98,10 @@ def build_calendar(
         f"X-PUBLISHED-TTL:{REFRESH}",
     ]
     for event in events:
+        if not _fits_calendar(event):
+            # Stored before dates were bounded (a deadline in 9999): one such event must not break everyone's feed.
+            log.warning("calendar feed: left out %s, whose date is at the end of the calendar", event.uid)
+            continue
         lines += ["BEGIN:VEVENT", f"UID:{escape_text(event.uid)}", f"DTSTAMP:{_stamp(now)}"]
         if event.day is not None:
             lines += [
@@ -116,6 +120,17 @@ def build_calendar(
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
+
+
+def _fits_calendar(event: FeedEvent) -> bool:
+    try:
+        if event.day is not None:
+            event.day + timedelta(days=1)
+        if event.starts_at is not None:
+            event.starts_at + SLOT_DURATION
+    except OverflowError:
+        return False
+    return True
 
 
 def calendar_for(scope: Scope, *, translate: Translate = identity, member: Member | None = None) -> tuple[bytes, int]:

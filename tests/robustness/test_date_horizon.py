@@ -47,3 +47,17 @@ def test_a_far_extension_slot_or_booking_is_refused(make_slack: Callable[..., Sl
     assert response.status == 200
     slack.settle()
     assert rows(slack, SlotBooking) == 0
+
+
+def test_a_deadline_stored_before_the_horizon_existed_does_not_break_the_feed(slack: SlackScenario) -> None:
+    from datetime import date
+
+    from bot.exports.ics import build_calendar
+    from handlers.context import Policy
+    from handlers.feeds import FeedEvent
+    from handlers.results import t
+
+    poisoned = FeedEvent(uid="deadline-1@x", summary=t("Drafts due"), description=t("x"), day=date(9999, 12, 31))
+    fine = FeedEvent(uid="deadline-2@x", summary=t("Drafts due"), description=t("x"), day=date(2026, 12, 10))
+    body = build_calendar([poisoned, fine], now=slack.clock(), policy=Policy()).decode()
+    assert "UID:deadline-2@x" in body and "deadline-1@x" not in body
