@@ -108,3 +108,26 @@ def test_teams_manifest_needs_the_bots_app_id(
     assert main(["teams-manifest", "--app-id", "cobot"]) == 2
     assert "is not a GUID" in capsys.readouterr().err
     assert not (tmp_path / "cobot-teams.zip").exists()
+
+
+TEAMS_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "teams_schemas" / "MicrosoftTeams.v1.17.schema.json"
+
+
+def test_the_teams_manifest_passes_microsofts_published_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not TEAMS_SCHEMA.exists():
+        pytest.skip(f"Microsoft's Teams manifest schema is not at {TEAMS_SCHEMA}")
+    import jsonschema
+
+    config = tmp_path / "app.yaml"
+    config.write_text("teams:\n  public_host: cobot.example.com\n  app_name: Cobot\n")
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+    out = tmp_path / "cobot-teams.zip"
+    assert main(["--config", str(config), "teams-manifest", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as package:
+        manifest = json.loads(package.read("manifest.json"))
+    schema = json.loads(TEAMS_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(manifest)]
+    assert errors == []
