@@ -15,16 +15,14 @@ import json
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from fake_slack import APP_ID
 from harness import TEAM, SlackScenario
+from shared_files import shared
 
-# The repository's sibling folder ``shared`` (in a worktree, /work/wt/shared links to it).
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SLACK_PAYLOADS = SHARED / "slack_payloads"
-TEAMS_ACTIVITIES = SHARED / "teams_activities"
+SLACK_PAYLOADS = shared("slack_payloads")
+TEAMS_ACTIVITIES = shared("teams_activities")
 
 EVENTS_API_TYPES = frozenset({"event_callback", "url_verification", "app_rate_limited"})
 FORM = "application/x-www-form-urlencoded"

@@ -14,16 +14,16 @@ import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from log_records import Records
+from shared_files import shared
 from teams_harness import BOT_ID, TeamsScenario, start_teams
 
 # The repository's sibling folder ``shared`` (in a worktree, /work/wt/shared links to it).
-TEAMS_ACTIVITIES = Path(__file__).resolve().parents[2] / ".." / "shared" / "teams_activities"
+TEAMS_ACTIVITIES = shared("teams_activities")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from sqlmodel import col, select
 
 from fake_slack import APP_ID
 from harness import CHANNEL, TEAM, SlackScenario, message_text
+from shared_files import require, shared
 from storage.models import (
     Draft,
     Member,
@@ -35,7 +35,7 @@ ANNA = "U0ANNA"
 BO = "U0BO"
 CARL = "U0CARL"
 
-RECORDED = Path(__file__).resolve().parents[3] / "shared" / "slack_payloads"
+RECORDED = shared("slack_payloads")
 
 # Calls that say nothing to anyone: Bolt's one-time auth.test.
 SILENT = {"auth.test"}
@@ -277,7 +277,7 @@ def test_messages_from_bots_are_ignored(slack: SlackScenario) -> None:
 def recorded_event(name: str, slack: SlackScenario, *, number: int) -> bytes:
     """A recorded Events API body with its placeholders filled in for this scenario's card #``number``."""
     request = slack.request(number)
-    raw = json.loads((RECORDED / f"{name}.json").read_text(encoding="utf-8"))["payload"]
+    raw = json.loads(require(RECORDED / f"{name}.json").read_text(encoding="utf-8"))["payload"]
     text = json.dumps(raw)
     for placeholder, value in {
         "{{TEAM_ID}}": TEAM,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,11 +16,12 @@ from bot.teams.render import TeamsRenderer
 from handlers import texts
 from handlers.actions import FORMS
 from handlers.results import Action, ActionKind, CardView, DigestLine, DigestPart, Holder, Notice, PartView, Reply, t
+from shared_files import shared
 from storage.models import RequestStatus, ReviewState
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the dev extras: pip install -e '.[dev]'")
 
-SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "teams_schemas" / "adaptive-card.1.5.0.json"
+SCHEMA = shared("teams_schemas", "adaptive-card.1.5.0.json")
 
 
 @pytest.fixture(scope="module")

@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
 from bot.runtime.scheduler import run_tick
+from shared_files import require, shared
 from storage.models import TeamsConversation
 from teams_harness import BOT_ID, OWNER, TeamsScenario, visible_text
 
-RECORDED = Path(__file__).resolve().parents[2] / ".." / "shared" / "teams_activities"
+RECORDED = shared("teams_activities")
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"  # the tenant of the recorded activities
 GENERAL = "19:efa9296d959346209fea44151c742e73@thread.skype"
 FUN = "19:6d97d816470f481dbcda38244b98689a@thread.skype"  # created as FunDiscussions, renamed PhotographyUpdates
 
 
 def replay(teams: TeamsScenario, name: str) -> None:
-    activity: dict[str, Any] = json.loads((RECORDED / name).read_text(encoding="utf-8"))["activity"]
+    activity: dict[str, Any] = json.loads(require(RECORDED / name).read_text(encoding="utf-8"))["activity"]
     activity.update(serviceUrl=teams.fake.url, recipient={**activity["recipient"], "id": BOT_ID})
     response = teams.post(activity)
     assert response.status in (200, 202), response

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.entrypoints.cli import main
+from shared_files import shared
 from teams_harness import APP_ID
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -110,7 +111,7 @@ def test_teams_manifest_needs_the_bots_app_id(
     assert not (tmp_path / "cobot-teams.zip").exists()
 
 
-TEAMS_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "teams_schemas" / "MicrosoftTeams.v1.17.schema.json"
+TEAMS_SCHEMA = shared("teams_schemas", "MicrosoftTeams.v1.17.schema.json")
 
 
 def test_the_teams_manifest_passes_microsofts_published_schema(
