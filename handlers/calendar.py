@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, require_request
 from handlers.context import Ctx, Scope
+from handlers.dates import format_moment
 from handlers.parsing import is_clock_time, parse_day, parse_time, split_trailing_day, within_horizon
 from handlers.requests import (
     NewRequest,
@@ -375,4 +376,6 @@ def people_text(user_ids: list[str]) -> Text:
 
 
 def _local(ctx: Ctx, moment: datetime) -> str:
-    return moment.astimezone(ctx.policy.timezone).strftime("%a %d %b %H:%M")
+    # A button label is plain text everywhere (Slack shows no date token there), so the core writes the moment,
+    # in the one format the renderers use for a ``Moment``, for the reader who asked.
+    return format_moment(moment, language=ctx.policy.language_of(ctx.actor), timezone=ctx.policy.timezone)
