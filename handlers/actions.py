@@ -129,7 +129,7 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
             number, author = draft_request_number(ctx, draft_id=draft_id)
             return request_changes(ctx, number=number, user_id=author, feedback=form_value or "", draft_id=draft_id)
         case ActionKind.NEED_MORE_TIME:
-            proposed = parse_day((form_value or "").strip(), example=ctx.today().isoformat())
+            proposed = parse_day((form_value or "").strip(), today=ctx.today(), example=ctx.today().isoformat())
             return ask_for_more_time(ctx, number=number_of(value), proposed=proposed)
         case ActionKind.ACCEPT_EXTENSION | ActionKind.DECLINE_EXTENSION:
             accept = kind is ActionKind.ACCEPT_EXTENSION

@@ -18,7 +18,8 @@ from sqlmodel import col, select
 from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, require_request
 from handlers.context import Ctx, Scope
-from handlers.parsing import is_clock_time, is_iso_date, parse_day, parse_time, within_horizon
+from handlers.dates import format_moment
+from handlers.parsing import is_clock_time, parse_day, parse_time, split_trailing_day, within_horizon
 from handlers.requests import (
     NewRequest,
     RequestPrefill,
@@ -133,9 +134,8 @@ def add_slot(ctx: Ctx, *, name: str, day: str, at: str) -> Reply:
         raise UserFacingError(t(texts.USAGE_SLOT_ADD, example=example))
     if len(name) > SLOT_NAME_LIMIT:
         raise UserFacingError(t(texts.SLOT_NAME_TOO_LONG, limit=SLOT_NAME_LIMIT))
-    moment = at_local(
-        within_horizon(parse_day(day, example=example), today=ctx.today()), parse_time(at), ctx.policy.timezone
-    )
+    on = within_horizon(parse_day(day, today=ctx.today(), example=example), today=ctx.today())
+    moment = at_local(on, parse_time(at), ctx.policy.timezone)
     if moment <= ctx.now:
         raise UserFacingError(t(texts.SLOT_IN_PAST))
     existing = [
@@ -154,16 +154,23 @@ def add_slot(ctx: Ctx, *, name: str, day: str, at: str) -> Reply:
 
 
 def book_slot(ctx: Ctx, *, number: int, slot: str) -> Reply:
-    """Book an approved request into a publishing slot: `<slot name> <YYYY-MM-DD> [HH:MM]` (owner or admin)."""
+    """Book an approved request into a publishing slot: `<slot name> <day> [HH:MM]`, the day as
+    ``handlers.parsing.parse_day`` reads it (owner or admin)."""
     example = (ctx.today() + timedelta(days=7)).isoformat()
     words = slot.split()
     at: time | None = None
     if words and is_clock_time(words[-1]):
         at = parse_time(words.pop())
-    if len(words) < 2 or not is_iso_date(words[-1]):
+    if len(words) < 2:
         raise UserFacingError(t(texts.USAGE_BOOK, example=example))
-    day = within_horizon(parse_day(words.pop(), example=example), today=ctx.today())
-    name = " ".join(words)
+    name_words, day_text = split_trailing_day(words, today=ctx.today())
+    try:
+        day = within_horizon(parse_day(day_text, today=ctx.today(), example=example), today=ctx.today())
+    except UserFacingError:
+        if any(c.isdigit() for c in day_text):
+            raise  # a day mistyped: its own hint
+        raise UserFacingError(t(texts.USAGE_BOOK, example=example)) from None
+    name = " ".join(name_words)
     tz = ctx.policy.timezone
     candidates = [
         o
@@ -369,4 +376,6 @@ def people_text(user_ids: list[str]) -> Text:
 
 
 def _local(ctx: Ctx, moment: datetime) -> str:
-    return moment.astimezone(ctx.policy.timezone).strftime("%a %d %b %H:%M")
+    # A button label is plain text everywhere (Slack shows no date token there), so the core writes the moment,
+    # in the one format the renderers use for a ``Moment``, for the reader who asked.
+    return format_moment(moment, language=ctx.policy.language_of(ctx.actor), timezone=ctx.policy.timezone)

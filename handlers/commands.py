@@ -32,7 +32,7 @@ from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
 from handlers.feeds import send_personal_feed_url
 from handlers.invitations import invite_matching, list_invitations, set_invitations
-from handlers.parsing import MENTION, parse_day
+from handlers.parsing import MENTION, parse_day, split_trailing_day
 from handlers.plan_import import import_instructions
 from handlers.preferences import MAX_ASKS_PER_MONTH, set_ask_limit, set_language, set_recognition, set_reminders
 from handlers.reports import Period, parse_report_period, report_as_file_only
@@ -452,7 +452,8 @@ def _parse_slot(rest: str, today: date) -> AddSlot:
     words = plain(rest).split()
     if len(words) < 4 or words[0].casefold() != "add":
         raise UserFacingError(t(texts.USAGE_SLOT_ADD, example=_example(today, days=7)))
-    return AddSlot(" ".join(words[1:-2]), words[-2], words[-1])
+    name, day = split_trailing_day(words[1:-1], today=today)
+    return AddSlot(" ".join(name), day, words[-1])
 
 
 def _parse_book(rest: str, today: date) -> Book:
@@ -484,7 +485,7 @@ def _parse_extend(rest: str, today: date) -> Extend:
     number = _parse_id(ref, t(texts.USAGE_EXTEND, example=example))
     if not day.strip():
         raise UserFacingError(t(texts.USAGE_EXTEND, example=example))
-    return Extend(number, parse_day(day.strip(), example=example))
+    return Extend(number, parse_day(plain(day).strip(), today=today, example=example))
 
 
 def _parse_digest(rest: str, today: date) -> DigestPreview:
@@ -812,7 +813,7 @@ def _new_request(text: str, *, today: date) -> NewRequest:
         if not title:
             raise UserFacingError(t(texts.USAGE_NEW))
         raise UserFacingError(t(texts.MISSING_DEADLINE, example=example))
-    deadline = parse_day(options["due"], example=example)
+    deadline = parse_day(options["due"], today=today, example=example)
     needs = None
     if "needs" in options:
         needs = _small_number(options["needs"])

@@ -73,7 +73,10 @@ USAGE_CLOSE = N_("Which request? Try `/cocreate close 12`.")
 USAGE_LIST = N_("Try `/cocreate list`, or `/cocreate list 2` for the next page.")
 BAD_ID = N_("`{value}` is not a request id. Ids look like `12` or `#12`.")
 DATE_TOO_FAR = N_("{value} is more than five years ahead. Pick a day up to {last}.")
-BAD_DATE = N_("`{value}` is not a date I understand. Please write it as YYYY-MM-DD, e.g. `due:{example}`.")
+BAD_DATE = N_(
+    "`{value}` is not a date I understand. Please write it as YYYY-MM-DD, 4/12, 4 Dec, tomorrow or friday, "
+    'e.g. `due:{example}` (a date with a space goes in quotes: `due:"4 Dec"`).'
+)
 DATE_IN_PAST = N_("The deadline {value} has already passed. Please pick a day from today on, e.g. `due:{example}`.")
 MISSING_DEADLINE = N_("Please add a draft deadline, e.g. `due:{example}`.")
 MISSING_TITLE = N_("Please give the request a title: `/cocreate new <title> due:YYYY-MM-DD`.")
@@ -209,7 +212,7 @@ MODAL_SUBMIT_LABEL = N_("Link to your draft, or the draft itself")
 # What a form asks for, in words, where there is no form to draw (the console asks a question instead).
 FORM_HINT_DRAFT = N_("a link to your draft, or the draft itself")
 FORM_HINT_FEEDBACK = N_("what should change")
-FORM_HINT_DATE = N_("the day you can hand in by, as YYYY-MM-DD")
+FORM_HINT_DATE = N_("the day you can hand in by, e.g. 2026-12-18, 18/12, 18 Dec or friday")
 MODAL_SUBMIT_HINT = N_("For #{number} {title}")
 MODAL_CHANGES_TITLE = N_("Request changes")
 MODAL_CHANGES_LABEL = N_("What should change?")

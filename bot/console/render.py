@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-
 from handlers import texts
 from handlers.cards import STATUS_TEXTS, part_line, people_line
+from handlers.dates import format_day, format_moment
 from handlers.results import Action, CardView, ChannelRef, Day, Holder, Moment, Notice, Param, Text, UserRef, t
 
 EMOJI = {":raised_hand:": "✋", ":tada:": "🎉"}
@@ -65,14 +64,9 @@ class ConsoleRenderer:
         if isinstance(value, ChannelRef):
             return value.channel_id  # console channels are named "#marketing"
         if isinstance(value, Day):
-            if language == "en":
-                return value.value.strftime("%a %-d %b %Y")
-            return format_date(value.value, "EEE d. MMM y", locale=language)
+            return format_day(value.value, language=language)
         if isinstance(value, Moment):
-            local = value.value.astimezone(self.timezone)
-            if language == "en":
-                return local.strftime("%a %-d %b %H:%M")
-            return format_datetime(local, "EEE d. MMM HH:mm", locale=language)
+            return format_moment(value.value, language=language, timezone=self.timezone)
         if isinstance(value, Text):
             return self.text(value, language)
         return str(value)

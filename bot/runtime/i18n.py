@@ -8,6 +8,7 @@ code and updates the catalogs; a test fails when any text lacks a translation.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -41,12 +42,20 @@ def catalog(language: str) -> Mapping[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Translator:
+    """Message id → template in ``language``. It knows its language, so a renderer handed only a translator
+    writes days and moments in the same language as the words around them."""
+
+    language: str
+    table: Mapping[str, str]
+    own: Mapping[str, str]
+
+    def __call__(self, msgid: str) -> str:
+        return self.own.get(msgid) or self.table.get(msgid) or msgid
+
+
 def translator(language: str, overrides: Mapping[str, str] | None = None) -> Translate:
     """Message id → template in ``language``; ``overrides`` (msgid → template, from app.yaml) come first."""
-    table = catalog(language if language in SUPPORTED else "en")
-    own = dict(overrides or {})
-
-    def translate(msgid: str) -> str:
-        return own.get(msgid) or table.get(msgid) or msgid
-
-    return translate
+    known = language if language in SUPPORTED else "en"
+    return Translator(known, catalog(known), dict(overrides or {}))

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from handlers.dates import format_day, format_moment
 from handlers.results import Action, Day, Moment, Param, Text, UserRef
 
 Translate = Callable[[str], str]
@@ -65,11 +66,14 @@ class TeamsRenderer:
         people: Callable[[str], Person | None] = no_people,
         command_prefix: str = "",
         timezone: ZoneInfo | None = None,
+        language: str | None = None,
     ) -> None:
         self.translate = translate
         self.people = people
         self.command_prefix = command_prefix
         self.timezone = timezone or ZoneInfo("UTC")
+        # Days and moments in the reader's language: given, or the translator's (``bot.runtime.i18n.Translator``).
+        self.language = language or str(getattr(translate, "language", "en"))
 
     # --- rich text -------------------------------------------------------------------------------------
 
@@ -92,7 +96,7 @@ class TeamsRenderer:
             mention = {"type": "mention", "text": shown, "mentioned": {"id": person.mention_id, "name": person.name}}
             return Rendered(shown, [mention])
         if isinstance(value, Day):
-            return Rendered(day_text(value, mode))
+            return Rendered(day_text(value, mode, language=self.language))
         if isinstance(value, Moment):
             return Rendered(self._moment(value, mode))
         if isinstance(value, Text):
@@ -104,7 +108,7 @@ class TeamsRenderer:
         if mode == "card":
             stamp = moment.value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             return f"{{{{DATE({stamp}, SHORT)}}}} {{{{TIME({stamp})}}}}"
-        return moment.value.astimezone(self.timezone).strftime("%a %-d %b %Y %H:%M")
+        return format_moment(moment.value, language=self.language, timezone=self.timezone)
 
     def _markup(self, template: str, mode: Mode) -> str:
         """Slack mrkdwn in a template → Teams markdown. Braces are left alone: the template is filled in after."""
@@ -135,9 +139,9 @@ class TeamsRenderer:
             person = self.people(value.user_id)
             return "@" + (person.name if person else value.user_id)
         if isinstance(value, Day):
-            return value.value.strftime("%a %-d %b %Y")
+            return format_day(value.value, language=self.language)
         if isinstance(value, Moment):
-            return value.value.astimezone(self.timezone).strftime("%a %-d %b %Y %H:%M")
+            return format_moment(value.value, language=self.language, timezone=self.timezone)
         if isinstance(value, Text):
             return self.plain(value)
         return _plain_param(value)
@@ -162,12 +166,12 @@ def _plain_param(value: object) -> str:
     return str(value)
 
 
-def day_text(day: Day, mode: Mode) -> str:
+def day_text(day: Day, mode: Mode, *, language: str = "en") -> str:
     if mode == "card":
         # Noon UTC lands on the same calendar day in every time zone from UTC-11 to UTC+11.
         moment = datetime.combine(day.value, time(12, 0), tzinfo=UTC)
         return f"{{{{DATE({moment.strftime('%Y-%m-%dT%H:%M:%SZ')}, SHORT)}}}}"
-    return day.value.strftime("%a %-d %b %Y")
+    return format_day(day.value, language=language)
 
 
 _MARKDOWN = re.compile(r"([\\*_\[\]`~])")

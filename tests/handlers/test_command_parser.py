@@ -167,7 +167,7 @@ MALFORMED: list[tuple[str, str, dict[str, object]]] = [
     ("changes 12", texts.USAGE_CHANGES, {}),
     ("new format:blog", texts.USAGE_NEW, {}),
     ("new Ten tips", texts.MISSING_DEADLINE, {"example": "2026-12-07"}),
-    ("new Ten tips due:tomorrow", texts.BAD_DATE, {"value": "tomorrow", "example": "2026-12-07"}),
+    ("new Ten tips due:someday", texts.BAD_DATE, {"value": "someday", "example": "2026-12-07"}),
     ("new Ten tips due:01-12-2026", texts.BAD_DATE, {"value": "01-12-2026", "example": "2026-12-07"}),
     ("new Ten tips due:2026-02-30", texts.BAD_DATE, {"value": "2026-02-30", "example": "2026-12-07"}),
     ("new Ten tips due:", texts.BAD_DATE, {"value": "", "example": "2026-12-07"}),
