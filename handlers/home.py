@@ -51,6 +51,7 @@ class HomePage:
     page: int
     pages: int
     total: int
+    empty: str = ""  # the msgid shown when the section has nothing (it may depend on the other sections)
 
 
 ASK_CHOICES = (1, 2, 4)  # the numbers Home offers besides "never" and the default; `/cocreate asks` takes any
@@ -98,11 +99,14 @@ class HomeView:
 def build_home(scope: Scope, member: Member, *, pages: dict[str, int] | None = None) -> HomeView:
     """Everything on ``member``'s page, with each section at the page asked for (1 if not)."""
     pages = pages or {}
+    matching = _page(Section.MATCHING, _matching(scope, member), pages, empty=texts.HOME_MATCHING_EMPTY)
+    # Pointing to "the open calls below" only makes sense when there are some.
+    no_places = texts.HOME_PLACES_EMPTY if matching.total else texts.HOME_PLACES_EMPTY_NO_CALLS
     return HomeView(
         user_id=member.user_id,
-        places=_page(Section.PLACES, _places(scope, member), pages.get(Section.PLACES, 1)),
-        owned=_page(Section.OWNED, _owned(scope, member), pages.get(Section.OWNED, 1)),
-        matching=_page(Section.MATCHING, _matching(scope, member), pages.get(Section.MATCHING, 1)),
+        places=_page(Section.PLACES, _places(scope, member), pages, empty=no_places),
+        owned=_page(Section.OWNED, _owned(scope, member), pages, empty=texts.HOME_OWNED_EMPTY),
+        matching=matching,
         settings=HomeSettings(
             skills=tuple(_skills_of(scope, member)),
             reminders=member.reminders_enabled,
@@ -115,10 +119,10 @@ def build_home(scope: Scope, member: Member, *, pages: dict[str, int] | None = N
     )
 
 
-def _page(section: str, items: list[HomeItem], page: int) -> HomePage:
+def _page(section: str, items: list[HomeItem], asked: dict[str, int], *, empty: str) -> HomePage:
     pages = max(1, -(-len(items) // PAGE))
-    page = min(max(page, 1), pages)
-    return HomePage(section, tuple(items[(page - 1) * PAGE : page * PAGE]), page, pages, len(items))
+    page = min(max(asked.get(section, 1), 1), pages)
+    return HomePage(section, tuple(items[(page - 1) * PAGE : page * PAGE]), page, pages, len(items), empty)
 
 
 def _places(scope: Scope, member: Member) -> list[HomeItem]:

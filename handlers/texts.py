@@ -478,6 +478,9 @@ INVITATIONS_ON = N_("Cobot may invite you again when a request needs your skills
 HOME_TITLE = N_("Your co-creation")
 HOME_PLACES = N_("*Where you help*")
 HOME_PLACES_EMPTY = N_("You're not on any request yet. The open calls below are a good place to start.")
+HOME_PLACES_EMPTY_NO_CALLS = N_(
+    "You're not on any request yet. When one wants your skills it shows up here; `/cocreate list` shows them all."
+)
 HOME_PLACE = N_("#{number} *{title}* · due {deadline} · {state}")
 HOME_PLACE_PART = N_("#{number} *{title}* · part {part} · due {deadline} · {state}")
 HOME_OWNED = N_("*Your requests*")

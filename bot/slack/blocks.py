@@ -563,16 +563,12 @@ def home_view(home: HomeView, translate: Translate = identity) -> Block:
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate(translate(texts.HOME_TITLE), HEADER_LIMIT)}}
     ]
-    sections = (
-        (home.places, texts.HOME_PLACES, texts.HOME_PLACES_EMPTY),
-        (home.owned, texts.HOME_OWNED, texts.HOME_OWNED_EMPTY),
-        (home.matching, texts.HOME_MATCHING, texts.HOME_MATCHING_EMPTY),
-    )
-    for page, heading, empty in sections:
+    sections = ((home.places, texts.HOME_PLACES), (home.owned, texts.HOME_OWNED), (home.matching, texts.HOME_MATCHING))
+    for page, heading in sections:
         blocks.append({"type": "divider"})
         blocks.append(section(r(t(heading))))
-        if not page.items:
-            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": r(t(empty))}]})
+        if not page.items and page.empty:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": r(t(page.empty))}]})
         for item in page.items:
             blocks.append(section(r(item.text)))
             blocks.extend(action_blocks(item.actions, translate))

@@ -305,3 +305,29 @@ def test_overrides_come_before_the_catalog() -> None:
 def test_english_and_unsupported_languages_are_the_identity(language: str, code_ids: set[str]) -> None:
     translate = i18n.translator(language)
     assert all(translate(msgid) == msgid for msgid in code_ids)
+
+
+# What a native reader flagged (issue 14.24): loans and anglicisms that must not come back.
+FLAGGED_DANISH = {
+    "Co-creation": "samskabelse (or say it another way)",
+    "co-creation": "samskabelse (or say it another way)",
+    "gebrev": "ugeoversigten: the newsletter is a publishing slot",
+    "Klaret:": "say what happened",
+    "at gennemgå": "til gennemgang",
+    "ikke med på": "ikke tilmeldt",
+}
+
+
+def test_the_danish_catalog_keeps_clear_of_the_loans_a_native_reader_flagged() -> None:
+    catalog = read_po(DANISH_FILE.open("rb"), locale="da")
+    found = [
+        f"{message.id!r} → {message.string!r}: use {better}"
+        for message in catalog
+        if message.id and isinstance(message.string, str)
+        for word, better in FLAGGED_DANISH.items()
+        if word in message.string
+    ]
+    assert found == []
+    translate = i18n.translator("da")
+    assert translate(texts.DIGEST_TITLE).startswith("*Samskabelse i denne uge*")
+    assert translate(texts.HOME_TITLE) == "Din samskabelse"

@@ -201,3 +201,16 @@ def test_the_manifest_enables_the_home_tab() -> None:
     manifest = build_manifest(request_url=None, socket_mode=True)
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_home_points_to_the_open_calls_below_only_when_there_are_some(slack: SlackScenario) -> None:
+    slack.create("Ten SEO tips", due="2026-12-10", extra="skills:seo")
+    slack.command_reply("skills add video", user=ANNA)
+    nothing_below = text_of(open_home(slack, ANNA))
+    assert "The open calls below" not in nothing_below
+    assert "When one wants your skills it shows up here" in nothing_below
+
+    slack.command_reply("skills add seo", user=ANNA)
+    with_calls = text_of(open_home(slack, ANNA))
+    assert "The open calls below are a good place to start." in with_calls
+    assert "#1 *Ten SEO tips* · wants seo" in with_calls
