@@ -3,6 +3,7 @@ context a handler then runs in. A person Cobot meets for the first time gets the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,6 +13,7 @@ from handlers import notify
 from handlers.context import Ctx, Policy
 from handlers.results import Reply
 from storage import queries
+from storage.models import Member
 
 DEPARTMENT_LIMIT = 100  # the column's width
 
@@ -38,6 +40,17 @@ def find_context(
     return Ctx(session=session, workspace=workspace, actor=member, policy=policy, now=now, channel_id=channel_id)
 
 
+@dataclass(frozen=True)
+class Profile:
+    """What a platform said about a person Cobot meets for the first time, asked before answering them, so the
+    first answer is already in their language and time zone."""
+
+    display_name: str = ""
+    tz: str | None = None
+    locale: str | None = None
+    email: str | None = None
+
+
 def open_context(
     *,
     session: Session,
@@ -49,7 +62,8 @@ def open_context(
     display_name: str = "",
     channel_id: str | None = None,
 ) -> Ctx:
-    """Finds or creates the workspace and the acting member; a new member's profile is fetched later."""
+    """Finds or creates the workspace and the acting member; a new member's profile is fetched later (or at once
+    by ``take_profile``, when the adapter could ask before answering)."""
     workspace = queries.get_or_create_workspace(
         session=session, platform=platform, external_id=workspace_external_id, now=now
     )
@@ -61,6 +75,24 @@ def open_context(
     if created:
         notify.fetch_profile(ctx, user_id=user_id)
     return ctx
+
+
+def take_profile(
+    *, session: Session, workspace_id: int, user_id: str, profile: Profile, now: datetime
+) -> Member | None:
+    """Stores the profile of someone Cobot just met, asked for before answering them, and calls off the look-up
+    queued when they were met. Their language, from the locale, is then known for this first answer."""
+    member = queries.get_member(session=session, workspace_id=workspace_id, user_id=user_id)
+    if member is None:
+        return None
+    member.display_name = (profile.display_name or member.display_name)[:200]
+    member.tz, member.locale = profile.tz, profile.locale
+    member.email = (profile.email or "").strip()[:254] or None
+    member.profile_fetched_at = now
+    session.add(member)
+    looked_up = f"profile:{workspace_id}:{user_id}"  # notify.fetch_profile's key
+    queries.drop_unsent(session=session, workspace_id=workspace_id, key=looked_up, now=now)
+    return member
 
 
 def set_profile(ctx: Ctx, *, department: str | None = None, tz: str | None = None) -> Reply:

@@ -24,7 +24,7 @@ from bot.runtime.limits import WriteLimiter
 from bot.runtime.outbox import OutboxSender
 from handlers import texts, workspaces
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, WorkingHours
-from handlers.people import find_context, open_context
+from handlers.people import Profile, find_context, open_context, take_profile
 from handlers.results import Reply, UserFacingError, t
 from storage import queries
 from storage.clock import utcnow
@@ -32,6 +32,9 @@ from storage.db import ValueTooLong, make_engine, read_only, reader, transaction
 from storage.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
+
+
+MET_LIMIT = 100_000  # people remembered as known, per process
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Cobot:
     # Language → translate function (message id → template), overrides from app.yaml included.
     translators: Callable[[str], Callable[[str], str]] = field(default=lambda language: lambda msgid: msgid)
     writes: WriteLimiter = field(default_factory=lambda: WriteLimiter(per_minute=0))
+    _met: set[tuple[str, str, str]] = field(default_factory=set, init=False, repr=False)  # people known to exist
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -60,12 +64,16 @@ class Cobot:
         display_name: str = "",
         channel_id: str | None = None,
         reads_only: bool = False,
+        meet: Callable[[], Profile | None] | None = None,
     ) -> Reply:
         """Runs ``action`` as ``user_id`` in one transaction. A ``UserFacingError`` rolls everything back and
         becomes the reply; any other exception propagates to the adapter's global error handler.
 
         ``reads_only``: the action changes nothing (``/cocreate list``), so for a person Cobot knows it runs in a
-        read transaction, which on SQLite neither waits for the write lock nor holds it up for others."""
+        read transaction, which on SQLite neither waits for the write lock nor holds it up for others.
+
+        ``meet``: asks the platform for the profile of a person Cobot does not know yet (bounded by the adapter to
+        well under a second), before the transaction opens, so the first answer is in their language."""
         language = self.policy.default_language
         who: dict[str, Any] = {
             "platform": platform,
@@ -75,10 +83,12 @@ class Cobot:
             "display_name": display_name,
             "channel_id": channel_id,
         }
+        newcomer: bool | None = None
         try:
             if reads_only:
                 with transaction(reader(self.engine)) as session:
                     found = find_context(session=session, now=self.clock(), **who)
+                    newcomer = found is None
                     if found is not None:
                         language = self.policy.language_of(found.actor)
                         reply = action(found)
@@ -88,12 +98,17 @@ class Cobot:
             if not self.writes.allow((platform, workspace, user_id)):
                 limit = self.writes.per_minute
                 return Reply.refused(t(texts.TOO_MANY_WRITES, limit=limit), language=language)
+            if newcomer is None and meet is not None:
+                newcomer = self._newcomer(platform, workspace, user_id)
             with self.transaction() as session:
                 ctx = open_context(session=session, now=self.clock(), **who)
+                self._met.add((platform, workspace, user_id))
                 language = self.policy.language_of(ctx.actor)  # for a refusal
                 reply = action(ctx)
                 # After the action: someone who just chose a language is answered in it.
                 reply = replace(reply, language=self.policy.language_of(ctx.actor))
+            if meet is not None and newcomer:
+                reply = self._introduce(reply, meet, workspace_id=ctx.workspace_id, user_id=user_id)
         except UserFacingError as refusal:
             return Reply.refused(refusal.text, language=language)
         except ValueTooLong as too_long:
@@ -124,6 +139,33 @@ class Cobot:
     def has_inactive_workspaces(self, *, platform: str) -> bool:
         with Session(reader(self.engine)) as session:
             return workspaces.any_inactive(session=session, platform=platform)
+
+    def _introduce(self, reply: Reply, meet: Callable[[], Profile | None], *, workspace_id: int, user_id: str) -> Reply:
+        """Someone Cobot met just now, whose change went through (a refusal wrote nothing and looks nobody up): ask
+        the platform for their profile at once, so this first answer is in their language."""
+        profile = meet()
+        if profile is None:
+            return reply  # the look-up queued in the outbox fills it in later
+        with self.transaction() as session:
+            member = take_profile(
+                session=session, workspace_id=workspace_id, user_id=user_id, profile=profile, now=self.clock()
+            )
+            return reply if member is None else replace(reply, language=self.policy.language_of(member))
+
+    def _newcomer(self, platform: str, workspace: str, user_id: str) -> bool:
+        """Whether Cobot has never met this person (asked of the database once per person and process)."""
+        if (platform, workspace, user_id) in self._met:
+            return False
+        with Session(reader(self.engine)) as session:
+            found = queries.find_workspace(session=session, platform=platform, external_id=workspace)
+            known = found is not None and (
+                queries.get_member(session=session, workspace_id=found.id or 0, user_id=user_id) is not None
+            )
+        if known:
+            if len(self._met) > MET_LIMIT:
+                self._met.clear()  # a cache, not a record: forgetting only costs one more look-up each
+            self._met.add((platform, workspace, user_id))
+        return not known
 
     def knows_workspace(self, *, platform: str, workspace: str) -> bool:
         """Whether anyone in the workspace has used Cobot yet (the console's demo seeds only a new one)."""

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext
+from slack_sdk import WebClient
 
 from bot.runtime.cobot import Cobot
 from handlers import notify, texts
 from handlers.commands import Command, Derive, New, read_command
 from handlers.context import Ctx
 from handlers.messages import Address, Ephemeral, InteractionUrl, Person
+from handlers.people import Profile
 from handlers.results import Reply, t
 
 PLATFORM = "slack"
@@ -95,15 +97,46 @@ def act(
     user_id: str | None = None,
     channel_id: str | None = None,
     reads_only: bool = False,
+    addressed: bool = True,
 ) -> Reply:
+    """Runs ``action`` in the core as the person behind the request. ``addressed``: the person spoke to Cobot (a
+    command, a button, a form), so a newcomer's profile is asked for before the first answer, in their language;
+    events that may concern Cobot or not (a ✋ anywhere) leave it to the outbox."""
+    actor = user_id or str(context.user_id)
     return cobot_of(context).act(
         action,
         platform=PLATFORM,
         workspace=workspace_of(context),
-        user_id=user_id or str(context.user_id),
+        user_id=actor,
         display_name=display_name,
         channel_id=channel_id or context.channel_id,
         reads_only=reads_only,
+        meet=(lambda: first_profile(context, actor)) if addressed else None,
+    )
+
+
+PROFILE_WAIT_SECONDS = 1.0  # how long a first answer may wait for the newcomer's profile (Slack allows 3 s in all)
+
+
+def first_profile(context: BoltContext, user_id: str) -> Profile | None:
+    """The Slack profile of someone Cobot is about to answer for the first time (users.info with their locale),
+    or None if Slack does not answer in ``PROFILE_WAIT_SECONDS``: the outbox then asks later, as before."""
+    client = context.client
+    if client is None or not user_id:
+        return None
+    quick = WebClient(token=client.token, base_url=client.base_url, timeout=int(max(PROFILE_WAIT_SECONDS, 1)))
+    try:
+        user = quick.users_info(user=user_id, include_locale=True)["user"]
+    except Exception as problem:
+        log.info("profile of %s not fetched before answering (%s); it is queued", user_id, type(problem).__name__)
+        return None
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    return Profile(
+        display_name=str(name or ""),
+        tz=user.get("tz"),
+        locale=user.get("locale"),
+        email=str(profile.get("email") or "") or None,
     )
 
 

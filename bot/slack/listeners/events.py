@@ -63,7 +63,7 @@ def _on_reaction(body: dict[str, Any], event: dict[str, Any], context: BoltConte
             reply_to=Ephemeral(channel, user),
         )
 
-    act(context, run, user_id=user, channel_id=channel)
+    act(context, run, user_id=user, channel_id=channel, addressed=False)
 
 
 def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -92,7 +92,7 @@ def message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -
             reply_to=Ephemeral(channel, str(user)),
         )
 
-    act(context, run, user_id=str(user), channel_id=channel)
+    act(context, run, user_id=str(user), channel_id=channel, addressed=False)
 
 
 def home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
@@ -104,4 +104,4 @@ def home_opened(body: dict[str, Any], event: dict[str, Any], context: BoltContex
         notify.refresh_home(ctx, user_ids=[ctx.actor.user_id], opened=True)
         return Reply(())
 
-    act(context, show, user_id=str(event.get("user")))
+    act(context, show, user_id=str(event.get("user")), addressed=False)
