@@ -61,9 +61,11 @@ def open_context(
     now: datetime,
     display_name: str = "",
     channel_id: str | None = None,
+    asks_profile: bool = False,
 ) -> Ctx:
-    """Finds or creates the workspace and the acting member; a new member's profile is fetched later (or at once
-    by ``take_profile``, when the adapter could ask before answering)."""
+    """Finds or creates the workspace and the acting member. A new member's profile is fetched later through the
+    outbox, unless the adapter ``asks_profile`` itself right after (``take_profile``, or ``fetch_profile_later``
+    when the platform did not answer)."""
     workspace = queries.get_or_create_workspace(
         session=session, platform=platform, external_id=workspace_external_id, now=now
     )
@@ -72,9 +74,15 @@ def open_context(
         session=session, workspace_id=workspace.id, user_id=user_id, now=now, display_name=display_name
     )
     ctx = Ctx(session=session, workspace=workspace, actor=member, policy=policy, now=now, channel_id=channel_id)
-    if created:
+    if created and not asks_profile:
         notify.fetch_profile(ctx, user_id=user_id)
     return ctx
+
+
+def fetch_profile_later(ctx: Ctx) -> Reply:
+    """The platform did not give a newcomer's profile at once: the outbox asks for it."""
+    notify.fetch_profile(ctx, user_id=ctx.actor.user_id)
+    return Reply(())
 
 
 def take_profile(
@@ -90,8 +98,6 @@ def take_profile(
     member.email = (profile.email or "").strip()[:254] or None
     member.profile_fetched_at = now
     session.add(member)
-    looked_up = f"profile:{workspace_id}:{user_id}"  # notify.fetch_profile's key
-    queries.drop_unsent(session=session, workspace_id=workspace_id, key=looked_up, now=now)
     return member
 
 

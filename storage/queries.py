@@ -605,22 +605,6 @@ def cancel_pending(*, session: Session, workspace_id: int, key_prefix: str, now:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def drop_unsent(*, session: Session, workspace_id: int, key: str, now: datetime) -> int:
-    """Deletes the message queued under ``key`` if nobody has tried to send it yet (it was never sent, claimed or
-    attempted): what it would have done was done another way. Returns how many (0 or 1)."""
-    result = session.execute(
-        sa.delete(OutboxMessage).where(
-            col(OutboxMessage.workspace_id) == workspace_id,
-            col(OutboxMessage.dedupe_key) == key,
-            col(OutboxMessage.sent_at).is_(None),
-            col(OutboxMessage.failed_at).is_(None),
-            col(OutboxMessage.attempts) == 0,
-            sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
-        )
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
 def release_booking(*, session: Session, workspace_id: int, request_id: int, now: datetime) -> None:
     """Frees the publishing slot a request was booked into, and cancels the reminders queued for it."""
     booking = session.exec(

@@ -24,7 +24,7 @@ from bot.runtime.limits import WriteLimiter
 from bot.runtime.outbox import OutboxSender
 from handlers import texts, workspaces
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, WorkingHours
-from handlers.people import Profile, find_context, open_context, take_profile
+from handlers.people import Profile, fetch_profile_later, find_context, open_context, take_profile
 from handlers.results import Reply, UserFacingError, t
 from storage import queries
 from storage.clock import utcnow
@@ -101,14 +101,14 @@ class Cobot:
             if newcomer is None and meet is not None:
                 newcomer = self._newcomer(platform, workspace, user_id)
             with self.transaction() as session:
-                ctx = open_context(session=session, now=self.clock(), **who)
+                ctx = open_context(session=session, now=self.clock(), asks_profile=bool(meet and newcomer), **who)
                 self._met.add((platform, workspace, user_id))
                 language = self.policy.language_of(ctx.actor)  # for a refusal
                 reply = action(ctx)
                 # After the action: someone who just chose a language is answered in it.
                 reply = replace(reply, language=self.policy.language_of(ctx.actor))
             if meet is not None and newcomer:
-                reply = self._introduce(reply, meet, workspace_id=ctx.workspace_id, user_id=user_id)
+                reply = self._introduce(reply, meet, who=who, workspace_id=ctx.workspace_id, user_id=user_id)
         except UserFacingError as refusal:
             return Reply.refused(refusal.text, language=language)
         except ValueTooLong as too_long:
@@ -140,13 +140,17 @@ class Cobot:
         with Session(reader(self.engine)) as session:
             return workspaces.any_inactive(session=session, platform=platform)
 
-    def _introduce(self, reply: Reply, meet: Callable[[], Profile | None], *, workspace_id: int, user_id: str) -> Reply:
+    def _introduce(
+        self, reply: Reply, meet: Callable[[], Profile | None], *, who: dict[str, Any], workspace_id: int, user_id: str
+    ) -> Reply:
         """Someone Cobot met just now, whose change went through (a refusal wrote nothing and looks nobody up): ask
         the platform for their profile at once, so this first answer is in their language."""
         profile = meet()
-        if profile is None:
-            return reply  # the look-up queued in the outbox fills it in later
         with self.transaction() as session:
+            if profile is None:  # the outbox asks later
+                ctx = open_context(session=session, now=self.clock(), **who)
+                fetch_profile_later(ctx)
+                return reply
             member = take_profile(
                 session=session, workspace_id=workspace_id, user_id=user_id, profile=profile, now=self.clock()
             )
