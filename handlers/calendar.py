@@ -274,6 +274,11 @@ def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: b
     except IntegrityError:  # booked by someone else a moment ago
         raise UserFacingError(t(texts.SLOT_TAKEN, slot=occurrence.name, when=when, taken="?")) from None
     template = texts.REBOOKED if existing is not None else texts.BOOKED
+    notify.settle(
+        ctx,
+        key=f"request:{request.id}:approved",
+        outcome=t(texts.SETTLED_BOOKED, user=UserRef(ctx.actor.user_id), slot=occurrence.name, when=when),
+    )
     return Reply.of(t(template, number=number, title=request.title, slot=occurrence.name, when=when))
 
 

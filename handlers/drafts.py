@@ -69,10 +69,15 @@ def submit_draft(ctx: Ctx, *, number: int, content: DraftContent, source: str = 
         created_at=ctx.now,
     )
     ctx.session.add(draft)
+    waiting = previous is not None and place.review_state is ReviewState.SUBMITTED
     place.review_state = ReviewState.SUBMITTED
     ctx.session.add(place)
     ctx.session.flush()
     notify.cancel_reminders(ctx, volunteer_id=place.id)
+    if waiting and previous is not None:  # its Approve button would only say a newer version came in
+        notify.settle(
+            ctx, key=f"draft:{previous.id}:owner", outcome=t(texts.SETTLED_NEWER_VERSION, version=draft.version)
+        )
     owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
     if owner.id != ctx.actor_id:  # an owner drafting on their own request needs no note to themselves
         notify.to_user(

@@ -135,6 +135,13 @@ def decide_extension(ctx: Ctx, *, extension_id: int, accept: bool) -> Reply:
     notify.to_user(
         ctx, user_id=person.user_id, notice=Notice(notice), key=f"extension:{extension.id}:decided", request=request
     )
+    decider = UserRef(ctx.actor.user_id)
+    settled = (
+        t(texts.SETTLED_EXTENSION_ACCEPTED, user=decider, proposed=Day(extension.proposed_date))
+        if accept
+        else t(texts.SETTLED_EXTENSION_DECLINED, user=decider, deadline=Day(old_due))
+    )
+    notify.settle(ctx, key=f"extension:{extension.id}:owner", outcome=settled)
     return Reply.of(reply)
 
 

@@ -293,6 +293,8 @@ def _record(ctx: Ctx, invitation: Invitation, request: ContentRequest, answer: I
         key=f"invitation:{invitation.id}:{answer.value}",
         request=request,
     )
+    said = texts.SETTLED_INVITATION_YES if answer is InvitationAnswer.VOLUNTEERED else texts.SETTLED_INVITATION_NO
+    notify.settle(ctx, key=f"invitation:{invitation.id}", outcome=t(said, number=request.number))
 
 
 # --- looking back -------------------------------------------------------------------------------------------

@@ -205,10 +205,30 @@ class ProfileLookup:
         return cls(str(data["user_id"]))
 
 
-OutgoingMessage: TypeAlias = CardRefresh | NoticeMessage | LateReply | DigestMessage | HomeRefresh | ProfileLookup
+@dataclass(frozen=True)
+class NoticeSettled:
+    """A DM whose buttons were used, updated where it was posted to say what was done and by whom (its buttons
+    gone). ``notice_key`` is the outbox key of the DM; one that was never posted has nothing to update."""
+
+    kind: ClassVar[str] = "settle"
+    notice_key: str
+    outcome: Text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"notice_key": self.notice_key, "outcome": self.outcome.to_json()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> NoticeSettled:
+        return cls(str(data["notice_key"]), Text.from_json(data["outcome"]))
+
+
+OutgoingMessage: TypeAlias = (
+    CardRefresh | NoticeMessage | LateReply | DigestMessage | HomeRefresh | ProfileLookup | NoticeSettled
+)
 
 MESSAGE_CLASSES: dict[str, type[OutgoingMessage]] = {
-    cls.kind: cls for cls in (CardRefresh, NoticeMessage, LateReply, DigestMessage, HomeRefresh, ProfileLookup)
+    cls.kind: cls
+    for cls in (CardRefresh, NoticeMessage, LateReply, DigestMessage, HomeRefresh, ProfileLookup, NoticeSettled)
 }
 
 

@@ -14,12 +14,13 @@ from handlers.messages import (
     HomeRefresh,
     LateReply,
     NoticeMessage,
+    NoticeSettled,
     OutgoingMessage,
     Person,
     ProfileLookup,
     RequestThread,
 )
-from handlers.results import Notice, Reply
+from handlers.results import Notice, Reply, Text
 from storage import queries
 from storage.models import ContentRequest
 
@@ -71,6 +72,23 @@ def to_thread(ctx: Scope, *, request: ContentRequest, notice: Notice, key: str) 
         key=key,
         request=request,
         sequence_key=queries.card_sequence(request.id),
+    )
+
+
+def settle(ctx: Scope, *, key: str, outcome: Text) -> None:
+    """The DM queued with ``to_user(key=key)`` gets its buttons replaced by ``outcome`` ("Approved by @Mia"), where
+    it was posted, whether the buttons themselves or a command did it. A DM that was never queued has nothing to
+    update."""
+    notice_key = f"notice:{ctx.workspace_id}:{key}"
+    original = queries.queued_message(session=ctx.session, workspace_id=ctx.workspace_id, dedupe_key=notice_key)
+    if original is None:
+        return
+    # A DM can be settled more than once (booked, then moved to another slot): each update goes, in order.
+    queue(
+        ctx,
+        NoticeSettled(notice_key, outcome),
+        key=f"settle:{ctx.workspace_id}:{key}:{uuid.uuid4().hex}",
+        sequence_key=f"dm:{original.id}",
     )
 
 

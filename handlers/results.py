@@ -158,23 +158,34 @@ class Notice:
     quote: str | None = None  # untrusted content shown verbatim as a quote (a draft, feedback)
     link: str | None = None  # a URL to show (a draft's link)
     actions: tuple[Action, ...] = ()
+    # What became of a notice whose buttons were used ("Approved by @Mia"): shown in place of its buttons.
+    settled: Text | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "text": self.text.to_json(),
             "quote": self.quote,
             "link": self.link,
             "actions": [a.to_json() for a in self.actions],
         }
+        if self.settled is not None:
+            data["settled"] = self.settled.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Notice:
+        settled = data.get("settled")
         return cls(
             Text.from_json(data["text"]),
             data.get("quote"),
             data.get("link"),
             tuple(Action.from_json(a) for a in data.get("actions", [])),
+            Text.from_json(settled) if settled is not None else None,
         )
+
+    def settle(self, outcome: Text) -> Notice:
+        """This notice as it reads once its buttons have been used: the same text, ``outcome`` instead of them."""
+        return Notice(self.text, self.quote, self.link, (), outcome)
 
 
 @dataclass(frozen=True)

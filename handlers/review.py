@@ -39,6 +39,9 @@ def approve_draft(ctx: Ctx, *, number: int, user_id: str, draft_id: int | None =
         key=f"review:{draft.id}:approved",
         request=request,
     )
+    notify.settle(
+        ctx, key=f"draft:{draft.id}:owner", outcome=t(texts.SETTLED_APPROVED, user=UserRef(ctx.actor.user_id))
+    )
     _maybe_complete(ctx, request)
     notify.refresh_card(ctx, request)
     return Reply.of(t(texts.APPROVED_CONFIRM, user=UserRef(user_id), version=draft.version, number=number))
@@ -65,6 +68,7 @@ def request_changes(ctx: Ctx, *, number: int, user_id: str, feedback: str, draft
         key=f"review:{draft.id}:changes",
         request=request,
     )
+    notify.settle(ctx, key=f"draft:{draft.id}:owner", outcome=t(texts.SETTLED_CHANGES, user=UserRef(ctx.actor.user_id)))
     notify.refresh_card(ctx, request)
     return Reply.of(t(texts.CHANGES_CONFIRM, user=UserRef(user_id), number=number))
 

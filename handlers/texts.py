@@ -160,6 +160,15 @@ CHANGES_NOTICE = N_(
 PROMOTED_NOTICE = N_("A place opened up on #{number} *{title}* and it's yours. Your draft is due {deadline}.")
 REQUEST_APPROVED_NOTICE = N_("Every contribution to #{number} *{title}* is approved. Time to publish!")
 REQUEST_CLOSED_NOTICE = N_("{owner} closed #{number} *{title}*. Thank you for your help!")
+# A DM whose buttons were used says, where its buttons were, what was done and by whom.
+SETTLED_APPROVED = N_("✅ Approved by {user}.")
+SETTLED_CHANGES = N_("✏️ {user} asked for changes.")
+SETTLED_NEWER_VERSION = N_("A newer version (version {version}) has come in; it is in the message below.")
+SETTLED_BOOKED = N_("📅 Booked by {user}: {slot}, {when}.")
+SETTLED_EXTENSION_ACCEPTED = N_("✅ {user} gave more time, until {proposed}.")
+SETTLED_EXTENSION_DECLINED = N_("{user} said no to more time; the deadline stays {deadline}.")
+SETTLED_INVITATION_YES = N_("✅ You said yes: you're signed up for #{number}.")
+SETTLED_INVITATION_NO = N_("You said no thanks to #{number}.")
 CARD_NOT_POSTED = N_(
     "I couldn't post #{number} in its channel ({reason}). Invite me there with `/invite @Cobot`; "
     "I'll post the card as soon as the request changes (for example when someone volunteers)."

@@ -426,6 +426,10 @@ class OutboxMessage(SQLModel, table=True):
     # No longer useful after this (a digest after its day, a reminder once the next one or the deadline is there):
     # dropped unsent, with a line in the log, rather than delivered stale.
     expires_at: datetime | None = None
+    # Where a DM with buttons landed (the platform's conversation and message id), so that it can be updated in
+    # place once its buttons were used ("Approved by @Mia"); unset for everything else.
+    posted_channel: str | None = Field(default=None, max_length=64)
+    posted_ts: str | None = Field(default=None, max_length=128)
     created_at: datetime
 
 

@@ -588,6 +588,24 @@ def queued_keys(*, session: Session, workspace_id: int, keys: Sequence[str]) -> 
     return found
 
 
+def queued_message(*, session: Session, workspace_id: int, dedupe_key: str) -> OutboxMessage | None:
+    """The message queued under ``dedupe_key`` in this workspace, sent or not (a look-up by the unique key)."""
+    return session.exec(
+        select(OutboxMessage).where(
+            col(OutboxMessage.workspace_id) == workspace_id, col(OutboxMessage.dedupe_key) == dedupe_key
+        )
+    ).first()
+
+
+def set_posted(*, session: Session, message_id: int, channel: str, ts: str) -> None:
+    """Records where a message landed on its platform (a DM with buttons, to be updated once they are used)."""
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id)
+        .values(posted_channel=channel[:64], posted_ts=ts[:128])
+    )
+
+
 def cancel_pending(*, session: Session, workspace_id: int, key_prefix: str, now: datetime) -> int:
     """Marks unsent, unclaimed messages whose key starts with ``key_prefix`` as cancelled (e.g. reminders for a
     draft that came in); returns how many."""

@@ -122,6 +122,8 @@ class ConsoleRenderer:
             lines.extend("  > " + line for line in notice.quote.splitlines())
         if notice.link:
             lines.append("  " + self.style.accent(notice.link))
+        if notice.settled is not None:
+            lines.append(self.style.dim(self.text(notice.settled, language)))
         return lines
 
 

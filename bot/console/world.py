@@ -11,9 +11,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.console.render import ConsoleRenderer
-from bot.runtime.delivery import CardPosted, Outcome, PostCard, PostText, Prepared, SendFailed
+from bot.runtime.delivery import (
+    CardPosted,
+    NoticePosted,
+    Outcome,
+    PostCard,
+    PostText,
+    Prepared,
+    SendFailed,
+    UpdateNotice,
+)
 from handlers.cards import card_actions
-from handlers.messages import CardRefresh, Channel, DigestMessage, Ephemeral, LateReply, NoticeMessage, Person
+from handlers.messages import (
+    CardRefresh,
+    Channel,
+    DigestMessage,
+    Ephemeral,
+    LateReply,
+    NoticeMessage,
+    NoticeSettled,
+    Person,
+)
 from handlers.results import Action, DigestPart, Notice, Reply
 
 
@@ -45,7 +63,9 @@ class World:
     deliveries: list[Delivery] = field(default_factory=list)
     buttons: dict[int, Button] = field(default_factory=dict)
     listeners: list[Callable[[Delivery], None]] = field(default_factory=list)
+    posted: dict[str, Delivery] = field(default_factory=dict)  # DMs with buttons, by their ts, to update in place
     _next_ts: int = 1
+    _buttons_made: int = 0  # numbers are never reused, even once a DM's buttons are gone
 
     def new_ts(self) -> str:
         self._next_ts += 1
@@ -64,7 +84,8 @@ class World:
         batch = max((b.batch for b in self.buttons.values()), default=0) + 1
         for action in actions:
             label = renderer.label(action, language)
-            button = Button(len(self.buttons) + 1, action, label, shown_to, number, batch)
+            self._buttons_made += 1
+            button = Button(self._buttons_made, action, label, shown_to, number, batch)
             self.buttons[button.number] = button
             made.append(button)
         return made
@@ -80,7 +101,7 @@ class World:
 
 class ConsoleTransport:
     # The console knows its people (no profile look-ups), and `/cocreate mine` is its personal page (no Home).
-    delivers = frozenset({CardRefresh.kind, NoticeMessage.kind, LateReply.kind, DigestMessage.kind})
+    delivers = frozenset({CardRefresh.kind, NoticeMessage.kind, LateReply.kind, DigestMessage.kind, NoticeSettled.kind})
 
     def __init__(self, *, world: World, renderer: ConsoleRenderer) -> None:
         self.world = world
@@ -95,7 +116,15 @@ class ConsoleTransport:
             case PostCard():
                 return self._card(delivery)
             case PostText(content=Notice() as notice):
-                self._show(delivery, self.renderer.notice(notice, language), notice.actions, delivery.request_number)
+                shown = self._show(
+                    delivery, self.renderer.notice(notice, language), notice.actions, delivery.request_number
+                )
+                if notice.actions and isinstance(delivery.to, Person):
+                    ts = self.world.new_ts()
+                    self.world.posted[ts] = shown
+                    return NoticePosted(channel_id=f"DM:{delivery.to.user_id}", ts=ts)
+            case UpdateNotice(ts=ts, notice=notice):
+                self._update(ts, self.renderer.notice(notice, language))
             case PostText(content=Reply() as reply):
                 lines = [line for text in reply.texts for line in self.renderer.text(text, language).splitlines()]
                 self._show(delivery, lines, reply.actions, delivery.request_number)
@@ -130,7 +159,16 @@ class ConsoleTransport:
         )
         return None if card.posted else CardPosted(channel_id=card.channel_id, ts=self.world.new_ts())
 
-    def _show(self, delivery: PostText, lines: list[str], actions: tuple[Action, ...], number: int | None) -> None:
+    def _update(self, ts: str, lines: list[str]) -> None:
+        """Shows a DM again as it now reads, without its buttons (which no longer answer to ``:press``)."""
+        shown = self.world.posted.pop(ts, None)
+        if shown is None:
+            raise SendFailed("the console no longer has that message")
+        for button in shown.buttons:
+            self.world.buttons.pop(button.number, None)
+        self.world.deliver(Delivery(shown.where, lines, recipient=shown.recipient, edited=True))
+
+    def _show(self, delivery: PostText, lines: list[str], actions: tuple[Action, ...], number: int | None) -> Delivery:
         """Shows a message where its destination is; its buttons act on request ``number`` (if any)."""
         language = delivery.language
 
@@ -142,12 +180,14 @@ class ConsoleTransport:
         match delivery.to:
             case Person(user_id=user):
                 name = self.world.names.get(user, user)
-                self.world.deliver(Delivery(f"DM → @{name}", lines, buttons(user), recipient=user))
+                shown = Delivery(f"DM → @{name}", lines, buttons(user), recipient=user)
             case Ephemeral(user_id=user):
-                self.world.deliver(Delivery(f"only @{self.world.names.get(user, user)}", lines, buttons(user)))
+                shown = Delivery(f"only @{self.world.names.get(user, user)}", lines, buttons(user))
             case Channel(channel_id=channel, thread=thread) if thread:
-                self.world.deliver(Delivery(f"{channel} › #{number}", lines, buttons(None)))
+                shown = Delivery(f"{channel} › #{number}", lines, buttons(None))
             case Channel(channel_id=channel):
-                self.world.deliver(Delivery(channel, lines, buttons(None)))
+                shown = Delivery(channel, lines, buttons(None))
             case _:
                 raise SendFailed(f"the console has no place for {delivery.to!r}")
+        self.world.deliver(shown)
+        return shown

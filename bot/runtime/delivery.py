@@ -34,13 +34,14 @@ from handlers.messages import (
     InteractionUrl,
     LateReply,
     NoticeMessage,
+    NoticeSettled,
     OutgoingMessage,
     Person,
     ProfileLookup,
     RequestThread,
     decode,
 )
-from handlers.results import CardView, ChannelRef, DigestPart, Notice, Param, Reply, UserRef, t
+from handlers.results import CardView, ChannelRef, DigestPart, Notice, Param, Reply, Text, UserRef, t
 from storage import queries
 from storage.db import reader, transaction
 from storage.models import ContentRequest, Member, OutboxMessage, Workspace
@@ -100,6 +101,17 @@ class PostText(Delivery):
 
 
 @dataclass(frozen=True)
+class UpdateNotice(Delivery):
+    """Rewrite a DM where it was posted (``channel_id``/``ts``, as its transport reported them), its buttons
+    replaced by what was done: ``notice.settled``."""
+
+    user_id: str
+    channel_id: str
+    ts: str
+    notice: Notice
+
+
+@dataclass(frozen=True)
 class PublishHome(Delivery):
     """Show a member their own page (Slack's App Home)."""
 
@@ -114,7 +126,7 @@ class FetchProfile(Delivery):
     user_id: str
 
 
-Prepared: TypeAlias = PostCard | PostText | PublishHome | FetchProfile
+Prepared: TypeAlias = PostCard | PostText | UpdateNotice | PublishHome | FetchProfile
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,14 @@ class CardPosted:
     channel_id: str
     ts: str
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticePosted:
+    """A DM with buttons was posted: the conversation and message id to update it by once they are used."""
+
+    channel_id: str
+    ts: str
 
 
 @dataclass(frozen=True)
@@ -139,7 +159,7 @@ class ProfileFound:
     fill_only: bool = False
 
 
-Outcome: TypeAlias = CardPosted | ProfileFound | None
+Outcome: TypeAlias = CardPosted | NoticePosted | ProfileFound | None
 
 
 class Transport(Protocol):
@@ -163,9 +183,10 @@ def prepare(
     now: datetime,
     hold: Callable[[str | None], None],
     hold_update: Callable[[str | None], None],
-) -> Prepared:
-    """The message ready for its transport. ``hold``/``hold_update`` are the transport's pacing checks for a post
-    and an update, asked before anything costly is built."""
+) -> Prepared | None:
+    """The message ready for its transport, or None when there is nothing left to send (a DM to update that was
+    never posted). ``hold``/``hold_update`` are the transport's pacing checks for a post and an update, asked before
+    anything costly is built."""
     assert row.id is not None
     base = {"message_id": row.id, "workspace_id": row.workspace_id}
     match message:
@@ -204,7 +225,44 @@ def prepare(
             return PublishHome(**base, language=policy.language_of(member), user_id=user_id, view=view)
         case ProfileLookup(user_id=user_id):
             return FetchProfile(**base, language=policy.default_language, user_id=user_id)
+        case NoticeSettled(notice_key=notice_key, outcome=outcome):
+            return _settled(session, row, notice_key, outcome, policy=policy, hold_update=hold_update, base=base)
     raise AssertionError(f"unhandled message {message!r}")
+
+
+def _settled(
+    session: Session,
+    row: OutboxMessage,
+    notice_key: str,
+    outcome: Text,
+    *,
+    policy: Policy,
+    hold_update: Callable[[str | None], None],
+    base: dict[str, int],
+) -> UpdateNotice | None:
+    """The DM queued under ``notice_key`` as it reads once settled, for the place it was posted. A DM still waiting
+    to go out is waited for (a command can settle it within seconds of it being queued); one that failed, expired,
+    or went out before Cobot recorded where DMs land, is left alone."""
+    original = queries.queued_message(session=session, workspace_id=row.workspace_id, dedupe_key=notice_key)
+    if original is None or original.failed_at is not None:
+        return None
+    if original.sent_at is None:
+        raise RetryLater(2, "the DM it updates is not sent yet", count_attempt=False)
+    if not original.posted_channel or not original.posted_ts:
+        return None
+    message = decode(original.kind, original.payload)
+    if not isinstance(message, NoticeMessage) or not isinstance(message.to, Person):
+        return None
+    hold_update(original.posted_channel)
+    member = queries.get_member(session=session, workspace_id=row.workspace_id, user_id=message.to.user_id)
+    return UpdateNotice(
+        **base,
+        language=policy.language_of(member),
+        user_id=message.to.user_id,
+        channel_id=original.posted_channel,
+        ts=original.posted_ts,
+        notice=message.notice.settle(outcome),
+    )
 
 
 def _request(session: Session, workspace_id: int, request_id: int) -> ContentRequest | None:
@@ -260,6 +318,10 @@ def record(engine: Engine, row: OutboxMessage, outcome: Outcome, *, now: datetim
                 queries.set_card_message(
                     session=session, request_id=message.request_id, channel_id=channel_id, ts=ts, url=url
                 )
+        case NoticePosted(channel_id=channel_id, ts=ts):
+            assert row.id is not None
+            with transaction(engine) as session:
+                queries.set_posted(session=session, message_id=row.id, channel=channel_id, ts=ts)
         case ProfileFound() as found:
             message = decode(row.kind, row.payload)
             assert isinstance(message, ProfileLookup)

@@ -329,6 +329,9 @@ class OutboxSender:
                 hold=lambda destination: transport.hold(destination, message_id=message_id),
                 hold_update=lambda destination: transport.hold(destination, message_id=message_id, update=True),
             )
+        if prepared is None:
+            log.debug("outbox %s (%s): nothing left to send", message.id, message.kind)
+            return
         outcome = transport.send(prepared)
         delivery.record(self.engine, message, outcome, now=self.clock())
 

@@ -239,6 +239,9 @@ def notice_message(notice: Notice, translate: Translate = identity) -> tuple[str
     if notice.link:
         blocks.append(section(_link(notice.link)))
     blocks.extend(action_blocks(notice.actions, translate))
+    if notice.settled is not None:
+        settled = truncate(render(notice.settled, translate), SECTION_LIMIT)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": settled}]})
     return truncate(main, 3000), blocks
 
 

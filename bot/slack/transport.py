@@ -28,6 +28,7 @@ from bot.runtime.delivery import (
     CardPosted,
     Destination,
     FetchProfile,
+    NoticePosted,
     Outcome,
     PostCard,
     PostText,
@@ -36,6 +37,7 @@ from bot.runtime.delivery import (
     PublishHome,
     RetryLater,
     SendFailed,
+    UpdateNotice,
     WorkspaceLost,
 )
 from bot.runtime.pacing import Pacer
@@ -50,6 +52,7 @@ from handlers.messages import (
     InteractionUrl,
     LateReply,
     NoticeMessage,
+    NoticeSettled,
     Person,
     ProfileLookup,
 )
@@ -81,7 +84,15 @@ RETRY_AFTER_ROUNDING = 0.5
 
 class SlackTransport:
     delivers = frozenset(
-        {CardRefresh.kind, DigestMessage.kind, HomeRefresh.kind, NoticeMessage.kind, LateReply.kind, ProfileLookup.kind}
+        {
+            CardRefresh.kind,
+            DigestMessage.kind,
+            HomeRefresh.kind,
+            NoticeMessage.kind,
+            NoticeSettled.kind,
+            LateReply.kind,
+            ProfileLookup.kind,
+        }
     )
 
     def __init__(
@@ -121,7 +132,12 @@ class SlackTransport:
                 return self._send_card(delivery)
             case PostText(content=Notice() as notice):
                 text, blocks = notice_message(notice, self.translators(delivery.language))
-                self._post(delivery.to, text=text, blocks=blocks, unfurl_links=False)
+                response = self._post(delivery.to, text=text, blocks=blocks, unfurl_links=False)
+                if notice.actions and isinstance(delivery.to, Person) and response is not None:
+                    return NoticePosted(channel_id=str(response["channel"]), ts=str(response["ts"]))
+            case UpdateNotice(channel_id=channel_id, ts=ts, notice=notice):
+                text, blocks = notice_message(notice, self.translators(delivery.language))
+                self._api("chat_update", pace=channel_id, channel=channel_id, ts=ts, text=text, blocks=blocks)
             case PostText(content=Reply() as reply):
                 text, blocks = reply_message(reply, self.translators(delivery.language))
                 self._post(delivery.to, text=text, blocks=blocks)
@@ -174,15 +190,16 @@ class SlackTransport:
         link = response.get("permalink")
         return str(link) if isinstance(link, str) and link else None
 
-    def _post(self, to: Destination, **message: Any) -> None:
+    def _post(self, to: Destination, **message: Any) -> Any:
         """A message for one destination: a DM, a post or thread reply in a channel, an answer only one person in a
-        channel sees, or an answer through an interaction's response_url."""
+        channel sees, or an answer through an interaction's response_url. Slack's answer to a post (its channel and
+        ts), None for the others."""
         match to:
             case Person(user_id=user_id):
-                self._api("chat_postMessage", pace=user_id, channel=user_id, **message)
+                return self._api("chat_postMessage", pace=user_id, channel=user_id, **message)
             case Channel(channel_id=channel_id, thread=thread):
                 extra = {"thread_ts": thread} if thread else {}
-                self._api("chat_postMessage", pace=channel_id, channel=channel_id, **extra, **message)
+                return self._api("chat_postMessage", pace=channel_id, channel=channel_id, **extra, **message)
             case Ephemeral(channel_id=channel_id, user_id=user_id):
                 message.pop("unfurl_links", None)
                 self._api("chat_postEphemeral", pace=channel_id, channel=channel_id, user=user_id, **message)

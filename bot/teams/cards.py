@@ -254,6 +254,8 @@ def notice_card(notice: Notice, r: TeamsRenderer) -> dict[str, Any]:
     if notice.link:
         card.plain(link(notice.link))
     card.actions.extend(button(a, r) for a in notice.actions)
+    if notice.settled is not None:
+        card.text(r.render(notice.settled), isSubtle=True, spacing="Medium")
     return card.build()
 
 

@@ -27,6 +27,7 @@ from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity,
 from bot.runtime.delivery import (
     CardPosted,
     FetchProfile,
+    NoticePosted,
     Outcome,
     PostCard,
     PostText,
@@ -34,6 +35,7 @@ from bot.runtime.delivery import (
     ProfileFound,
     RetryLater,
     SendFailed,
+    UpdateNotice,
 )
 from bot.runtime.pacing import Pacer
 from bot.runtime.teams_directory import KnownConversation, SeenConversation, TeamsDirectory
@@ -42,7 +44,16 @@ from bot.teams.render import Person as Mentionable
 from bot.teams.render import TeamsRenderer, Translate, identity
 from handlers import texts
 from handlers.context import Policy
-from handlers.messages import CardRefresh, Channel, DigestMessage, LateReply, NoticeMessage, Person, ProfileLookup
+from handlers.messages import (
+    CardRefresh,
+    Channel,
+    DigestMessage,
+    LateReply,
+    NoticeMessage,
+    NoticeSettled,
+    Person,
+    ProfileLookup,
+)
 from handlers.results import DigestPart, Notice, Reply, Text
 
 log = logging.getLogger(__name__)
@@ -174,7 +185,16 @@ class TeamsConnector:
 
 class TeamsTransport:
     # Slack's App Home has no Teams counterpart.
-    delivers = frozenset({CardRefresh.kind, DigestMessage.kind, NoticeMessage.kind, LateReply.kind, ProfileLookup.kind})
+    delivers = frozenset(
+        {
+            CardRefresh.kind,
+            DigestMessage.kind,
+            NoticeMessage.kind,
+            NoticeSettled.kind,
+            LateReply.kind,
+            ProfileLookup.kind,
+        }
+    )
 
     def __init__(
         self,
@@ -207,7 +227,11 @@ class TeamsTransport:
             case PostCard():
                 return self._send_card(delivery)
             case PostText(content=Notice() as notice):
-                self._deliver(delivery, lambda r: _card_activity(cards.notice_card(notice, r), r, notice.text))
+                posted = self._deliver(delivery, lambda r: _card_activity(cards.notice_card(notice, r), r, notice.text))
+                if notice.actions and isinstance(delivery.to, Person):
+                    return NoticePosted(channel_id=posted[0], ts=posted[1])
+            case UpdateNotice():
+                self._update_notice(delivery)
             case PostText(content=Reply() as reply):
                 self._deliver(delivery, lambda r: cards.reply_message(reply, r))
             case PostText(content=DigestPart() as part):
@@ -242,9 +266,18 @@ class TeamsTransport:
 
     # --- addresses ------------------------------------------------------------------------------------------
 
-    def _deliver(self, delivery: PostText, build: Callable[[TeamsRenderer], dict[str, Any]]) -> None:
+    def _update_notice(self, delivery: UpdateNotice) -> None:
+        """Refreshes a DM's card in the person's 1:1 chat, where it was posted."""
+        conversation = self.directory.conversation(workspace_id=delivery.workspace_id, key=delivery.channel_id)
+        if conversation is None:
+            raise SendFailed("Cobot is no longer in that chat")
+        r = self._renderer(delivery.workspace_id, conversation, delivery.language)
+        activity = _card_activity(cards.notice_card(delivery.notice, r), r, delivery.notice.text)
+        self._call(conversation.key, lambda: self.connector.update(conversation.reference, delivery.ts, activity))
+
+    def _deliver(self, delivery: PostText, build: Callable[[TeamsRenderer], dict[str, Any]]) -> tuple[str, str]:
         """Posts what ``build`` makes into the conversation ``delivery.to`` names (a person's 1:1 chat, a channel
-        or a thread in it), in the reader's language."""
+        or a thread in it), in the reader's language; returns the conversation's key and the new message's id."""
         workspace_id = delivery.workspace_id
         conversation_id: str | None = None
         language = delivery.language
@@ -261,10 +294,11 @@ class TeamsTransport:
             case _:
                 raise SendFailed(f"Teams has no place for {delivery.to!r}")
         activity = build(self._renderer(workspace_id, conversation, language))
-        self._call(
+        posted = self._call(
             conversation.key,
             lambda: self.connector.post(conversation.reference, activity, conversation_id=conversation_id),
         )
+        return conversation.key, posted
 
     def _conversation(self, workspace_id: int, name_or_key: str) -> KnownConversation:
         found = self.directory.find_channel(

@@ -53,8 +53,10 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
         "> Tilføj gerne et citat fra kunden – det gør casen levende.",
         "Got it: version 2 of your draft for #4.",
         "Approved @Søren Dahl's draft (version 2) for #4.",
+        "✅ Approved by @Mette Ørsted.",  # the review DM, shown again without its buttons
         "Every contribution to #4",
         "Booked #4 Kundecase: Sådan sparer Jensen Transport 20 % på fragten for LinkedIn Tue 24 Nov 10:00.",
+        "📅 Booked by @Mette Ørsted: LinkedIn, Tue 24 Nov 10:00.",
         "Only the request's owner (@Jonas Kjær) or an admin can do that on #3.",
         "Please add a draft deadline, e.g. `due:",
         "There is no request #99.",
@@ -150,6 +152,18 @@ def test_bad_input_gets_a_helpful_answer_and_the_console_goes_on() -> None:
 def test_a_button_that_needs_text_says_how_to_give_it_in_a_script() -> None:
     result = run_console(":as anne\n/cocreate show 2\n:press Submit draft #2\n", "--demo")
     assert "Submit draft needs a link to your draft, or the draft itself: :press" in result.stdout
+
+
+def test_a_used_dm_is_shown_again_without_its_buttons_which_no_longer_press() -> None:
+    script = ":as mette\n:press Approve #2\n:dms\n:press Approve #2\n"
+    result = run_console(script, "--demo")
+    _, after_press = result.stdout.split("Approved @Anne Bæk's draft (version 1) for #2.", 1)
+    assert "(edited) Cobot:\n  @Anne Bæk handed in version 1" in after_press
+    assert "✅ Approved by @Mette Ørsted." in after_press
+    # Pressing it again finds no such button, instead of a second "already approved".
+    assert after_press.rstrip().endswith(
+        "No button called “Approve #2” is shown to you. :press <n> presses a button by its number."
+    )
 
 
 def test_end_of_input_and_quit_leave_cleanly() -> None:

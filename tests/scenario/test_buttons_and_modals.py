@@ -176,7 +176,12 @@ def test_buttons_on_an_outdated_version_are_refused(slack: SlackScenario) -> Non
     slack.settle()
     v1, v2 = drafts_of(slack, ANNA)
 
-    press(slack, ids.APPROVE_DRAFT, v1.id or 0, user=OWNER)
+    # Version 1's DM has lost its buttons to say a newer version came in; a stale client may still send a press.
+    [old_dm] = [m for m in slack.fake.messages(OWNER) if "handed in version 1" in message_text(m)]
+    assert "A newer version (version 2) has come in" in message_text(old_dm)
+    stale = slack.click(ids.APPROVE_DRAFT, str(v1.id), user=OWNER, channel=old_dm["channel"], message_ts=old_dm["ts"])
+    assert stale.status == 200
+    slack.settle()
     assert last_response(slack) == (
         f"That draft has been replaced by a newer version or already reviewed. Check #{number}."
     )

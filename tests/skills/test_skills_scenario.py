@@ -104,6 +104,9 @@ def test_skills_who_invite_and_both_answers_end_to_end(slack: SlackScenario) -> 
         f"<@U0ANNA> accepted your invitation and volunteered for #{number} *Ten SEO tips*."
     ]
     assert "<@U0ANNA>" in message_text(slack.card(number))
+    # Her invitation DM now says what she answered, instead of offering the buttons again.
+    [asked] = [m for m in slack.fake.messages(ANNA) if "is looking for help" in message_text(m)]
+    assert buttons(asked) == {} and f"✅ You said yes: you're signed up for #{number}." in message_text(asked)
 
     # Not this time: the owner is told, and Bo is never asked about this request again.
     click_in_dm(slack, BO, ids.DECLINE_INVITATION)
@@ -118,7 +121,8 @@ def test_skills_who_invite_and_both_answers_end_to_end(slack: SlackScenario) -> 
     assert slack.click(ids.INVITE_MATCHING, str(number), user=OWNER).status == 200
     slack.settle()
     assert last_response(slack).startswith(f"I've invited <@U0METTE> to help with #{number}")
-    assert len(invitation_dms(slack, BO)) == 1
+    [asked_bo] = [m for m in slack.fake.messages(BO) if "is looking for help" in message_text(m)]
+    assert buttons(asked_bo) == {} and f"You said no thanks to #{number}." in message_text(asked_bo)
     assert len(invitation_dms(slack, METTE)) == 1
 
     # The owner's overview of everyone asked and their answers.

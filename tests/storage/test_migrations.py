@@ -42,7 +42,7 @@ MODEL_TABLES = {
     "teams_user",
     "calendar_feed",
 }
-HEAD = "0010_calendar_feeds"
+HEAD = "0011_posted_notices"
 
 
 def _table_names(engine: Engine) -> set[str]:

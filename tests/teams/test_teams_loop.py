@@ -151,6 +151,15 @@ def test_the_whole_loop_runs_on_teams(make_teams: object) -> None:
     assert teams.submit(review, "Approve", user=OWNER).status == 202
     assert "Approved <at>Anna Bæk</at>'s draft (version 2) for #1." in teams.dms(OWNER)[-1].text
     assert places(teams, 1)[ANNA.aad].review_state is ReviewState.APPROVED
+    # Both review cards were refreshed where they are: their buttons gone, saying what the owner did.
+    teams.settle()
+    for handed_in, outcome in (
+        ("handed in version 1", "✏️ <at>Mette Ørsted</at> asked for changes."),
+        ("handed in version 2", "✅ Approved by <at>Mette Ørsted</at>."),
+    ):
+        used = dm_containing(teams, OWNER, handed_in)
+        assert used.updates == 1 and all_actions(used.card) == []
+        assert outcome in visible_text(used)
 
     # Three days before the deadline Bo, who has no draft yet, is reminded in a 1:1 chat; the digest goes out.
     move_to(teams, datetime(2026, 12, 7, 8, 30, tzinfo=UTC))  # Monday 09:30 in Copenhagen
