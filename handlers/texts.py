@@ -222,6 +222,8 @@ MODAL_SUBMIT_LABEL = N_("Link to your draft, or the draft itself")
 FORM_HINT_DRAFT = N_("a link to your draft, or the draft itself")
 FORM_HINT_FEEDBACK = N_("what should change")
 FORM_HINT_DATE = N_("the day you can hand in by, e.g. 2026-12-18, 18/12, 18 Dec or friday")
+# Where nobody can be asked (a script piped in), the console says how to give a form's answer on the same line.
+FORM_HINT_INLINE = N_("[{number}] {label} needs {hint}: :press {number} <text>")
 MODAL_SUBMIT_HINT = N_("For #{number} {title}")
 MODAL_CHANGES_TITLE = N_("Request changes")
 MODAL_CHANGES_LABEL = N_("What should change?")

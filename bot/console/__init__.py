@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -30,37 +32,17 @@ def run_console(
     """Runs the console until ``:quit`` or the end of input. Without ``database`` it works in a fresh temporary
     SQLite file, so every run starts from the same state."""
     interactive = stdin.isatty()
-    color = stdout.isatty() and not os.environ.get("NO_COLOR")
-    if demo:
-        merged = {**settings.behaviour.model_dump(), **DEMO_BEHAVIOUR}
-        settings = settings.model_copy(update={"behaviour": Behaviour.model_validate(merged)})
-    with tempfile.TemporaryDirectory(prefix="cobot-console-") as scratch:
-        url = database or f"sqlite:///{Path(scratch) / 'console.db'}"
-        clock = ConsoleClock(start or (DEMO_START if demo else utcnow()))
-        cobot = create_migrated_app(settings, clock=clock, database_url=url)
-        names = {p.handle: p.name for p in PEOPLE} if demo else {"you": "You"}
-        world = World(names=names)
-        renderer = ConsoleRenderer(
-            names=lambda user: world.names.get(user, user),
-            timezone=cobot.policy.timezone,
-            style=Style(color=color),
-            translators=cobot.translators,
-        )
-        cobot.attach_sender({"console": ConsoleTransport(world=world, renderer=renderer)})
-        if demo and not is_seeded(cobot):
-            seed(cobot)
-        console = Console(
-            cobot=cobot,
-            world=world,
-            renderer=renderer,
-            clock=clock,
-            out=stdout,
-            handles={handle: handle for handle in names},
-            actor="mette" if demo else "you",
-            channel=CHANNEL if demo else "#general",
-            echo=not interactive,
-            ask=(lambda prompt: _ask(prompt, stdin, stdout)) if interactive else None,
-        )
+    ask = (lambda prompt: _ask(prompt, stdin, stdout)) if interactive else None
+    with open_console(
+        settings,
+        demo=demo,
+        database=database,
+        start=start,
+        out=stdout,
+        color=stdout.isatty() and not os.environ.get("NO_COLOR"),
+        echo=not interactive,
+        ask=ask,
+    ) as console:
         stdout.write(_welcome(console, demo=demo))
         try:
             lines = _interactive_lines(console, stdin, stdout) if interactive else stdin
@@ -68,6 +50,53 @@ def run_console(
         except KeyboardInterrupt:
             stdout.write("\n")
             return 0
+
+
+@contextmanager
+def open_console(
+    settings: Settings,
+    *,
+    demo: bool,
+    database: str | None,
+    start: datetime | None,
+    out: TextIO,
+    color: bool = False,
+    echo: bool = False,
+    ask: Callable[[str], str | None] | None = None,
+) -> Iterator[Console]:
+    """A console on its own workspace (the demo's, seeded, with ``demo``), writing to ``out`` and asking for a
+    form's text with ``ask``; closed when the block ends. ``run_console`` runs one on a terminal or a pipe."""
+    if demo:
+        merged = {**settings.behaviour.model_dump(), **DEMO_BEHAVIOUR}
+        settings = settings.model_copy(update={"behaviour": Behaviour.model_validate(merged)})
+    with tempfile.TemporaryDirectory(prefix="cobot-console-") as scratch:
+        url = database or f"sqlite:///{Path(scratch) / 'console.db'}"
+        clock = ConsoleClock(start or (DEMO_START if demo else utcnow()))
+        cobot = create_migrated_app(settings, clock=clock, database_url=url)
+        try:
+            names = {p.handle: p.name for p in PEOPLE} if demo else {"you": "You"}
+            world = World(names=names)
+            renderer = ConsoleRenderer(
+                names=lambda user: world.names.get(user, user),
+                timezone=cobot.policy.timezone,
+                style=Style(color=color),
+                translators=cobot.translators,
+            )
+            cobot.attach_sender({"console": ConsoleTransport(world=world, renderer=renderer)})
+            if demo and not is_seeded(cobot):
+                seed(cobot)
+            yield Console(
+                cobot=cobot,
+                world=world,
+                renderer=renderer,
+                clock=clock,
+                out=out,
+                handles={handle: handle for handle in names},
+                actor="mette" if demo else "you",
+                channel=CHANNEL if demo else "#general",
+                echo=echo,
+                ask=ask,
+            )
         finally:
             cobot.close()
 

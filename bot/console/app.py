@@ -196,6 +196,18 @@ class Console:
             channel_id=self.channel,
         )
 
+    def _language(self) -> str | None:
+        """The language of the person acting now (their choice, else the workspace's)."""
+        return self.cobot.act(
+            lambda ctx: Reply(()),
+            platform=PLATFORM,
+            workspace=WORKSPACE,
+            user_id=self.actor,
+            display_name=self.world.names.get(self.actor, self.actor),
+            channel_id=self.channel,
+            reads_only=True,
+        ).language
+
     def _command(self, text: str) -> None:
         prepared = self._as_slack_text(text)
 
@@ -217,14 +229,17 @@ class Console:
             return None
         form = form_for(button.action.kind)
         if form is not None and not typed:
-            hint = self.renderer.text(t(FORM_SPECS[form].hint))
+            # The question is the form: in the language of the person answering it, like the button they pressed.
+            language = self._language()
+            hint = self.renderer.text(t(FORM_SPECS[form].hint), language)
             typed = (self.ask(f"{button.label}: {hint}> ") if self.ask else None) or ""
             if _is_command(typed):
                 # Someone who types a command at the question has moved on: it is a command, not the answer.
                 self._say(f"(cancelled [{button.number}] {button.label}: running {typed.split()[0]} instead)")
                 return None if self.handle(typed) else False
             if not typed:
-                self._say(f"[{button.number}] {button.label} needs {hint}: :press {button.number} <text>")
+                inline = t(texts.FORM_HINT_INLINE, number=button.number, label=button.label, hint=hint)
+                self._say(self.renderer.text(inline, language))
                 return None
         kind, value = button.action.kind, button.action.value
         self._reply(self._act(lambda ctx: press(ctx, kind, value, form_value=typed if form else None)))

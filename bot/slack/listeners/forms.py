@@ -8,6 +8,7 @@ wait for it). Problems with the input come back as errors beside the fields, all
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,7 +27,7 @@ from bot.slack.listeners.common import (
     translate_for,
     wants_form,
 )
-from bot.slack.render import render_plain, truncate
+from bot.slack.render import Translate, render_plain, truncate
 from handlers import texts
 from handlers.actions import number_of
 from handlers.calendar import derive_prefill, derive_request
@@ -68,8 +69,13 @@ def open_form_from_message(body: dict[str, Any], client: WebClient, context: Bol
     link = None
     if channel and message.get("ts"):
         link = client.chat_getPermalink(channel=channel, message_ts=message["ts"]).get("permalink")
-    source = render_plain(t(texts.FORM_FROM_MESSAGE, link=link)) if link else None
-    prefill = prefill_from_message(plain(str(message.get("text") or "")), link=source)
+    text = plain(str(message.get("text") or ""))
+
+    def prefill(translate: Translate) -> RequestPrefill:
+        # The line that links back goes into the brief as typed text, so it is written in the person's language.
+        source = render_plain(t(texts.FORM_FROM_MESSAGE, link=link), translate) if link else None
+        return prefill_from_message(text, link=source)
+
     _open(body, client, context, prefill=prefill, channel_id=channel)
 
 
@@ -80,11 +86,12 @@ def _open(
     *,
     channel_id: str | None,
     derive_from: int | None = None,
-    prefill: RequestPrefill | None = None,
+    prefill: Callable[[Translate], RequestPrefill] | None = None,
 ) -> None:
+    """Opens the form, pre-filled from the request it derives from, or by ``prefill`` in the person's language."""
     cobot = cobot_of(context)
     skills: list[str] = []
-    start = prefill or RequestPrefill()
+    start = RequestPrefill()
 
     def gather(ctx: Ctx) -> Reply:
         nonlocal skills, start
@@ -99,13 +106,14 @@ def _open(
         return
     settings = cobot.settings.behaviour
     targets = list(dict.fromkeys(slot.name for slot in settings.publishing.slots))
+    translate = translate_for(context, result.language)
     view = new_request_modal(
-        start,
+        prefill(translate) if prefill is not None else start,
         formats=settings.requests.formats,
         skills=skills,
         targets=targets,
         channel_id=channel_id,
-        translate=translate_for(context, result.language),
+        translate=translate,
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -33,7 +33,8 @@ def register(router: Router) -> None:
 async def open_dialog(turn: Turn) -> None:
     """A button with a form: the dialog opens, unless the button can no longer be used (request closed)."""
     if _form_of(turn.activity.value) == cards.NEW_REQUEST:
-        body = await asyncio.to_thread(_new_request_dialog, turn, None, ())
+        language = await turn.sender_language()
+        body = await asyncio.to_thread(_new_request_dialog, turn, None, (), language)
         await turn.invoke_response(body)
         return
     pressed = pressed_in(turn.activity.value)
@@ -113,14 +114,17 @@ async def request_submitted(turn: Turn) -> None:
     if reply.refusal:
         problems.extend(reply.texts)
     if problems:
-        body = await asyncio.to_thread(_new_request_dialog, turn, typed, tuple(problems))
+        body = await asyncio.to_thread(_new_request_dialog, turn, typed, tuple(problems), reply.language)
         await turn.invoke_response(body)
         return
     await turn.invoke_response(cards.dialog_message(await turn.plain(reply) or "✓"))
 
 
-def _new_request_dialog(turn: Turn, typed: dict[str, str] | None, problems: tuple[Text, ...]) -> dict[str, Any]:
-    r = turn.renderer(None)
+def _new_request_dialog(
+    turn: Turn, typed: dict[str, str] | None, problems: tuple[Text, ...], language: str | None
+) -> dict[str, Any]:
+    """The new-request dialog in the language of the person filling it in (``language``)."""
+    r = turn.renderer(language)
     formats = list(turn.cobot.settings.behaviour.requests.formats)
     return cards.new_request_dialog(cards.new_request_form(r, formats=formats, typed=typed, problems=problems), r)
 

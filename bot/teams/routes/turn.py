@@ -66,7 +66,7 @@ class Turn:
     def cobot(self) -> Cobot:
         return self.surface.cobot
 
-    async def act(self, action: Callable[[Ctx], Reply]) -> Reply:
+    async def act(self, action: Callable[[Ctx], Reply], *, reads_only: bool = False) -> Reply:
         """Runs ``action`` as the sender, in the conversation, in one transaction of the core."""
         where = self.where
         return await asyncio.to_thread(
@@ -77,7 +77,12 @@ class Turn:
             user_id=where.user_id,
             display_name=where.user_name,
             channel_id=where.key,
+            reads_only=reads_only,
         )
+
+    async def sender_language(self) -> str | None:
+        """The sender's language (their choice, else the workspace's), for what is built without an action."""
+        return (await self.act(lambda ctx: Reply(()), reads_only=True)).language
 
     async def remember_user(self, *, user_id: str, teams_id: str, name: str) -> None:
         await asyncio.to_thread(
@@ -104,8 +109,10 @@ class Turn:
             await self.act(queue)
 
     async def send_built(self, build: Callable[[TeamsRenderer], dict[str, Any]]) -> None:
-        """Sends the activity ``build`` makes (a form or an offer card) in the conversation's language."""
-        message = await asyncio.to_thread(lambda: build(self.renderer(None)))
+        """Sends the activity ``build`` makes (a form or an offer card) in the sender's language: it answers them,
+        and only they fill it in."""
+        renderer = self.renderer(await self.sender_language())
+        message = await asyncio.to_thread(lambda: build(renderer))
         await self.context.send_activity(Activity.model_validate(message))
 
     async def invoke_response(self, body: dict[str, Any]) -> None:
