@@ -197,8 +197,11 @@ def escape(text: str, mode: Mode = "card") -> str:
 
 
 def markdown_link(url: str, mode: Mode = "card") -> str:
-    """A markdown link to ``url`` whose text is the address itself, safe against brackets in the address."""
-    safe = truncate(url, 2000).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """A markdown link to ``url`` whose text is the address itself, safe against brackets in the address: an
+    ``<at>`` or a ``{{DATE()}}`` in it is percent-encoded, so it can neither mention nor be filled in."""
+    safe = truncate(url, 2000)
+    for character in " ()<>{}":
+        safe = safe.replace(character, f"%{ord(character):02X}")
     return f"[{escape(truncate(url, 200), mode)}]({safe})"
 
 
