@@ -18,6 +18,7 @@ from followup_support import (
     CARL,
     METTE,
     OWNER,
+    approved_request,
     buttons,
     dm_texts,
     dms,
@@ -47,17 +48,6 @@ PUBLISH = "Remember to publish it"
 @pytest.fixture
 def calendar(make_slack: Callable[..., SlackScenario]) -> SlackScenario:
     return make_slack(behaviour={"publishing": SLOTS})
-
-
-def approved_request(slack: SlackScenario, title: str = "Ten SEO tips", *, helper: str = METTE) -> int:
-    """A request with one volunteer whose draft the owner approved: ready to be booked."""
-    number = slack.create(title, due="2026-12-10", extra="needs:1")
-    assert "Thank you!" in slack.command_reply(f"volunteer {number}", user=helper)
-    assert "Got it" in slack.command_reply(f"submit {number} https://docs.example.com/{helper}", user=helper)
-    assert "Approved" in slack.command_reply(f"approve {number} <@{helper}|x>", user=OWNER)
-    slack.settle()
-    assert slack.request(number).status is RequestStatus.APPROVED
-    return number
 
 
 def booking_of(slack: SlackScenario, number: int) -> SlotBooking | None:
