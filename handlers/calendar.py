@@ -251,9 +251,8 @@ def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: b
         if occurrence.request.id == request.id:
             return Reply.of(t(texts.BOOKED, number=number, title=request.title, slot=occurrence.name, when=when))
         raise UserFacingError(t(texts.SLOT_TAKEN, slot=occurrence.name, when=when, taken=occurrence.request.number))
-    existing = ctx.session.exec(
-        select(SlotBooking).where(SlotBooking.workspace_id == ctx.workspace_id, SlotBooking.request_id == request.id)
-    ).first()
+    assert request.id is not None
+    existing = queries.booking_of_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
     try:
         with ctx.session.begin_nested():
             if existing is not None:
@@ -264,7 +263,7 @@ def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: b
                 ctx.session.add(
                     SlotBooking(
                         workspace_id=ctx.workspace_id,
-                        request_id=request.id or 0,
+                        request_id=request.id,
                         slot_name=occurrence.name,
                         starts_at=occurrence.starts_at,
                         booked_by_id=ctx.actor_id,
@@ -273,6 +272,7 @@ def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: b
                 )
     except IntegrityError:  # booked by someone else a moment ago
         raise UserFacingError(t(texts.SLOT_TAKEN, slot=occurrence.name, when=when, taken="?")) from None
+    notify.refresh_card(ctx, request)  # the card shows the slot it is booked into
     template = texts.REBOOKED if existing is not None else texts.BOOKED
     notify.settle(
         ctx,
@@ -310,9 +310,8 @@ def mark_published(ctx: Ctx, *, number: int, url: str) -> Reply:
         notice=Notice(text, actions=(Action(ActionKind.DERIVE, str(number), texts.BUTTON_DERIVE),)),
         key=f"published:{request.id}",
     )
-    booking = ctx.session.exec(
-        select(SlotBooking).where(SlotBooking.workspace_id == ctx.workspace_id, SlotBooking.request_id == request.id)
-    ).first()
+    assert request.id is not None
+    booking = queries.booking_of_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
     if booking is not None:  # published early: the "remember to publish" reminders have done their job
         queries.cancel_pending(
             session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"remind:slot:{booking.id}:", now=ctx.now

@@ -8,9 +8,21 @@ from sqlmodel import Session
 
 from handlers import texts
 from handlers.context import Ctx
-from handlers.results import Action, ActionKind, CardView, Holder, PartView, Text, UserFacingError, t
+from handlers.results import (
+    Action,
+    ActionKind,
+    BookingView,
+    CardView,
+    Holder,
+    Link,
+    Moment,
+    PartView,
+    Text,
+    UserFacingError,
+    t,
+)
 from storage import queries
-from storage.models import ContentRequest, RequestStatus, ReviewState, Volunteer, VolunteerState
+from storage.models import ContentRequest, RequestStatus, ReviewState, SlotBooking, Volunteer, VolunteerState
 
 STATUS_TEXTS = {
     RequestStatus.OPEN: texts.STATUS_OPEN,
@@ -85,6 +97,7 @@ def build_card(session: Session, request: ContentRequest) -> CardView:
             session=session, workspace_id=request.workspace_id, request_id=request.derived_from_id
         )
         derived_from = origin.number if origin else None
+    booking = queries.booking_of_request(session=session, workspace_id=request.workspace_id, request_id=request.id)
     return CardView(
         number=request.number,
         title=request.title,
@@ -100,7 +113,38 @@ def build_card(session: Session, request: ContentRequest) -> CardView:
         parts=part_views,
         publish_target=request.publish_target,
         derived_from=derived_from,
+        booking=BookingView(booking.slot_name, booking.starts_at) if booking is not None else None,
+        published_url=request.published_url if request.status is RequestStatus.PUBLISHED else None,
     )
+
+
+def shown_status(status: RequestStatus, *, booked: bool) -> Text:
+    """A request's status as people see it. An approved request with a publishing slot is shown as "booked";
+    the stored status stays approved, since booking is a row of its own (``SlotBooking``) that can be moved or
+    released, and every check that asks "approved?" (booking again, publishing) must keep working."""
+    if booked and status is RequestStatus.APPROVED:
+        return t(texts.STATUS_BOOKED)
+    return t(STATUS_TEXTS[status])
+
+
+def status_facts(view: CardView) -> list[Text]:
+    """Where the request stands, as every platform's card shows it: its status (once it is no longer open), the
+    publishing slot it is booked into (until it is published), and the address it was published at."""
+    facts: list[Text] = []
+    if not view.is_open:
+        facts.append(t(texts.CARD_STATUS, status=shown_status(view.status, booked=view.booking is not None)))
+    if view.booking is not None and view.status is not RequestStatus.PUBLISHED:
+        facts.append(t(texts.CARD_SLOT, slot=view.booking.slot, when=Moment(view.booking.starts_at)))
+    if view.published_url:
+        facts.append(t(texts.CARD_PUBLISHED_AT, url=Link(view.published_url)))
+    return facts
+
+
+def booking_phrase(status: RequestStatus, booking: SlotBooking) -> Text:
+    """The status of a booked request in one phrase, for lists with no room for a slot line of its own: "booked
+    for *LinkedIn* Tue 1 Dec 10:00" (or "open, booked for …" while drafts are still wanted)."""
+    template = texts.OPEN_BOOKED_FOR if status is RequestStatus.OPEN else texts.BOOKED_FOR
+    return t(template, slot=booking.slot_name, when=Moment(booking.starts_at))
 
 
 def people_line(

@@ -1,5 +1,6 @@
-"""The weekly digest: who can help, drafts due this week, drafts waiting for review, what was published last week
-with thanks, and a short list of everyone who helped (people who opted out are left off).
+"""The weekly digest: who can help, drafts due this week, what is booked to be published this week, drafts waiting
+for review, what was published last week with thanks, and a short list of everyone who helped (people who opted
+out are left off).
 
 The digest is built as platform-neutral lines and split into parts of at most ``LINES_PER_PART`` lines, each
 sent as its own message (and queued with its own dedupe key), so no part breaks a platform's message limits.
@@ -7,18 +8,17 @@ sent as its own message (and queued with its own dedupe key), so no part breaks 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
 from sqlmodel import col, select
 
 from handlers import texts
-from handlers.calendar import contributors, people_text
+from handlers.calendar import contributors, people_text, slot_occurrences
 from handlers.context import Ctx, Scope
-from handlers.results import Action, ActionKind, Day, DigestLine, DigestPart, Reply, UserRef, t
-from handlers.schedule import last_fire_at_or_before
+from handlers.results import Action, ActionKind, Day, DigestLine, DigestPart, Moment, Reply, UserRef, t
+from handlers.schedule import at_local, last_fire_at_or_before
 from storage import queries
 from storage.models import ContentRequest, Draft, Member, RequestStatus, ReviewState, Volunteer, VolunteerState
 
@@ -40,6 +40,7 @@ def build_digest(scope: Scope) -> list[DigestPart]:
     lines: list[DigestLine] = []
     lines.extend(_calls_for_help(scope))
     lines.extend(_due_this_week(scope, today))
+    lines.extend(_publishing_this_week(scope, today))
     lines.extend(_waiting_reviews(scope))
     lines.extend(_published_last_week(scope))
     lines.extend(_helpers(scope))
@@ -101,7 +102,7 @@ def _calls_for_help(scope: Scope) -> list[DigestLine]:
     return [DigestLine(t(texts.DIGEST_CALLS), heading=True), *lines] if lines else []
 
 
-def _due_this_week(scope: Scope, today: Any) -> list[DigestLine]:
+def _due_this_week(scope: Scope, today: date) -> list[DigestLine]:
     requests = scope.session.exec(
         select(ContentRequest)
         .where(
@@ -135,6 +136,33 @@ def _due_this_week(scope: Scope, today: Any) -> list[DigestLine]:
                     title=request.title,
                     deadline=Day(request.draft_deadline),
                     people=people_text(holders) if holders else t(texts.CARD_NOBODY_YET),
+                )
+            )
+        )
+    return lines
+
+
+def _publishing_this_week(scope: Scope, today: date) -> list[DigestLine]:
+    """The pieces booked into a publishing slot in the digest's week: its day and the six after it, the same week
+    as the drafts due. A piece already published is left out: "Published last week" thanks its helpers."""
+    tz = scope.policy.timezone
+    week = slot_occurrences(
+        scope, start=at_local(today, time(0, 0), tz), end=at_local(today + timedelta(days=7), time(0, 0), tz)
+    )
+    booked = [o for o in week if o.request is not None and o.request.status is not RequestStatus.PUBLISHED]
+    if not booked:
+        return []
+    lines = [DigestLine(t(texts.DIGEST_PUBLISHING), heading=True)]
+    for occurrence in booked[:SECTION_ITEMS]:
+        assert occurrence.request is not None
+        lines.append(
+            DigestLine(
+                t(
+                    texts.SLOT_BOOKED,
+                    when=Moment(occurrence.starts_at),
+                    slot=occurrence.name,
+                    number=occurrence.request.number,
+                    title=occurrence.request.title,
                 )
             )
         )

@@ -30,6 +30,8 @@ def refresh_card(ctx: Scope, request: ContentRequest) -> None:
     refresh is still waiting ride along with it, because the card is rendered from the database when it is sent."""
     assert request.id is not None
     refresh_home(ctx, user_ids=home_audience(ctx, request))
+    if not request.channel_id:
+        return  # listed only (a content plan's row without a channel): there is no card to post or update
     if queries.pending_card_refresh(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id):
         return
     queue(

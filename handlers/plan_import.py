@@ -372,11 +372,7 @@ def _create(ctx: Ctx, *, planned: _PlannedRequest) -> int:
     assert request.id is not None
     request.import_key = planned.key
     ctx.session.add(request)
-    if planned.channel_id is None:
-        # No channel to post the card in: the request is listed (`/cocreate list`) but its card is not sent.
-        queries.cancel_pending(
-            session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"card:{request.id}:", now=ctx.now
-        )
+    # Without a channel the request is listed (`/cocreate list`) but has no card: ``notify.refresh_card`` queues none.
     return number
 
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from handlers import notify, texts
-from handlers.cards import STATUS_TEXTS, build_card, owner_actions, require_request
+from handlers.cards import STATUS_TEXTS, booking_phrase, build_card, owner_actions, require_request, shown_status
 from handlers.context import Ctx
 from handlers.parsing import within_horizon
-from handlers.results import ChannelRef, Day, Notice, Reply, Text, UserFacingError, UserRef, t
+from handlers.results import ChannelRef, Day, Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from storage import queries
 from storage.models import ContentRequest, RequestPart, RequestStatus, ReviewState, VolunteerState
 
@@ -241,23 +241,29 @@ def my_requests(ctx: Ctx) -> Reply:
     )
     if not owned and not helping:
         return Reply.of(t(texts.MINE_EMPTY))
+    bookings = queries.bookings_of_requests(
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        request_ids=[r.id for r in [*owned, *(request for _, request in helping)] if r.id is not None],
+    )
     lines: list[Text] = []
     if owned:
         waiting = queries.count_waiting_reviews(
             session=ctx.session, workspace_id=ctx.workspace_id, request_ids=[r.id for r in owned if r.id]
         )
         lines.append(t(texts.MINE_OWNED_HEADER))
-        lines.extend(
-            t(
-                texts.MINE_ITEM_OWNED,
-                number=r.number,
-                title=r.title,
-                status=t(STATUS_TEXTS[r.status]),
-                deadline=Day(r.draft_deadline),
-                waiting=waiting.get(r.id or 0, 0),
+        for r in owned:
+            booking = bookings.get(r.id or 0)
+            lines.append(
+                t(
+                    texts.MINE_ITEM_OWNED,
+                    number=r.number,
+                    title=r.title,
+                    status=booking_phrase(r.status, booking) if booking else shown_status(r.status, booked=False),
+                    deadline=Day(r.draft_deadline),
+                    waiting=waiting.get(r.id or 0, 0),
+                )
             )
-            for r in owned
-        )
     if helping:
         lines.append(t(texts.MINE_HELPING_HEADER))
         for place, request in helping:
@@ -266,15 +272,17 @@ def my_requests(ctx: Ctx) -> Reply:
                 if place.state is VolunteerState.WAITLISTED
                 else t(STATE_TEXTS[place.review_state])
             )
-            lines.append(
-                t(
-                    texts.MINE_ITEM_HELPING,
-                    number=request.number,
-                    title=request.title,
-                    state=state,
-                    deadline=Day(request.draft_deadline),
-                )
-            )
+            booking = bookings.get(request.id or 0)
+            item: dict[str, Param] = {
+                "number": request.number,
+                "title": request.title,
+                "state": state,
+                "deadline": Day(request.draft_deadline),
+            }
+            if booking is None:
+                lines.append(t(texts.MINE_ITEM_HELPING, **item))
+            else:
+                lines.append(t(texts.MINE_ITEM_HELPING_BOOKED, **item, booking=booking_phrase(request.status, booking)))
     return Reply(tuple(lines))
 
 

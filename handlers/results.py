@@ -1,12 +1,14 @@
 """The plain values that handlers return and that adapters render: texts, actions, replies and card snapshots.
 
 A ``Text`` is a message id from ``handlers.texts`` plus parameters. Parameters are untrusted user text, numbers,
-user references or days; each adapter decides how to show them (Slack escapes text and turns a ``UserRef`` into
-``<@U…>`` and a ``Day`` into a date token; the console prints names). Handlers never build platform markup.
+user references, days, moments or links; each adapter decides how to show them (Slack escapes text and turns a
+``UserRef`` into ``<@U…>`` and a ``Day`` into a date token; the console prints names). Handlers never build
+platform markup.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -44,7 +46,22 @@ class Moment:
     value: datetime
 
 
-Param: TypeAlias = "str | int | UserRef | ChannelRef | Day | Moment | Text"
+@dataclass(frozen=True)
+class Link:
+    """A web address someone gave (where a piece was published), shown as a link that opens it. The address is
+    untrusted: each adapter escapes it, and shows anything but an http(s) address as text."""
+
+    url: str
+
+    @property
+    def opens(self) -> bool:
+        """Whether the address may be shown as a link: http(s) and no whitespace; anything else stays text."""
+        return _WEB_ADDRESS.fullmatch(self.url) is not None
+
+
+_WEB_ADDRESS = re.compile(r"https?://\S+", re.IGNORECASE)
+
+Param: TypeAlias = "str | int | UserRef | ChannelRef | Day | Moment | Link | Text"
 
 
 @dataclass(frozen=True)
@@ -73,6 +90,8 @@ def _param_to_json(value: Param) -> Any:
         return {"day": value.value.isoformat()}
     if isinstance(value, Moment):
         return {"moment": value.value.isoformat()}
+    if isinstance(value, Link):
+        return {"link": value.url}
     if isinstance(value, Text):
         return {"text": value.to_json()}
     return value
@@ -88,6 +107,8 @@ def _param_from_json(value: Any) -> Param:
             return Day(date.fromisoformat(value["day"]))
         if "moment" in value:
             return Moment(datetime.fromisoformat(value["moment"]))
+        if "link" in value:
+            return Link(str(value["link"]))
         if "text" in value:
             return Text.from_json(value["text"])
     if isinstance(value, (str, int)):
@@ -208,6 +229,14 @@ class PartView:
 
 
 @dataclass(frozen=True)
+class BookingView:
+    """The publishing slot a request is booked into: the slot's name and when it starts (aware, UTC)."""
+
+    slot: str
+    starts_at: datetime
+
+
+@dataclass(frozen=True)
 class CardView:
     """Everything a request card shows, read from the database at one moment."""
 
@@ -225,6 +254,8 @@ class CardView:
     parts: tuple[PartView, ...]
     publish_target: str | None = None
     derived_from: int | None = None
+    booking: BookingView | None = None
+    published_url: str | None = None
 
     @property
     def is_open(self) -> bool:

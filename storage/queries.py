@@ -623,11 +623,32 @@ def cancel_pending(*, session: Session, workspace_id: int, key_prefix: str, now:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+_BOOKING = select(SlotBooking).where(
+    SlotBooking.workspace_id == _p("workspace_id"), SlotBooking.request_id == _p("request_id")
+)
+_BOOKINGS_OF_MANY = select(SlotBooking).where(
+    SlotBooking.workspace_id == _p("workspace_id"), col(SlotBooking.request_id).in_(_p("request_ids", expanding=True))
+)
+
+
+def booking_of_request(*, session: Session, workspace_id: int, request_id: int) -> SlotBooking | None:
+    """The publishing slot the request is booked into, if any (a request holds at most one)."""
+    return session.exec(_BOOKING, params={"workspace_id": workspace_id, "request_id": request_id}).first()
+
+
+def bookings_of_requests(*, session: Session, workspace_id: int, request_ids: Sequence[int]) -> dict[int, SlotBooking]:
+    """The booking of each of these requests that has one, by request id."""
+    if not request_ids:
+        return {}
+    rows = session.exec(
+        _BOOKINGS_OF_MANY, params={"workspace_id": workspace_id, "request_ids": list(request_ids)}
+    ).all()
+    return {b.request_id: b for b in rows}
+
+
 def release_booking(*, session: Session, workspace_id: int, request_id: int, now: datetime) -> None:
     """Frees the publishing slot a request was booked into, and cancels the reminders queued for it."""
-    booking = session.exec(
-        select(SlotBooking).where(SlotBooking.workspace_id == workspace_id, SlotBooking.request_id == request_id)
-    ).first()
+    booking = booking_of_request(session=session, workspace_id=workspace_id, request_id=request_id)
     if booking is None:
         return
     cancel_pending(session=session, workspace_id=workspace_id, key_prefix=f"remind:slot:{booking.id}:", now=now)

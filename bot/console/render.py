@@ -13,9 +13,22 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from handlers import texts
-from handlers.cards import STATUS_TEXTS, part_line, people_line
+from handlers.cards import part_line, people_line, status_facts
 from handlers.dates import format_day, format_moment
-from handlers.results import Action, CardView, ChannelRef, Day, Holder, Moment, Notice, Param, Text, UserRef, t
+from handlers.results import (
+    Action,
+    CardView,
+    ChannelRef,
+    Day,
+    Holder,
+    Link,
+    Moment,
+    Notice,
+    Param,
+    Text,
+    UserRef,
+    t,
+)
 
 EMOJI = {":raised_hand:": "✋", ":tada:": "🎉"}
 
@@ -67,6 +80,8 @@ class ConsoleRenderer:
             return format_day(value.value, language=language)
         if isinstance(value, Moment):
             return format_moment(value.value, language=language, timezone=self.timezone)
+        if isinstance(value, Link):
+            return self.style.accent(value.url) if value.opens else value.url
         if isinstance(value, Text):
             return self.text(value, language)
         return str(value)
@@ -97,8 +112,7 @@ class ConsoleRenderer:
         facts.append(self.text(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity), language))
         if view.waiting_count:
             facts.append(self.text(t(texts.CARD_WAITLIST, count=view.waiting_count), language))
-        if not view.is_open:
-            facts.append(self.text(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status])), language))
+        facts.extend(self.text(fact, language) for fact in status_facts(view))
         lines.append(" · ".join(facts))
         if view.parts:
             for part in view.parts:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from handlers.results import ChannelRef, Day, Moment, Param, Text, UserRef
+from handlers.results import ChannelRef, Day, Link, Moment, Param, Text, UserRef
 
 Translate = Callable[[str], str]
 
@@ -39,4 +39,6 @@ def _value(value: Param, translate: Translate, timezone: ZoneInfo | None) -> str
         if timezone is None:
             return value.value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         return value.value.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Link):
+        return value.url
     return str(value)

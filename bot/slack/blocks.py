@@ -11,10 +11,19 @@ import json
 from typing import Any
 
 from bot.slack import ids
-from bot.slack.render import Translate, escape, identity, render, render_plain, shorten_to_fit, truncate
+from bot.slack.render import (
+    Translate,
+    escape,
+    identity,
+    link_token,
+    render,
+    render_plain,
+    shorten_to_fit,
+    truncate,
+)
 from handlers import texts
 from handlers.actions import FORM_SPECS, FormPrompt, InputKind, form_for
-from handlers.cards import STATUS_TEXTS, WAITING_MARK, card_actions, part_choice_label, part_line, people_line
+from handlers.cards import WAITING_MARK, card_actions, part_choice_label, part_line, people_line, status_facts
 from handlers.home import HomePage, HomeSettings, HomeView
 from handlers.requests import BRIEF_LIMIT, NEEDS_LIMIT, PART_NAME_LIMIT, PARTS_LIMIT, TITLE_LIMIT, RequestPrefill
 from handlers.results import (
@@ -31,7 +40,6 @@ from handlers.results import (
     UserRef,
     t,
 )
-from storage.models import RequestStatus
 
 Block = dict[str, Any]
 
@@ -125,8 +133,7 @@ def request_card(view: CardView, translate: Translate = identity, *, with_action
     fields.append(r(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity)))
     if view.waiting_count:
         fields.append(r(t(texts.CARD_WAITLIST, count=view.waiting_count)))
-    if view.status is not RequestStatus.OPEN:
-        fields.append(r(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status]))))
+    fields.extend(r(fact) for fact in status_facts(view))
     blocks.append(
         {
             "type": "section",
@@ -237,7 +244,7 @@ def notice_message(notice: Notice, translate: Translate = identity) -> tuple[str
     if notice.quote:
         blocks.append(section(shorten_to_fit(truncate(notice.quote, QUOTE_LIMIT), SECTION_LIMIT, shown=_quoted)))
     if notice.link:
-        blocks.append(section(_link(notice.link)))
+        blocks.append(section(link_token(notice.link)))
     blocks.extend(action_blocks(notice.actions, translate))
     if notice.settled is not None:
         settled = truncate(render(notice.settled, translate), SECTION_LIMIT)
@@ -355,11 +362,6 @@ def submit_draft_modal(*, number: int, title: str, translate: Translate = identi
 def request_changes_modal(*, draft_id: int, translate: Translate = identity) -> Block:
     """The feedback form for a draft (``form_modal``)."""
     return form_modal(ActionKind.REQUEST_CHANGES, str(draft_id), _form_prompt(ActionKind.REQUEST_CHANGES), translate)
-
-
-def _link(url: str) -> str:
-    safe = escape(truncate(url, 2000)).replace("|", "%7C")
-    return f"<{safe}>"
 
 
 def new_request_modal(

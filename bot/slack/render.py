@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
-from handlers.results import ChannelRef, Day, Moment, Param, Text, UserRef
+from handlers.results import ChannelRef, Day, Link, Moment, Param, Text, UserRef
 
 Translate = Callable[[str], str]
+
+LINK_PARAM_LIMIT = 1800  # a link inside a text, with room left in a 2000-character card field for its label
 
 
 def identity(msgid: str) -> str:
@@ -34,6 +36,13 @@ def date_token(day: Day) -> str:
 def moment_token(moment: Moment) -> str:
     fallback = moment.value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(moment.value.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def link_token(url: str) -> str:
+    """A link to ``url`` that Slack shows as the address itself. Escaping keeps a ``<!channel>`` in the address
+    from pinging anyone, and ``|`` (which would start the link's label) is percent-encoded."""
+    safe = escape(truncate(url, 2000)).replace("|", "%7C")
+    return f"<{safe}>"
 
 
 def render(text: Text, translate: Translate = identity) -> str:
@@ -58,6 +67,12 @@ def _mrkdwn_value(value: Param, translate: Translate) -> str:
         return date_token(value)
     if isinstance(value, Moment):
         return moment_token(value)
+    if isinstance(value, Link):
+        token = link_token(value.url)
+        # A link is shown whole or not at all: one that a field's 2000 characters would cut is shown as text.
+        if value.opens and len(token) <= LINK_PARAM_LIMIT:
+            return token
+        return escape(truncate(value.url, 200))
     if isinstance(value, Text):
         return render(value, translate)
     return escape(str(value))
@@ -72,6 +87,8 @@ def _plain_value(value: Param, translate: Translate, names: dict[str, str]) -> s
         return value.value.isoformat()
     if isinstance(value, Moment):
         return value.value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, Link):
+        return value.url
     if isinstance(value, Text):
         return render_plain(value, translate, names)
     return str(value)

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.teams.render import Rendered, TeamsRenderer, escape, truncate
+from bot.teams.render import Rendered, TeamsRenderer, escape, markdown_link, truncate
 from handlers import texts
 from handlers.actions import FORM_SPECS, FormSpec, InputKind, form_for
-from handlers.cards import STATUS_TEXTS, WAITING_MARK, card_actions, part_choice_label, part_line, people_line
+from handlers.cards import WAITING_MARK, card_actions, part_choice_label, part_line, people_line, status_facts
 from handlers.results import (
     Action,
     ActionKind,
@@ -37,7 +37,6 @@ from handlers.results import (
     UserRef,
     t,
 )
-from storage.models import RequestStatus
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
@@ -168,8 +167,7 @@ def request_card(view: CardView, r: TeamsRenderer, *, with_actions: bool = True)
     facts.append(t(texts.CARD_VOLUNTEERS, count=view.volunteer_count, needed=capacity))
     if view.waiting_count:
         facts.append(t(texts.CARD_WAITLIST, count=view.waiting_count))
-    if view.status is not RequestStatus.OPEN:
-        facts.append(t(texts.CARD_STATUS, status=t(STATUS_TEXTS[view.status])))
+    facts.extend(status_facts(view))
     for index, fact in enumerate(facts):
         card.text(r.render(fact), spacing="Small" if index else "Medium")
     if view.parts:
@@ -252,17 +250,11 @@ def notice_card(notice: Notice, r: TeamsRenderer) -> dict[str, Any]:
             }
         )
     if notice.link:
-        card.plain(link(notice.link))
+        card.plain(markdown_link(notice.link))
     card.actions.extend(button(a, r) for a in notice.actions)
     if notice.settled is not None:
         card.text(r.render(notice.settled), isSubtle=True, spacing="Medium")
     return card.build()
-
-
-def link(url: str) -> str:
-    """A markdown link to ``url`` whose text is the address itself, safe against brackets in the address."""
-    safe = truncate(url, 2000).replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-    return f"[{escape(truncate(url, 200))}]({safe})"
 
 
 def reply_card(reply: Reply, r: TeamsRenderer) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from handlers.dates import format_day, format_moment
-from handlers.results import Action, Day, Moment, Param, Text, UserRef
+from handlers.results import Action, Day, Link, Moment, Param, Text, UserRef
 
 Translate = Callable[[str], str]
 Mode = Literal["card", "message"]
@@ -99,6 +99,8 @@ class TeamsRenderer:
             return Rendered(day_text(value, mode, language=self.language))
         if isinstance(value, Moment):
             return Rendered(self._moment(value, mode))
+        if isinstance(value, Link):
+            return Rendered(markdown_link(value.url, mode) if value.opens else escape(value.url, mode))
         if isinstance(value, Text):
             return self.render(value, mode)
         # Any other parameter (a number, untrusted text, a reference Teams has no markup for) is shown as text.
@@ -142,6 +144,8 @@ class TeamsRenderer:
             return format_day(value.value, language=self.language)
         if isinstance(value, Moment):
             return format_moment(value.value, language=self.language, timezone=self.timezone)
+        if isinstance(value, Link):
+            return value.url
         if isinstance(value, Text):
             return self.plain(value)
         return _plain_param(value)
@@ -190,6 +194,15 @@ def escape(text: str, mode: Mode = "card") -> str:
     text = _AT_TAG.sub("<\u200b\\1", text)  # an <at> typed by a person must not become a mention
     text = text.replace("{{", "{\u200b{")  # nor a {{DATE()}} function
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def markdown_link(url: str, mode: Mode = "card") -> str:
+    """A markdown link to ``url`` whose text is the address itself, safe against brackets in the address: an
+    ``<at>`` or a ``{{DATE()}}`` in it is percent-encoded, so it can neither mention nor be filled in."""
+    safe = truncate(url, 2000)
+    for character in " ()<>{}":
+        safe = safe.replace(character, f"%{ord(character):02X}")
+    return f"[{escape(truncate(url, 200), mode)}]({safe})"
 
 
 def truncate(text: str, limit: int, suffix: str = "…") -> str:

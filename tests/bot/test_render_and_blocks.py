@@ -10,17 +10,21 @@ from typing import Any
 
 import pytest
 
+from bot.runtime.i18n import translator
 from bot.slack.blocks import card_fallback, notice_message, request_card
 from bot.slack.render import date_token, escape, render
 from fake_slack import MAX_MESSAGE_BLOCKS, block_errors
 from handlers import texts
-from handlers.results import CardView, Day, Holder, Notice, PartView, Text, UserRef, t
+from handlers.results import BookingView, CardView, Day, Holder, Link, Notice, PartView, Text, UserRef, t
 from storage.models import RequestStatus, ReviewState
 
 NASTY = "<!channel> & <@U0EVIL> <https://evil.example|click> &amp; "
 ENTITY = re.compile(r"&(amp|lt|gt);")
-# Markup Cobot itself adds: mentions, date tokens, links and the bold/italic of its own templates.
-OWN_MARKUP = re.compile(r"<(@U[A-Z0-9]+|!date\^\d+\^\{date_short_pretty\}\|\d{4}-\d{2}-\d{2}|https?://[^<>|]+)>")
+# Markup Cobot itself adds: mentions, date and moment tokens, links and the bold/italic of its own templates.
+OWN_MARKUP = re.compile(
+    r"<(@U[A-Z0-9]+|!date\^\d+\^\{date_short_pretty\}( \{time\})?\|\d{4}-\d{2}-\d{2}( \d\d:\d\d UTC)?"
+    r"|https?://[^<>|]+)>"
+)
 
 
 def assert_safe_mrkdwn(text: str) -> None:
@@ -213,6 +217,58 @@ def test_a_card_shows_holders_with_their_state_and_who_waits() -> None:
     assert "<@U0ANNA> ✅ <@U0BO> ✏️  ·  ⌛ <@U0CARL>" in shown
     assert "*Volunteers* 2/2" in shown
     assert "*Waiting* 1" in shown
+
+
+SLOT_START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Copenhagen
+SLOT_TOKEN = f"<!date^{int(SLOT_START.timestamp())}^{{date_short_pretty}} {{time}}|2026-12-01 09:00 UTC>"
+
+
+def test_a_booked_card_says_booked_and_shows_its_slot_and_time_in_english_and_danish() -> None:
+    view = card(status=RequestStatus.APPROVED, booking=BookingView("LinkedIn <!here>", SLOT_START))
+    shown = mrkdwn_texts(request_card(view))
+    assert "*Status* booked" in shown
+    assert f"*Publishing slot* LinkedIn &lt;!here&gt;, {SLOT_TOKEN}" in shown
+    assert "*Status* approved" not in shown
+    for text in shown:
+        assert_safe_mrkdwn(text)
+
+    danish = mrkdwn_texts(request_card(view, translator("da")))
+    assert "*Status* booket" in danish
+    assert f"*Publiceringsplads* LinkedIn &lt;!here&gt;, {SLOT_TOKEN}" in danish
+
+
+def test_an_open_request_booked_ahead_shows_its_slot_but_no_status() -> None:
+    shown = "\n".join(mrkdwn_texts(request_card(card(booking=BookingView("Newsletter", SLOT_START)))))
+    assert f"*Publishing slot* Newsletter, {SLOT_TOKEN}" in shown
+    assert "*Status*" not in shown
+
+
+def test_a_published_card_links_its_address_which_pings_nobody() -> None:
+    view = card(
+        status=RequestStatus.PUBLISHED,
+        booking=BookingView("LinkedIn", SLOT_START),
+        published_url="https://blog.example.com/seo?a=1&b=<!channel>|click",
+    )
+    shown = mrkdwn_texts(request_card(view))
+    assert "*Status* published" in shown
+    assert "*Published* <https://blog.example.com/seo?a=1&amp;b=&lt;!channel&gt;%7Cclick>" in shown
+    assert not [text for text in shown if "Publishing slot" in text], "once published, the slot is history"
+    for text in shown:
+        assert "<!channel>" not in text
+        assert_safe_mrkdwn(text)
+    assert "*Publiceret* <https://blog.example.com/" in "\n".join(mrkdwn_texts(request_card(view, translator("da"))))
+
+
+def test_an_address_that_is_no_web_link_or_too_long_for_a_card_field_is_shown_as_text() -> None:
+    assert render(t(texts.CARD_PUBLISHED_AT, url=Link("javascript:alert(1)<!channel>"))) == (
+        "*Published* javascript:alert(1)&lt;!channel&gt;"
+    )
+    long_address = "https://blog.example.com/" + "&" * 1975
+    blocks = request_card(card(status=RequestStatus.PUBLISHED, published_url=long_address))
+    assert block_errors(blocks, limit=MAX_MESSAGE_BLOCKS) == []
+    [published] = [text for text in mrkdwn_texts(blocks) if text.startswith("*Published*")]
+    assert published == "*Published* " + escape(long_address[:199] + "…")
+    assert_safe_mrkdwn(published)
 
 
 def test_a_closed_card_says_so_and_offers_no_buttons() -> None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, col, select
 
+from bot.console.render import ConsoleRenderer, Style
+from bot.runtime.i18n import translator
+from handlers.results import BookingView, CardView
 from storage.db import make_engine
 from storage.models import ContentRequest, ProcessedEvent, RequestStatus, SlotBooking, Volunteer, Workspace
 
@@ -220,3 +225,43 @@ def test_each_raised_hand_typed_is_its_own_event(tmp_path: Path) -> None:
         assert len(events) == 4
         assert len({e.event_id for e in events}) == 4
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("language", "slot_line", "published_line"),
+    [
+        ("en", "Status booked · Publishing slot LinkedIn, Tue 1 Dec 10:00", "Published https://blog.example.com/seo"),
+        (
+            "da",
+            "Status booket · Publiceringsplads LinkedIn, tirs. 1. dec. 10:00",
+            "Publiceret https://blog.example.com/seo",
+        ),
+    ],
+)
+def test_the_console_card_shows_the_booked_slot_then_the_published_address(
+    language: str, slot_line: str, published_line: str
+) -> None:
+    console = ConsoleRenderer(
+        names=str, timezone=ZoneInfo("Europe/Copenhagen"), style=Style(color=False), translators=translator
+    )
+    booked = CardView(
+        4,
+        "Case study",
+        "",
+        None,
+        (),
+        date(2026, 11, 30),
+        RequestStatus.APPROVED,
+        "U0OWNER",
+        1,
+        (),
+        (),
+        (),
+        booking=BookingView("LinkedIn", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)),
+    )
+    facts = console.card(booked, language)[1]
+    assert facts.endswith(slot_line)  # the moment as handlers.dates writes it, on the workspace's clock
+    published = replace(booked, status=RequestStatus.PUBLISHED, published_url="https://blog.example.com/seo")
+    facts = console.card(published, language)[1]
+    assert facts.endswith(published_line)
+    assert "LinkedIn" not in facts

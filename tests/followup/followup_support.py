@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from bot.runtime.scheduler import TickSummary, run_tick
 from bot.slack import ids
 from harness import Response, SlackScenario, message_text, payload
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, RequestStatus
 
 OWNER = "U0OWNER"
 METTE = "U0METTE"
@@ -121,3 +121,14 @@ def outbox(slack: SlackScenario, key_prefix: str) -> list[OutboxMessage]:
                 .order_by(col(OutboxMessage.id))
             ).all()
         )
+
+
+def approved_request(slack: SlackScenario, title: str = "Ten SEO tips", *, helper: str = METTE) -> int:
+    """A request with one volunteer whose draft the owner approved: ready to be booked."""
+    number = slack.create(title, due="2026-12-10", extra="needs:1")
+    assert "Thank you!" in slack.command_reply(f"volunteer {number}", user=helper)
+    assert "Got it" in slack.command_reply(f"submit {number} https://docs.example.com/{helper}", user=helper)
+    assert "Approved" in slack.command_reply(f"approve {number} <@{helper}|x>", user=OWNER)
+    slack.settle()
+    assert slack.request(number).status is RequestStatus.APPROVED
+    return number

@@ -18,6 +18,7 @@ from followup_support import (
     CARL,
     METTE,
     OWNER,
+    approved_request,
     buttons,
     dm_texts,
     dms,
@@ -32,7 +33,7 @@ from sqlmodel import select
 
 from bot.slack import ids
 from fake_slack import MAX_MESSAGE_BLOCKS, block_errors
-from harness import SlackScenario, message_text
+from harness import CHANNEL, SlackScenario, message_text
 from storage.models import ContentRequest, RequestStatus, SlotBooking
 
 SLOTS = {
@@ -47,17 +48,6 @@ PUBLISH = "Remember to publish it"
 @pytest.fixture
 def calendar(make_slack: Callable[..., SlackScenario]) -> SlackScenario:
     return make_slack(behaviour={"publishing": SLOTS})
-
-
-def approved_request(slack: SlackScenario, title: str = "Ten SEO tips", *, helper: str = METTE) -> int:
-    """A request with one volunteer whose draft the owner approved: ready to be booked."""
-    number = slack.create(title, due="2026-12-10", extra="needs:1")
-    assert "Thank you!" in slack.command_reply(f"volunteer {number}", user=helper)
-    assert "Got it" in slack.command_reply(f"submit {number} https://docs.example.com/{helper}", user=helper)
-    assert "Approved" in slack.command_reply(f"approve {number} <@{helper}|x>", user=OWNER)
-    slack.settle()
-    assert slack.request(number).status is RequestStatus.APPROVED
-    return number
 
 
 def booking_of(slack: SlackScenario, number: int) -> SlotBooking | None:
@@ -354,3 +344,78 @@ def test_the_book_a_slot_reply_repeats_no_action_id_in_a_block_and_each_button_b
     booking = booking_of(calendar, number)
     assert booking is not None
     assert booking.starts_at == utc(2026, 12, 1, 9, 0)
+
+
+def card_refreshes(slack: SlackScenario, number: int) -> int:
+    """How many card refreshes were ever queued for request #number."""
+    return len(outbox(slack, f"card:{slack.request(number).id}:"))
+
+
+def test_a_booked_request_shows_its_slot_on_its_card_in_show_and_in_mine(calendar: SlackScenario) -> None:
+    number = approved_request(calendar)
+    assert "*Status* approved" in message_text(calendar.card(number))
+    before = card_refreshes(calendar, number)
+
+    assert "Booked" in calendar.command_reply(f"book {number} LinkedIn 2026-12-01", user=OWNER)  # Tue 10:00
+    assert card_refreshes(calendar, number) == before + 1  # booking queues the card's refresh
+    calendar.settle()
+    slot = "*Publishing slot* LinkedIn, <!date^"
+    moment = "|2026-12-01 09:00 UTC>"
+    card = message_text(calendar.card(number))
+    assert "*Status* booked" in card and "*Status* approved" not in card
+    assert slot in card and moment in card
+
+    shown = calendar.command_reply(f"show {number}", user=ANNA)
+    assert "*Status* booked" in shown and slot in shown and moment in shown
+    owned = calendar.command_reply("mine", user=OWNER).splitlines()
+    assert owned[1].startswith(f"#{number} *Ten SEO tips* · booked for *LinkedIn* <!date^")
+    assert moment in owned[1] and "approved" not in owned[1]
+    helping = calendar.command_reply("mine", user=METTE).splitlines()
+    assert helping[1].startswith(f"#{number} *Ten SEO tips* · approved · due <!date^")
+    stamp = int(utc(2026, 12, 1, 9).timestamp())
+    assert helping[1].endswith(f" · booked for *LinkedIn* <!date^{stamp}^{{date_short_pretty}} {{time}}{moment}")
+
+    # Moving it moves what the card says.
+    assert "Moved" in calendar.command_reply(f"book {number} Newsletter 2026-12-07", user=OWNER)
+    assert card_refreshes(calendar, number) == before + 2
+    calendar.settle()
+    card = message_text(calendar.card(number))
+    assert "*Publishing slot* Newsletter, <!date^" in card and "|2026-12-07 08:00 UTC>" in card
+    assert "LinkedIn" not in card
+
+
+def test_a_published_card_links_where_it_went_live_and_the_link_pings_nobody(calendar: SlackScenario) -> None:
+    number = approved_request(calendar)
+    assert "Booked" in calendar.command_reply(f"book {number} LinkedIn 2026-12-01", user=OWNER)
+    calendar.settle()
+    before = card_refreshes(calendar, number)
+
+    address = "https://blog.example.com/seo?a=1&b=<!channel>"
+    assert "Marked" in calendar.command_reply(f"published {number} {address}", user=OWNER)
+    assert card_refreshes(calendar, number) == before + 1
+    calendar.settle()
+    # Slack's own tokens in what was typed arrive as plain text ("@channel"); the address is escaped and linked.
+    assert calendar.request(number).published_url == "https://blog.example.com/seo?a=1&b=@channel"
+    link = "*Published* <https://blog.example.com/seo?a=1&amp;b=@channel>"
+    card = message_text(calendar.card(number))
+    assert "*Status* published" in card
+    assert link in card
+    assert "<!channel>" not in card
+    assert "Publishing slot" not in card
+    assert link in calendar.command_reply(f"show {number}", user=ANNA)
+
+
+def test_a_danish_reader_sees_the_booking_in_danish(make_slack: Callable[..., SlackScenario]) -> None:
+    slack = make_slack(behaviour={"publishing": SLOTS, "languages": {"channels": {CHANNEL: "da"}}})
+    number = approved_request(slack)
+    assert "Booked" in slack.command_reply(f"book {number} LinkedIn 2026-12-01", user=OWNER)
+    slack.settle()
+    card = message_text(slack.card(number))
+    assert "*Status* booket" in card
+    assert "*Publiceringsplads* LinkedIn, <!date^" in card
+
+    slack.command_reply("language da", user=OWNER)
+    shown = slack.command_reply(f"show {number}", user=OWNER)
+    assert "*Status* booket" in shown and "*Publiceringsplads* LinkedIn, <!date^" in shown
+    owned = slack.command_reply("mine", user=OWNER).splitlines()
+    assert owned[1].startswith(f"#{number} *Ten SEO tips* · booket på *LinkedIn* <!date^")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from followup_support import (
     CARL,
     METTE,
     OWNER,
+    approved_request,
     buttons,
     last_response,
     move_to,
@@ -232,3 +233,51 @@ def test_a_digest_that_could_not_go_out_on_its_day_is_dropped_not_posted_days_la
     [dropped] = outbox(digest, "digest:")
     assert dropped.failed_at is not None and (dropped.last_error or "").startswith("expired")
     assert any("dropped unsent" in record.getMessage() for record in caplog.records)
+
+
+def test_the_digest_lists_what_is_publishing_this_week_and_only_when_something_is(
+    make_slack: Callable[..., SlackScenario],
+) -> None:
+    slots = {"slots": [{"name": "LinkedIn", "weekdays": ["tue", "thu"], "time": "10:00"}]}
+    slack = make_slack(behaviour={"digest": {"channel": DIGEST}, "publishing": slots})
+    move_to(slack, DIGEST_TIME - timedelta(days=6))  # last Tuesday
+    assert "Publishing this week" not in slack.command_reply("digest", user=ANNA)
+    thursday = approved_request(slack, "Case study")
+    tuesday = approved_request(slack, "Ten SEO tips", helper=ANNA)
+    later = approved_request(slack, "Launch post", helper=CARL)
+    early = approved_request(slack, "Price news", helper=BO)
+    assert "Added" in slack.command_reply("slot add Blog 2026-11-29 20:00", user=OWNER)  # Sunday evening: this week
+    for number, slot in (
+        (thursday, "LinkedIn 2026-11-26"),
+        (tuesday, "LinkedIn 2026-11-24"),
+        (later, "LinkedIn 2026-12-01"),
+        (early, "Blog 2026-11-29"),
+    ):
+        assert "Booked" in slack.command_reply(f"book {number} {slot}", user=OWNER)
+    assert "Marked" in slack.command_reply(f"published {early} https://blog.example.com/price", user=OWNER)
+    slack.settle()
+
+    move_to(slack, DIGEST_TIME)
+    tick(slack)
+    [message] = posted(slack)
+    lines = message_text(message).splitlines()
+    start = lines.index("*Publishing this week*")
+
+    def slot_token(hour_utc: datetime) -> str:
+        stamp = hour_utc.strftime("%Y-%m-%d %H:%M UTC")
+        return f"<!date^{int(hour_utc.timestamp())}^{{date_short_pretty}} {{time}}|{stamp}>"
+
+    assert lines[start + 1 : start + 3] == [
+        f"{slot_token(utc(2026, 11, 24, 9))} · *LinkedIn* · #{tuesday} *Ten SEO tips*",  # Tuesday 10:00
+        f"{slot_token(utc(2026, 11, 26, 9))} · *LinkedIn* · #{thursday} *Case study*",  # Thursday 10:00
+    ]
+    assert lines[start + 3].startswith("*")  # the next section's heading: next week's slot is not this week's news
+    assert "*Launch post*" not in message_text(message)
+    # Published early: thanked under "Published last week", not announced as still to come.
+    assert f"#{early} *Price news* · https://blog.example.com/price" in message_text(message)
+    assert not [line for line in lines[start:] if "· *Blog* ·" in line]
+
+    slack.command_reply("language da", user=ANNA)
+    preview = slack.command_reply("digest", user=ANNA).splitlines()
+    start = preview.index("*Publiceres i denne uge*")
+    assert preview[start + 1].endswith(f"· *LinkedIn* · #{tuesday} *Ten SEO tips*")

@@ -5,18 +5,20 @@ link or mention. Unit level (no HTTP), except the last test, which sends a hosti
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
+from bot.runtime.i18n import translator
 from bot.teams.cards import CARD_JSON_BUDGET, notice_card, reply_message, request_card
 from bot.teams.inbound import MentionRef, command_text
 from bot.teams.render import Person, TeamsRenderer, escape
 from handlers import texts
 from handlers.commands import Approve, Changes, parse_command, plain
-from handlers.results import CardView, Day, Holder, Notice, PartView, Reply, UserRef, t
+from handlers.results import BookingView, CardView, Day, Holder, Notice, PartView, Reply, UserRef, t
 from storage.models import ContentRequest, RequestStatus, ReviewState
-from teams_harness import OWNER, TeamsScenario, visible_text
+from teams_harness import OWNER, TeamsScenario, card_text, visible_text
 
 BOT = "28:bot"
 COBOT = MentionRef("<at>Cobot</at>", BOT, "Cobot", None)
@@ -124,6 +126,32 @@ def test_a_request_with_hundreds_of_parts_stays_within_teams_message_size() -> N
     assert "more parts" in shown
     [menu] = [b for b in card["body"] if b["type"] == "Input.ChoiceSet"]
     assert len(menu["choices"]) == 100
+
+
+def test_a_booked_then_published_card_shows_its_slot_then_a_safe_link_to_where_it_went_live() -> None:
+    approved = CardView(3, "Title", "", None, (), date(2026, 12, 1), RequestStatus.APPROVED, "u-owner", 1, (), (), ())
+    booked = replace(approved, booking=BookingView("LinkedIn *loud*", datetime(2026, 12, 1, 9, 0, tzinfo=UTC)))
+    shown = card_text(request_card(booked, renderer()))
+    assert "**Status** booked" in shown
+    when = "{{DATE(2026-12-01T09:00:00Z, SHORT)}} {{TIME(2026-12-01T09:00:00Z)}}"
+    assert f"**Publishing slot** LinkedIn \\*loud\\*, {when}" in shown
+    assert "approved" not in shown
+    danish = card_text(request_card(booked, TeamsRenderer(translate=translator("da"))))
+    assert "**Status** booket" in danish
+    assert f"**Publiceringsplads** LinkedIn \\*loud\\*, {when}" in danish
+
+    published = replace(
+        booked, status=RequestStatus.PUBLISHED, published_url="https://blog.example.com/a_(b)*c*<at>x</at>{{DATE(x)}}"
+    )
+    card = request_card(published, renderer())
+    shown = card_text(card)
+    assert "**Status** published" in shown
+    assert (
+        "**Published** [https://blog.example.com/a\\_(b)\\*c\\*<\u200bat>x<\u200b/at>{\u200b{DATE(x)}}]"
+        "(https://blog.example.com/a_%28b%29*c*%3Cat%3Ex%3C/at%3E%7B%7BDATE%28x%29%7D%7D)"
+    ) in shown
+    assert "Publishing slot" not in shown
+    assert [m["mentioned"]["id"] for m in card["msteams"]["entities"]] == ["29:owner"]
 
 
 def test_text_only_answers_are_messages_and_answers_with_a_card_are_cards() -> None:
