@@ -27,7 +27,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from common import BOT_TOKEN, SIGNING_SECRET, TEAM, footer, header, sign, table
+from common import BOT_TOKEN, SIGNING_SECRET, TEAM, footer, header, shown, slash_command, table
 
 from bot.runtime.cobot import create_app
 from bot.runtime.config import Behaviour, Environment, Settings
@@ -82,35 +82,6 @@ def timed(request: urllib.request.Request) -> tuple[float, int, str]:
     return time.monotonic() - started, status, body
 
 
-def command(base_url: str, response_url: str) -> urllib.request.Request:
-    body = urllib.parse.urlencode(
-        {
-            "command": "/cocreate",
-            "text": "new Ten SEO tips due:2030-12-10",
-            "user_id": "U0BENCH",
-            "team_id": TEAM,
-            "channel_id": "C0BENCH",
-            "response_url": response_url,
-            "trigger_id": "1.2.3",
-            "user_name": "bench",
-        }
-    ).encode()
-    timestamp = int(time.time())
-    return urllib.request.Request(
-        base_url + "/slack/events",
-        data=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": sign(body, timestamp=timestamp),
-        },
-    )
-
-
-def shown(seconds: float) -> str:
-    return "no answer in 30 s" if seconds == float("inf") else f"{seconds:.2f} s"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--probes", type=int, default=3)
@@ -135,7 +106,9 @@ def main() -> None:
         rows = []
         try:
             for _ in range(arguments.probes):
-                took, status, body = timed(command(base_url, fake.response_url()))
+                took, status, body = timed(
+                    slash_command(base_url, "new Ten SEO tips due:2030-12-10", response_url=fake.response_url())
+                )
                 answer = json.loads(body).get("text", "")[:60] if body.startswith("{") else body[:60]
                 health_took, health, _ = timed(urllib.request.Request(base_url + "/healthz"))
                 rows.append([shown(took), status or "-", answer or "-", shown(health_took), health or "-"])

@@ -27,12 +27,12 @@ from common import (
     BOT_TOKEN,
     COBOT,
     SIGNING_SECRET,
-    TEAM,
     FakeSlackProcess,
     footer,
     free_port,
     header,
-    sign,
+    shown,
+    slash_command,
     start_server,
     table,
 )
@@ -78,35 +78,6 @@ def timed(request: urllib.request.Request) -> float:
     return time.monotonic() - started
 
 
-def command(port: int, response_url: str) -> urllib.request.Request:
-    body = urllib.parse.urlencode(
-        {
-            "command": "/cocreate",
-            "text": "help",
-            "user_id": "U0BENCH",
-            "team_id": TEAM,
-            "channel_id": "C0BENCH",
-            "response_url": response_url,
-            "trigger_id": "1.2.3",
-            "user_name": "bench",
-        }
-    ).encode()
-    timestamp = int(time.time())
-    return urllib.request.Request(
-        f"http://127.0.0.1:{port}/slack/events",
-        data=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": str(timestamp),
-            "X-Slack-Signature": sign(body, timestamp=timestamp),
-        },
-    )
-
-
-def shown(seconds: float) -> str:
-    return "no answer in 30 s" if seconds == float("inf") else f"{seconds:.2f} s"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slow", default="0,8,16", help="counts of slow connections, comma-separated")
@@ -133,7 +104,7 @@ def main() -> None:
                         time.sleep(3)
                         commands, health = [], []
                         for url in fake.response_urls(arguments.probes):
-                            commands.append(timed(command(port, url)))
+                            commands.append(timed(slash_command(f"http://127.0.0.1:{port}", "help", response_url=url)))
                             health.append(timed(urllib.request.Request(f"http://127.0.0.1:{port}/healthz")))
                 finally:
                     server.stop()

@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -125,6 +126,37 @@ def table(rows: Sequence[Sequence[Any]], headings: Sequence[str]) -> str:
 def sign(body: bytes, *, timestamp: int, secret: str = SIGNING_SECRET) -> str:
     base = b"v0:" + str(timestamp).encode() + b":" + body
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def slash_command(base_url: str, text: str, *, response_url: str) -> urllib.request.Request:
+    """A signed ``/cocreate <text>`` as Slack sends it to ``base_url``."""
+    body = urllib.parse.urlencode(
+        {
+            "command": "/cocreate",
+            "text": text,
+            "user_id": "U0BENCH",
+            "team_id": TEAM,
+            "channel_id": "C0BENCH",
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+            "user_name": "bench",
+        }
+    ).encode()
+    timestamp = int(time.time())
+    return urllib.request.Request(
+        base_url + "/slack/events",
+        data=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": sign(body, timestamp=timestamp),
+        },
+    )
+
+
+def shown(seconds: float) -> str:
+    """A measured answer time, or that none came within the benches' 30 s."""
+    return "no answer in 30 s" if seconds == float("inf") else f"{seconds:.2f} s"
 
 
 def free_port() -> int:
