@@ -227,7 +227,7 @@ def free_slots(ctx: Ctx, *, number: int) -> Reply:
         o for o in slot_occurrences(ctx, start=ctx.now, end=ctx.now + timedelta(days=horizon)) if o.booking is None
     ][:FREE_SLOT_BUTTONS]
     if not free:
-        return Reply.of(t(texts.NO_FREE_SLOTS, days=horizon))
+        return Reply.of(t(texts.NO_FREE_SLOTS, count=horizon))
     actions = tuple(
         Action(
             ActionKind.BOOK_SLOT,

@@ -186,7 +186,7 @@ def invite_matching(ctx: Ctx, *, number: int) -> Reply:
     chosen = choose_invitees(candidates.values(), situation)
     if not chosen:
         return Reply.of(
-            t(texts.INVITE_NOBODY, number=request.number, skills=", ".join(sorted(wanted)), limit=situation.ask_limit)
+            t(texts.INVITE_NOBODY, number=request.number, skills=", ".join(sorted(wanted)), count=situation.ask_limit)
         )
 
     owner = involved[request.owner_id]

@@ -150,7 +150,7 @@ def _within_hourly_limit(ctx: Ctx) -> None:
         session=ctx.session, workspace_id=ctx.workspace_id, owner_id=ctx.actor_id, since=ctx.now - timedelta(hours=1)
     )
     if posted >= limit:
-        raise UserFacingError(t(texts.TOO_MANY_REQUESTS, limit=limit))
+        raise UserFacingError(t(texts.TOO_MANY_REQUESTS, count=limit))
 
 
 def _create(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> ContentRequest:

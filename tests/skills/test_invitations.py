@@ -180,7 +180,7 @@ def test_invite_asks_the_configured_number_and_pressing_again_asks_the_next_ones
     assert invited_people(first) == [ANNA, CARL]
     assert invited_people(second) == [DINA, FRED]
     assert invited_people(third) == [BO]
-    assert fourth.texts == (t(texts.INVITE_NOBODY, number=number, skills="seo", limit=4),)
+    assert fourth.texts == (t(texts.INVITE_NOBODY, number=number, skills="seo", count=4),)
     assert not fourth.refusal
 
 
@@ -368,9 +368,9 @@ def test_the_ask_setting_is_checked_and_refused_politely(engine: Engine) -> None
         assert (anna.asks_per_month, anna.invitations_enabled) == (None, False)  # nothing was written
 
     # More than the workspace allows is accepted but changes nothing, and the reply says so.
-    assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="9")).texts == (t(texts.ASKS_CAPPED, limit=4),)
+    assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="9")).texts == (t(texts.ASKS_CAPPED, count=4),)
     assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="Standard")).texts == (
-        t(texts.ASKS_DEFAULT, limit=4),
+        t(texts.ASKS_DEFAULT, count=4),
     )
     # "never" and back on with `/cocreate invitations on`: the workspace's limit again, not never.
     act(engine, ANNA, lambda ctx: press(ctx, ActionKind.SET_ASKS, "0"))
