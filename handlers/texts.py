@@ -167,7 +167,7 @@ CANNOT_WITHDRAW_AFTER_DRAFT = N_(
 REQUEST_CREATED = N_("Posted request #{number} *{title}* here. Draft deadline: {deadline}.")
 VOLUNTEERED = N_("Thank you! You're on #{number} *{title}*. Your draft is due {deadline}.")
 VOLUNTEERED_PART = N_(
-    "Thank you! You've got part {position} *{part}* of #{number} *{title}*. Your draft is due {deadline}."
+    "Thank you! You've got part {position}, “{part}”, of #{number} *{title}*. Your draft is due {deadline}."
 )
 WAITLISTED = N_("#{number} is full right now, so you're number {position} in line. I'll tell you when a place opens.")
 WITHDRAWN = N_("You've stepped back from #{number}. Thanks for letting us know.")

@@ -46,7 +46,7 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
     expected_in_order = [
         "Posted request #4 Kundecase: Sådan sparer Jensen Transport 20 % på fragten here.",
         "Thank you! You're on #4",
-        "You've got part 4 PR of #1",
+        "You've got part 4, “PR”, of #1",
         "[#marketing › #4] @Søren Dahl:",
         "@Søren Dahl handed in version 1 of a draft for #4",
         "Thanks @Søren Dahl! Version 1 of your draft is saved",

@@ -245,14 +245,22 @@ def test_parts_are_claimed_by_picker_or_name_and_the_waiting_line_moves_up(slack
 
     # Mette takes SEO by name, Bo takes the intro with the card's picker.
     reply = slack.command_reply(f"volunteer {number} seo", user=METTE)
-    assert f"You've got part 2 *SEO* of #{number} *Marketing e-book*" in reply
+    assert f"You've got part 2, “SEO”, of #{number} *Marketing e-book*" in reply
     slack.click(ids.PICK_PART, selected=f"{number}:1", user=BO)
     slack.settle()
-    assert f"You've got part 1 *Intro* of #{number}" in last_response(slack)
+    assert f"You've got part 1, “Intro”, of #{number}" in last_response(slack)
     assert part_line(slack, number, 1) == "1. *Intro* (1/1) <@U0BO> ⏳"
     assert part_line(slack, number, 2) == "2. *SEO* (1/1) <@U0METTE> ⏳"
     [picker] = [b["elements"][0] for b in slack.card(number)["blocks"] if b["type"] == "actions"]
     assert [o["text"]["text"] for o in picker["options"]] == ["1. Intro ⌛", "2. SEO ⌛", "3. PPC"]
+
+    # Anna writes Danish; the part she takes is named the same way in her language.
+    slack.command_reply("language da", user=ANNA)
+    assert f"Du har fået del 3, “PPC”, af #{number} *Marketing e-book*." in slack.command_reply(
+        f"volunteer {number} ppc", user=ANNA
+    )
+    slack.command_reply(f"withdraw {number}", user=ANNA)
+    slack.command_reply("language en", user=ANNA)
 
     # Anna picks SEO too: it is full, so she waits in line.
     slack.click(ids.PICK_PART, selected=f"{number}:2", user=ANNA)
