@@ -164,7 +164,7 @@ def _rank(
 def invite_matching(ctx: Ctx, *, number: int) -> Reply:
     """Invite a few colleagues whose skills match the request (owner or admin)."""
     request = require_request(ctx, number, lock=True)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_INVITE)
     require_open(request)
     assert request.id is not None
     wanted = frozenset(normalise_all(request.wanted_skills, synonyms=ctx.policy.skill_synonyms))
@@ -307,7 +307,7 @@ ANSWER_TEXTS = {
 def list_invitations(ctx: Ctx, *, number: int) -> Reply:
     """Show whom Cobot invited to a request and how they answered (owner or admin)."""
     request = require_request(ctx, number)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_INVITATIONS)
     assert request.id is not None
     invited = invitations_of(ctx, request_id=request.id)
     if not invited:

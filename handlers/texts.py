@@ -142,7 +142,17 @@ TOO_LONG_TO_STORE = N_(
     "shorten it and try again."
 )
 NOT_ALLOWED_TO_CREATE = N_("Only the people named in Cobot's settings can post requests here. Please ask {admins}.")
-ONLY_OWNER = N_("Only the request's owner ({owner}) or an admin can do that on #{number}.")
+# What only a request's owner or an admin may do, each saying what was refused.
+ONLY_OWNER_APPROVE = N_("Only the request's owner ({owner}) or an admin can approve drafts for #{number}.")
+ONLY_OWNER_CHANGES = N_("Only the request's owner ({owner}) or an admin can ask for changes to drafts for #{number}.")
+ONLY_OWNER_EXTEND = N_(
+    "Only the request's owner ({owner}) or an admin can answer a request for more time on #{number}."
+)
+ONLY_OWNER_BOOK = N_("Only the request's owner ({owner}) or an admin can book a publishing slot for #{number}.")
+ONLY_OWNER_PUBLISHED = N_("Only the request's owner ({owner}) or an admin can mark #{number} published.")
+ONLY_OWNER_INVITE = N_("Only the request's owner ({owner}) or an admin can invite colleagues to #{number}.")
+ONLY_OWNER_INVITATIONS = N_("Only the request's owner ({owner}) or an admin can see who was invited to #{number}.")
+ONLY_OWNER_CLOSE = N_("Only the request's owner ({owner}) or an admin can close #{number}.")
 NO_SELF_APPROVAL = N_("You can't review your own draft. Ask another admin to review it.")
 ALREADY_VOLUNTEERED = N_("You're already on #{number}. To switch parts, `/cocreate withdraw {number}` first.")
 ALREADY_WAITING = N_("You're already in line for #{number} (number {position}). I'll tell you when a place opens.")

@@ -55,7 +55,7 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
         "Approved @Søren Dahl's draft (version 2) for #4.",
         "Every contribution to #4",
         "Booked #4 Kundecase: Sådan sparer Jensen Transport 20 % på fragten for LinkedIn Tue 24 Nov 10:00.",
-        "Only the request's owner (@Jonas Kjær) or an admin can do that on #3.",
+        "Only the request's owner (@Jonas Kjær) or an admin can approve drafts for #3.",
         "Please add a draft deadline, e.g. `due:",
         "There is no request #99.",
         "It is now Mon 23 Nov 2026 09:00.",

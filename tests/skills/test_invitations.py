@@ -275,7 +275,7 @@ def test_only_the_invitee_can_answer_and_unknown_invitations_are_refused(engine:
     assert caught.value.text == t(texts.INVITATION_NOT_FOUND)
     # press (INVITE_MATCHING) refuses what the command refuses
     assert refused(engine, BO, lambda ctx: press(ctx, ActionKind.INVITE_MATCHING, str(number))) == t(
-        texts.ONLY_OWNER, owner=UserRef(OWNER), number=number
+        texts.ONLY_OWNER_INVITE, owner=UserRef(OWNER), number=number
     )
     assert row_counts(engine) == before
 
@@ -292,7 +292,7 @@ def test_invite_refuses_politely_and_changes_nothing(engine: Engine) -> None:
         texts.INVITE_NO_SKILLS, number=no_skills
     )
     assert refused(engine, BO, lambda ctx: invite_matching(ctx, number=with_skills)) == t(
-        texts.ONLY_OWNER, owner=UserRef(OWNER), number=with_skills
+        texts.ONLY_OWNER_INVITE, owner=UserRef(OWNER), number=with_skills
     )
     assert refused(engine, OWNER, lambda ctx: invite_matching(ctx, number=closed)).msgid == texts.REQUEST_NOT_OPEN
     assert refused(engine, OWNER, lambda ctx: invite_matching(ctx, number=99)) == t(texts.REQUEST_NOT_FOUND, number=99)
@@ -322,7 +322,7 @@ def test_the_owner_sees_who_was_asked_and_how_they_answered(engine: Engine) -> N
         t(texts.INVITATION_LINE, user=UserRef(CARL), asked=Moment(NOW), answer=t(texts.ANSWER_PENDING)),
     )
     assert refused(engine, CARL, lambda ctx: list_invitations(ctx, number=number)) == t(
-        texts.ONLY_OWNER, owner=UserRef(OWNER), number=number
+        texts.ONLY_OWNER_INVITATIONS, owner=UserRef(OWNER), number=number
     )
 
 
