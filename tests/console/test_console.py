@@ -87,6 +87,18 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
     assert transcript.count("Co-creation this week") == len(mondays)
 
 
+def test_the_tour_narration_says_what_the_answer_shows(tour: tuple[str, Path]) -> None:
+    """The narration before Mette's approval of #3 is about ownership, which is what Cobot answers."""
+    transcript, _ = tour
+    script = TOUR.read_text(encoding="utf-8").splitlines()
+    step = script.index("/cocreate approve 3 @mette")
+    narration = " ".join(line for line in script[step - 2 : step] if line.startswith("# "))
+    assert "owner" in narration
+    assert "their own work" not in narration
+    answer = transcript.split("mette@#marketing> /cocreate approve 3 @mette", 1)[1].split("mette@#marketing>", 1)[0]
+    assert "Only the request's owner (@Jonas Kjær) or an admin can approve drafts for #3." in answer
+
+
 def test_the_tour_leaves_the_database_as_the_conversation_says(tour: tuple[str, Path]) -> None:
     _, database = tour
     engine = make_engine(f"sqlite:///{database}")
