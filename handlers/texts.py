@@ -189,6 +189,9 @@ REQUEST_CLOSED = N_("Closed #{number}. Thanks to everyone who helped.")
 
 # --- notices to others ------------------------------------------------------------------------------------
 NEW_DRAFT_FOR_OWNER = N_("{user} handed in version {version} of a draft for #{number} *{title}*.")
+NEW_DRAFT_FOR_OWNER_PART = N_(
+    "{user} handed in version {version} of a draft for part {position}, “{part}”, of #{number} *{title}*."
+)
 DRAFT_IN_THREAD = N_("Thanks {user}! Version {version} of your draft is saved; {owner} will review it.")
 APPROVED_NOTICE = N_("{owner} approved your draft for #{number} *{title}*. Thank you for co-creating!")
 CHANGES_NOTICE = N_(
