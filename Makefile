@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 ## catalogs: extract the texts from handlers/texts.py and merge them into the translation catalogs
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract --no-default-keywords -k N_ --no-location --sort-output -o handlers/locale/cobot.pot handlers/texts.py
+	$(BIN)/pybabel extract --no-default-keywords -k N_ -k NP_:1,2 --no-location --sort-output -o handlers/locale/cobot.pot handlers/texts.py
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i handlers/locale/cobot.pot -d handlers/locale -D cobot -l da
 
 check: test lint

@@ -221,13 +221,13 @@ def book_planned(ctx: Ctx, *, number: int, slot_name: str, starts_at: datetime) 
 def free_slots(ctx: Ctx, *, number: int) -> Reply:
     """The next free slots, each with a Book button (offered when a request is approved)."""
     request = require_request(ctx, number)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_BOOK)
     horizon = ctx.policy.follow_up.slot_horizon_days
     free = [
         o for o in slot_occurrences(ctx, start=ctx.now, end=ctx.now + timedelta(days=horizon)) if o.booking is None
     ][:FREE_SLOT_BUTTONS]
     if not free:
-        return Reply.of(t(texts.NO_FREE_SLOTS, days=horizon))
+        return Reply.of(t(texts.NO_FREE_SLOTS, count=horizon))
     actions = tuple(
         Action(
             ActionKind.BOOK_SLOT,
@@ -241,7 +241,7 @@ def free_slots(ctx: Ctx, *, number: int) -> Reply:
 
 def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: bool = True) -> Reply:
     request = require_request(ctx, number, lock=True)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_BOOK)
     if approved_only and request.status is not RequestStatus.APPROVED:
         raise UserFacingError(t(texts.NOT_APPROVED_YET, number=number, status=t(STATUS_TEXTS[request.status])))
     if occurrence.starts_at <= ctx.now:
@@ -285,7 +285,7 @@ def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: b
 def mark_published(ctx: Ctx, *, number: int, url: str) -> Reply:
     """Mark a request published at a URL (owner or admin); everyone who helped is thanked in its thread."""
     request = require_request(ctx, number, lock=True)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_PUBLISHED)
     url = url.strip()
     if not re.match(r"^https?://\S+$", url, re.IGNORECASE):
         raise UserFacingError(t(texts.BAD_URL, value=url[:60] or "—"))

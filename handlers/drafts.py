@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from handlers import notify, texts
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
-from handlers.results import Action, ActionKind, Notice, Reply, UserFacingError, UserRef, t
+from handlers.results import Action, ActionKind, Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from storage import queries
-from storage.models import ContentRequest, Draft, ReviewState, VolunteerState
+from storage.models import ContentRequest, Draft, ReviewState, Volunteer, VolunteerState
 
 DRAFT_TEXT_LIMIT = 2800  # shown to the owner as one quoted section (at most 3000 characters)
 _URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
@@ -35,6 +35,23 @@ class DraftContent:
     def counts_as_draft(self) -> bool:
         """A thread reply is a draft only when it carries a link or a file; other chatter is left alone."""
         return self.url is not None or self.file_id is not None
+
+
+def _new_draft_text(ctx: Ctx, *, request: ContentRequest, place: Volunteer, draft: Draft) -> Text:
+    """What the owner is told about a new draft: on a request with parts, which part it is for, since each part
+    has its own author and the owner reviews them one by one."""
+    common: dict[str, Param] = {
+        "user": UserRef(ctx.actor.user_id),
+        "version": draft.version,
+        "number": request.number,
+        "title": request.title,
+    }
+    if place.part_id is not None and request.id is not None:
+        parts = queries.parts_of_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+        part = next((p for p in parts if p.id == place.part_id), None)
+        if part is not None:
+            return Text(texts.NEW_DRAFT_FOR_OWNER_PART, {**common, "position": part.position, "part": part.name})
+    return Text(texts.NEW_DRAFT_FOR_OWNER, common)
 
 
 def submit_draft(ctx: Ctx, *, number: int, content: DraftContent, source: str = "command") -> Reply:
@@ -84,13 +101,7 @@ def submit_draft(ctx: Ctx, *, number: int, content: DraftContent, source: str = 
             ctx,
             user_id=owner.user_id,
             notice=Notice(
-                t(
-                    texts.NEW_DRAFT_FOR_OWNER,
-                    user=UserRef(ctx.actor.user_id),
-                    version=draft.version,
-                    number=number,
-                    title=request.title,
-                ),
+                _new_draft_text(ctx, request=request, place=place, draft=draft),
                 quote=draft.text,
                 link=draft.url,
                 actions=(

@@ -92,7 +92,7 @@ def decide_extension(ctx: Ctx, *, extension_id: int, accept: bool) -> Reply:
         raise UserFacingError(t(texts.EXTENSION_GONE))
     request = queries.get_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=extension.request_id)
     assert request is not None
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_EXTEND)
     place = queries.get_volunteer(
         session=ctx.session, workspace_id=ctx.workspace_id, volunteer_id=extension.volunteer_id
     )

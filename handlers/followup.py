@@ -417,6 +417,7 @@ def _review_nudges(scope: Scope) -> Iterator[queries.NewMessage]:
                     number=request.number,
                     title=request.title,
                     hours=waited,
+                    count=waited,
                 ),
                 quote=draft.text,
                 link=draft.url,

@@ -82,7 +82,7 @@ class HomeSettings:
         return (
             ("default", t(texts.ASKS_CHOICE_DEFAULT, limit=self.ask_limit)),
             ("never", t(texts.ASKS_CHOICE_NEVER)),
-            *((str(n), t(texts.ASKS_CHOICE_ONCE) if n == 1 else t(texts.ASKS_CHOICE_TIMES, count=n)) for n in numbers),
+            *((str(n), t(texts.ASKS_CHOICE_TIMES, count=n)) for n in numbers),
         )
 
 

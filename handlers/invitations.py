@@ -164,7 +164,7 @@ def _rank(
 def invite_matching(ctx: Ctx, *, number: int) -> Reply:
     """Invite a few colleagues whose skills match the request (owner or admin)."""
     request = require_request(ctx, number, lock=True)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_INVITE)
     require_open(request)
     assert request.id is not None
     wanted = frozenset(normalise_all(request.wanted_skills, synonyms=ctx.policy.skill_synonyms))
@@ -186,7 +186,7 @@ def invite_matching(ctx: Ctx, *, number: int) -> Reply:
     chosen = choose_invitees(candidates.values(), situation)
     if not chosen:
         return Reply.of(
-            t(texts.INVITE_NOBODY, number=request.number, skills=", ".join(sorted(wanted)), limit=situation.ask_limit)
+            t(texts.INVITE_NOBODY, number=request.number, skills=", ".join(sorted(wanted)), count=situation.ask_limit)
         )
 
     owner = involved[request.owner_id]
@@ -309,7 +309,7 @@ ANSWER_TEXTS = {
 def list_invitations(ctx: Ctx, *, number: int) -> Reply:
     """Show whom Cobot invited to a request and how they answered (owner or admin)."""
     request = require_request(ctx, number)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_INVITATIONS)
     assert request.id is not None
     invited = invitations_of(ctx, request_id=request.id)
     if not invited:

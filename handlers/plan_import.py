@@ -200,7 +200,12 @@ def import_plan(
     template = texts.IMPORT_DRY_RUN if dry_run else texts.IMPORT_DONE
     return ImportResult(
         lines=tuple(lines),
-        summary=t(template, file=plan.name, requests=new_requests, slots=new_slots),
+        summary=t(
+            template,
+            file=plan.name,
+            requests=t(texts.COUNT_REQUESTS, count=new_requests),
+            slots=t(texts.COUNT_SLOTS, count=new_slots),
+        ),
         requests=new_requests,
         slots=new_slots,
         skipped=skipped,

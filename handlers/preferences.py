@@ -76,7 +76,7 @@ def set_ask_limit(ctx: Ctx, *, value: str) -> Reply:
     if asks == 0:
         return Reply.of(t(texts.ASKS_NEVER))
     if asks is None:
-        return Reply.of(t(texts.ASKS_DEFAULT, limit=limit))
+        return Reply.of(t(texts.ASKS_DEFAULT, count=limit))
     if asks > limit:
-        return Reply.of(t(texts.ASKS_CAPPED, limit=limit))
+        return Reply.of(t(texts.ASKS_CAPPED, count=limit))
     return Reply.of(t(texts.ASKS_SET, count=asks))

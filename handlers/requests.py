@@ -150,7 +150,7 @@ def _within_hourly_limit(ctx: Ctx) -> None:
         session=ctx.session, workspace_id=ctx.workspace_id, owner_id=ctx.actor_id, since=ctx.now - timedelta(hours=1)
     )
     if posted >= limit:
-        raise UserFacingError(t(texts.TOO_MANY_REQUESTS, limit=limit))
+        raise UserFacingError(t(texts.TOO_MANY_REQUESTS, count=limit))
 
 
 def _create(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> ContentRequest:
@@ -289,7 +289,7 @@ def my_requests(ctx: Ctx) -> Reply:
 def close_request(ctx: Ctx, *, number: int) -> Reply:
     """Close a request (owner or admin): no more volunteers or drafts."""
     request = require_request(ctx, number, lock=True)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_CLOSE)
     if request.status in (RequestStatus.CLOSED, RequestStatus.PUBLISHED):
         raise UserFacingError(t(texts.ALREADY_CLOSED, number=request.number, status=t(STATUS_TEXTS[request.status])))
     request.status = RequestStatus.CLOSED
@@ -319,7 +319,9 @@ def close_request(ctx: Ctx, *, number: int) -> Reply:
     return Reply.of(t(texts.REQUEST_CLOSED, number=request.number))
 
 
-def require_owner_or_admin(ctx: Ctx, request: ContentRequest) -> None:
+def require_owner_or_admin(ctx: Ctx, request: ContentRequest, *, refusal: str) -> None:
+    """Refuses anyone but the request's owner or an admin; ``refusal`` (a ``texts.ONLY_OWNER_*`` text) names what
+    they tried, so the answer says "can close #3", not "can do that"."""
     if request.owner_id != ctx.actor_id and not ctx.is_admin():
         owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
-        raise UserFacingError(t(texts.ONLY_OWNER, owner=UserRef(owner.user_id), number=request.number))
+        raise UserFacingError(t(refusal, owner=UserRef(owner.user_id), number=request.number))

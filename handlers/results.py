@@ -9,12 +9,13 @@ platform markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeAlias
 
+from handlers.texts import Plural
 from storage.models import RequestStatus, ReviewState
 
 
@@ -66,15 +67,47 @@ Param: TypeAlias = "str | int | UserRef | ChannelRef | Day | Moment | Link | Tex
 
 @dataclass(frozen=True)
 class Text:
+    """A message id and its parameters. A text with plural forms (``texts.NP_``) also carries its plural id, so it
+    keeps it through the outbox's JSON, and its ``count`` parameter picks the form when it is rendered."""
+
     msgid: str
     params: Mapping[str, Param] = field(default_factory=dict)
+    plural: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.plural is None and isinstance(self.msgid, Plural):
+            object.__setattr__(self, "plural", self.msgid.plural)
+        if self.plural is not None and not isinstance(self.params.get("count"), int):
+            raise ValueError(f"a text with plural forms needs a whole number as its count: {self.msgid!r}")
+
+    @property
+    def count(self) -> int | None:
+        """The number that picks the plural form (None for a text without plural forms)."""
+        count = self.params.get("count") if self.plural is not None else None
+        return count if isinstance(count, int) else None
+
+    def template(self, translate: Callable[[str], str]) -> str:
+        """The template to fill in, in the reader's language and, for a text with plural forms, in the form its
+        count calls for. A translator with ``ngettext`` (``bot.runtime.i18n.Translator``) knows its language's
+        rule; any other lookup (the English identity of tests and exports) gets English's: one is singular."""
+        count = self.count
+        if self.plural is None or count is None:
+            return translate(self.msgid)
+        ngettext = getattr(translate, "ngettext", None)
+        if callable(ngettext):
+            return str(ngettext(self.msgid, self.plural, count))
+        return translate(self.msgid if count == 1 else self.plural)
 
     def to_json(self) -> dict[str, Any]:
-        return {"msgid": self.msgid, "params": {k: _param_to_json(v) for k, v in self.params.items()}}
+        data: dict[str, Any] = {"msgid": self.msgid, "params": {k: _param_to_json(v) for k, v in self.params.items()}}
+        if self.plural is not None:
+            data["plural"] = self.plural
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Text:
-        return cls(data["msgid"], {k: _param_from_json(v) for k, v in data.get("params", {}).items()})
+        params = {k: _param_from_json(v) for k, v in data.get("params", {}).items()}
+        return cls(data["msgid"], params, data.get("plural"))
 
 
 def t(msgid: str, **params: Param) -> Text:

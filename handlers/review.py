@@ -28,7 +28,9 @@ FEEDBACK_LIMIT = 2800
 
 def approve_draft(ctx: Ctx, *, number: int, user_id: str, draft_id: int | None = None) -> Reply:
     """Approve a volunteer's latest draft (owner or admin)."""
-    request, place, draft = _reviewable(ctx, number=number, user_id=user_id, draft_id=draft_id)
+    request, place, draft = _reviewable(
+        ctx, number=number, user_id=user_id, draft_id=draft_id, refusal=texts.ONLY_OWNER_APPROVE
+    )
     if place.review_state is ReviewState.APPROVED:
         raise UserFacingError(t(texts.ALREADY_APPROVED, user=UserRef(user_id), number=number))
     _record(ctx, draft=draft, place=place, decision=Decision.APPROVED, feedback="")
@@ -54,7 +56,9 @@ def request_changes(ctx: Ctx, *, number: int, user_id: str, feedback: str, draft
         raise UserFacingError(t(texts.FEEDBACK_MISSING))
     if len(feedback) > FEEDBACK_LIMIT:
         raise UserFacingError(t(texts.FEEDBACK_TOO_LONG, limit=FEEDBACK_LIMIT))
-    request, place, draft = _reviewable(ctx, number=number, user_id=user_id, draft_id=draft_id)
+    request, place, draft = _reviewable(
+        ctx, number=number, user_id=user_id, draft_id=draft_id, refusal=texts.ONLY_OWNER_CHANGES
+    )
     if place.review_state is ReviewState.APPROVED:
         raise UserFacingError(t(texts.ALREADY_APPROVED, user=UserRef(user_id), number=number))
     _record(ctx, draft=draft, place=place, decision=Decision.CHANGES_REQUESTED, feedback=feedback)
@@ -85,10 +89,10 @@ def draft_request_number(ctx: Ctx, *, draft_id: int) -> tuple[int, str]:
 
 
 def _reviewable(
-    ctx: Ctx, *, number: int, user_id: str, draft_id: int | None
+    ctx: Ctx, *, number: int, user_id: str, draft_id: int | None, refusal: str
 ) -> tuple[ContentRequest, Volunteer, Draft]:
     request = require_request(ctx, number, lock=True)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=refusal)
     require_open(request)
     if user_id == ctx.actor.user_id:
         raise UserFacingError(t(texts.NO_SELF_APPROVAL))

@@ -1,8 +1,10 @@
 """Every text Cobot shows a user, in one place, ready for translation.
 
 Each constant is an English message id marked with ``N_`` so gettext tools can extract it; ``{name}`` fields are
-filled by the adapter with escaped values. Markup is Slack-flavoured mrkdwn (``*bold*``, ``_italic_``, backticks),
-which the other adapters translate. Keep texts short, polite, and always say what to do instead.
+filled by the adapter with escaped values. A text about a number of things is marked ``NP_`` with its singular and
+plural forms, and its ``{count}`` picks the form in the reader's language ("1 slot", "2 slots"). Markup is
+Slack-flavoured mrkdwn (``*bold*``, ``_italic_``, backticks), which the other adapters translate. Keep texts short,
+polite, and always say what to do instead.
 """
 
 from __future__ import annotations
@@ -11,6 +13,24 @@ from __future__ import annotations
 def N_(msgid: str) -> str:  # noqa: N802 (gettext's conventional name)
     """Marks a message id for extraction; translation happens when an adapter renders the text."""
     return msgid
+
+
+class Plural(str):
+    """A message id with plural forms. As a string it is the singular form (the id gettext looks it up by), so it
+    is used like any other text constant; ``plural`` is the English form for every other count."""
+
+    plural: str
+
+    def __new__(cls, singular: str, plural: str) -> Plural:
+        made = super().__new__(cls, singular)
+        made.plural = plural
+        return made
+
+
+def NP_(singular: str, plural: str) -> Plural:  # noqa: N802 (gettext's conventional name, as ngettext's N_)
+    """Marks a text with plural forms for extraction (``pybabel extract -k NP_:1,2``); the ``count`` parameter of
+    the ``Text`` picks the form when an adapter renders it."""
+    return Plural(singular, plural)
 
 
 # --- help -------------------------------------------------------------------------------------------------
@@ -55,6 +75,10 @@ HELP_IDS = N_(
 )
 # Layout, not language: two texts shown one above the other (the help is built from its lines).
 LINES = N_("{above}\n{below}")
+# Numbers of things, for texts that count more than one kind ("Imported 1 request and 3 slots").
+COUNT_REQUESTS = NP_("{count} request", "{count} requests")
+COUNT_CONTRIBUTIONS = NP_("{count} contribution", "{count} contributions")
+COUNT_SLOTS = NP_("{count} slot", "{count} slots")
 
 # --- usage hints for bad command input ----------------------------------------------------------------------
 UNKNOWN_SUBCOMMAND = N_("I don't know `{word}`. Try `/cocreate help` to see what I can do.")
@@ -101,20 +125,34 @@ REQUEST_NOT_OPEN = N_(
 )
 ALREADY_CLOSED = N_("Request #{number} is already {status}.")
 COMMAND_ALREADY_RUN = N_("That command was carried out already; nothing more was done.")
-TOO_MANY_REQUESTS = N_(
-    "You have posted {limit} requests in the last hour, as many as one person may. Please wait a little before "
-    "the next one, or ask your Cobot admin to raise `limits.requests_per_hour`."
+TOO_MANY_REQUESTS = NP_(
+    "You have posted {count} request in the last hour, as many as one person may. Please wait a little before "
+    "the next one, or ask your Cobot admin to raise `limits.requests_per_hour`.",
+    "You have posted {count} requests in the last hour, as many as one person may. Please wait a little before "
+    "the next one, or ask your Cobot admin to raise `limits.requests_per_hour`.",
 )
-TOO_MANY_WRITES = N_(
-    "That was a lot at once: more than {limit} changes in a minute. Nothing was changed this time; please wait a "
-    "minute and try again."
+TOO_MANY_WRITES = NP_(
+    "That was a lot at once: more than {count} change in a minute. Nothing was changed this time; please wait a "
+    "minute and try again.",
+    "That was a lot at once: more than {count} changes in a minute. Nothing was changed this time; please wait a "
+    "minute and try again.",
 )
 TOO_LONG_TO_STORE = N_(
     "Cobot can't store that: a name or id in it is longer than {limit} characters. Nothing was changed; please "
     "shorten it and try again."
 )
 NOT_ALLOWED_TO_CREATE = N_("Only the people named in Cobot's settings can post requests here. Please ask {admins}.")
-ONLY_OWNER = N_("Only the request's owner ({owner}) or an admin can do that on #{number}.")
+# What only a request's owner or an admin may do, each saying what was refused.
+ONLY_OWNER_APPROVE = N_("Only the request's owner ({owner}) or an admin can approve drafts for #{number}.")
+ONLY_OWNER_CHANGES = N_("Only the request's owner ({owner}) or an admin can ask for changes to drafts for #{number}.")
+ONLY_OWNER_EXTEND = N_(
+    "Only the request's owner ({owner}) or an admin can answer a request for more time on #{number}."
+)
+ONLY_OWNER_BOOK = N_("Only the request's owner ({owner}) or an admin can book a publishing slot for #{number}.")
+ONLY_OWNER_PUBLISHED = N_("Only the request's owner ({owner}) or an admin can mark #{number} published.")
+ONLY_OWNER_INVITE = N_("Only the request's owner ({owner}) or an admin can invite colleagues to #{number}.")
+ONLY_OWNER_INVITATIONS = N_("Only the request's owner ({owner}) or an admin can see who was invited to #{number}.")
+ONLY_OWNER_CLOSE = N_("Only the request's owner ({owner}) or an admin can close #{number}.")
 NO_SELF_APPROVAL = N_("You can't review your own draft. Ask another admin to review it.")
 ALREADY_VOLUNTEERED = N_("You're already on #{number}. To switch parts, `/cocreate withdraw {number}` first.")
 ALREADY_WAITING = N_("You're already in line for #{number} (number {position}). I'll tell you when a place opens.")
@@ -139,7 +177,7 @@ CANNOT_WITHDRAW_AFTER_DRAFT = N_(
 REQUEST_CREATED = N_("Posted request #{number} *{title}* here. Draft deadline: {deadline}.")
 VOLUNTEERED = N_("Thank you! You're on #{number} *{title}*. Your draft is due {deadline}.")
 VOLUNTEERED_PART = N_(
-    "Thank you! You've got part {position} *{part}* of #{number} *{title}*. Your draft is due {deadline}."
+    "Thank you! You've got part {position}, “{part}”, of #{number} *{title}*. Your draft is due {deadline}."
 )
 WAITLISTED = N_("#{number} is full right now, so you're number {position} in line. I'll tell you when a place opens.")
 WITHDRAWN = N_("You've stepped back from #{number}. Thanks for letting us know.")
@@ -151,6 +189,9 @@ REQUEST_CLOSED = N_("Closed #{number}. Thanks to everyone who helped.")
 
 # --- notices to others ------------------------------------------------------------------------------------
 NEW_DRAFT_FOR_OWNER = N_("{user} handed in version {version} of a draft for #{number} *{title}*.")
+NEW_DRAFT_FOR_OWNER_PART = N_(
+    "{user} handed in version {version} of a draft for part {position}, “{part}”, of #{number} *{title}*."
+)
 DRAFT_IN_THREAD = N_("Thanks {user}! Version {version} of your draft is saved; {owner} will review it.")
 APPROVED_NOTICE = N_("{owner} approved your draft for #{number} *{title}*. Thank you for co-creating!")
 CHANGES_NOTICE = N_(
@@ -203,7 +244,10 @@ CARD_DERIVED = N_("Derived from #{number}")
 CARD_VOLUNTEERS = N_("*Volunteers* {count}/{needed}")
 CARD_WAITLIST = N_("*Waiting* {count}")
 CARD_PART_LINE = N_("{position}. *{name}* ({count}/{capacity})")
-CARD_MORE_PARTS = N_("…and {count} more parts (the part menu lists every one).")
+CARD_MORE_PARTS = NP_(
+    "…and {count} more part (the part menu lists every one).",
+    "…and {count} more parts (the part menu lists every one).",
+)
 CARD_NOBODY_YET = N_("_nobody yet_")
 CARD_STATUS = N_("*Status* {status}")
 CARD_SLOT = N_("*Publishing slot* {slot}, {when}")
@@ -282,8 +326,10 @@ REMINDER_DRAFT_OVERDUE = N_(
     "so someone else can take over?"
 )
 OWNER_OVERDUE = N_("{user}'s draft for #{number} *{title}* was due {deadline} and has not come in yet.")
-OWNER_REVIEW_NUDGE = N_(
-    "{user}'s draft (version {version}) for #{number} *{title}* has waited {hours} hours for your review."
+# ``{hours}`` is the field an app.yaml override may use; the text's ``count`` (the same number) picks the form.
+OWNER_REVIEW_NUDGE = NP_(
+    "{user}'s draft (version {version}) for #{number} *{title}* has waited {hours} hour for your review.",
+    "{user}'s draft (version {version}) for #{number} *{title}* has waited {hours} hours for your review.",
 )
 UNFILLED_WARNING = N_(
     "#{number} *{title}* still needs volunteers ({missing} more wanted), and its drafts are due {deadline}. "
@@ -333,12 +379,21 @@ USAGE_ASKS = N_(
     "Say how often Cobot may invite you, at most {max} times a month: `/cocreate asks 2`, `/cocreate asks never`, "
     "or `/cocreate asks default` for the workspace's limit."
 )
-ASKS_SET = N_("Cobot will invite you at most {count} time(s) a month. `/cocreate asks default` to undo.")
-ASKS_CAPPED = N_("The workspace lets Cobot invite anyone at most {limit} time(s) a month, so that is your limit too.")
+ASKS_SET = NP_(
+    "Cobot will invite you at most once a month. `/cocreate asks default` to undo.",
+    "Cobot will invite you at most {count} times a month. `/cocreate asks default` to undo.",
+)
+ASKS_CAPPED = NP_(
+    "The workspace lets Cobot invite anyone at most once a month, so that is your limit too.",
+    "The workspace lets Cobot invite anyone at most {count} times a month, so that is your limit too.",
+)
 ASKS_NEVER = N_(
     "Cobot won't invite you to requests any more; you can still volunteer any time. `/cocreate asks default` to undo."
 )
-ASKS_DEFAULT = N_("Cobot may invite you as often as the workspace allows: at most {limit} time(s) a month.")
+ASKS_DEFAULT = NP_(
+    "Cobot may invite you as often as the workspace allows: at most once a month.",
+    "Cobot may invite you as often as the workspace allows: at most {count} times a month.",
+)
 
 # --- publishing calendar ------------------------------------------------------------------------------------
 SLOTS_HEADER = N_("*Publishing slots, next {days} days*")
@@ -361,7 +416,10 @@ NOT_APPROVED_YET = N_("#{number} can be booked once every contribution is approv
 BOOKED = N_("Booked #{number} *{title}* for *{slot}* {when}. I'll remind you before it.")
 REBOOKED = N_("Moved #{number} *{title}* to *{slot}* {when}.")
 FREE_SLOTS_HEADER = N_("Free publishing slots for #{number}:")
-NO_FREE_SLOTS = N_("There are no free publishing slots in the next {days} days. Add one with `/cocreate slot add`.")
+NO_FREE_SLOTS = NP_(
+    "There are no free publishing slots in the next {count} day. Add one with `/cocreate slot add`.",
+    "There are no free publishing slots in the next {count} days. Add one with `/cocreate slot add`.",
+)
 USAGE_PUBLISHED = N_("Say which request and where it went live: `/cocreate published 12 https://…`.")
 BAD_URL = N_("`{value}` is not a link. Please give the full address starting with https://.")
 ALREADY_PUBLISHED = N_("#{number} is already marked published.")
@@ -454,10 +512,13 @@ INVITE_NO_SKILLS = N_(
     "#{number} names no skills, so I can't tell whom to ask. Next time add them when you post, e.g. "
     "`skills:SEO,writing`; meanwhile `/cocreate who <skill>` shows who knows what."
 )
-INVITE_NOBODY = N_(
+INVITE_NOBODY = NP_(
     "I found nobody new to ask about #{number} ({skills}): everyone with those skills is already on it, was asked "
-    "already, asked not to be invited, or has been asked as often as they allow (at most {limit} times in 30 days). "
-    "`/cocreate who <skill>` shows everyone who knows a skill."
+    "already, asked not to be invited, or has been asked as often as they allow (at most once in 30 days). "
+    "`/cocreate who <skill>` shows everyone who knows a skill.",
+    "I found nobody new to ask about #{number} ({skills}): everyone with those skills is already on it, was asked "
+    "already, asked not to be invited, or has been asked as often as they allow (at most {count} times in 30 days). "
+    "`/cocreate who <skill>` shows everyone who knows a skill.",
 )
 INVITE_SENT = N_(
     "I've invited {people} to help with #{number} *{title}*. I'll tell you how they answer; "
@@ -521,8 +582,7 @@ HOME_RECOGNITION_OFF = N_("The weekly digest does not name you.")
 HOME_ASKS = N_("How often Cobot may invite you to requests that match your skills:")
 ASKS_CHOICE_DEFAULT = N_("Workspace default ({limit} a month)")
 ASKS_CHOICE_NEVER = N_("Never")
-ASKS_CHOICE_ONCE = N_("At most once a month")
-ASKS_CHOICE_TIMES = N_("At most {count} times a month")
+ASKS_CHOICE_TIMES = NP_("At most once a month", "At most {count} times a month")
 HOME_PAGE_OF = N_("Page {page} of {pages} ({total} in all)")
 BUTTON_NEXT = N_("Next ›")
 BUTTON_PREVIOUS = N_("‹ Previous")
@@ -538,8 +598,11 @@ REPORT_NOT_ALLOWED = N_(
     "`/cocreate mine` shows what you own."
 )
 REPORT_BUILDING = N_("Building your report on {scope} {period}… I'll send it to you as an Excel file in a DM.")
-REPORT_PROGRESS = N_("Building your report on {scope} {period}… {rows} contributions so far.")
-REPORT_UPLOADING = N_("Uploading your report {period} ({requests} requests, {rows} contributions)…")
+REPORT_PROGRESS = NP_(
+    "Building your report on {scope} {period}… {count} contribution so far.",
+    "Building your report on {scope} {period}… {count} contributions so far.",
+)
+REPORT_UPLOADING = N_("Uploading your report {period} ({requests}, {rows})…")
 REPORT_READY = N_("Your report {period} is ready: I've sent `{file}` to you in a DM.")
 REPORT_FILE_COMMENT = N_(
     "Your Cobot report on {scope} {period}: requests, contributions, the publishing calendar, and a summary per "
@@ -617,8 +680,11 @@ NOTE_CONTRIBUTORS = N_(
 )
 
 # `cobot export`, `cobot calendar-url` and the calendar feed.
-EXPORT_REPORT_DONE = N_("Wrote {file}: {requests} requests, {rows} contributions and {slots} slots {period}.")
-EXPORT_CALENDAR_DONE = N_("Wrote {file}: {events} events (draft deadlines and booked publishing slots).")
+EXPORT_REPORT_DONE = N_("Wrote {file}: {requests}, {rows} and {slots} {period}.")
+EXPORT_CALENDAR_DONE = NP_(
+    "Wrote {file}: {count} event (draft deadlines and booked publishing slots).",
+    "Wrote {file}: {count} events (draft deadlines and booked publishing slots).",
+)
 EXPORT_UNKNOWN_KIND = N_(
     "{file}: Cobot exports Excel reports (.xlsx) and calendars (.ics); name the file e.g. report.xlsx or calendar.ics."
 )
@@ -775,12 +841,14 @@ IMPORT_FORMULA = N_(
     "{cell}: holds the formula {value}, but Cobot imports values only; type the value, or paste it as values"
 )
 IMPORT_EMPTY = N_("{file} has nothing to import: no rows below the headers of {plan} and {slots}.")
-IMPORT_PROBLEMS = N_("{file}: {count} problem(s), so nothing was imported:")
-IMPORT_DONE = N_("Imported {requests} request(s) and {slots} slot(s) from {file}.")
-IMPORT_DRY_RUN = N_(
-    "Dry run, nothing was changed: importing {file} would add {requests} request(s) and {slots} slot(s)."
+IMPORT_PROBLEMS = NP_(
+    "{file}: {count} problem, so nothing was imported:", "{file}: {count} problems, so nothing was imported:"
 )
-IMPORT_SKIPPED = N_("{count} row(s) were imported before and are skipped.")
+IMPORT_DONE = N_("Imported {requests} and {slots} from {file}.")
+IMPORT_DRY_RUN = N_("Dry run, nothing was changed: importing {file} would add {requests} and {slots}.")
+IMPORT_SKIPPED = NP_(
+    "{count} row was imported before and is skipped.", "{count} rows were imported before and are skipped."
+)
 IMPORT_LINE_REQUEST = N_("{cell}: request “{title}” · due {deadline} · owner {owner}")
 IMPORT_LINE_CREATED = N_("{cell}: #{number} “{title}” · due {deadline} · owner {owner}")
 IMPORT_LINE_SLOT = N_("{cell}: slot {slot} {when}")
@@ -798,7 +866,7 @@ IMPORT_HOW = N_(
 )
 IMPORT_ADMINS_ONLY = N_("Only Cobot's admins can import content plans. Please ask {admins}.")
 IMPORT_CONFIRM_HINT = N_("Looks right? Share the file with me again with the comment `{word}` to import it.")
-IMPORT_MORE_LINES = N_("…and {count} more line(s).")
+IMPORT_MORE_LINES = NP_("…and {count} more line.", "…and {count} more lines.")
 IMPORT_DOWNLOAD_FAILED = N_("I couldn't fetch {file} from Slack. Please share it again in a moment.")
 TEMPLATE_WRITTEN = N_("Wrote the content-plan template {file}. Fill in Plan and Slots, then `cobot import {file}`.")
 

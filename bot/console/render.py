@@ -69,7 +69,7 @@ class ConsoleRenderer:
         underscores a person typed stay as they are."""
         language = language or "en"
         values = {name: self._value(value, language) for name, value in text.params.items()}
-        return self._markup(self.translators(language)(text.msgid)).format_map(values)
+        return self._markup(text.template(self.translators(language))).format_map(values)
 
     def _value(self, value: Param, language: str) -> str:
         if isinstance(value, UserRef):

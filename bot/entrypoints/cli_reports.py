@@ -215,16 +215,16 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
                 if kind == ".ics":
                     body, events = calendar_for(scope, translate=translate)
                     temporary.write_bytes(body)
-                    done = t(texts.EXPORT_CALENDAR_DONE, file=str(target), events=events)
+                    done = t(texts.EXPORT_CALENDAR_DONE, file=str(target), count=events)
                 else:
                     period = Period(args.start, args.end)
                     stats = write_report(Report(scope, ReportOrder(period=period)), temporary, translate=translate)
                     done = t(
                         texts.EXPORT_REPORT_DONE,
                         file=str(target),
-                        requests=stats.requests,
-                        rows=stats.contributions,
-                        slots=stats.slots,
+                        requests=t(texts.COUNT_REQUESTS, count=stats.requests),
+                        rows=t(texts.COUNT_CONTRIBUTIONS, count=stats.contributions),
+                        slots=t(texts.COUNT_SLOTS, count=stats.slots),
                         period=period.label(),
                     )
     except _Refusal as refusal:

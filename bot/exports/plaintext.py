@@ -23,7 +23,7 @@ def identity(msgid: str) -> str:
 def plain(text: Text, translate: Translate = identity, *, timezone: ZoneInfo | None = None) -> str:
     """``text`` without markup; moments in ``timezone`` (else UTC)."""
     values = {name: _value(value, translate, timezone) for name, value in text.params.items()}
-    return translate(text.msgid).replace("`", "").replace("*", "").format_map(values)
+    return text.template(translate).replace("`", "").replace("*", "").format_map(values)
 
 
 def _value(value: Param, translate: Translate, timezone: ZoneInfo | None) -> str:

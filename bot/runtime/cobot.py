@@ -97,7 +97,7 @@ class Cobot:
                         return replace(reply, language=language)
             if not self.writes.allow((platform, workspace, user_id)):
                 limit = self.writes.per_minute
-                return Reply.refused(t(texts.TOO_MANY_WRITES, limit=limit), language=language)
+                return Reply.refused(t(texts.TOO_MANY_WRITES, count=limit), language=language)
             if newcomer is None and meet is not None:
                 newcomer = self._newcomer(platform, workspace, user_id)
             with self.transaction() as session:

@@ -48,14 +48,14 @@ def link_token(url: str) -> str:
 def render(text: Text, translate: Translate = identity) -> str:
     """The text as mrkdwn: template and parameters escaped, mentions and dates as Slack tokens."""
     values = {name: _mrkdwn_value(value, translate) for name, value in text.params.items()}
-    return escape(translate(text.msgid)).format_map(values)
+    return escape(text.template(translate)).format_map(values)
 
 
 def render_plain(text: Text, translate: Translate = identity, names: dict[str, str] | None = None) -> str:
     """The text without markup, for places that show plain text (modal field errors, notification fallbacks)."""
     names = names or {}
     values = {name: _plain_value(value, translate, names) for name, value in text.params.items()}
-    return translate(text.msgid).format_map(values).replace("`", "").replace("*", "")
+    return text.template(translate).format_map(values).replace("`", "").replace("*", "")
 
 
 def _mrkdwn_value(value: Param, translate: Translate) -> str:

@@ -81,7 +81,7 @@ class TeamsRenderer:
         """The text as markdown for an Adaptive Card TextBlock (``card``) or a Teams message (``message``)."""
         result = Rendered("")
         values = {name: result.merge(self._value(value, mode)) for name, value in text.params.items()}
-        result.text = self._markup(self.translate(text.msgid), mode).format_map(_Defaulting(values))
+        result.text = self._markup(text.template(self.translate), mode).format_map(_Defaulting(values))
         return result
 
     def mention(self, user_id: str, mode: Mode = "card") -> Rendered:
@@ -130,7 +130,7 @@ class TeamsRenderer:
     def plain(self, text: Text) -> str:
         """The text without markup: button titles, dialog titles, notification previews."""
         values = {name: self._plain_value(value) for name, value in text.params.items()}
-        template = self.translate(text.msgid)
+        template = text.template(self.translate)
         for code, emoji in EMOJI.items():
             template = template.replace(code, emoji)
         template = template.replace(SLACK_COMMAND + " ", self.command_prefix)

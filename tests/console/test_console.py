@@ -51,7 +51,7 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
     expected_in_order = [
         "Posted request #4 Kundecase: Sådan sparer Jensen Transport 20 % på fragten here.",
         "Thank you! You're on #4",
-        "You've got part 4 PR of #1",
+        "You've got part 4, “PR”, of #1",
         "[#marketing › #4] @Søren Dahl:",
         "@Søren Dahl handed in version 1 of a draft for #4",
         "Thanks @Søren Dahl! Version 1 of your draft is saved",
@@ -62,7 +62,7 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
         "Every contribution to #4",
         "Booked #4 Kundecase: Sådan sparer Jensen Transport 20 % på fragten for LinkedIn Tue 24 Nov 10:00.",
         "📅 Booked by @Mette Ørsted: LinkedIn, Tue 24 Nov 10:00.",
-        "Only the request's owner (@Jonas Kjær) or an admin can do that on #3.",
+        "Only the request's owner (@Jonas Kjær) or an admin can approve drafts for #3.",
         "Please add a draft deadline, e.g. `due:",
         "There is no request #99.",
         "It is now Mon 23 Nov 2026 09:00.",
@@ -92,6 +92,18 @@ def test_the_tour_shows_the_whole_co_creation_loop(tour: tuple[str, Path]) -> No
     mondays = ["Mon 23 Nov 2026", "Mon 30 Nov 2026", "Mon 7 Dec 2026", "Mon 14 Dec 2026"]
     assert [transcript.count(f"Co-creation this week ({monday})") for monday in mondays] == [1, 1, 1, 1]
     assert transcript.count("Co-creation this week") == len(mondays)
+
+
+def test_the_tour_narration_says_what_the_answer_shows(tour: tuple[str, Path]) -> None:
+    """The narration before Mette's approval of #3 is about ownership, which is what Cobot answers."""
+    transcript, _ = tour
+    script = TOUR.read_text(encoding="utf-8").splitlines()
+    step = script.index("/cocreate approve 3 @mette")
+    narration = " ".join(line for line in script[step - 2 : step] if line.startswith("# "))
+    assert "owner" in narration
+    assert "their own work" not in narration
+    answer = transcript.split("mette@#marketing> /cocreate approve 3 @mette", 1)[1].split("mette@#marketing>", 1)[0]
+    assert "Only the request's owner (@Jonas Kjær) or an admin can approve drafts for #3." in answer
 
 
 def test_the_tour_leaves_the_database_as_the_conversation_says(tour: tuple[str, Path]) -> None:

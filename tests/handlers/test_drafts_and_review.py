@@ -178,8 +178,8 @@ def test_only_the_owner_or_an_admin_reviews(engine: Engine) -> None:
     submit(engine, ANNA, number)
     submit(engine, BO, number)
     text = refused(engine, BO, approve(number, ANNA))
-    assert (text.msgid, text.params["owner"]) == (texts.ONLY_OWNER, UserRef(OWNER))
-    assert refused(engine, BO, changes(number, ANNA, "Shorter please")).msgid == texts.ONLY_OWNER
+    assert (text.msgid, text.params["owner"]) == (texts.ONLY_OWNER_APPROVE, UserRef(OWNER))
+    assert refused(engine, BO, changes(number, ANNA, "Shorter please")).msgid == texts.ONLY_OWNER_CHANGES
     assert holder_states(engine, number)[ANNA] is ReviewState.SUBMITTED
 
     reply = run_as(engine, ADMIN, approve(number, ANNA), policy=ADMINS)

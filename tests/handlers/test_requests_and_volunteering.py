@@ -370,7 +370,7 @@ def test_closing_is_for_the_owner_who_is_not_told_about_their_own_close(engine: 
     volunteer(engine, ANNA, number)
 
     only_owner = refused(engine, ANNA, close(number))
-    assert (only_owner.msgid, only_owner.params["owner"]) == (texts.ONLY_OWNER, UserRef(OWNER))
+    assert (only_owner.msgid, only_owner.params["owner"]) == (texts.ONLY_OWNER_CLOSE, UserRef(OWNER))
     assert snapshot(engine, number).card.status is RequestStatus.OPEN
     assert run_as(engine, OWNER, close(number)).texts[0].msgid == texts.REQUEST_CLOSED
 

@@ -1,6 +1,7 @@
 """The translation catalogs: complete, current, and safe to render.
 
-The message ids are the English texts marked ``N_`` in ``handlers/texts.py``; ``make catalogs`` extracts them into
+The message ids are the English texts marked ``N_`` (``NP_`` for a text with plural forms) in ``handlers/texts.py``;
+``make catalogs`` extracts them into
 ``handlers/locale/cobot.pot`` and merges them into ``handlers/locale/da/LC_MESSAGES/cobot.po``. These tests read
 the real files with Babel (no mocks), so CI fails when someone adds or changes a text without running
 ``make catalogs`` and translating it, and when a translation would break at render time (a lost or renamed
@@ -9,11 +10,13 @@ the real files with Babel (no mocks), so CI fails when someone adds or changes a
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeAlias
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -23,7 +26,9 @@ from babel.messages.pofile import read_po
 import handlers
 from bot.exports.excel import report
 from bot.runtime import i18n
+from bot.slack.render import render
 from handlers import plan_import, texts
+from handlers.results import Text, t
 
 HANDLERS = Path(handlers.__file__).parent
 TEXTS_FILE = HANDLERS / "texts.py"
@@ -49,13 +54,22 @@ KEYWORD = re.compile(r"^[a-z|]+$")  # off, on, add, remove, off|on, …: part of
 # --- reading the catalogs ------------------------------------------------------------------------------------------
 
 
-def extract_ids() -> set[str]:
-    """The message ids in the code, extracted the way ``make catalogs`` does."""
-    found = extract_from_file("python", TEXTS_FILE, keywords={"N_": None})
+Plural: TypeAlias = tuple[str, str]  # (singular, plural) English ids of a text marked NP_
+
+
+def extract() -> tuple[set[str], set[Plural]]:
+    """The message ids in the code, extracted the way ``make catalogs`` does (``-k N_ -k NP_:1,2``): the ids of
+    single texts, and the (singular, plural) ids of texts with plural forms."""
+    found = extract_from_file("python", TEXTS_FILE, keywords={"N_": None, "NP_": (1, 2)})
     messages = [message for _line, message, _comments, _context in found]
-    plural = [message for message in messages if not isinstance(message, str)]
-    assert not plural, f"N_ takes one message id, not plural forms: {plural}"
-    return {message for message in messages if isinstance(message, str)}
+    plurals = [message for message in messages if not isinstance(message, str)]
+    odd = [message for message in plurals if len(message) != 2 or not all(isinstance(m, str) for m in message)]
+    assert not odd, f"NP_ takes a singular and a plural form: {odd}"
+    return {m for m in messages if isinstance(m, str)}, {(str(m[0]), str(m[1])) for m in plurals}
+
+
+def extract_ids() -> set[str]:
+    return extract()[0]
 
 
 def read_catalog(path: Path, locale: str | None) -> Catalog:
@@ -64,11 +78,19 @@ def read_catalog(path: Path, locale: str | None) -> Catalog:
 
 
 def entries(catalog: Catalog) -> Iterator[tuple[str, str]]:
-    """(msgid, msgstr) of every real entry (not the header)."""
+    """(msgid, msgstr) of every real entry (not the header) without plural forms."""
     for message in catalog:
-        if message.id:
-            assert isinstance(message.id, str), f"plural entries are not used: {message.id!r}"
+        if message.id and isinstance(message.id, str):
             yield message.id, message.string if isinstance(message.string, str) else ""
+
+
+def plural_entries(catalog: Catalog) -> Iterator[tuple[Plural, tuple[str, ...]]]:
+    """((singular, plural), (msgstr[0], msgstr[1], …)) of every entry with plural forms."""
+    for message in catalog:
+        if message.id and not isinstance(message.id, str):
+            singular, plural = message.id
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            yield (str(singular), str(plural)), tuple(str(s or "") for s in strings)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +101,13 @@ def code_ids() -> set[str]:
 
 
 @pytest.fixture(scope="module")
+def code_plurals() -> set[Plural]:
+    plurals = extract()[1]
+    assert plurals, "extraction found no NP_ texts; is `NP_` still the plural marker?"
+    return plurals
+
+
+@pytest.fixture(scope="module")
 def danish() -> Catalog:
     return read_catalog(DANISH_FILE, "da")
 
@@ -86,6 +115,21 @@ def danish() -> Catalog:
 @pytest.fixture(scope="module")
 def translations(danish: Catalog) -> dict[str, str]:
     return dict(entries(danish))
+
+
+@pytest.fixture(scope="module")
+def plural_translations(danish: Catalog) -> dict[Plural, tuple[str, ...]]:
+    return dict(plural_entries(danish))
+
+
+@pytest.fixture(scope="module")
+def forms(translations: dict[str, str], plural_translations: dict[Plural, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(English, Danish) of every text and of each form of a text with plural forms (Danish, like English, has
+    two: msgstr[0] for one, msgstr[1] for any other number)."""
+    pairs = list(translations.items())
+    for (singular, plural), strings in plural_translations.items():
+        pairs += [(singular, strings[0]), (plural, strings[-1])]
+    return sorted(pairs)
 
 
 def fields(template: str) -> Counter[str]:
@@ -107,15 +151,43 @@ def test_every_text_has_a_danish_translation(code_ids: set[str], danish: Catalog
     assert not missing, f"{len(missing)} text(s) lack a finished Danish translation:\n{listing(missing)}\n{FIX_HINT}"
 
 
-def test_the_runtime_reader_sees_every_translation(code_ids: set[str]) -> None:
-    """``bot.runtime.i18n`` (non-empty, non-fuzzy entries) has a Danish text for every id in the code."""
+def test_the_runtime_reader_sees_every_translation(code_ids: set[str], code_plurals: set[Plural]) -> None:
+    """``bot.runtime.i18n`` (non-empty, non-fuzzy entries) has a Danish text for every id in the code, and both
+    Danish forms of every text with plural forms."""
     table = i18n.catalog("da")
-    missing = sorted(code_ids - table.keys())
+    danish = i18n.translator("da")
+    ngettext = getattr(danish, "ngettext")  # noqa: B009 (a Translator, typed as a plain lookup)
+    missing = sorted(code_ids - table.keys()) + [
+        f"{singular!r} for {n}"
+        for singular, plural in sorted(code_plurals)
+        for n, english in ((1, singular), (2, plural))
+        if ngettext(singular, plural, n) == english
+    ]
     assert not missing, f"bot.runtime.i18n finds no Danish text for:\n{listing(missing)}\n{FIX_HINT}"
 
 
-def test_no_obsolete_or_unused_entries(code_ids: set[str], danish: Catalog, translations: dict[str, str]) -> None:
-    unused = sorted(set(translations) - code_ids)
+def test_every_plural_text_has_both_danish_forms(code_plurals: set[Plural], danish: Catalog) -> None:
+    """A text marked NP_ is a plural entry (msgid_plural) in the catalog, and both Danish forms are written."""
+    problems = []
+    for singular, plural in sorted(code_plurals):
+        message = danish.get(singular)
+        if message is None or message.id != (singular, plural):
+            problems.append(f"{singular!r}: no plural entry with msgid_plural {plural!r}")
+        elif message.fuzzy or not isinstance(message.string, tuple) or len(message.string) != 2:
+            problems.append(f"{singular!r}: {message.string!r} is not two finished Danish forms")
+        elif not all(message.string):
+            problems.append(f"{singular!r}: a Danish form is empty: {message.string!r}")
+    assert not problems, "\n".join(problems) + f"\n{FIX_HINT}"
+
+
+def test_no_obsolete_or_unused_entries(
+    code_ids: set[str],
+    code_plurals: set[Plural],
+    danish: Catalog,
+    translations: dict[str, str],
+    plural_translations: dict[Plural, tuple[str, ...]],
+) -> None:
+    unused = sorted(set(translations) - code_ids) + [repr(p) for p in sorted(set(plural_translations) - code_plurals)]
     obsolete = sorted(str(msgid) for msgid in danish.obsolete)
     assert not unused, f"the Danish catalog has entries for texts no longer in the code:\n{listing(unused)}\n{FIX_HINT}"
     assert not obsolete, (
@@ -124,15 +196,17 @@ def test_no_obsolete_or_unused_entries(code_ids: set[str], danish: Catalog, tran
     )
 
 
-def test_the_template_is_up_to_date(code_ids: set[str]) -> None:
+def test_the_template_is_up_to_date(code_ids: set[str], code_plurals: set[Plural]) -> None:
     """Compares ids only: the POT-Creation-Date header changes on every `make catalogs`."""
-    template_ids = {msgid for msgid, _ in entries(read_catalog(TEMPLATE_FILE, None))}
-    new, gone = sorted(code_ids - template_ids), sorted(template_ids - code_ids)
+    template = read_catalog(TEMPLATE_FILE, None)
+    template_ids = {msgid for msgid, _ in entries(template)} | {repr(ids) for ids, _ in plural_entries(template)}
+    wanted = code_ids | {repr(ids) for ids in code_plurals}
+    new, gone = sorted(wanted - template_ids), sorted(template_ids - wanted)
     assert not new, f"texts missing from handlers/locale/cobot.pot:\n{listing(new)}\n{FIX_HINT}"
     assert not gone, f"handlers/locale/cobot.pot has texts no longer in the code:\n{listing(gone)}\n{FIX_HINT}"
 
 
-def test_no_translation_is_left_in_english(translations: dict[str, str]) -> None:
+def test_no_translation_is_left_in_english(forms: list[tuple[str, str]]) -> None:
     """A translation equal to its English id is fine for a word like "Format" or "{cell}: {problem}", not for a
     sentence."""
 
@@ -140,21 +214,28 @@ def test_no_translation_is_left_in_english(translations: dict[str, str]) -> None
         text = BACKTICKED.sub(" ", re.sub(r"\{\w+\}", " ", text))
         return re.findall(r"[A-Za-z]{3,}", text)
 
-    untranslated = sorted(msgid for msgid, msgstr in translations.items() if msgstr == msgid and len(words(msgid)) > 1)
+    untranslated = sorted(msgid for msgid, msgstr in forms if msgstr == msgid and len(words(msgid)) > 1)
     assert not untranslated, f"still in English in the Danish catalog:\n{listing(untranslated)}"
 
 
 # --- safe to render --------------------------------------------------------------------------------------------------
 
 
-def test_placeholders_are_kept(translations: dict[str, str]) -> None:
+def test_placeholders_are_kept(
+    forms: list[tuple[str, str]], plural_translations: dict[Plural, tuple[str, ...]]
+) -> None:
+    """Each form of a text with plural forms counts as a text of its own, except that its ``{count}`` may be
+    written out in words ("højst én gang" for "at most {count} time")."""
+    singulars = {singular for singular, _ in plural_translations}
     problems = []
-    for msgid, msgstr in sorted(translations.items()):
+    for msgid, msgstr in forms:
         if not msgstr:
             continue
         try:
             wanted, got = fields(msgid), fields(msgstr)
             msgstr.format_map({name: f"<{name}>" for name in wanted})
+            if msgid in singulars and "count" not in got:
+                wanted.pop("count", None)
         except (ValueError, KeyError, IndexError) as error:
             problems.append(f"{msgid!r}: {msgstr!r} does not render: {error!r}")
             continue
@@ -183,18 +264,18 @@ def signatures(template: str) -> Counter[str]:
     return Counter(sig for span in BACKTICKED.findall(template) if (sig := command_signature(span)) is not None)
 
 
-def test_commands_keep_their_words(translations: dict[str, str]) -> None:
+def test_commands_keep_their_words(forms: list[tuple[str, str]]) -> None:
     """`/cocreate volunteer 12` stays `/cocreate volunteer …`; free example values inside may be translated."""
     problems = [
         f"{msgid!r}:\n    English {sorted(signatures(msgid).elements())}\n"
         f"    Danish  {sorted(signatures(msgstr).elements())}"
-        for msgid, msgstr in sorted(translations.items())
+        for msgid, msgstr in forms
         if msgstr and signatures(msgid) != signatures(msgstr)
     ]
     assert not problems, "commands changed in translation:\n" + "\n".join(problems)
 
 
-def test_markup_is_kept(translations: dict[str, str]) -> None:
+def test_markup_is_kept(forms: list[tuple[str, str]]) -> None:
     """Bold, code, emoji codes, line breaks and layout symbols survive translation."""
 
     def markup(text: str) -> Counter[str]:
@@ -206,7 +287,7 @@ def test_markup_is_kept(translations: dict[str, str]) -> None:
 
     problems = [
         f"{msgid!r} → {msgstr!r}: {dict(markup(msgid))} ≠ {dict(markup(msgstr))}"
-        for msgid, msgstr in sorted(translations.items())
+        for msgid, msgstr in forms
         if msgstr and markup(msgid) != markup(msgstr)
     ]
     assert not problems, "markup changed in translation:\n" + "\n".join(problems)
@@ -331,3 +412,78 @@ def test_the_danish_catalog_keeps_clear_of_the_loans_a_native_reader_flagged() -
     translate = i18n.translator("da")
     assert translate(texts.DIGEST_TITLE).startswith("*Samskabelse i denne uge*")
     assert translate(texts.HOME_TITLE) == "Din samskabelse"
+
+
+# --- plural forms --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "one", "two"),
+    [
+        (texts.COUNT_SLOTS, "1 slot", "2 slots"),
+        (texts.COUNT_REQUESTS, "1 request", "2 requests"),
+        (texts.ASKS_CHOICE_TIMES, "At most once a month", "At most 2 times a month"),
+        (texts.IMPORT_MORE_LINES, "…and 1 more line.", "…and 2 more lines."),
+        (texts.CARD_MORE_PARTS, "…and 1 more part (", "…and 2 more parts ("),
+    ],
+)
+def test_english_says_one_thing_and_two_things(text: str, one: str, two: str) -> None:
+    english = i18n.translator("en")
+    assert render(t(text, count=1), english).startswith(one)
+    assert render(t(text, count=2), english).startswith(two)
+
+
+@pytest.mark.parametrize(
+    ("text", "one", "two"),
+    [
+        (texts.COUNT_SLOTS, "1 publiceringsplads", "2 publiceringspladser"),
+        (texts.COUNT_REQUESTS, "1 opgave", "2 opgaver"),
+        (texts.ASKS_CHOICE_TIMES, "Højst én gang om måneden", "Højst 2 gange om måneden"),
+        (texts.IMPORT_MORE_LINES, "…og 1 linje mere.", "…og 2 linjer mere."),
+        (texts.CARD_MORE_PARTS, "…og 1 del til (", "…og 2 dele til ("),
+    ],
+)
+def test_danish_says_one_thing_and_two_things(text: str, one: str, two: str) -> None:
+    danish = i18n.translator("da")
+    assert render(t(text, count=1), danish).startswith(one)
+    assert render(t(text, count=2), danish).startswith(two)
+
+
+def test_every_english_plural_text_reads_differently_for_one_and_two(code_plurals: set[Plural]) -> None:
+    """No text says "1 slots": the English of one and of two differ for every text with plural forms, also when
+    rendered with no translator at all (exports, tests) rather than the English one."""
+    english = i18n.translator("en")
+    same = [
+        singular
+        for singular, plural in sorted(code_plurals)
+        for translate in (english, i18n.translator("xx"), str)
+        if Text(singular, {"count": 1}, plural).template(translate)
+        == Text(singular, {"count": 2}, plural).template(translate)
+    ]
+    assert same == []
+
+
+def test_a_counted_text_nested_in_another_picks_its_own_form() -> None:
+    """Texts that count two kinds of things (an import's requests and slots) take each count as its own text."""
+    summary = t(
+        texts.IMPORT_DONE,
+        file="plan.xlsx",
+        requests=t(texts.COUNT_REQUESTS, count=1),
+        slots=t(texts.COUNT_SLOTS, count=3),
+    )
+    assert render(summary, i18n.translator("en")) == "Imported 1 request and 3 slots from plan.xlsx."
+    assert render(summary, i18n.translator("da")) == "Importeret fra plan.xlsx: 1 opgave og 3 publiceringspladser."
+
+
+def test_a_plural_text_keeps_its_forms_through_the_outbox() -> None:
+    """Notices wait in the outbox as JSON; the plural form must still be known when the notice is sent."""
+    queued = t(texts.CARD_MORE_PARTS, count=1, number=4)
+    sent = Text.from_json(json.loads(json.dumps(queued.to_json())))
+    assert sent == queued
+    assert render(sent, i18n.translator("da")).startswith("…og 1 del til")
+    assert render(t(texts.CARD_MORE_PARTS, count=5, number=4), i18n.translator("da")).startswith("…og 5 dele til")
+
+
+def test_a_plural_text_without_a_count_is_refused_when_built() -> None:
+    with pytest.raises(ValueError, match="count"):
+        t(texts.COUNT_SLOTS, slots=2)

@@ -178,7 +178,7 @@ def test_import_template_dry_run_and_import(
 
     code, out, _ = run([*cobot, "import", "--dry-run", str(plan)], capsys)
     assert code == 0
-    assert "would add 1 request(s) and 0 slot(s)" in out
+    assert "would add 1 request and 0 slots" in out
     assert row_counts(engine) == before
 
     code, out, _ = run([*cobot, "import", str(plan)], capsys)
@@ -206,7 +206,7 @@ def test_import_reports_problems_and_unreadable_files_without_a_traceback(
     code, _out, err = run([*cobot, "import", str(plan)], capsys)
     assert code == 1
     assert err.splitlines() == [
-        "plan.xlsx: 1 problem(s), so nothing was imported:",
+        "plan.xlsx: 1 problem, so nothing was imported:",
         "Plan!H3: deadline 2026-13-01 is not a date; write it as YYYY-MM-DD",
     ]
 

@@ -143,7 +143,7 @@ def test_the_template_round_trips_fill_it_in_and_import_it(people: Engine, tmp_p
         "Slots!B3: slot Nyhedsbrev 2026-12-07 08:00 UTC",
         "Slots!B4: slot Blog 2026-12-03 13:30 UTC",
     ]
-    assert plain(result.summary) == "Imported 2 request(s) and 5 slot(s) from plan.xlsx."
+    assert plain(result.summary) == "Imported 2 requests and 5 slots from plan.xlsx."
 
 
 def test_the_template_has_headers_an_example_row_and_dropdowns(tmp_path: Path) -> None:
@@ -282,7 +282,7 @@ def test_importing_the_same_plan_twice_adds_nothing_the_second_time(people: Engi
         "Plan!B2: already imported as #1",
         "Plan!B3: already imported as #2",
         "Plan!B4: already imported as #3",
-        "4 row(s) were imported before and are skipped.",
+        "4 rows were imported before and are skipped.",
     ]
     # A row edited after the import (a new title, same Key) is still the same row.
     edited = plan_bytes(plan=[good_row("Two, renamed", Key="Q1-7")])
@@ -301,7 +301,7 @@ def test_a_dry_run_shows_what_would_be_added_and_changes_nothing(people: Engine)
         "Plan!B2: request “One” · due 2026-12-10 · owner mette@example.com",
     ]
     assert plain(result.summary) == (
-        "Dry run, nothing was changed: importing plan.xlsx would add 1 request(s) and 1 slot(s)."
+        "Dry run, nothing was changed: importing plan.xlsx would add 1 request and 1 slot."
     )
 
 

@@ -91,9 +91,9 @@ def test_a_plan_shared_in_the_dm_is_dry_run_then_imported_and_its_slots_booked(s
     share(slack, ADMIN, plan())
     dry_run = wait_for_dm(slack, ADMIN, count=1)
 
-    assert dry_run.startswith(
-        "Dry run, nothing was changed: importing plan.xlsx would add 2 request(s) and 1 slot(s)."
-    ), dry_run
+    assert dry_run.startswith("Dry run, nothing was changed: importing plan.xlsx would add 2 requests and 1 slot."), (
+        dry_run
+    )
     assert "Plan!K2: would be booked into LinkedIn 2026-12-01 09:00 UTC" in dry_run
     assert dry_run.endswith("Looks right? Share the file with me again with the comment `import` to import it.")
     assert plan_rows(slack) == before
@@ -103,7 +103,7 @@ def test_a_plan_shared_in_the_dm_is_dry_run_then_imported_and_its_slots_booked(s
     share(slack, ADMIN, plan(), comment="import")
     done = wait_for_dm(slack, ADMIN, count=2)
 
-    assert done.startswith("Imported 2 request(s) and 1 slot(s) from plan.xlsx."), done
+    assert done.startswith("Imported 2 requests and 1 slot from plan.xlsx."), done
     assert "Plan!K2: #1 booked into LinkedIn 2026-12-01 09:00 UTC" in done
     assert "Plan!K3: #2 booked into Newsletter 2026-12-07 08:00 UTC" in done
     assert slack.request(1).title == "LinkedIn post"
@@ -123,7 +123,7 @@ def test_a_slot_conflict_refuses_the_whole_shared_plan(slack: SlackScenario) -> 
         plan_bytes(plan=[good_row("First", Owner="U0OWNER", Slot="LinkedIn 2026-12-01")]),
         comment="import",
     )
-    assert wait_for_dm(slack, ADMIN, count=1).startswith("Imported 1 request(s)")
+    assert wait_for_dm(slack, ADMIN, count=1).startswith("Imported 1 request and 0 slots from plan.xlsx.")
     slack.settle()
     before = row_counts(slack.engine)
 
@@ -134,7 +134,7 @@ def test_a_slot_conflict_refuses_the_whole_shared_plan(slack: SlackScenario) -> 
     refused = wait_for_dm(slack, ADMIN, count=2)
 
     assert refused == (
-        "plan.xlsx: 1 problem(s), so nothing was imported:\n"
+        "plan.xlsx: 1 problem, so nothing was imported:\n"
         "Plan!K3: LinkedIn 2026-12-01 09:00 UTC is already booked for #1; pick another slot"
     )
     after = row_counts(slack.engine)
@@ -161,7 +161,7 @@ def test_a_file_that_is_no_workbook_gets_the_readers_message(slack: SlackScenari
 
     answer = wait_for_dm(slack, ADMIN, count=1)
 
-    assert answer.startswith("plan.xlsx: 1 problem(s), so nothing was imported:\nplan.xlsx is a CSV text file"), answer
+    assert answer.startswith("plan.xlsx: 1 problem, so nothing was imported:\nplan.xlsx is a CSV text file"), answer
 
 
 def test_other_files_and_files_in_channels_are_left_alone(slack: SlackScenario) -> None:

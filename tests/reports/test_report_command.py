@@ -60,7 +60,7 @@ def test_an_owner_gets_a_report_of_their_requests_in_a_dm(slack: SlackScenario) 
     wait_until(lambda: any("is ready" in r for r in replies_by_response_url(slack)))
     replies = replies_by_response_url(slack)
     assert replies[-1] == "Your report for 2026-11 is ready: I've sent `cobot-report-2026-11.xlsx` to you in a DM."
-    assert any(r.startswith("Uploading your report for 2026-11 (1 requests, 1 contributions)") for r in replies)
+    assert any(r.startswith("Uploading your report for 2026-11 (1 request, 1 contribution)") for r in replies)
     assert len(replies) <= 5  # a response_url takes five messages at most
     assert all(c.params.get("replace_original") in (True, "true") for c in slack.fake.calls_to("response_url"))
 

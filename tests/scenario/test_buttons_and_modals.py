@@ -54,6 +54,16 @@ def press(slack: SlackScenario, action_id: str, draft_id: int, *, user: str) -> 
     slack.settle()
 
 
+def extension_button(slack: SlackScenario, action_id: str) -> str:
+    """The value (extension id) of a button on the owner's DM about a request for more time."""
+    for message in slack.fake.messages(OWNER):
+        for block in message.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if element.get("action_id", "").startswith(action_id):
+                    return str(element["value"])
+    raise AssertionError("no DM asking the owner for more time")
+
+
 def closed_reply(number: int) -> str:
     return (
         f"Request #{number} is closed and no longer takes volunteers or drafts. `/cocreate list` shows the open ones."
@@ -217,7 +227,9 @@ def test_only_the_owner_may_review(slack: SlackScenario) -> None:
 
     press(slack, ids.APPROVE_DRAFT, draft.id or 0, user=BO)
 
-    assert last_response(slack) == f"Only the request's owner (<@U0OWNER>) or an admin can do that on #{number}."
+    assert last_response(slack) == (
+        f"Only the request's owner (<@U0OWNER>) or an admin can approve drafts for #{number}."
+    )
     assert count(slack, Review) == 0
     assert review_state(slack, ANNA) is ReviewState.SUBMITTED
     assert not any("approved your draft" in message_text(m) for m in slack.fake.messages(ANNA))
@@ -241,3 +253,35 @@ def test_an_owner_who_volunteers_cannot_approve_their_own_draft(slack: SlackScen
     assert "<@U0OWNER> 📝" in message_text(slack.card(number))
     assert not any("Time to publish" in message_text(m) for m in slack.fake.messages(OWNER))
     assert slack.request(number).channel_id == CHANNEL
+
+
+def test_a_refusal_to_someone_not_the_owner_says_what_they_tried(slack: SlackScenario) -> None:
+    """Commands and buttons only the owner (or an admin) may use say which action was refused, in the reader's
+    language, not "can do that"."""
+    number = slack.create("Ten SEO tips", due="2026-12-10")
+    slack.command_reply(f"volunteer {number}", user=ANNA)
+    slack.command_reply(f"submit {number} https://docs.example.com/anna", user=ANNA)
+    assert slack.command_reply(f"extend {number} 2026-12-17", user=ANNA).startswith("I've asked")
+    slack.settle()
+    only = "Only the request's owner (<@U0OWNER>) or an admin can"
+
+    assert slack.command_reply(f"approve {number} <@{ANNA}>", user=BO) == f"{only} approve drafts for #{number}."
+    assert slack.command_reply(f"changes {number} <@{ANNA}> Shorter", user=BO) == (
+        f"{only} ask for changes to drafts for #{number}."
+    )
+    assert slack.command_reply(f"invitations {number}", user=BO) == f"{only} see who was invited to #{number}."
+    assert slack.command_reply(f"published {number} https://example.com/live", user=BO) == (
+        f"{only} mark #{number} published."
+    )
+    slack.click(ids.SHOW_FREE_SLOTS, str(number), user=BO)
+    slack.settle()
+    assert last_response(slack) == f"{only} book a publishing slot for #{number}."
+    slack.click(ids.ACCEPT_EXTENSION, extension_button(slack, ids.ACCEPT_EXTENSION), user=BO)
+    slack.settle()
+    assert last_response(slack) == f"{only} answer a request for more time on #{number}."
+    assert slack.command_reply(f"close {number}", user=BO) == f"{only} close #{number}."
+
+    slack.command_reply("language da", user=BO)
+    assert slack.command_reply(f"close {number}", user=BO) == (
+        f"Kun den ansvarlige for opgaven (<@U0OWNER>) eller en administrator kan lukke #{number}."
+    )

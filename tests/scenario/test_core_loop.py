@@ -237,6 +237,34 @@ def part_line(slack: SlackScenario, number: int, position: int) -> str:
     return next(line for line in lines if line.startswith(f"{position}. *"))
 
 
+def test_the_owner_is_told_which_part_a_new_draft_is_for(slack: SlackScenario) -> None:
+    number = slack.create("Marketing e-book", due="2026-12-15", extra='parts:"Intro; Cases; PPC"')
+    slack.command_reply(f"volunteer {number} cases", user=ANNA)
+    slack.command_reply(f"submit {number} https://docs.example.com/cases", user=ANNA)
+    slack.settle()
+    owner_dms = [message_text(m) for m in slack.fake.messages(OWNER)]
+    assert any(
+        f"<@{ANNA}> handed in version 1 of a draft for part 2, “Cases”, of #{number} *Marketing e-book*." in dm
+        for dm in owner_dms
+    ), owner_dms
+
+    # In the owner's own language, too; a request without parts says no part.
+    whole = slack.create("Ten SEO tips")
+    slack.command_reply("language da", user=OWNER)
+    slack.command_reply(f"submit {number} https://docs.example.com/cases-v2", user=ANNA)
+    slack.command_reply(f"volunteer {whole}", user=BO)
+    slack.command_reply(f"submit {whole} https://docs.example.com/seo", user=BO)
+    slack.settle()
+    owner_dms = [message_text(m) for m in slack.fake.messages(OWNER)]
+    assert any(
+        f"<@{ANNA}> har afleveret version 2 af et udkast til del 2, “Cases”, af #{number} *Marketing e-book*." in dm
+        for dm in owner_dms
+    ), owner_dms
+    assert any(
+        f"<@{BO}> har afleveret version 1 af et udkast til #{whole} *Ten SEO tips*." in dm for dm in owner_dms
+    ), owner_dms
+
+
 def test_parts_are_claimed_by_picker_or_name_and_the_waiting_line_moves_up(slack: SlackScenario) -> None:
     number = slack.create("Marketing e-book", due="2026-12-15", extra='parts:"Intro; SEO; PPC"')
     card = slack.card(number)
@@ -249,14 +277,22 @@ def test_parts_are_claimed_by_picker_or_name_and_the_waiting_line_moves_up(slack
 
     # Mette takes SEO by name, Bo takes the intro with the card's picker.
     reply = slack.command_reply(f"volunteer {number} seo", user=METTE)
-    assert f"You've got part 2 *SEO* of #{number} *Marketing e-book*" in reply
+    assert f"You've got part 2, “SEO”, of #{number} *Marketing e-book*" in reply
     slack.click(ids.PICK_PART, selected=f"{number}:1", user=BO)
     slack.settle()
-    assert f"You've got part 1 *Intro* of #{number}" in last_response(slack)
+    assert f"You've got part 1, “Intro”, of #{number}" in last_response(slack)
     assert part_line(slack, number, 1) == "1. *Intro* (1/1) <@U0BO> ⏳"
     assert part_line(slack, number, 2) == "2. *SEO* (1/1) <@U0METTE> ⏳"
     [picker] = [b["elements"][0] for b in slack.card(number)["blocks"] if b["type"] == "actions"]
     assert [o["text"]["text"] for o in picker["options"]] == ["1. Intro ⌛", "2. SEO ⌛", "3. PPC"]
+
+    # Anna writes Danish; the part she takes is named the same way in her language.
+    slack.command_reply("language da", user=ANNA)
+    assert f"Du har fået del 3, “PPC”, af #{number} *Marketing e-book*." in slack.command_reply(
+        f"volunteer {number} ppc", user=ANNA
+    )
+    slack.command_reply(f"withdraw {number}", user=ANNA)
+    slack.command_reply("language en", user=ANNA)
 
     # Anna picks SEO too: it is full, so she waits in line.
     slack.click(ids.PICK_PART, selected=f"{number}:2", user=ANNA)

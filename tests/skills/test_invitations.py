@@ -180,7 +180,7 @@ def test_invite_asks_the_configured_number_and_pressing_again_asks_the_next_ones
     assert invited_people(first) == [ANNA, CARL]
     assert invited_people(second) == [DINA, FRED]
     assert invited_people(third) == [BO]
-    assert fourth.texts == (t(texts.INVITE_NOBODY, number=number, skills="seo", limit=4),)
+    assert fourth.texts == (t(texts.INVITE_NOBODY, number=number, skills="seo", count=4),)
     assert not fourth.refusal
 
 
@@ -275,7 +275,7 @@ def test_only_the_invitee_can_answer_and_unknown_invitations_are_refused(engine:
     assert caught.value.text == t(texts.INVITATION_NOT_FOUND)
     # press (INVITE_MATCHING) refuses what the command refuses
     assert refused(engine, BO, lambda ctx: press(ctx, ActionKind.INVITE_MATCHING, str(number))) == t(
-        texts.ONLY_OWNER, owner=UserRef(OWNER), number=number
+        texts.ONLY_OWNER_INVITE, owner=UserRef(OWNER), number=number
     )
     assert row_counts(engine) == before
 
@@ -292,7 +292,7 @@ def test_invite_refuses_politely_and_changes_nothing(engine: Engine) -> None:
         texts.INVITE_NO_SKILLS, number=no_skills
     )
     assert refused(engine, BO, lambda ctx: invite_matching(ctx, number=with_skills)) == t(
-        texts.ONLY_OWNER, owner=UserRef(OWNER), number=with_skills
+        texts.ONLY_OWNER_INVITE, owner=UserRef(OWNER), number=with_skills
     )
     assert refused(engine, OWNER, lambda ctx: invite_matching(ctx, number=closed)).msgid == texts.REQUEST_NOT_OPEN
     assert refused(engine, OWNER, lambda ctx: invite_matching(ctx, number=99)) == t(texts.REQUEST_NOT_FOUND, number=99)
@@ -322,7 +322,7 @@ def test_the_owner_sees_who_was_asked_and_how_they_answered(engine: Engine) -> N
         t(texts.INVITATION_LINE, user=UserRef(CARL), asked=Moment(NOW), answer=t(texts.ANSWER_PENDING)),
     )
     assert refused(engine, CARL, lambda ctx: list_invitations(ctx, number=number)) == t(
-        texts.ONLY_OWNER, owner=UserRef(OWNER), number=number
+        texts.ONLY_OWNER_INVITATIONS, owner=UserRef(OWNER), number=number
     )
 
 
@@ -368,9 +368,9 @@ def test_the_ask_setting_is_checked_and_refused_politely(engine: Engine) -> None
         assert (anna.asks_per_month, anna.invitations_enabled) == (None, False)  # nothing was written
 
     # More than the workspace allows is accepted but changes nothing, and the reply says so.
-    assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="9")).texts == (t(texts.ASKS_CAPPED, limit=4),)
+    assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="9")).texts == (t(texts.ASKS_CAPPED, count=4),)
     assert act(engine, ANNA, lambda ctx: set_ask_limit(ctx, value="Standard")).texts == (
-        t(texts.ASKS_DEFAULT, limit=4),
+        t(texts.ASKS_DEFAULT, count=4),
     )
     # "never" and back on with `/cocreate invitations on`: the workspace's limit again, not never.
     act(engine, ANNA, lambda ctx: press(ctx, ActionKind.SET_ASKS, "0"))

@@ -154,7 +154,7 @@ def test_pressing_an_invitation_that_is_not_yours_or_opting_out_answers_politely
     other = slack.create("More SEO tips", extra="skills:seo")
     assert slack.command_reply(f"invite {other}", user=OWNER).startswith(f"I found nobody new to ask about #{other}")
     assert slack.command_reply(f"invite {other}", user=ANNA) == (
-        f"Only the request's owner (<@U0OWNER>) or an admin can do that on #{other}."
+        f"Only the request's owner (<@U0OWNER>) or an admin can invite colleagues to #{other}."
     )
     no_skills = slack.create("Anything goes")
     assert slack.command_reply(f"invite {no_skills}", user=OWNER).startswith(

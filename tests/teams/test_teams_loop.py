@@ -189,7 +189,7 @@ def test_parts_are_picked_from_the_cards_menu(teams: TeamsScenario) -> None:
     unchosen = teams.execute(card, "Volunteer", user=ANNA).json()
     assert "has parts. Pick one" in unchosen["value"]
     chosen = teams.execute(card, "Volunteer", user=ANNA, inputs={"cobot_part": "1:2"}).json()
-    assert "part 2 PPC" in chosen["value"]
+    assert "part 2, “PPC”, of #1" in chosen["value"]
     teams.settle()
     assert "2. **PPC** (1/1) <at>Anna Bæk</at> ⏳" in visible_text(teams.card(1))
 

@@ -56,7 +56,7 @@ def deliver_report(body: dict[str, Any], context: BoltContext, client: WebClient
         if notes["sent"] < PROGRESS_NOTES and time.monotonic() - notes["at"] >= PROGRESS_SECONDS:
             notes["sent"] += 1
             notes["at"] = time.monotonic()
-            note = t(texts.REPORT_PROGRESS, scope=scope_text, period=period, rows=f"{rows:,}")
+            note = t(texts.REPORT_PROGRESS, scope=scope_text, period=period, count=rows)
             respond(text=render(note, translate), replace_original=True)
 
     from bot.exports.excel.report import write_report
@@ -65,7 +65,12 @@ def deliver_report(body: dict[str, Any], context: BoltContext, client: WebClient
         path = Path(folder) / file_name
         with cobot.snapshot(platform=PLATFORM, workspace=workspace_of(context)) as scope:
             stats = write_report(Report(scope, order), path, translate=translate, progress=progress)
-        uploading = t(texts.REPORT_UPLOADING, period=period, requests=stats.requests, rows=f"{stats.contributions:,}")
+        uploading = t(
+            texts.REPORT_UPLOADING,
+            period=period,
+            requests=t(texts.COUNT_REQUESTS, count=stats.requests),
+            rows=t(texts.COUNT_CONTRIBUTIONS, count=stats.contributions),
+        )
         respond(text=render(uploading, translate), replace_original=True)
         # Reports name people, so they go to the person alone: into the DM with Cobot, not the channel.
         dm = client.conversations_open(users=user_id)["channel"]["id"]
