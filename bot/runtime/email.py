@@ -14,11 +14,20 @@ repr, an error or a log line, and neither does a message's body.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.utils import format_datetime
+from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from bot.exports.ical_text import WEB_LINK, content, date_value, escape_text, utc_stamp
 
 log = logging.getLogger(__name__)
 
@@ -127,3 +136,156 @@ class OutgoingEmail:
     reply_to: str | None = None
     attachments: tuple[Attachment, ...] = ()
     list_unsubscribe_url: str | None = None
+
+
+class _MailPolicy(EmailPolicy):
+    """The SMTP policy (CRLF), except that the List-Unsubscribe headers are written as they are: the standard
+    folder would turn a long unsubscribe URL into encoded words, which no mail client reads as a URL. Their values
+    are checked to be short plain ASCII before they are set."""
+
+    def fold(self, name: str, value: Any) -> str:
+        if name.lower() in _VERBATIM:
+            return f"{name}: {value}{self.linesep}"
+        return str(super().fold(name, value))
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if name.lower() in _VERBATIM:
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return bytes(super().fold_binary(name, value))
+
+
+_VERBATIM = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+MAIL_POLICY = _MailPolicy(linesep="\r\n")
+
+
+def clean_header_text(value: str, *, limit: int) -> str:
+    """A display name or subject as one line: control characters (CR, LF, tab, …) and line or paragraph
+    separators become spaces, bidirectional overrides go, runs of spaces shrink to one, and it is cut at
+    ``limit`` characters."""
+    value = unicodedata.normalize("NFC", value).translate(_BIDI)
+    value = "".join(" " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in value)
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def checked_address(value: str) -> str:
+    """One plain address, ``local@domain``, with an internationalised domain (``ole@blåbær.dk``) in its ASCII
+    form; anything else (a list, a name, a comment, a stray control character) raises ``InvalidAddress``."""
+    shown = repr(value[:80])
+    local, at, domain = value.strip().rpartition("@")
+    if not at or not local or len(local) > 64 or not _LOCAL_PART.match(local):
+        raise InvalidAddress(f"not one plain e-mail address: {shown}")
+    try:
+        domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise InvalidAddress(f"not one plain e-mail address (its domain): {shown}") from None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or labels[-1].isdigit():
+        raise InvalidAddress(f"not one plain e-mail address (its domain): {shown}")
+    address = f"{local}@{domain}"
+    if len(address) > 254:
+        raise InvalidAddress(f"e-mail address longer than 254 characters: {shown}")
+    return address
+
+
+def message_id(*, seed: str, domain: str) -> str:
+    """The ``Message-ID`` for ``seed`` at ``domain``: always the same for the same two, so a message sent again
+    after a crash is recognised by mail clients as the one they have."""
+    host = checked_address(f"cobot@{domain}").partition("@")[2]
+    digest = hashlib.sha256(f"{seed}\x00{host}".encode()).hexdigest()[:32]
+    return f"<cobot.{digest}@{host}>"
+
+
+def build_message(email: OutgoingEmail, *, domain: str, now: datetime | None = None) -> EmailMessage:
+    """The e-mail as it goes on the wire: text and HTML as alternatives (inside multipart/mixed when there are
+    attachments), UTF-8 throughout, with Message-ID, Date, Reply-To and the one-click unsubscribe headers.
+
+    ``domain`` is Cobot's mail domain (the Message-ID's right-hand side). Raises ``InvalidAddress`` for an address
+    that is not one plain address and ``ValueError`` for an unusable unsubscribe URL or attachment type: the
+    message can never be sent."""
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["Subject"] = clean_header_text(email.subject, limit=SUBJECT_LIMIT)
+    message["From"] = _address(email.from_name, email.from_address)
+    message["To"] = _address(email.to_name, email.to_address)
+    if email.reply_to:
+        message["Reply-To"] = Address(addr_spec=checked_address(email.reply_to))
+    message["Date"] = format_datetime((now or datetime.now(UTC)).astimezone(UTC))
+    message["Message-ID"] = message_id(seed=email.message_id_seed, domain=domain)
+    if email.list_unsubscribe_url is not None:
+        url = email.list_unsubscribe_url.strip()
+        if not _HTTPS_LINK.match(url) or len(url) > 900 or not url.isascii():
+            # RFC 8058's one-click unsubscribe works only with an https URL, and the header carries it verbatim.
+            raise ValueError("list_unsubscribe_url must be one https:// URL without spaces, commas or <>")
+        message["List-Unsubscribe"] = f"<{url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    # Quoted-printable rather than 8bit: not every relay announces 8BITMIME, and æøå must survive all of them.
+    message.set_content(email.text, cte="quoted-printable")
+    message.add_alternative(email.html, subtype="html", cte="quoted-printable")
+    for attachment in email.attachments:
+        mime_type = attachment.mime_type.strip().lower()
+        if not _MIME_TYPE.match(mime_type):
+            raise ValueError(f"attachment {attachment.filename[:40]!r} has no usable MIME type")
+        maintype, _, subtype = mime_type.partition("/")
+        filename = clean_header_text(attachment.filename, limit=NAME_LIMIT).replace("/", "_").replace("\\", "_")
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=filename or "file")
+    # Last: setting the body moves or drops every Content-* header already on the message.
+    language = clean_header_text(email.language, limit=35)
+    if re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", language):
+        message["Content-Language"] = language
+    return message
+
+
+def _address(name: str, address: str) -> Address:
+    return Address(display_name=clean_header_text(name, limit=NAME_LIMIT), addr_spec=checked_address(address))
+
+
+# --- the calendar event --------------------------------------------------------------------------------------
+
+
+def ics_event(
+    *,
+    uid: str,
+    summary: str,
+    description: str,
+    start: date | datetime,
+    url: str | None,
+    organizer_name: str,
+    organizer_email: str,
+    now: datetime | None = None,
+    duration: timedelta = SLOT_DURATION,
+) -> bytes:
+    """One event as an .ics file to attach (METHOD:PUBLISH: it goes into the calendar, no one is asked to reply).
+
+    A ``date`` is an all-day event such as a deadline (and does not make anyone busy); an aware ``datetime`` is a
+    moment lasting ``duration``. Summary and description are TEXT-escaped, so a line break typed into them stays
+    part of the text and cannot start a property; a ``url`` that is not a plain web link raises ``ValueError``."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Cobot//Co-creation e-mail//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{escape_text(uid)}",
+        f"DTSTAMP:{utc_stamp(now or datetime.now(UTC))}",
+    ]
+    if isinstance(start, datetime):
+        if start.tzinfo is None:
+            raise ValueError("ics_event needs a time zone on start (an aware datetime), or a date for all day")
+        lines += [f"DTSTART:{utc_stamp(start)}", f"DTEND:{utc_stamp(start + duration)}"]
+    else:
+        lines += [
+            f"DTSTART;VALUE=DATE:{date_value(start)}",
+            f"DTEND;VALUE=DATE:{date_value(start + timedelta(days=1))}",
+            "TRANSP:TRANSPARENT",
+        ]
+    lines += [f"SUMMARY:{escape_text(summary)}", f"DESCRIPTION:{escape_text(description)}"]
+    if url is not None:
+        if not WEB_LINK.match(url):
+            raise ValueError("ics_event url must be one http(s):// link without spaces")
+        lines.append(f"URL:{url}")
+    # A parameter value cannot hold a double quote or a control character; quoted, it may hold : ; and ,.
+    organizer = clean_header_text(organizer_name, limit=NAME_LIMIT).replace('"', "'")
+    lines.append(f'ORGANIZER;CN="{organizer}":mailto:{checked_address(organizer_email)}')
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return content(lines)
