@@ -14,10 +14,14 @@ repr, an error or a log line, and neither does a message's body.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import re
+import smtplib
+import ssl
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.headerregistry import Address
@@ -28,6 +32,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bot.exports.ical_text import WEB_LINK, content, date_value, escape_text, utc_stamp
+from bot.runtime.delivery import RetryLater, SendFailed
 
 log = logging.getLogger(__name__)
 
@@ -289,3 +294,154 @@ def ics_event(
     lines.append(f'ORGANIZER;CN="{organizer}":mailto:{checked_address(organizer_email)}')
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return content(lines)
+
+
+# --- the transport -------------------------------------------------------------------------------------------
+
+
+class SmtpTransport:
+    """Sends built messages through the server in ``settings``, one connection per message (invitations and
+    reminders are few; a connection kept open would only go stale between them).
+
+    On ``smtp://`` it switches to TLS whenever the server offers STARTTLS, and it sends a password only over TLS:
+    a server that offers no STARTTLS to a Cobot with credentials is treated as trouble that passes (it may be a
+    downgrade in the network) and the message is retried. ``tls_context`` replaces the default, certificate-
+    checking context (a private CA)."""
+
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        *,
+        timeout: float = 10,
+        tls_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.timeout = timeout
+        self.tls_context = tls_context or ssl.create_default_context()
+        self.local_hostname = local_hostname
+
+    def __repr__(self) -> str:
+        return f"SmtpTransport({self.settings})"
+
+    def send(self, message: EmailMessage) -> None:
+        """Sends ``message`` to its To address. Raises ``RetryLater`` for a 4xx reply, a refused, reset or timed
+        out connection or a server that hung up, and ``SendFailed`` for a 5xx reply or an address that is not
+        one plain address."""
+        sender, recipient = self._envelope(message)
+        server = f"{self.settings.host}:{self.settings.port}"
+        stage = "connect"
+        try:
+            with self._connect() as client:
+                stage = "EHLO"
+                client.ehlo()
+                if not self.settings.implicit_tls:
+                    if client.has_extn("starttls"):
+                        stage = "STARTTLS"
+                        client.starttls(context=self.tls_context)
+                        client.ehlo()
+                    elif self.settings.username:
+                        raise RetryLater(None, f"SMTP {server} offers no STARTTLS; the password is sent only over TLS")
+                if self.settings.username and self.settings.password is not None:
+                    stage = "AUTH"
+                    self._login(client, self.settings.username, self.settings.password)
+                stage = "send"
+                refused = client.send_message(message, from_addr=sender, to_addrs=[recipient])
+        except smtplib.SMTPRecipientsRefused as error:
+            code, reply = next(iter(error.recipients.values()), (550, b""))
+            raise self._outcome(code, reply, server=server, stage="RCPT") from None
+        except smtplib.SMTPResponseException as error:
+            # SMTPSenderRefused, SMTPDataError, SMTPConnectError, SMTPHeloError, SMTPAuthenticationError.
+            raise self._outcome(error.smtp_code, error.smtp_error, server=server, stage=stage) from None
+        except smtplib.SMTPNotSupportedError as error:
+            raise SendFailed(self._redact(f"SMTP {server} cannot do what this needs at {stage}: {error}")) from None
+        except smtplib.SMTPServerDisconnected as error:
+            raise RetryLater(None, self._redact(f"SMTP {server} hung up at {stage}: {error}")) from None
+        except ssl.SSLError as error:
+            # A certificate that doesn't check out is fixed on the server, not in the message: retry until it is.
+            reason = error.reason or type(error).__name__
+            raise RetryLater(None, f"SMTP {server} TLS failed at {stage}: {reason}") from None
+        except smtplib.SMTPException as error:  # before OSError, its base: one that fits none of the above
+            raise RetryLater(None, self._redact(f"SMTP {server} failed at {stage}: {error}")) from None
+        except OSError as error:
+            # Refused, reset, timed out, unreachable, no such host: the server or the network, for now.
+            raise RetryLater(None, f"SMTP {server} unreachable at {stage}: {type(error).__name__}: {error}") from None
+        if refused:
+            code, reply = next(iter(refused.values()))
+            raise self._outcome(code, reply, server=server, stage="RCPT")
+        log.info("smtp: sent %s via %s", message.get("Message-ID", "(no id)"), server)
+
+    def _connect(self) -> smtplib.SMTP:
+        factory: Callable[..., smtplib.SMTP]
+        if self.settings.implicit_tls:
+            factory = smtplib.SMTP_SSL
+            extra: dict[str, Any] = {"context": self.tls_context}
+        else:
+            factory, extra = smtplib.SMTP, {}
+        return factory(
+            self.settings.host,
+            self.settings.port,
+            local_hostname=self.local_hostname,
+            timeout=self.timeout,
+            **extra,
+        )
+
+    @staticmethod
+    def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+        """One login attempt, PLAIN or else LOGIN, in UTF-8 (RFC 4616). Not ``smtplib.login``: it encodes the
+        credentials as ASCII, so a password with æøå could never log in, and after a refusal it tries the same
+        password again with the next mechanism, which brings an account nearer its lockout for nothing."""
+        if not client.has_extn("auth"):
+            raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+        mechanisms = client.esmtp_features["auth"].upper().split()
+        if "PLAIN" in mechanisms:
+            code, reply = client.docmd("AUTH", "PLAIN " + _base64(f"\0{user}\0{password}"))
+        elif "LOGIN" in mechanisms:
+            code, reply = client.docmd("AUTH", "LOGIN")
+            if code == 334:
+                code, reply = client.docmd(_base64(user))
+            if code == 334:
+                code, reply = client.docmd(_base64(password))
+        else:
+            raise smtplib.SMTPNotSupportedError("the server offers neither AUTH PLAIN nor AUTH LOGIN")
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, reply)
+
+    def _envelope(self, message: EmailMessage) -> tuple[str, str]:
+        """The envelope sender and the one recipient, checked again: a message built elsewhere must meet the
+        same rule, and an SMTP envelope must never be derived from a header that holds more than one address."""
+        try:
+            senders: tuple[Address, ...] = message["From"].addresses if message["From"] is not None else ()
+            recipients: tuple[Address, ...] = message["To"].addresses if message["To"] is not None else ()
+            if len(senders) != 1 or len(recipients) != 1 or message["Cc"] or message["Bcc"]:
+                raise InvalidAddress("an e-mail goes from one address to one address")
+            return checked_address(senders[0].addr_spec), checked_address(recipients[0].addr_spec)
+        except (ValueError, AttributeError) as error:
+            raise SendFailed(f"not sendable: {error}") from None
+
+    def _outcome(self, code: int, reply: bytes | str, *, server: str, stage: str) -> RetryLater | SendFailed:
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        reason = self._redact(f"SMTP {code} from {server} at {stage}: {' '.join(text.split())[:300]}")
+        if 400 <= code < 500:
+            return RetryLater(None, reason)
+        if 500 <= code < 600:
+            return SendFailed(reason)
+        return RetryLater(None, reason)  # no reply code (-1) or one outside SMTP's: not proof the message is bad
+
+    def _redact(self, text: str) -> str:
+        """``text`` without the password, plain or as AUTH PLAIN/LOGIN sent it, should a server echo it back."""
+        password = self.settings.password
+        if not password:
+            return text
+        user = self.settings.username or ""
+        for secret in (
+            password,
+            _base64(password),
+            _base64(f"\0{user}\0{password}"),
+        ):
+            text = text.replace(secret, "***")
+        return text
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode("ascii")
