@@ -196,7 +196,10 @@ def checked_address(value: str) -> str:
 def message_id(*, seed: str, domain: str) -> str:
     """The ``Message-ID`` for ``seed`` at ``domain``: always the same for the same two, so a message sent again
     after a crash is recognised by mail clients as the one they have."""
-    host = checked_address(f"cobot@{domain}").partition("@")[2]
+    try:
+        host = checked_address(f"cobot@{domain}").partition("@")[2]
+    except InvalidAddress:
+        raise ValueError(f"the mail domain {domain[:80]!r} is not a host name, e.g. cobot.example.com") from None
     digest = hashlib.sha256(f"{seed}\x00{host}".encode()).hexdigest()[:32]
     return f"<cobot.{digest}@{host}>"
 

@@ -173,3 +173,9 @@ def test_a_long_danish_subject_is_cut_not_dropped() -> None:
     assert subject.startswith("Påmindelse æøå")
     assert subject.endswith("…")
     assert len(subject) <= 200
+
+
+@pytest.mark.parametrize("domain", ["cobot.example.com>\r\nBcc: x@evil.example", "localhost", ""])
+def test_a_mail_domain_that_is_not_a_host_name_is_refused(domain: str) -> None:
+    with pytest.raises(ValueError, match="mail domain"):
+        build_message(reminder(), domain=domain)
