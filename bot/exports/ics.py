@@ -14,11 +14,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.exports.ical_text import WEB_LINK, content, date_value, utc_stamp
+from bot.exports.ical_text import escape_text as escape_text  # the feed's tests and callers import them from here
+from bot.exports.ical_text import fold as fold
 from bot.exports.plaintext import Translate, identity, plain
 from bot.runtime.cobot import Cobot
 from handlers import texts
@@ -33,48 +36,12 @@ log = logging.getLogger(__name__)
 SLOT_DURATION = timedelta(minutes=30)  # a slot is a moment; calendars show it better with some length
 REFRESH = "PT1H"  # how often subscribers should fetch the feed again
 _PATH = re.compile(r"^/calendar/([A-Za-z0-9_.\-]{1,200})\.ics$")
-_WEB_LINK = re.compile(r"^https?://[^\s\"<>\\]+$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def calendar_path(token: str) -> str:
     return feed_path(token)
-
-
-def escape_text(value: str) -> str:
-    """A TEXT value: backslash, semicolon and comma escaped, line breaks as ``\\n``, other controls dropped."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _CONTROL.sub("", value)
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def fold(line: str) -> str:
-    """One content line folded into lines of at most 75 octets; continuation lines start with a space."""
-    if len(line.encode()) <= 75:
-        return line
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = 75
-    for char in line:
-        width = len(char.encode())
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, 74  # the leading space of a continuation counts
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
 
 
 def build_calendar(
@@ -102,24 +69,24 @@ def build_calendar(
             # Stored before dates were bounded (a deadline in 9999): one such event must not break everyone's feed.
             log.warning("calendar feed: left out %s, whose date is at the end of the calendar", event.uid)
             continue
-        lines += ["BEGIN:VEVENT", f"UID:{escape_text(event.uid)}", f"DTSTAMP:{_stamp(now)}"]
+        lines += ["BEGIN:VEVENT", f"UID:{escape_text(event.uid)}", f"DTSTAMP:{utc_stamp(now)}"]
         if event.day is not None:
             lines += [
-                f"DTSTART;VALUE=DATE:{_day(event.day)}",
-                f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
+                f"DTSTART;VALUE=DATE:{date_value(event.day)}",
+                f"DTEND;VALUE=DATE:{date_value(event.day + timedelta(days=1))}",
                 "TRANSP:TRANSPARENT",  # a deadline is not a meeting: it doesn't make anyone busy
             ]
         elif event.starts_at is not None:
-            lines += [f"DTSTART:{_stamp(event.starts_at)}", f"DTEND:{_stamp(event.starts_at + SLOT_DURATION)}"]
+            lines += [f"DTSTART:{utc_stamp(event.starts_at)}", f"DTEND:{utc_stamp(event.starts_at + SLOT_DURATION)}"]
         lines.append(f"SUMMARY:{escape_text(plain(event.summary, translate))}")
         lines.append(f"DESCRIPTION:{escape_text(plain(event.description, translate))}")
         if event.modified is not None:
-            lines.append(f"LAST-MODIFIED:{_stamp(event.modified)}")
-        if event.url and _WEB_LINK.match(event.url):
+            lines.append(f"LAST-MODIFIED:{utc_stamp(event.modified)}")
+        if event.url and WEB_LINK.match(event.url):
             lines.append(f"URL:{event.url}")
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode()
+    return content(lines)
 
 
 def _fits_calendar(event: FeedEvent) -> bool:
