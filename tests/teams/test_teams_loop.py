@@ -267,6 +267,8 @@ def test_mentions_become_the_grammars_person_tokens(teams: TeamsScenario) -> Non
     teams.install_personal(ANNA)
     teams.command("volunteer 1", user=ANNA)
     teams.command("submit 1 https://docs.example.com/a", user=ANNA)
+    # The owner's DM about the draft goes out first, so it is not taken for the answer to what the owner types next.
+    teams.settle()
     # Carl was never seen by Cobot: his mention is resolved by asking Teams for the member's profile.
     before = len(teams.fake.calls("GET"))
     answer = teams.command("approve 1 @Carl", user=OWNER, in_channel=True, mention=(CARL,))
