@@ -188,3 +188,25 @@ def test_a_colleague_with_that_address_is_not_made_a_guest(mail_slack: SlackScen
 def test_help_lists_the_guest_command(slack: SlackScenario) -> None:
     reply = slack.command_reply("help")
     assert "`/cocreate guest &lt;id&gt; &lt;e-mail&gt; [part name or number]" in reply
+
+
+def test_a_guest_moved_up_from_the_line_is_not_sent_a_chat_message_and_the_owner_hears_of_no_failure(
+    mail_slack: SlackScenario,
+) -> None:
+    number = mail_slack.create(user=OWNER)
+    mail_slack.command_reply(f"volunteer {number}", user="U0ANNA")
+    mail_slack.command_reply(f'guest {number} anne@example.com name:"Anne Holm"', user=OWNER)
+    mail_slack.settle()
+    before = len(mail_slack.fake.calls)
+
+    assert "stepped back" in mail_slack.command_reply(f"withdraw {number}", user="U0ANNA")
+    mail_slack.settle()
+
+    [guest] = _guests(mail_slack)
+    [place] = _places(mail_slack, guest.id or 0)
+    assert place.state is VolunteerState.ACTIVE
+    later = mail_slack.fake.calls[before:]
+    assert not [call for call in later if "guest:" in str(call)]
+    assert not [call for call in later if call.method == "chat.postMessage" and call.params.get("channel") == OWNER]
+    card = _card_text(mail_slack.card(number))
+    assert "Anne Holm (guest) ⏳" in card
