@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlmodel import Session
 
@@ -115,6 +115,7 @@ def build_card(session: Session, request: ContentRequest) -> CardView:
         derived_from=derived_from,
         booking=BookingView(booking.slot_name, booking.starts_at) if booking is not None else None,
         published_url=request.published_url if request.status is RequestStatus.PUBLISHED else None,
+        guests={m.user_id: m.display_name for m in members.values() if m.is_guest},
     )
 
 
@@ -153,23 +154,38 @@ def people_line(
     *,
     mention: Callable[[str], str],
     render: Callable[[Text], str],
+    guests: Mapping[str, str] | None = None,
 ) -> str:
     """Who holds a place (with how far they have got) and who waits, as every platform's card shows it; the
-    platform says how a person is named (``mention``) and how a text is shown (``render``)."""
+    platform says how a person is named (``mention``) and how a text is shown (``render``). Guests (``CardView
+    .guests``) are named by their name as a text, escaped like any other, since no platform could mention them."""
     if not holders and not waiting:
         return render(Text(texts.CARD_NOBODY_YET))
-    line = " ".join(f"{mention(h.user_id)} {STATE_MARKS[h.review_state]}" for h in holders)
+    known = guests or {}
+
+    def name(user_id: str) -> str:
+        if user_id in known:
+            return render(t(texts.GUEST_NAME, name=known[user_id]))
+        return mention(user_id)
+
+    line = " ".join(f"{name(h.user_id)} {STATE_MARKS[h.review_state]}" for h in holders)
     if waiting:
-        line += f"  ·  {WAITING_MARK} " + ", ".join(mention(u) for u in waiting)
+        line += f"  ·  {WAITING_MARK} " + ", ".join(name(u) for u in waiting)
     return line.strip()
 
 
-def part_line(part: PartView, *, mention: Callable[[str], str], render: Callable[[Text], str]) -> str:
+def part_line(
+    part: PartView,
+    *,
+    mention: Callable[[str], str],
+    render: Callable[[Text], str],
+    guests: Mapping[str, str] | None = None,
+) -> str:
     """One part of a request on its card: "2. *SEO* (1/2) @Anna ⏳  ·  ⌛ @Bo"."""
     head = render(
         t(texts.CARD_PART_LINE, position=part.position, name=part.name, count=len(part.holders), capacity=part.capacity)
     )
-    return f"{head} {people_line(part.holders, part.waiting, mention=mention, render=render)}"
+    return f"{head} {people_line(part.holders, part.waiting, mention=mention, render=render, guests=guests)}"
 
 
 def part_choice_label(part: PartView) -> str:

@@ -31,6 +31,7 @@ from handlers.digest import preview_digest
 from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
 from handlers.feeds import send_personal_feed_url
+from handlers.guests import invite_guest
 from handlers.invitations import invite_matching, list_invitations, set_invitations
 from handlers.parsing import MENTION, parse_day, split_trailing_day
 from handlers.plan_import import import_instructions
@@ -59,6 +60,7 @@ ID_DIGITS = 40
 COUNT_DIGITS = 9
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
+_GUEST_OPTION = re.compile(r"(?<!\S)(name|navn):", re.IGNORECASE)
 # A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
 # those). A straight quote closes only at the next straight quote, so typographic quotes inside stay in the text.
 _QUOTES = '"“”„«»'
@@ -127,6 +129,14 @@ class Changes:
 @dataclass(frozen=True)
 class Close:
     number: int
+
+
+@dataclass(frozen=True)
+class Guest:
+    number: int
+    email: str  # as typed (plain); checked when run
+    part: str | None
+    name: str | None
 
 
 @dataclass(frozen=True)
@@ -242,6 +252,7 @@ Command = (
     | Approve
     | Changes
     | Close
+    | Guest
     | Setting
     | Language
     | Slots
@@ -427,6 +438,21 @@ def _parse_approve(rest: str, today: date) -> Approve:
 def _parse_changes(rest: str, today: date) -> Changes:
     number, person, feedback = _person_and_rest(rest, texts.USAGE_CHANGES)
     return Changes(number, person, plain(feedback).strip())
+
+
+def _parse_guest(rest: str, today: date) -> Guest:
+    """``<id> <e-mail> [part name or number] [name:"Full Name"]``."""
+    usage = t(texts.USAGE_GUEST)
+    options, words = _split_options(rest, option=_GUEST_OPTION)
+    ref, _, tail = words.partition(" ")
+    number = _parse_id(ref, usage)
+    email, _, part = tail.partition(" ")
+    if not email:
+        raise UserFacingError(usage)
+    # Slack links an address it sees: <mailto:anne@example.com|anne@example.com> arrives, plain() leaves the target.
+    email = email.removeprefix("mailto:")
+    name = options.get("name") or options.get("navn")
+    return Guest(number, email, part.strip() or None, " ".join(name.split()) if name else None)
 
 
 def _setting(name: str, usage: str) -> Callable[[str, date], Setting]:
@@ -642,6 +668,13 @@ CORE: tuple[Subcommand[Any], ...] = (
         ("close",), (Close,), _parse_close, lambda ctx, c: close_request(ctx, number=c.number), texts.HELP_OWNERS
     ),
     Subcommand(
+        ("guest", "gæst"),
+        (Guest,),
+        _parse_guest,
+        lambda ctx, c: invite_guest(ctx, number=c.number, email=c.email, part=c.part, name=c.name),
+        texts.HELP_GUESTS,
+    ),
+    Subcommand(
         ("slots",), (Slots,), _parse_slots, lambda ctx, c: list_slots(ctx), texts.HELP_CALENDAR, only_reads=True
     ),
     Subcommand(
@@ -832,12 +865,12 @@ def _new_request(text: str, *, today: date) -> NewRequest:
     )
 
 
-def _split_options(text: str) -> tuple[dict[str, str], str]:
+def _split_options(text: str, *, option: re.Pattern[str] = _OPTION) -> tuple[dict[str, str], str]:
     """Pulls ``key:value`` and ``key:"quoted value"`` options out of ``text``; the rest is the title."""
     options: dict[str, str] = {}
     title_pieces: list[str] = []
     position = 0
-    for match in _OPTION.finditer(text):
+    for match in option.finditer(text):
         if match.start() < position:
             continue  # inside a quoted value consumed earlier
         title_pieces.append(text[position : match.start()])

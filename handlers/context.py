@@ -83,6 +83,11 @@ class Policy:
     skill_synonyms: tuple[tuple[str, str], ...] = ()
     invite_count: int = 3
     monthly_ask_limit: int = 4
+    # Guests (app.yaml `guests:`): how long a guest's link works, and how long one never opened does; and whether
+    # Cobot can send e-mail at all (SMTP_URL), without which no guest is invited.
+    guest_link_days: int = 30
+    guest_open_within_days: int = 7
+    email_configured: bool = False
 
     def may_create(self, user_id: str) -> bool:
         return self.creators is None or user_id in self.creators or user_id in self.admins

@@ -222,14 +222,54 @@ class NoticeSettled:
         return cls(str(data["notice_key"]), Text.from_json(data["outcome"]))
 
 
+@dataclass(frozen=True)
+class GuestInvitation:
+    """An e-mail to a guest (``handlers.guests``) with their personal link to a request.
+
+    The message names the guest's link (``GuestLink`` id), never its token: a token in the outbox would open the
+    request to anyone who can read the database. The e-mail transport makes a fresh token when it sends
+    (``handlers.guests.rotate_link``), so the only copy of a working token is the e-mail itself."""
+
+    kind: ClassVar[str] = "guest_invitation"
+    link_id: int
+    member_id: int
+    request_id: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"link_id": self.link_id, "member_id": self.member_id, "request_id": self.request_id}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GuestInvitation:
+        return cls(int(data["link_id"]), int(data["member_id"]), int(data["request_id"]))
+
+
 OutgoingMessage: TypeAlias = (
-    CardRefresh | NoticeMessage | LateReply | DigestMessage | HomeRefresh | ProfileLookup | NoticeSettled
+    CardRefresh
+    | NoticeMessage
+    | LateReply
+    | DigestMessage
+    | HomeRefresh
+    | ProfileLookup
+    | NoticeSettled
+    | GuestInvitation
 )
 
 MESSAGE_CLASSES: dict[str, type[OutgoingMessage]] = {
     cls.kind: cls
-    for cls in (CardRefresh, NoticeMessage, LateReply, DigestMessage, HomeRefresh, ProfileLookup, NoticeSettled)
+    for cls in (
+        CardRefresh,
+        NoticeMessage,
+        LateReply,
+        DigestMessage,
+        HomeRefresh,
+        ProfileLookup,
+        NoticeSettled,
+        GuestInvitation,
+    )
 }
+# Kinds that only an e-mail transport sends. Unlike a chat message that a platform has no use for (skipped and
+# marked sent), such a message waits unsent until a sender with a transport that delivers it drains the outbox.
+MAIL_KINDS: frozenset[str] = frozenset({GuestInvitation.kind})
 
 
 def decode(kind: str, payload: Mapping[str, Any]) -> OutgoingMessage:

@@ -15,6 +15,9 @@ from handlers.results import UserFacingError, t
 
 # The mention token (see ``handlers.commands``): <@id> or <@id|label>, whatever the platform's ids look like.
 MENTION = re.compile(r"^<@([^|>\s]+)(?:\|[^>]*)?>$")
+# One plain e-mail address: a local part, an @ and a domain with a dot; no display name, list, quotes or spaces.
+_EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\\\"]+@[^@\s,;:<>()\[\]\\\"'.]+(\.[^@\s,;:<>()\[\]\\\"'.]+)+$")
+EMAIL_LIMIT = 254  # the longest address SMTP carries (RFC 5321)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # Days a person may name. At the ends of the calendar a day has no next day (a deadline's end, a slot's week) and
@@ -25,6 +28,15 @@ FIRST_YEAR, LAST_YEAR = 1900, 9998
 # How far ahead a person may plan (deadlines, extensions, slots, bookings). Further is a typo or a poisoned value:
 # a deadline in 9999 once broke the calendar feed for everyone.
 HORIZON = timedelta(days=5 * 366)
+
+
+def email_address(value: str) -> str | None:
+    """``value`` as one plain e-mail address with its domain in lower case, or None when it is not one."""
+    value = value.strip()
+    if len(value) > EMAIL_LIMIT or not _EMAIL.match(value):
+        return None
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
 
 
 def within_horizon(day: date, *, today: date) -> date:

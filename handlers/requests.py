@@ -297,6 +297,8 @@ def close_request(ctx: Ctx, *, number: int) -> Reply:
     ctx.session.add(request)
     assert request.id is not None
     queries.release_booking(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id, now=ctx.now)
+    # A closed request takes no more drafts, so its guests' links (``handlers.guests``) end with it.
+    queries.revoke_guest_links(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id, now=ctx.now)
     for place in queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id):
         notify.cancel_reminders(ctx, volunteer_id=place.id)
         if place.state is VolunteerState.ACTIVE and place.member_id != ctx.actor_id:

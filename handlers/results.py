@@ -289,6 +289,9 @@ class CardView:
     derived_from: int | None = None
     booking: BookingView | None = None
     published_url: str | None = None
+    # Guests among the people named (user id → display name): shown by name, "Anne Holm (guest)", never as a
+    # mention, since no platform knows them.
+    guests: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:

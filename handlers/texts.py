@@ -54,6 +54,10 @@ HELP_OWNERS = N_(
     "`/cocreate approve <id> @person` · `/cocreate changes <id> @person <feedback>` · `/cocreate close <id>` "
     "for request owners"
 )
+HELP_GUESTS = N_(
+    '`/cocreate guest <id> <e-mail> [part name or number] [name:"Full Name"]` invite someone outside the company '
+    "by e-mail (request owners)"
+)
 HELP_CALENDAR = N_(
     "`/cocreate slots` publishing calendar · `/cocreate slot add <name> YYYY-MM-DD HH:MM` · "
     "`/cocreate book <id> <slot name> YYYY-MM-DD [HH:MM]` · `/cocreate published <id> <url>`"
@@ -94,6 +98,11 @@ USAGE_SUBMIT = N_("Add the request and your draft: `/cocreate submit 12 https://
 USAGE_APPROVE = N_("Say whose draft: `/cocreate approve 12 @person`.")
 USAGE_CHANGES = N_("Say whose draft and what to change: `/cocreate changes 12 @person Please add an example`.")
 USAGE_CLOSE = N_("Which request? Try `/cocreate close 12`.")
+USAGE_GUEST = N_(
+    "Name the request and the guest's e-mail address: `/cocreate guest 12 anne@example.com` (optional: a part, "
+    '`2`, and their name, `name:"Anne Holm"`).'
+)
+BAD_EMAIL = N_("`{value}` is not an e-mail address. Give one address, e.g. `/cocreate guest 12 anne@example.com`.")
 USAGE_LIST = N_("Try `/cocreate list`, or `/cocreate list 2` for the next page.")
 BAD_ID = N_("`{value}` is not a request id. Ids look like `12` or `#12`.")
 DATE_TOO_FAR = N_("{value} is more than five years ahead. Pick a day up to {last}.")
@@ -186,6 +195,26 @@ DRAFT_RECEIVED = N_("Got it: version {version} of your draft for #{number}. {own
 APPROVED_CONFIRM = N_("Approved {user}'s draft (version {version}) for #{number}.")
 CHANGES_CONFIRM = N_("Sent your feedback on #{number} to {user}.")
 REQUEST_CLOSED = N_("Closed #{number}. Thanks to everyone who helped.")
+GUEST_INVITED = N_(
+    "Invited {guest} to #{number} *{title}*. {email} gets a personal link by e-mail to hand in a draft there."
+)
+GUEST_INVITED_PART = N_(
+    "Invited {guest} to part {position} *{part}* of #{number} *{title}*. {email} gets a personal link by e-mail "
+    "to hand in a draft there."
+)
+GUEST_INVITED_WAITLISTED = N_(
+    "#{number} is full right now, so {guest} is number {position} in line. {email} gets a personal link by "
+    "e-mail and can hand in a draft once a place opens."
+)
+GUEST_REINVITED = N_(
+    "{guest} is already on #{number}. I'm sending a new link to {email}; the one sent before no longer works."
+)
+GUEST_EMAIL_NOT_SET_UP = N_(
+    "I can't send e-mail yet, so I haven't invited anyone. Ask whoever runs Cobot to set `SMTP_URL`."
+)
+GUEST_IS_COLLEAGUE = N_("{email} belongs to {person}, who is already here and can volunteer themselves.")
+# A guest wherever people are named (cards, `/cocreate show`): by name, never as a mention.
+GUEST_NAME = N_("{name} (guest)")
 
 # --- notices to others ------------------------------------------------------------------------------------
 NEW_DRAFT_FOR_OWNER = N_("{user} handed in version {version} of a draft for #{number} *{title}*.")

@@ -7,6 +7,7 @@ Extra volunteers wait in line (by join order) and the first in line moves up whe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from handlers import notify, texts
 from handlers.cards import require_open, require_request
@@ -30,26 +31,11 @@ def volunteer_for_request(ctx: Ctx, *, number: int, part: str | None = None, via
             raise UserFacingError(t(texts.ALREADY_WAITING, number=number, position=position))
         raise UserFacingError(t(texts.ALREADY_VOLUNTEERED, number=number))
 
-    parts = queries.parts_of_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
-    chosen = _choose_part(request, parts, part, live)
-    capacity = chosen.capacity if chosen is not None else request.volunteers_needed
-    same_place = [v for v in live if v.part_id == (chosen.id if chosen else None)]
-    holders = sum(1 for v in same_place if v.state is VolunteerState.ACTIVE)
-    state = VolunteerState.ACTIVE if holders < capacity else VolunteerState.WAITLISTED
-    place = Volunteer(
-        workspace_id=ctx.workspace_id,
-        request_id=request.id,
-        part_id=chosen.id if chosen else None,
-        member_id=ctx.actor_id,
-        state=state,
-        via=via,
-        created_at=ctx.now,
-    )
-    ctx.session.add(place)
+    taken = take_place(ctx, request=request, member_id=ctx.actor_id, part=part, via=via, live=live)
+    place, chosen = taken.place, taken.part
     notify.refresh_card(ctx, request)
-    if state is VolunteerState.WAITLISTED:
-        position = sum(1 for v in same_place if v.state is VolunteerState.WAITLISTED) + 1
-        return Reply.of(t(texts.WAITLISTED, number=number, position=position))
+    if place.state is VolunteerState.WAITLISTED:
+        return Reply.of(t(texts.WAITLISTED, number=number, position=taken.position))
     if chosen is not None:
         return Reply.of(
             t(
@@ -62,6 +48,51 @@ def volunteer_for_request(ctx: Ctx, *, number: int, part: str | None = None, via
             )
         )
     return Reply.of(t(texts.VOLUNTEERED, number=number, title=request.title, deadline=Day(request.draft_deadline)))
+
+
+@dataclass(frozen=True)
+class TakenPlace:
+    """A place just taken: the row, the part it is on (None for a request without parts), and, for a place in the
+    waiting line, its number in that line (0 for a place held)."""
+
+    place: Volunteer
+    part: RequestPart | None
+    position: int
+
+
+def take_place(
+    ctx: Ctx,
+    *,
+    request: ContentRequest,
+    member_id: int,
+    part: str | None,
+    via: str,
+    live: Sequence[Volunteer],
+) -> TakenPlace:
+    """Give ``member_id`` a place on ``request`` (locked, open, and not yet theirs) or on its part named ``part``:
+    held while the place has room, else in its waiting line. Shared by everyone who volunteers, however they do it
+    (a command, a button, a ✋, an owner inviting a guest)."""
+    assert request.id is not None
+    parts = queries.parts_of_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+    chosen = _choose_part(request, parts, part, live)
+    capacity = chosen.capacity if chosen is not None else request.volunteers_needed
+    same_place = [v for v in live if v.part_id == (chosen.id if chosen else None)]
+    holders = sum(1 for v in same_place if v.state is VolunteerState.ACTIVE)
+    state = VolunteerState.ACTIVE if holders < capacity else VolunteerState.WAITLISTED
+    place = Volunteer(
+        workspace_id=ctx.workspace_id,
+        request_id=request.id,
+        part_id=chosen.id if chosen else None,
+        member_id=member_id,
+        state=state,
+        via=via,
+        created_at=ctx.now,
+    )
+    ctx.session.add(place)
+    position = 0
+    if state is VolunteerState.WAITLISTED:
+        position = sum(1 for v in same_place if v.state is VolunteerState.WAITLISTED) + 1
+    return TakenPlace(place, chosen, position)
 
 
 def withdraw_from_request(ctx: Ctx, *, number: int, via: str = "command") -> Reply:

@@ -127,6 +127,10 @@ class Member(SQLModel, table=True):
     # How many invitations this person accepts in any 30 days (`/cocreate asks`, App Home): 0 never, None the
     # workspace's `skills.monthly_ask_limit`. A number only ever lowers that limit, never raises it.
     asks_per_month: int | None = None
+    # Someone outside the company, invited by e-mail to one request (``handlers.guests``). A guest's ``user_id`` is
+    # ``guest:<random>``: no platform id has a colon, so it never collides with one, and everything that works by
+    # ``member_id`` (places, drafts, reviews, reminders) works for guests unchanged.
+    is_guest: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime
 
 
@@ -325,6 +329,28 @@ class Invitation(SQLModel, table=True):
         sa_column=_enum_column(InvitationAnswer, default=InvitationAnswer.PENDING),
     )
     answered_at: datetime | None = None
+
+
+class GuestLink(SQLModel, table=True):
+    """A guest's personal link to one request: only the SHA-256 of its token is stored, so a copy of the database
+    opens nothing. A link stops working when it expires, is revoked, or its request is closed."""
+
+    __tablename__ = "guest_link"
+    __table_args__ = (
+        sa.UniqueConstraint("token_hash", name="uq_guest_link_token_hash"),
+        sa.Index("ix_guest_link_workspace_request", "workspace_id", "request_id"),
+        sa.Index("ix_guest_link_workspace_member", "workspace_id", "member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    member_id: int = Field(foreign_key="member.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    token_hash: str = Field(max_length=64)
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
 
 
 class PublishingSlot(SQLModel, table=True):

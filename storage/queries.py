@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from storage.models import (
     ContentRequest,
     Draft,
+    GuestLink,
     Member,
     MemberSkill,
     OutboxMessage,
@@ -741,3 +742,108 @@ _PENDING_CARD = select(OutboxMessage).where(
 def pending_card_refresh(*, session: Session, workspace_id: int, request_id: int) -> OutboxMessage | None:
     """An unclaimed, unsent card refresh for this request, which a new change can ride along with."""
     return session.exec(_PENDING_CARD, params={"workspace_id": workspace_id, "request_id": request_id}).first()
+
+
+# --- guests -------------------------------------------------------------------------------------------------------
+
+
+def member_by_email(*, session: Session, workspace_id: int, email: str) -> Member | None:
+    """The member of the workspace with this e-mail address (compared without case), guests first: a guest
+    invited twice is one member, and a colleague whose profile has the address is found too."""
+    rows = session.exec(
+        select(Member)
+        .where(Member.workspace_id == workspace_id, sa.func.lower(col(Member.email)) == email.casefold())
+        .order_by(col(Member.is_guest).desc(), col(Member.id))
+    ).all()
+    return rows[0] if rows else None
+
+
+def create_guest(
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: str,
+    email: str,
+    display_name: str,
+    language: str | None,
+    tz: str | None,
+    now: datetime,
+) -> Member:
+    guest = Member(
+        workspace_id=workspace_id,
+        user_id=user_id,
+        email=email,
+        display_name=display_name,
+        language=language,
+        tz=tz,
+        is_guest=True,
+        # A guest has no chat profile to look up, and is never asked about other requests.
+        profile_fetched_at=now,
+        invitations_enabled=False,
+        listed_in_digest=False,
+        created_at=now,
+    )
+    session.add(guest)
+    session.flush()
+    return guest
+
+
+def add_guest_link(
+    *,
+    session: Session,
+    workspace_id: int,
+    member_id: int,
+    request_id: int,
+    token_hash: str,
+    now: datetime,
+    expires_at: datetime,
+) -> GuestLink:
+    link = GuestLink(
+        workspace_id=workspace_id,
+        member_id=member_id,
+        request_id=request_id,
+        token_hash=token_hash,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(link)
+    session.flush()
+    return link
+
+
+def get_guest_link(*, session: Session, workspace_id: int, link_id: int) -> GuestLink | None:
+    return session.exec(
+        select(GuestLink).where(GuestLink.workspace_id == workspace_id, GuestLink.id == link_id)
+    ).first()
+
+
+def live_guest_link_by_hash(*, session: Session, token_hash: str, now: datetime) -> GuestLink | None:
+    """The link with this token hash if it is neither revoked nor expired. Not per workspace: a token is all a
+    guest has, and it says which workspace it belongs to."""
+    return session.exec(
+        select(GuestLink).where(
+            GuestLink.token_hash == token_hash,
+            col(GuestLink.revoked_at).is_(None),
+            col(GuestLink.expires_at) > now,
+        )
+    ).first()
+
+
+def revoke_guest_links(
+    *,
+    session: Session,
+    workspace_id: int,
+    now: datetime,
+    request_id: int | None = None,
+    member_id: int | None = None,
+) -> int:
+    """Ends every live link of the request, of the member, or of the member on the request; how many ended."""
+    if request_id is None and member_id is None:
+        raise ValueError("name the request or the member whose links end")
+    conditions = [col(GuestLink.workspace_id) == workspace_id, col(GuestLink.revoked_at).is_(None)]
+    if request_id is not None:
+        conditions.append(col(GuestLink.request_id) == request_id)
+    if member_id is not None:
+        conditions.append(col(GuestLink.member_id) == member_id)
+    result = session.execute(sa.update(GuestLink).where(*conditions).values(revoked_at=now))
+    return int(getattr(result, "rowcount", 0) or 0)

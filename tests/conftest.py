@@ -112,11 +112,17 @@ def slack(sqlite_url: str) -> Iterator[SlackScenario]:
 
 @pytest.fixture
 def make_slack(sqlite_url: str) -> Iterator[Callable[..., SlackScenario]]:
-    """Like ``slack``, with ``app.yaml`` behaviour settings of the test's choosing (``make_slack(behaviour={…})``)."""
+    """Like ``slack``, with ``app.yaml`` behaviour settings of the test's choosing (``make_slack(behaviour={…})``),
+    and environment settings (``environment={"smtp_url": …}``)."""
     started: list[SlackScenario] = []
 
-    def make(*, behaviour: dict[str, Any] | None = None, database_url: str | None = None) -> SlackScenario:
-        scenario = start_scenario(database_url or sqlite_url, behaviour=behaviour)
+    def make(
+        *,
+        behaviour: dict[str, Any] | None = None,
+        database_url: str | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> SlackScenario:
+        scenario = start_scenario(database_url or sqlite_url, behaviour=behaviour, environment=environment)
         started.append(scenario)
         return scenario
 

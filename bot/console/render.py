@@ -116,16 +116,25 @@ class ConsoleRenderer:
         lines.append(" · ".join(facts))
         if view.parts:
             for part in view.parts:
-                line = part_line(part, mention=self._mention, render=lambda text: self.text(text, language))
+                line = part_line(
+                    part,
+                    mention=self._mention,
+                    render=lambda text: self.text(text, language),
+                    guests=view.guests,
+                )
                 lines.append(f"  {line}")
         else:
-            lines.append(self._people(view.holders, view.waiting, language))
+            lines.append(self._people(view.holders, view.waiting, language, view.guests))
         if view.derived_from is not None:
             lines.append(self.style.dim(self.text(t(texts.CARD_DERIVED, number=view.derived_from), language)))
         return lines
 
-    def _people(self, holders: tuple[Holder, ...], waiting: tuple[str, ...], language: str | None) -> str:
-        return people_line(holders, waiting, mention=self._mention, render=lambda text: self.text(text, language))
+    def _people(
+        self, holders: tuple[Holder, ...], waiting: tuple[str, ...], language: str | None, guests: Mapping[str, str]
+    ) -> str:
+        return people_line(
+            holders, waiting, mention=self._mention, render=lambda text: self.text(text, language), guests=guests
+        )
 
     def _mention(self, user_id: str) -> str:
         return "@" + self.names(user_id)

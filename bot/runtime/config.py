@@ -269,6 +269,39 @@ class SkillsSettings(_Strict):
         return value
 
 
+class GuestSenderSettings(_Strict):
+    """Who guests' e-mails come from (the From: line)."""
+
+    address: str | None = None
+    name: str = Field(default="Cobot", min_length=1, max_length=100)
+
+    @field_validator("address")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        from handlers.parsing import email_address
+
+        if value is not None and email_address(value) is None:
+            raise ValueError(f"{value!r} is not one plain e-mail address, e.g. cobot@example.com")
+        return value
+
+
+class GuestSettings(_Strict):
+    """People outside the company, invited by e-mail (`/cocreate guest`): how long their personal links work."""
+
+    link_days: int = Field(default=30, ge=1, le=365)  # a link stops working this many days after it was sent
+    open_within_days: int = Field(default=7, ge=1, le=365)  # a link never opened stops working after this
+    sender: GuestSenderSettings = Field(default_factory=GuestSenderSettings)
+
+    @model_validator(mode="after")
+    def _opened_before_it_ends(self) -> GuestSettings:
+        if self.open_within_days > self.link_days:
+            raise ValueError(
+                f"open_within_days ({self.open_within_days}) is longer than link_days ({self.link_days}); "
+                "a link cannot wait to be opened longer than it works"
+            )
+        return self
+
+
 class TeamsSettings(_Strict):
     """Microsoft Teams: where ``cobot teams`` listens, and what ``cobot teams-manifest`` writes into the app package."""
 
@@ -339,6 +372,7 @@ class Behaviour(_Strict):
     digest: DigestSettings = Field(default_factory=DigestSettings)
     languages: LanguageSettings = Field(default_factory=LanguageSettings)
     skills: SkillsSettings = Field(default_factory=SkillsSettings)
+    guests: GuestSettings = Field(default_factory=GuestSettings)
     teams: TeamsSettings = Field(default_factory=TeamsSettings)
 
     @field_validator("timezone")
@@ -362,6 +396,9 @@ class Environment(_Strict):
     teams_tenant_id: str | None = None
     teams_allow_unauthenticated: bool = False
     teams_openid_metadata_url: str = DEFAULT_TEAMS_OPENID_METADATA_URL
+    # Where Cobot sends e-mail (guests' invitations), e.g. smtp://user:password@mail.example.com:587; may carry a
+    # password. Without it Cobot invites no guests.
+    smtp_url: SecretStr | None = None
 
     @field_validator("teams_app_id", "teams_tenant_id")
     @classmethod
@@ -410,6 +447,11 @@ class Settings(_Strict):
         return self._token("SLACK_BOT_TOKEN", self.env.slack_bot_token, "xoxb-"), self._token(
             "SLACK_APP_TOKEN", self.env.slack_app_token, "xapp-"
         )
+
+    @property
+    def email_configured(self) -> bool:
+        """Whether Cobot can send e-mail (``SMTP_URL``): guests are invited only then."""
+        return self.env.smtp_url is not None and bool(self.env.smtp_url.get_secret_value().strip())
 
     @property
     def teams_configured(self) -> bool:
@@ -527,6 +569,7 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "TEAMS_TENANT_ID",
             "TEAMS_ALLOW_UNAUTHENTICATED",
             "TEAMS_OPENID_METADATA_URL",
+            "SMTP_URL",
         )
         if environ.get(key)
     }

@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from handlers import texts, workspaces
 from handlers.cards import build_card
 from handlers.context import Policy, Scope
+from handlers.guests import is_guest_user_id
 from handlers.home import HomeView, build_home
 from handlers.messages import (
     CardRefresh,
@@ -189,6 +190,13 @@ def prepare(
     anything costly is built."""
     assert row.id is not None
     base = {"message_id": row.id, "workspace_id": row.workspace_id}
+    to = message.to if isinstance(message, NoticeMessage | LateReply) else None
+    if isinstance(to, Person) and is_guest_user_id(to.user_id):
+        # A guest has no chat account: a DM to them (a reminder, "a place opened") cannot be delivered here, and
+        # trying would only fail and tell the owner about a person Slack or Teams never heard of. Guests are
+        # reached by e-mail, which carries their invitation (``GuestInvitation``) and nothing else yet.
+        log.info("outbox %s: not sent to %s, a guest (e-mail carries no notices yet)", row.id, to.user_id)
+        return None
     match message:
         case CardRefresh(request_id=request_id):
             request = _request(session, row.workspace_id, request_id)

@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 from bot.runtime import delivery
 from bot.runtime.delivery import RetryLater, SendFailed, Transport, WorkspaceLost
 from handlers.context import Policy
-from handlers.messages import decode
+from handlers.messages import MAIL_KINDS, decode
 from storage.db import is_sqlite, reader, transaction
 from storage.models import OutboxMessage, Workspace
 
@@ -216,6 +216,7 @@ class OutboxSender:
                 sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
                 sa.or_(col(OutboxMessage.sequence_key).is_(None), col(OutboxMessage.id).in_(first_of_sequences)),
                 *self._own_platforms(),
+                *self._mail_waits(),
             )
             .order_by(col(OutboxMessage.id))
             .limit(limit)
@@ -229,6 +230,13 @@ class OutboxSender:
             return [col(OutboxMessage.workspace_id).in_(sa.select(col(Workspace.id)).where(active))]
         platforms = sa.select(col(Workspace.id)).where(col(Workspace.platform).in_(sorted(self.transports)), active)
         return [col(OutboxMessage.workspace_id).in_(platforms)]
+
+    def _mail_waits(self) -> list[sa.ColumnElement[bool]]:
+        """E-mail (a guest's invitation) is left unclaimed by a sender none of whose transports delivers it: a chat
+        transport would skip it and mark it sent, and the guest would never get their link."""
+        delivered = frozenset().union(*(transport.delivers for transport in self.transports.values()))
+        waiting = sorted(MAIL_KINDS - delivered)
+        return [col(OutboxMessage.kind).not_in(waiting)] if waiting else []
 
     def _claim(self, limit: int) -> list[OutboxMessage]:
         now = self.clock()

@@ -8,6 +8,7 @@ User text is shortened *before* it is escaped, so a cut never splits an entity o
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from bot.slack import ids
@@ -151,15 +152,17 @@ def request_card(view: CardView, translate: Translate = identity, *, with_action
     if with_actions and view.is_open:
         tail.append(_card_actions(view, translate))
     if not view.parts:
-        return [*blocks, section(_people_line(view.holders, view.waiting, translate)), *tail]
+        return [*blocks, section(_people_line(view.holders, view.waiting, translate, view.guests)), *tail]
     used = len(json.dumps([*blocks, *tail], ensure_ascii=False))
     # Each part line costs its text plus a little JSON; leave 10 % of the remainder for that overhead.
     budget = max(CARD_JSON_BUDGET - used, 1_000) * 9 // 10
     return [*blocks, *_part_sections(view, translate, budget=budget), *tail]
 
 
-def _people_line(holders: tuple[Holder, ...], waiting: tuple[str, ...], translate: Translate) -> str:
-    return people_line(holders, waiting, mention=_mention, render=lambda text: render(text, translate))
+def _people_line(
+    holders: tuple[Holder, ...], waiting: tuple[str, ...], translate: Translate, guests: Mapping[str, str]
+) -> str:
+    return people_line(holders, waiting, mention=_mention, render=lambda text: render(text, translate), guests=guests)
 
 
 def _mention(user_id: str) -> str:
@@ -172,7 +175,7 @@ def _part_sections(view: CardView, translate: Translate, *, budget: int) -> list
     used = 0
     shown = 0
     for part in view.parts:
-        line = _part_line(part, translate)
+        line = _part_line(part, translate, view.guests)
         if used + len(line) > budget:
             break
         lines.append(line)
@@ -183,8 +186,8 @@ def _part_sections(view: CardView, translate: Translate, *, budget: int) -> list
     return text_sections(lines, limit_blocks=MESSAGE_BLOCK_LIMIT - 6)
 
 
-def _part_line(part: PartView, translate: Translate) -> str:
-    return part_line(part, mention=_mention, render=lambda text: render(text, translate))
+def _part_line(part: PartView, translate: Translate, guests: Mapping[str, str]) -> str:
+    return part_line(part, mention=_mention, render=lambda text: render(text, translate), guests=guests)
 
 
 def _card_actions(view: CardView, translate: Translate) -> Block:

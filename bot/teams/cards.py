@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -173,7 +174,7 @@ def request_card(view: CardView, r: TeamsRenderer, *, with_actions: bool = True)
     if view.parts:
         _parts(card, view, r)
     else:
-        card.text(_people(view.holders, view.waiting, r), spacing="Medium")
+        card.text(_people(view.holders, view.waiting, r, view.guests), spacing="Medium")
     if view.derived_from is not None:
         card.text(r.render(t(texts.CARD_DERIVED, number=view.derived_from)), isSubtle=True, size="Small")
     if with_actions and view.is_open:
@@ -181,18 +182,27 @@ def request_card(view: CardView, r: TeamsRenderer, *, with_actions: bool = True)
     return card.build()
 
 
-def _people(holders: tuple[Holder, ...], waiting: tuple[str, ...], r: TeamsRenderer) -> Rendered:
+def _people(
+    holders: tuple[Holder, ...], waiting: tuple[str, ...], r: TeamsRenderer, guests: Mapping[str, str]
+) -> Rendered:
     line = Rendered("")
     line.text = people_line(
-        holders, waiting, mention=lambda u: line.merge(r.mention(u)), render=lambda text: line.merge(r.render(text))
+        holders,
+        waiting,
+        mention=lambda u: line.merge(r.mention(u)),
+        render=lambda text: line.merge(r.render(text)),
+        guests=guests,
     )
     return line
 
 
-def _part(part: PartView, r: TeamsRenderer) -> Rendered:
+def _part(part: PartView, r: TeamsRenderer, guests: Mapping[str, str]) -> Rendered:
     line = Rendered("")
     line.text = part_line(
-        part, mention=lambda u: line.merge(r.mention(u)), render=lambda text: line.merge(r.render(text))
+        part,
+        mention=lambda u: line.merge(r.mention(u)),
+        render=lambda text: line.merge(r.render(text)),
+        guests=guests,
     )
     return line
 
@@ -201,7 +211,7 @@ def _parts(card: _Card, view: CardView, r: TeamsRenderer) -> None:
     budget = CARD_JSON_BUDGET - len(json.dumps(card.build(), ensure_ascii=False)) - 3_000  # room for the buttons
     shown = 0
     for part in view.parts:
-        line = _part(part, r)
+        line = _part(part, r, view.guests)
         if len(line.text) + 120 > budget:
             break
         card.text(line, spacing="Small" if shown else "Medium")

@@ -41,8 +41,9 @@ MODEL_TABLES = {
     "teams_conversation",
     "teams_user",
     "calendar_feed",
+    "guest_link",
 }
-HEAD = "0011_posted_notices"
+HEAD = "0012_guests"
 
 
 def _table_names(engine: Engine) -> set[str]:
