@@ -142,7 +142,7 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
     if address is None:
         raise UserFacingError(t(texts.BAD_EMAIL, value=email[:80]))
     request = require_request(ctx, number, lock=True)
-    require_owner_or_admin(ctx, request)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_GUEST)
     require_open(request)
     if not ctx.policy.email_configured:
         raise UserFacingError(t(texts.GUEST_EMAIL_NOT_SET_UP))

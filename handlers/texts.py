@@ -161,6 +161,9 @@ ONLY_OWNER_BOOK = N_("Only the request's owner ({owner}) or an admin can book a 
 ONLY_OWNER_PUBLISHED = N_("Only the request's owner ({owner}) or an admin can mark #{number} published.")
 ONLY_OWNER_INVITE = N_("Only the request's owner ({owner}) or an admin can invite colleagues to #{number}.")
 ONLY_OWNER_INVITATIONS = N_("Only the request's owner ({owner}) or an admin can see who was invited to #{number}.")
+ONLY_OWNER_GUEST = N_(
+    "Only the request's owner ({owner}) or an admin can invite someone outside the company to #{number}."
+)
 ONLY_OWNER_CLOSE = N_("Only the request's owner ({owner}) or an admin can close #{number}.")
 NO_SELF_APPROVAL = N_("You can't review your own draft. Ask another admin to review it.")
 ALREADY_VOLUNTEERED = N_("You're already on #{number}. To switch parts, `/cocreate withdraw {number}` first.")

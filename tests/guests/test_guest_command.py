@@ -120,7 +120,10 @@ def test_only_the_owner_or_an_admin_invites_a_guest(mail_slack: SlackScenario) -
 
     reply = mail_slack.command_reply(f"guest {number} anne@example.com", user="U0ANNA")
 
-    assert f"Only the request's owner (<@{OWNER}>) or an admin can do that on #{number}." in reply
+    assert (
+        f"Only the request's owner (<@{OWNER}>) or an admin can invite someone outside the company to #{number}."
+        in reply
+    )
     assert row_counts(mail_slack.engine) == before
 
 
