@@ -27,6 +27,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from handlers import notify, texts
@@ -152,18 +153,24 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
     if guest is not None and not guest.is_guest:
         raise UserFacingError(t(texts.GUEST_IS_COLLEAGUE, email=address, person=UserRef(guest.user_id)))
     if guest is None:
-        guest = queries.create_guest(
-            session=ctx.session,
-            workspace_id=ctx.workspace_id,
-            user_id=new_guest_user_id(),
-            email=address,
-            display_name=(name or address.partition("@")[0])[:NAME_LIMIT],
-            # Their e-mails and page speak the language of whoever invited them, in their time zone, until the
-            # guest says otherwise.
-            language=ctx.policy.language_of(ctx.actor),
-            tz=ctx.actor.tz,
-            now=ctx.now,
-        )
+        try:
+            with ctx.session.begin_nested():
+                guest = queries.create_guest(
+                    session=ctx.session,
+                    workspace_id=ctx.workspace_id,
+                    user_id=new_guest_user_id(),
+                    email=address,
+                    display_name=(name or address.partition("@")[0])[:NAME_LIMIT],
+                    # Their e-mails and page speak the language of whoever invited them, in their time zone,
+                    # until the guest says otherwise.
+                    language=ctx.policy.language_of(ctx.actor),
+                    tz=ctx.actor.tz,
+                    now=ctx.now,
+                )
+        except IntegrityError:  # the same address invited a moment ago, from another press or process
+            guest = queries.member_by_email(session=ctx.session, workspace_id=ctx.workspace_id, email=address)
+            if guest is None or not guest.is_guest:
+                raise
     elif name and name != guest.display_name:
         guest.display_name = name[:NAME_LIMIT]
         ctx.session.add(guest)

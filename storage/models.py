@@ -107,7 +107,18 @@ class Workspace(SQLModel, table=True):
 class Member(SQLModel, table=True):
     """A person in a workspace, known by their platform user id; profile fields are filled in lazily."""
 
-    __table_args__ = (sa.UniqueConstraint("workspace_id", "user_id", name="uq_member_workspace_user"),)
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "user_id", name="uq_member_workspace_user"),
+        # One guest per address in a workspace, even when the owner presses twice at once.
+        sa.Index(
+            "uq_member_guest_email",
+            "workspace_id",
+            "email",
+            unique=True,
+            sqlite_where=sa.text("is_guest"),
+            postgresql_where=sa.text("is_guest"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id")

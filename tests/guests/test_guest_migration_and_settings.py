@@ -63,6 +63,17 @@ def test_upgrade_from_0011_keeps_members_as_colleagues_and_adds_guest_links(any_
             connection.execute(insert, link)
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(insert, link)
+
+        # One guest per address in a workspace; a colleague with the same address in their profile is no guest.
+        member = sa.text(
+            "INSERT INTO member (workspace_id, user_id, display_name, email, is_guest, created_at) "
+            "VALUES (1, :user, 'Anne Holm', 'anne@example.com', :guest, :now)"
+        )
+        with engine.begin() as connection:
+            connection.execute(member, {"user": "U2", "guest": False, "now": NOW})
+            connection.execute(member, {"user": "guest:1", "guest": True, "now": NOW})
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(member, {"user": "guest:2", "guest": True, "now": NOW})
     finally:
         engine.dispose()
 

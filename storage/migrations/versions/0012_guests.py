@@ -1,5 +1,6 @@
 """Guests: people outside the company, invited by e-mail to a request. ``member.is_guest`` marks them (false for
-every existing member), and ``guest_link`` holds the hashes of their personal links.
+every existing member; one guest per address in a workspace), and ``guest_link`` holds the hashes of their
+personal links.
 
 Revision ID: 0012_guests
 Revises: 0011_posted_notices
@@ -21,6 +22,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("member") as batch:
         batch.add_column(sa.Column("is_guest", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_index(
+        "uq_member_guest_email",
+        "member",
+        ["workspace_id", "email"],
+        unique=True,
+        sqlite_where=sa.text("is_guest"),
+        postgresql_where=sa.text("is_guest"),
+    )
     op.create_table(
         "guest_link",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -48,5 +57,6 @@ def downgrade() -> None:
     op.drop_index("ix_guest_link_workspace_member", table_name="guest_link")
     op.drop_index("ix_guest_link_workspace_request", table_name="guest_link")
     op.drop_table("guest_link")
+    op.drop_index("uq_member_guest_email", table_name="member")
     with op.batch_alter_table("member") as batch:
         batch.drop_column("is_guest")
