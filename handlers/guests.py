@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -185,8 +185,7 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
         _send_link(ctx, guest_id=guest.id, request_id=request.id)
         return Reply.of(t(texts.GUEST_REINVITED, guest=named, number=number, email=address))
 
-    guest_ctx = replace(ctx, actor=guest)  # the guest takes the place, as if they had volunteered themselves
-    taken = take_place(guest_ctx, request=request, member_id=guest.id, part=part, via="guest", live=live)
+    taken = take_place(ctx, request=request, member_id=guest.id, part=part, via="guest", live=live)
     _send_link(ctx, guest_id=guest.id, request_id=request.id)
     notify.refresh_card(ctx, request)
     if taken.place.state is VolunteerState.WAITLISTED:

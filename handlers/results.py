@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeAlias
@@ -239,7 +239,7 @@ class Notice:
 
     def settle(self, outcome: Text) -> Notice:
         """This notice as it reads once its buttons have been used: the same text, ``outcome`` instead of them."""
-        return Notice(self.text, self.quote, self.link, (), outcome)
+        return replace(self, actions=(), settled=outcome)
 
 
 @dataclass(frozen=True)

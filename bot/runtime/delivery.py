@@ -106,7 +106,6 @@ class UpdateNotice(Delivery):
     """Rewrite a DM where it was posted (``channel_id``/``ts``, as its transport reported them), its buttons
     replaced by what was done: ``notice.settled``."""
 
-    user_id: str
     channel_id: str
     ts: str
     notice: Notice
@@ -266,7 +265,6 @@ def _settled(
     return UpdateNotice(
         **base,
         language=policy.language_of(member),
-        user_id=message.to.user_id,
         channel_id=original.posted_channel,
         ts=original.posted_ts,
         notice=message.notice.settle(outcome),
