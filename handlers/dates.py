@@ -18,12 +18,21 @@ from babel.dates import format_date, format_datetime
 # reminder), so it leaves out the year, while a day may be a deadline months away and keeps it.
 DAY_PATTERNS = {"en": "EEE d MMM y", "da": "EEE d. MMM y"}
 MOMENT_PATTERNS = {"en": "EEE d MMM HH:mm", "da": "EEE d. MMM HH:mm"}
+# An e-mail is a letter, not a chat line: its days are written out (``Friday 11 December 2026``,
+# ``fredag den 11. december 2026``).
+LONG_DAY_PATTERNS = {"en": "EEEE d MMMM y", "da": "EEEE 'den' d. MMMM y"}
 
 
 def format_day(day: date, *, language: str) -> str:
     """``day`` as the reader of ``language`` reads it: ``Fri 4 Dec 2026``, ``fre. 4. dec. 2026``."""
     locale = language if language in DAY_PATTERNS else "en"
     return format_date(day, DAY_PATTERNS[locale], locale=locale)
+
+
+def format_long_day(day: date, *, language: str) -> str:
+    """``day`` written out, for e-mails: ``Friday 11 December 2026``, ``fredag den 11. december 2026``."""
+    locale = language if language in LONG_DAY_PATTERNS else "en"
+    return format_date(day, LONG_DAY_PATTERNS[locale], locale=locale)
 
 
 def format_moment(moment: datetime, *, language: str, timezone: tzinfo) -> str:

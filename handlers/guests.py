@@ -7,14 +7,17 @@ lines, drafts, reviews, reminders — therefore works for guests as it does for 
 ``via="guest"``), and the guest reaches the request through a personal link.
 
 A link is a ``GuestLink`` row holding the SHA-256 of a random token (``secrets.token_urlsafe(32)``, 256 bits); the
-token itself is stored nowhere. The invitation in the outbox (``handlers.messages.GuestInvitation``) names the link,
+token itself is stored nowhere. The invitation in the outbox (``handlers.messages.GuestInvitation``) names a link,
 not a token: a token queued in the outbox would sit in the database in plain text until sent, and linger in
-backups after. Instead the e-mail transport calls ``rotate_link`` when it sends, which gives the link a fresh token
-(and a fresh lifetime) and returns it for the e-mail, so the only copy of a working token is the e-mail itself. Until
-then the link holds the hash of a token that was thrown away, so it opens nothing. A link works for
-``guests.link_days`` (app.yaml) after its token was made, stops working after ``guests.open_within_days`` if it was
-never opened, and ends when it is revoked: by a new invitation of the same guest to the same request, or by
-closing the request. ``resolve_link`` answers None alike for a wrong, expired or revoked token.
+backups after. The invitation's link is the guest's standing on the request, and the token made with it is thrown
+away, so it opens nothing. Every e-mail to the guest about the request — the invitation, a reminder, the owner's
+decision — gets a link of its own when it is sent (``link_for_email``), which works as long as the guest's standing
+does, so the only copy of a working token is the e-mail that carries it. An e-mail sent again after a crash brings
+a second link and leaves the first working, so whichever copy a mail client shows opens the page. A link works for
+``guests.link_days`` (app.yaml) after it was sent, stops working after ``guests.open_within_days`` if it was never
+opened, and ends when it is revoked: all of a guest's links on a request end with a new invitation of the same
+guest to it, or with the request's closing. ``resolve_link`` answers None alike for a wrong, expired or revoked
+token. Pages live under ``PAGE_PREFIX`` (``page_path``), served by ``cobot serve`` at ``PUBLIC_URL``.
 
 Without e-mail (``SMTP_URL`` unset) nobody can get a link, so ``/cocreate guest`` says so and changes nothing.
 """
@@ -24,7 +27,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +40,7 @@ from handlers.context import Ctx, Scope
 from handlers.messages import GuestInvitation
 from handlers.parsing import email_address
 from handlers.requests import require_owner_or_admin
-from handlers.results import Reply, Text, UserFacingError, UserRef, t
+from handlers.results import Param, Reply, Text, UserFacingError, UserRef, t
 from handlers.volunteering import take_place
 from storage import queries
 from storage.models import GuestLink, Member, VolunteerState
@@ -46,6 +50,7 @@ TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, 43 characters
 # What a token can look like; anything else is refused before it is hashed and looked up.
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{32,128}$")
 NAME_LIMIT = 100
+PAGE_PREFIX = "/guest/"
 
 
 def is_guest_user_id(user_id: str) -> bool:
@@ -90,21 +95,32 @@ def issue_link(scope: Scope, *, member_id: int, request_id: int) -> IssuedLink:
     return IssuedLink(link, token)
 
 
-def rotate_link(scope: Scope, *, link_id: int) -> str | None:
-    """A fresh token for a live link, for the e-mail that carries it; the link's earlier token stops working, and
-    its lifetime starts again. None when the link was revoked (its request closed, a newer invitation sent) or
-    is no longer known: then there is nothing to send."""
-    link = queries.get_guest_link(session=scope.session, workspace_id=scope.workspace_id, link_id=link_id)
-    if link is None or link.revoked_at is not None:
+def link_for_email(scope: Scope, *, member_id: int, request_id: int, standing_link_id: int | None = None) -> str | None:
+    """A token for a new link of the guest to the request, for the e-mail about to carry it; None when the guest
+    has no standing there any more (every link of theirs on the request revoked or expired, or, with
+    ``standing_link_id``, that one: an invitation whose request closed or that a newer invitation replaced)."""
+    if standing_link_id is not None:
+        standing = queries.get_guest_link(
+            session=scope.session, workspace_id=scope.workspace_id, link_id=standing_link_id
+        )
+        if standing is None or standing.revoked_at is not None or standing.expires_at <= scope.now:
+            return None
+        if (standing.member_id, standing.request_id) != (member_id, request_id):
+            return None
+    elif not queries.has_live_guest_link(
+        session=scope.session,
+        workspace_id=scope.workspace_id,
+        member_id=member_id,
+        request_id=request_id,
+        now=scope.now,
+    ):
         return None
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    link.token_hash = hash_token(token)
-    link.created_at = scope.now
-    link.expires_at = scope.now + timedelta(days=scope.policy.guest_link_days)
-    link.last_used_at = None
-    scope.session.add(link)
-    scope.session.flush()
-    return token
+    return issue_link(scope, member_id=member_id, request_id=request_id).token
+
+
+def page_path(token: str) -> str:
+    """Where a token's page is, below ``PUBLIC_URL``."""
+    return PAGE_PREFIX + token
 
 
 def resolve_link(session: Session, token: str, now: datetime, *, open_within_days: int = 7) -> GuestLink | None:
@@ -217,3 +233,39 @@ def _send_link(ctx: Ctx, *, guest_id: int, request_id: int) -> None:
         key=f"guest_invitation:{link.id}",
         request_id=request_id,
     )
+
+
+# --- guests where chat texts name people --------------------------------------------------------------------------
+
+
+def user_ids_in(text: Text) -> set[str]:
+    """The people a text mentions (as ``UserRef``), however deep in its parameters."""
+    found: set[str] = set()
+    for value in text.params.values():
+        if isinstance(value, UserRef):
+            found.add(value.user_id)
+        elif isinstance(value, Text):
+            found |= user_ids_in(value)
+    return found
+
+
+def guest_ids_in(text: Text) -> set[str]:
+    """The guests a text mentions."""
+    return {user_id for user_id in user_ids_in(text) if is_guest_user_id(user_id)}
+
+
+def name_people(text: Text, names: Mapping[str, Param]) -> Text:
+    """``text`` with each person in ``names`` (user id → how to name them) named instead of mentioned: a chat
+    platform cannot mention a guest, who has no account there, and would show the bare id; an e-mail can mention
+    nobody."""
+    if not names:
+        return text
+    params: dict[str, Param] = {}
+    for key, value in text.params.items():
+        if isinstance(value, UserRef) and value.user_id in names:
+            params[key] = names[value.user_id]
+        elif isinstance(value, Text):
+            params[key] = name_people(value, names)
+        else:
+            params[key] = value
+    return replace(text, params=params)

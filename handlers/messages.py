@@ -227,8 +227,8 @@ class GuestInvitation:
     """An e-mail to a guest (``handlers.guests``) with their personal link to a request.
 
     The message names the guest's link (``GuestLink`` id), never its token: a token in the outbox would open the
-    request to anyone who can read the database. The e-mail transport makes a fresh token when it sends
-    (``handlers.guests.rotate_link``), so the only copy of a working token is the e-mail itself."""
+    request to anyone who can read the database. The e-mail gets a link and token of its own when it is sent
+    (``handlers.guests.link_for_email``), so the only copy of a working token is the e-mail itself."""
 
     kind: ClassVar[str] = "guest_invitation"
     link_id: int

@@ -213,11 +213,39 @@ GUEST_REINVITED = N_(
     "{guest} is already on #{number}. I'm sending a new link to {email}; the one sent before no longer works."
 )
 GUEST_EMAIL_NOT_SET_UP = N_(
-    "I can't send e-mail yet, so I haven't invited anyone. Ask whoever runs Cobot to set `SMTP_URL`."
+    "I can't invite anyone from outside yet: I need to send e-mail and have a web address for their page. Ask "
+    "whoever runs Cobot to set `SMTP_URL` and `PUBLIC_URL`."
 )
 GUEST_IS_COLLEAGUE = N_("{email} belongs to {person}, who is already here and can volunteer themselves.")
 # A guest wherever people are named (cards, `/cocreate show`): by name, never as a mention.
 GUEST_NAME = N_("{name} (guest)")
+
+# --- e-mails to guests (bot.mail): plain text, no chat markup in the templates ------------------------------
+EMAIL_GREETING = N_("Hello {name},")
+EMAIL_INVITE_SUBJECT = N_("{owner} would like your help with “{title}”")
+EMAIL_INVITE = N_(
+    "{owner} is making “{title}” and would like you to contribute. You don't need an account: you take part on "
+    "a page of your own."
+)
+EMAIL_INVITE_PART = N_(
+    "{owner} is making “{title}” and would like you to write one part of it: “{part}”. You don't need an "
+    "account: you take part on a page of your own."
+)
+EMAIL_INVITE_WAITING = N_("All places are taken right now, so you are on the waiting list. I'll write when one opens.")
+EMAIL_BRIEF = N_("The brief")
+EMAIL_FORMAT = N_("Format: {format}")
+EMAIL_DEADLINE = N_("Deadline for your draft: {deadline}")
+EMAIL_OPEN_PAGE = N_("Open your page")
+EMAIL_LINK_LINE = N_("Link: {link}")
+EMAIL_PAGE_HELPS = N_("On your page you can say yes or no, hand in your draft, and ask for more time.")
+EMAIL_LINK_PERSONAL = N_("The link is personal, so please don't pass it on. It works until {expires}.")
+EMAIL_NO_LINK = N_("Your invitation to “{title}” has ended, so this e-mail has no link to your page.")
+EMAIL_WHY = N_("You get this e-mail because {owner} invited you to contribute to “{title}”.")
+EMAIL_REPLY_TO_OWNER = N_("Reply to this e-mail to reach {owner}.")
+EMAIL_STOP_REMINDERS = N_("No more reminders about “{title}”: {url}")
+EMAIL_ABOUT_SUBJECT = N_("“{title}”: {what}")
+EMAIL_DEADLINE_EVENT = N_("Deadline: {title}")
+EMAIL_SIGNATURE = N_("Best regards,\nCobot, on behalf of {owner}")
 
 # --- notices to others ------------------------------------------------------------------------------------
 NEW_DRAFT_FOR_OWNER = N_("{user} handed in version {version} of a draft for #{number} *{title}*.")
@@ -251,6 +279,10 @@ NOTICE_NOT_DELIVERED = N_(
     "You may want to tell them yourself."
 )
 WHERE_THREAD = N_("the request's thread")
+GUEST_EMAIL_NOT_DELIVERED = N_(
+    "I couldn't deliver an e-mail about #{number} to {guest} at {email} ({reason}), and I have stopped trying. "
+    "Check the address, and invite them again with `/cocreate guest {number} <e-mail>`."
+)
 
 # --- lists ------------------------------------------------------------------------------------------------
 LIST_HEADER = N_("*Open requests* ({count})")

@@ -829,6 +829,20 @@ def live_guest_link_by_hash(*, session: Session, token_hash: str, now: datetime)
     ).first()
 
 
+def has_live_guest_link(*, session: Session, workspace_id: int, member_id: int, request_id: int, now: datetime) -> bool:
+    """Whether the guest has a link to the request that is neither revoked nor expired: their standing on it."""
+    found = session.exec(
+        select(GuestLink.id).where(
+            GuestLink.workspace_id == workspace_id,
+            GuestLink.member_id == member_id,
+            GuestLink.request_id == request_id,
+            col(GuestLink.revoked_at).is_(None),
+            col(GuestLink.expires_at) > now,
+        )
+    ).first()
+    return found is not None
+
+
 def revoke_guest_links(
     *,
     session: Session,

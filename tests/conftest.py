@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from smtp_server import smtp_server  # noqa: F401  (the fixture, for every test folder)
 from sqlalchemy import Engine
 
 from harness import SlackScenario, start_scenario

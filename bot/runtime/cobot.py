@@ -188,10 +188,14 @@ class Cobot:
             yield Scope(session=session, workspace=found, policy=self.policy, now=self.clock())
 
     def attach_sender(self, transports: Mapping[str, Transport]) -> OutboxSender:
-        """The outbox sender that delivers this Cobot's messages through ``transports`` (platform → transport)."""
+        """The outbox sender that delivers this Cobot's messages through ``transports`` (platform → transport),
+        and guests' e-mails by SMTP when ``SMTP_URL`` and ``PUBLIC_URL`` are set."""
+        from bot.mail.transport import build_mail_transport
+
         self.sender = OutboxSender(
             engine=self.engine,
             transports=transports,
+            mail=build_mail_transport(self.settings, translators=self.translators, clock=self.clock),
             clock=self.clock,
             policy=self.policy,
             max_attempts=self.settings.behaviour.outbox.max_attempts,
@@ -229,7 +233,7 @@ def build_policy(settings: Settings) -> Policy:
         creators=None if permissions.creators == "everyone" else frozenset(permissions.creators),
         default_volunteers_needed=behaviour.requests.default_volunteers_needed,
         requests_per_hour=behaviour.limits.requests_per_hour,
-        public_url=behaviour.server.public_url,
+        public_url=settings.public_url,
         follow_up=FollowUp(
             draft_days_before=tuple(reminders.draft_days_before),
             overdue_reminder=reminders.overdue,
@@ -260,7 +264,7 @@ def build_policy(settings: Settings) -> Policy:
         invite_count=behaviour.skills.invite_count,
         guest_link_days=behaviour.guests.link_days,
         guest_open_within_days=behaviour.guests.open_within_days,
-        email_configured=settings.email_configured,
+        email_configured=settings.guests_possible,
         monthly_ask_limit=behaviour.skills.monthly_ask_limit,
         default_language=behaviour.languages.default,
         channel_languages=dict(behaviour.languages.channels),

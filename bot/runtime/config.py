@@ -71,9 +71,12 @@ class DatabaseSettings(_Strict):
         )
 
 
+PUBLIC_URL_PATTERN = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+
+
 class ServerSettings(_Strict):
     # The address people reach `cobot serve` at, e.g. https://cobot.example.com (links in calendar feeds).
-    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    public_url: str | None = Field(default=None, pattern=PUBLIC_URL_PATTERN)  # PUBLIC_URL overrides it
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
     workers: int = Field(default=2, ge=1, le=64)
@@ -399,6 +402,18 @@ class Environment(_Strict):
     # Where Cobot sends e-mail (guests' invitations), e.g. smtp://user:password@mail.example.com:587; may carry a
     # password. Without it Cobot invites no guests.
     smtp_url: SecretStr | None = None
+    # The address people reach `cobot serve` at (guests' pages, calendar feeds), e.g. https://cobot.example.com;
+    # overrides app.yaml's server.public_url, since it differs between deployments of one configuration.
+    public_url: str | None = Field(default=None, pattern=PUBLIC_URL_PATTERN)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        from bot.runtime.email import SmtpSettings
+
+        if value is not None and value.get_secret_value().strip():
+            SmtpSettings.from_url(value.get_secret_value())  # its errors never repeat the URL (the password)
+        return value
 
     @field_validator("teams_app_id", "teams_tenant_id")
     @classmethod
@@ -450,8 +465,36 @@ class Settings(_Strict):
 
     @property
     def email_configured(self) -> bool:
-        """Whether Cobot can send e-mail (``SMTP_URL``): guests are invited only then."""
+        """Whether Cobot can send e-mail (``SMTP_URL``)."""
         return self.env.smtp_url is not None and bool(self.env.smtp_url.get_secret_value().strip())
+
+    @property
+    def public_url(self) -> str | None:
+        """Where people reach ``cobot serve``, without a trailing slash: ``PUBLIC_URL``, else app.yaml's."""
+        url = self.env.public_url or self.behaviour.server.public_url
+        return url.rstrip("/") if url else None
+
+    @property
+    def guests_possible(self) -> bool:
+        """Guests can be invited only when Cobot can both e-mail them and give them a page to open."""
+        return self.email_configured and self.public_url is not None
+
+    def mail_sender(self) -> tuple[str, str]:
+        """The address and name guests' e-mails come from: app.yaml's ``guests.sender``, the address by default
+        ``cobot@`` the host of the public URL. ``ConfigError`` when neither gives one (a URL on an IP address)."""
+        from bot.runtime.email import InvalidAddress, checked_address
+
+        sender = self.behaviour.guests.sender
+        if sender.address:
+            return sender.address, sender.name
+        host = (self.public_url or "").partition("://")[2].partition("/")[0].partition(":")[0]
+        try:
+            return checked_address(f"cobot@{host}"), sender.name
+        except InvalidAddress:
+            raise ConfigError(
+                f"guests.sender.address: name the address guests' e-mails come from (e.g. cobot@example.com); "
+                f"it can't be made from the public URL's host {host[:60]!r}"
+            ) from None
 
     @property
     def teams_configured(self) -> bool:
@@ -570,6 +613,7 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "TEAMS_ALLOW_UNAUTHENTICATED",
             "TEAMS_OPENID_METADATA_URL",
             "SMTP_URL",
+            "PUBLIC_URL",
         )
         if environ.get(key)
     }

@@ -7,6 +7,11 @@ its request's card, a Home refresh the member's page. After sending, what the pl
 card's new message id, a profile's name and time zone. A card that can never be posted is reported to its owner
 here too, whichever platform failed.
 
+Guests (people outside the company, ``handlers.guests``) have no chat account: whatever is addressed to one — their
+invitation, a reminder, the owner's decision — becomes a ``SendEmail`` for the e-mail transport, and chat texts
+that mention one name them instead ("Anne Holm (guest)"), since a platform would show the bare id. The link an
+e-mail carries is made just before it is sent (``with_page_link``), in a transaction of its own.
+
 Transports see only the ``Delivery`` values below and return an outcome; none of them opens a session.
 """
 
@@ -14,8 +19,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Protocol, TypeAlias
 
 from sqlalchemy import Engine, update
@@ -24,13 +29,14 @@ from sqlmodel import Session, col
 from handlers import texts, workspaces
 from handlers.cards import build_card
 from handlers.context import Policy, Scope
-from handlers.guests import is_guest_user_id
+from handlers.guests import guest_ids_in, guest_name, is_guest_user_id, link_for_email, name_people, user_ids_in
 from handlers.home import HomeView, build_home
 from handlers.messages import (
     CardRefresh,
     Channel,
     DigestMessage,
     Ephemeral,
+    GuestInvitation,
     HomeRefresh,
     InteractionUrl,
     LateReply,
@@ -42,10 +48,20 @@ from handlers.messages import (
     RequestThread,
     decode,
 )
-from handlers.results import CardView, ChannelRef, DigestPart, Notice, Param, Reply, Text, UserRef, t
+from handlers.results import (
+    CardView,
+    ChannelRef,
+    DigestPart,
+    Notice,
+    Param,
+    Reply,
+    Text,
+    UserRef,
+    t,
+)
 from storage import queries
 from storage.db import reader, transaction
-from storage.models import ContentRequest, Member, OutboxMessage, Workspace
+from storage.models import ContentRequest, Member, OutboxMessage, RequestPart, VolunteerState, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +142,41 @@ class FetchProfile(Delivery):
     user_id: str
 
 
-Prepared: TypeAlias = PostCard | PostText | UpdateNotice | PublishHome | FetchProfile
+@dataclass(frozen=True)
+class MailAbout:
+    """What an e-mail to a guest tells of the request it is about (the owner's address is its Reply-To)."""
+
+    request_id: int
+    number: int
+    title: str
+    brief: str
+    format: str | None
+    part: str | None  # the part the guest's place is on
+    deadline: date  # the guest's own, if the owner moved it
+    owner_name: str
+    owner_email: str | None
+    waiting: bool = False  # the guest waits in line for a place
+
+
+@dataclass(frozen=True)
+class SendEmail(Delivery):
+    """An e-mail to a guest: their invitation (``content`` None) or a notice or late reply. ``seed`` names the
+    e-mail stably (its ``Message-ID``). ``token`` is the guest's new page link, set by ``with_page_link`` just
+    before sending; None when the guest no longer has a standing on the request (the e-mail then has no link)."""
+
+    member_id: int
+    to_address: str
+    to_name: str
+    timezone: str
+    seed: str
+    about: MailAbout | None
+    content: Notice | Reply | None
+    standing_link_id: int | None = None  # the invitation's own link: no e-mail once it was revoked
+    token: str | None = None
+    link_expires: datetime | None = None
+
+
+Prepared: TypeAlias = PostCard | PostText | UpdateNotice | PublishHome | FetchProfile | SendEmail
 
 
 @dataclass(frozen=True)
@@ -189,13 +239,21 @@ def prepare(
     anything costly is built."""
     assert row.id is not None
     base = {"message_id": row.id, "workspace_id": row.workspace_id}
-    to = message.to if isinstance(message, NoticeMessage | LateReply) else None
-    if isinstance(to, Person) and is_guest_user_id(to.user_id):
-        # A guest has no chat account: a DM to them (a reminder, "a place opened") cannot be delivered here, and
-        # trying would only fail and tell the owner about a person Slack or Teams never heard of. Guests are
-        # reached by e-mail, which carries their invitation (``GuestInvitation``) and nothing else yet.
-        log.info("outbox %s: not sent to %s, a guest (e-mail carries no notices yet)", row.id, to.user_id)
-        return None
+    match message:
+        case GuestInvitation(link_id=link_id, member_id=member_id, request_id=request_id):
+            guest = session.get(Member, member_id)
+            if guest is None or guest.workspace_id != row.workspace_id:
+                return None
+            return _email(session, row, guest, request_id, None, policy=policy, standing_link_id=link_id)
+        case (
+            NoticeMessage(to=Person(user_id=user_id), notice=content)
+            | LateReply(to=Person(user_id=user_id), reply=content)
+        ) if is_guest_user_id(user_id):
+            guest = queries.get_member(session=session, workspace_id=row.workspace_id, user_id=user_id)
+            if guest is None:
+                return None
+            return _email(session, row, guest, row.request_id, content, policy=policy)
+    message = _guests_named(session, row.workspace_id, message)
     match message:
         case CardRefresh(request_id=request_id):
             request = _request(session, row.workspace_id, request_id)
@@ -237,6 +295,120 @@ def prepare(
     raise AssertionError(f"unhandled message {message!r}")
 
 
+def _email(
+    session: Session,
+    row: OutboxMessage,
+    guest: Member,
+    request_id: int | None,
+    content: Notice | Reply | None,
+    *,
+    policy: Policy,
+    standing_link_id: int | None = None,
+) -> SendEmail | None:
+    """The e-mail to ``guest``, or None when there is no one to send it to any more (their address was erased)."""
+    assert row.id is not None
+    assert guest.id is not None
+    if not guest.email:
+        log.info("outbox %s: not sent, guest %s has no e-mail address (any more)", row.id, guest.id)
+        return None
+    request = _request(session, row.workspace_id, request_id) if request_id is not None else None
+    about = _about(session, request, guest) if request is not None else None
+    # An e-mail mentions nobody: everyone it names, colleague or guest, is written out by name.
+    if isinstance(content, Notice):
+        content = _notice_named(session, row.workspace_id, content, everyone=True)
+    elif isinstance(content, Reply):
+        content = _reply_named(session, row.workspace_id, content, everyone=True)
+    return SendEmail(
+        message_id=row.id,
+        workspace_id=row.workspace_id,
+        language=policy.language_of(guest),
+        member_id=guest.id,
+        to_address=guest.email,
+        to_name=guest.display_name,
+        timezone=guest.tz or policy.timezone.key,
+        # The outbox row names the e-mail: sent again after a crash, it carries the same Message-ID.
+        seed=f"outbox:{row.workspace_id}:{row.id}",
+        about=about,
+        content=content,
+        standing_link_id=standing_link_id,
+    )
+
+
+def _about(session: Session, request: ContentRequest, guest: Member) -> MailAbout:
+    assert request.id is not None
+    owner = queries.member_by_id(session=session, workspace_id=request.workspace_id, member_id=request.owner_id)
+    live = queries.live_volunteers(session=session, workspace_id=request.workspace_id, request_id=request.id)
+    place = next((v for v in live if v.member_id == guest.id), None)
+    part = session.get(RequestPart, place.part_id) if place is not None and place.part_id is not None else None
+    return MailAbout(
+        request_id=request.id,
+        number=request.number,
+        title=request.title,
+        brief=request.brief,
+        format=request.format,
+        part=part.name if part is not None else None,
+        deadline=(place.due_date if place is not None and place.due_date else request.draft_deadline),
+        owner_name=owner.display_name or owner.user_id,
+        owner_email=owner.email,
+        waiting=place is not None and place.state is VolunteerState.WAITLISTED,
+    )
+
+
+def with_page_link(engine: Engine, email: SendEmail, *, policy: Policy, now: datetime) -> SendEmail | None:
+    """``email`` with a new link to the guest's page, made and stored (as its hash) now, just before sending. A
+    send that fails after this leaves an unused link behind, which ends on its own; one sent twice gives two
+    working links. Without a standing on the request any more (it closed, the guest was invited anew) a notice
+    goes without a link, and an invitation not at all (None): a newer one is on its way."""
+    if email.about is None:
+        return email
+    with transaction(engine) as session:
+        workspace = session.get(Workspace, email.workspace_id)
+        if workspace is None:
+            return None
+        scope = Scope(session=session, workspace=workspace, policy=policy, now=now)
+        token = link_for_email(
+            scope, member_id=email.member_id, request_id=email.about.request_id, standing_link_id=email.standing_link_id
+        )
+    if token is None:
+        return None if email.content is None else email
+    return replace(email, token=token, link_expires=now + timedelta(days=policy.guest_link_days))
+
+
+def _guests_named(session: Session, workspace_id: int, message: OutgoingMessage) -> OutgoingMessage:
+    """A chat message with the guests it mentions named instead."""
+    match message:
+        case NoticeMessage(notice=notice):
+            return replace(message, notice=_notice_named(session, workspace_id, notice))
+        case LateReply(reply=reply):
+            return replace(message, reply=_reply_named(session, workspace_id, reply))
+        case DigestMessage(part=part):
+            lines = tuple(replace(line, text=_named(session, workspace_id, line.text)) for line in part.lines)
+            return replace(message, part=DigestPart(lines))
+    return message
+
+
+def _named(session: Session, workspace_id: int, text: Text, *, everyone: bool = False) -> Text:
+    """``text`` with the guests it mentions named instead, or, with ``everyone``, all the people it mentions."""
+    ids = user_ids_in(text) if everyone else guest_ids_in(text)
+    if not ids:
+        return text
+    names: dict[str, Param] = {}
+    for user_id in sorted(ids):
+        member = queries.get_member(session=session, workspace_id=workspace_id, user_id=user_id)
+        if member is not None:
+            names[user_id] = guest_name(member) if member.is_guest else (member.display_name or user_id)
+    return name_people(text, names)
+
+
+def _notice_named(session: Session, workspace_id: int, notice: Notice, *, everyone: bool = False) -> Notice:
+    settled = notice.settled and _named(session, workspace_id, notice.settled, everyone=everyone)
+    return replace(notice, text=_named(session, workspace_id, notice.text, everyone=everyone), settled=settled)
+
+
+def _reply_named(session: Session, workspace_id: int, reply: Reply, *, everyone: bool = False) -> Reply:
+    return replace(reply, texts=tuple(_named(session, workspace_id, text, everyone=everyone) for text in reply.texts))
+
+
 def _settled(
     session: Session,
     row: OutboxMessage,
@@ -267,7 +439,7 @@ def _settled(
         language=policy.language_of(member),
         channel_id=original.posted_channel,
         ts=original.posted_ts,
-        notice=message.notice.settle(outcome),
+        notice=_notice_named(session, row.workspace_id, message.notice.settle(outcome)),
     )
 
 
@@ -363,15 +535,28 @@ def tell_owner_not_delivered(engine: Engine, row: OutboxMessage, *, reason: str,
         message = decode(row.kind, row.payload)
     except ValueError:
         return
-    request_id = message.request_id if isinstance(message, CardRefresh) else row.request_id
-    if request_id is None or not isinstance(message, CardRefresh | NoticeMessage):
+    request_id = message.request_id if isinstance(message, CardRefresh | GuestInvitation) else row.request_id
+    if request_id is None or not isinstance(message, CardRefresh | NoticeMessage | GuestInvitation):
         return
     with transaction(engine) as session:
         request = _request(session, row.workspace_id, request_id)
         if request is None:
             return
         owner = queries.member_by_id(session=session, workspace_id=row.workspace_id, member_id=request.owner_id)
-        if isinstance(message, CardRefresh):
+        guest = _guest_of(session, row.workspace_id, message)
+        if guest is not None:
+            # An e-mail: the owner hears whom it was for and where it went, so they can check the address.
+            text = t(
+                texts.GUEST_EMAIL_NOT_DELIVERED,
+                guest=guest_name(guest),
+                email=guest.email or "",
+                number=request.number,
+                reason=reason,
+            )
+            key = f"notice:{row.workspace_id}:not-delivered:{row.id}"
+        elif isinstance(message, GuestInvitation):
+            return
+        elif isinstance(message, CardRefresh):
             if request.card_ts:
                 return  # an update of a card people have seen: the next change updates it again
             text = t(texts.CARD_NOT_POSTED, number=request.number, reason=reason)
@@ -394,6 +579,16 @@ def tell_owner_not_delivered(engine: Engine, row: OutboxMessage, *, reason: str,
             dedupe_key=key,
             now=now,
         )
+
+
+def _guest_of(session: Session, workspace_id: int, message: OutgoingMessage) -> Member | None:
+    """The guest an e-mail was for, if ``message`` was one."""
+    if isinstance(message, GuestInvitation):
+        guest = session.get(Member, message.member_id)
+        return guest if guest is not None and guest.workspace_id == workspace_id else None
+    if isinstance(message, NoticeMessage) and isinstance(message.to, Person) and is_guest_user_id(message.to.user_id):
+        return queries.get_member(session=session, workspace_id=workspace_id, user_id=message.to.user_id)
+    return None
 
 
 def workspace_lost(engine: Engine, workspace_id: int, *, reason: str, now: datetime) -> int:

@@ -24,14 +24,14 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.runtime import delivery
-from bot.runtime.delivery import RetryLater, SendFailed, Transport, WorkspaceLost
+from bot.runtime.delivery import RetryLater, SendEmail, SendFailed, Transport, WorkspaceLost
 from handlers.context import Policy
 from handlers.messages import MAIL_KINDS, decode
 from storage.db import is_sqlite, reader, transaction
@@ -77,12 +77,21 @@ _SENT = _finished("sent_at")
 _FAILED = _finished("failed_at")
 
 
+class MailTransport(Protocol):
+    """E-mail's transport (``bot.mail.transport``): every ``SendEmail``, whichever platform its workspace is on."""
+
+    delivers: frozenset[str]
+
+    def send(self, email: SendEmail) -> None: ...
+
+
 @dataclass
 class OutboxSender:
     engine: Engine
     transports: Mapping[str, Transport]  # platform name → transport
     clock: Callable[[], datetime]
     policy: Policy = field(default_factory=Policy)
+    mail: MailTransport | None = None  # without it, nothing goes to guests (no SMTP_URL)
     max_attempts: int = 8
     worker_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     idle_seconds: float = 1.0
@@ -234,7 +243,10 @@ class OutboxSender:
     def _mail_waits(self) -> list[sa.ColumnElement[bool]]:
         """E-mail (a guest's invitation) is left unclaimed by a sender none of whose transports delivers it: a chat
         transport would skip it and mark it sent, and the guest would never get their link."""
-        delivered = frozenset().union(*(transport.delivers for transport in self.transports.values()))
+        delivered = frozenset().union(
+            *(transport.delivers for transport in self.transports.values()),
+            self.mail.delivers if self.mail is not None else frozenset(),
+        )
         waiting = sorted(MAIL_KINDS - delivered)
         return [col(OutboxMessage.kind).not_in(waiting)] if waiting else []
 
@@ -285,7 +297,7 @@ class OutboxSender:
         try:
             if transport is None:
                 raise SendFailed(f"no transport for platform {platform!r}")
-            if message.kind in transport.delivers:
+            if message.kind in transport.delivers or (self.mail is not None and message.kind in self.mail.delivers):
                 self._deliver(transport, message)
         except RetryLater as retry:
             attempts = message.attempts + (1 if retry.count_attempt else 0)
@@ -339,6 +351,16 @@ class OutboxSender:
             )
         if prepared is None:
             log.debug("outbox %s (%s): nothing left to send", message.id, message.kind)
+            return
+        if isinstance(prepared, SendEmail):
+            if self.mail is None:
+                log.info("outbox %s (%s): not sent, it is for a guest and there is no e-mail", message.id, message.kind)
+                return
+            linked = delivery.with_page_link(self.engine, prepared, policy=self.policy, now=self.clock())
+            if linked is None:
+                log.info("outbox %s (%s): not sent, a newer invitation replaced it", message.id, message.kind)
+                return
+            self.mail.send(linked)
             return
         outcome = transport.send(prepared)
         delivery.record(self.engine, message, outcome, now=self.clock())

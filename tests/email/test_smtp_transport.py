@@ -11,8 +11,8 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, USER, Server, StartServer, free_port
 from email_support import NOW, as_received, calendar_of, reminder
+from smtp_server import PASSWORD, USER, Server, StartServer, free_port
 
 from bot.runtime.delivery import RetryLater, SendFailed
 from bot.runtime.email import SmtpSettings, SmtpTransport, build_message

@@ -11,18 +11,25 @@ from typing import Any
 
 import pytest
 from factories import row_counts
+from smtp_server import StartServer
 from sqlmodel import Session, col, select
 
 from harness import SlackScenario
 from storage.models import GuestLink, Member, OutboxMessage, Volunteer, VolunteerState
 
-SMTP = {"smtp_url": "smtp://cobot:hemmelig@mail.example.com:587"}
 OWNER = "U0OWNER"
 
 
 @pytest.fixture
-def mail_slack(make_slack: Callable[..., SlackScenario]) -> SlackScenario:
-    return make_slack(environment=SMTP)
+def mail_env(smtp_server: StartServer) -> dict[str, str]:
+    """E-mail set up: a real SMTP server on loopback, and the public address guests' links are built on."""
+    server = smtp_server()
+    return {"smtp_url": f"smtp://127.0.0.1:{server.port}", "public_url": "https://cobot.example.com"}
+
+
+@pytest.fixture
+def mail_slack(make_slack: Callable[..., SlackScenario], mail_env: dict[str, str]) -> SlackScenario:
+    return make_slack(environment=mail_env)
 
 
 def _guests(scenario: SlackScenario) -> list[Member]:
@@ -68,20 +75,20 @@ def test_owner_invites_a_guest_to_a_part_and_the_card_names_them_without_a_menti
     assert guest.display_name == "Anne Holm"
     [place] = _places(mail_slack, guest.id or 0)
     assert (place.state, place.via) == (VolunteerState.ACTIVE, "guest")
-    [link] = _links(mail_slack)
+    standing, sent = _links(mail_slack)  # the invitation's own link, and the one its e-mail carried
     [invitation] = _invitations(mail_slack)
-    assert invitation.payload == {"link_id": link.id, "member_id": guest.id, "request_id": link.request_id}
-    # No e-mail transport yet: the invitation waits, unsent and not given up, for one that can send it.
-    assert invitation.sent_at is None and invitation.failed_at is None and invitation.attempts == 0
+    assert invitation.payload == {"link_id": standing.id, "member_id": guest.id, "request_id": standing.request_id}
+    assert invitation.sent_at is not None and invitation.failed_at is None
+    assert (sent.member_id, sent.request_id) == (standing.member_id, standing.request_id)
     card = _card_text(mail_slack.card(number))
     assert "Anne Holm (guest)" in card
     assert "<@guest:" not in card
 
 
 def test_a_danish_owner_is_answered_in_danish_and_the_danish_card_says_gaest(
-    make_slack: Callable[..., SlackScenario],
+    make_slack: Callable[..., SlackScenario], mail_env: dict[str, str]
 ) -> None:
-    scenario = make_slack(environment=SMTP, behaviour={"languages": {"default": "da"}})
+    scenario = make_slack(environment=mail_env, behaviour={"languages": {"default": "da"}})
     number = scenario.create(user=OWNER)
     scenario.command_reply("sprog da", user=OWNER)
 
@@ -127,14 +134,22 @@ def test_only_the_owner_or_an_admin_invites_a_guest(mail_slack: SlackScenario) -
     assert row_counts(mail_slack.engine) == before
 
 
-def test_without_smtp_url_nobody_is_invited_and_the_owner_is_told_why(slack: SlackScenario) -> None:
+@pytest.mark.parametrize(
+    "environment",
+    [{}, {"smtp_url": "smtp://127.0.0.1:2525"}, {"public_url": "https://cobot.example.com"}],
+    ids=["neither", "no PUBLIC_URL", "no SMTP_URL"],
+)
+def test_without_smtp_url_and_public_url_nobody_is_invited_and_the_owner_is_told_why(
+    make_slack: Callable[..., SlackScenario], environment: dict[str, str]
+) -> None:
+    slack = make_slack(environment=environment)
     number = slack.create(user=OWNER)
     before = row_counts(slack.engine)
 
     reply = slack.command_reply(f"guest {number} anne@example.com", user=OWNER)
 
-    assert "I can't send e-mail yet, so I haven't invited anyone." in reply
-    assert "`SMTP_URL`" in reply
+    assert "I can't invite anyone from outside yet" in reply
+    assert "`SMTP_URL` and `PUBLIC_URL`" in reply
     assert row_counts(slack.engine) == before
 
 
@@ -160,17 +175,24 @@ def test_the_same_address_twice_is_one_guest_and_inviting_again_replaces_the_lin
 
     mail_slack.command_reply(f'guest {first} anne@example.com name:"Anne Holm"', user=OWNER)
     mail_slack.command_reply(f"guest {second} ANNE@EXAMPLE.COM", user=OWNER)
+    mail_slack.settle()
     again = mail_slack.command_reply(f"guest {first} anne@example.com", user=OWNER)
+    mail_slack.settle()
 
     [guest] = _guests(mail_slack)
     assert guest.display_name == "Anne Holm"
     assert len(_places(mail_slack, guest.id or 0)) == 2
     assert f"Anne Holm (guest) is already on #{first}. I'm sending a new link to anne@example.com" in again
+    invitations = _invitations(mail_slack)
+    assert len(invitations) == 3
+    standing_ids = {invitation.payload["link_id"] for invitation in invitations}
     links = _links(mail_slack)
-    assert len(links) == 3
-    first_request_links = [link for link in links if link.request_id == links[0].request_id]
+    standing = [link for link in links if link.id in standing_ids]
+    first_request_links = [link for link in standing if link.request_id == links[0].request_id]
     assert [link.revoked_at is None for link in first_request_links] == [False, True]
-    assert len(_invitations(mail_slack)) == 3
+    # Asked again, the first e-mail's link ends with the first invitation; the new e-mail's works.
+    emailed = [link for link in links if link.id not in standing_ids and link.request_id == links[0].request_id]
+    assert [link.revoked_at is None for link in emailed] == [False, True]
 
 
 def test_a_colleague_with_that_address_is_not_made_a_guest(mail_slack: SlackScenario) -> None:

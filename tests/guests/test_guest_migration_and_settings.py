@@ -85,10 +85,15 @@ def test_guest_settings_default_and_reach_the_policy(tmp_path: Path, monkeypatch
     config.write_text("guests:\n  link_days: 14\n  open_within_days: 3\n  sender: {address: cobot@example.com}\n")
 
     without_mail = build_policy(load_settings(config, environ={}))
-    with_mail = build_policy(load_settings(config, environ={"SMTP_URL": "smtp://mail.example.com:25"}))
+    with_mail = build_policy(
+        load_settings(config, environ={"SMTP_URL": "smtp://mail.example.com:25", "PUBLIC_URL": "https://c.example.com"})
+    )
+    smtp_only = build_policy(load_settings(config, environ={"SMTP_URL": "smtp://mail.example.com:25"}))
 
     assert (without_mail.guest_link_days, without_mail.guest_open_within_days) == (14, 3)
     assert without_mail.email_configured is False and with_mail.email_configured is True
+    assert smtp_only.email_configured is False  # e-mail, but no page for the link to open
+    assert with_mail.public_url == "https://c.example.com"
     defaults = build_policy(load_settings(None, environ={}))
     assert (defaults.guest_link_days, defaults.guest_open_within_days) == (30, 7)
 

@@ -1,15 +1,19 @@
-"""A real SMTP server on 127.0.0.1 (aiosmtpd) for the transport tests: it records what it received, and can be
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) for the e-mail tests (the ``smtp_server`` fixture, shared through
+tests/conftest.py): it records what it received, and can be
 told to answer RCPT or DATA with a reply of its own, to offer STARTTLS with a certificate made for the test, to
 speak TLS from the first byte, and to require a login."""
 
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import ipaddress
 import socket
 import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +34,12 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+
+    def message(self) -> EmailMessage:
+        """The e-mail read back the way a recipient's mail client reads it."""
+        parsed = email.message_from_bytes(self.data, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
 
 
 @dataclass
