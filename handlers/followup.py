@@ -181,7 +181,8 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
     to_build = [
         reminder
         for reminder in due_now
-        if reminder.key not in queued or (reminder.label == "overdue" and reminder.owner_key not in queued)
+        if (reminder.place.reminded and reminder.key not in queued)
+        or (reminder.label == "overdue" and reminder.owner_key not in queued)
     ]
     if not to_build:
         return
@@ -192,7 +193,7 @@ def _draft_reminders(scope: Scope) -> Iterator[queries.NewMessage]:
     for reminder in to_build:
         place, due = reminder.place, reminder.due
         request, member, owner = requests[place.request_id], people[place.member_id], people[place.owner_id]
-        if member.reminders_enabled and reminder.key not in queued:
+        if member.reminders_enabled and place.reminded and reminder.key not in queued:
             yield _dm(
                 scope,
                 key=reminder.key,
@@ -236,6 +237,7 @@ class _Place:
     member_id: int
     owner_id: int
     due: date  # the person's own due date, else the request's draft deadline
+    reminded: bool = True  # False once reminders about this place were stopped (a guest's one-click stop)
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,7 @@ def _places_due_between(scope: Scope, start: date, end: date) -> list[_Place]:
             col(ContentRequest.owner_id),
             col(Volunteer.due_date),
             col(ContentRequest.draft_deadline),
+            col(Volunteer.reminders_stopped_at),
         )
         .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
         .where(
@@ -362,8 +365,15 @@ def _places_due_between(scope: Scope, start: date, end: date) -> list[_Place]:
         base.where(col(Volunteer.due_date) >= start, col(Volunteer.due_date) <= end)
     ).all()
     return [
-        _Place(id=place_id, request_id=request_id, member_id=member_id, owner_id=owner_id, due=own or deadline)
-        for place_id, request_id, member_id, owner_id, own, deadline in [*by_request, *by_person]
+        _Place(
+            id=place_id,
+            request_id=request_id,
+            member_id=member_id,
+            owner_id=owner_id,
+            due=own or deadline,
+            reminded=stopped is None,
+        )
+        for place_id, request_id, member_id, owner_id, own, deadline, stopped in [*by_request, *by_person]
     ]
 
 

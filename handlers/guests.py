@@ -43,7 +43,7 @@ from handlers.requests import require_owner_or_admin
 from handlers.results import Param, Reply, Text, UserFacingError, UserRef, t
 from handlers.volunteering import take_place
 from storage import queries
-from storage.models import GuestLink, Member, VolunteerState
+from storage.models import ContentRequest, GuestLink, Member, VolunteerState
 
 GUEST_PREFIX = "guest:"
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, 43 characters
@@ -137,6 +137,22 @@ def resolve_link(session: Session, token: str, now: datetime, *, open_within_day
     link.last_used_at = now
     session.add(link)
     return link
+
+
+def stop_reminders(session: Session, token: str, now: datetime) -> ContentRequest | None:
+    """The one-click stop in a reminder e-mail (``List-Unsubscribe``, RFC 8058): no more draft reminders to the
+    link's guest about its request (the owner still hears when the draft is late). Any live link does, opened or
+    not, since a mail client's unsubscribe button never opens the page first; pressing it twice changes nothing
+    more. Returns the request, or None for a token that opens nothing."""
+    if not _TOKEN.match(token):
+        return None
+    link = queries.live_guest_link_by_hash(session=session, token_hash=hash_token(token), now=now)
+    if link is None:
+        return None
+    queries.stop_place_reminders(
+        session=session, workspace_id=link.workspace_id, request_id=link.request_id, member_id=link.member_id, now=now
+    )
+    return session.get(ContentRequest, link.request_id)
 
 
 def revoke_links(scope: Scope, *, request_id: int | None = None, member_id: int | None = None) -> int:

@@ -263,6 +263,9 @@ class Volunteer(SQLModel, table=True):
     via: str = Field(default="command", max_length=16)
     # A later draft deadline for this volunteer alone, set when the owner accepts their request for more time.
     due_date: date | None = None
+    # No more draft reminders about this place (a guest's one-click stop in a reminder e-mail); the owner still
+    # hears when the draft is late.
+    reminders_stopped_at: datetime | None = None
     created_at: datetime
     withdrawn_at: datetime | None = None
 

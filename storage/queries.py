@@ -843,6 +843,22 @@ def has_live_guest_link(*, session: Session, workspace_id: int, member_id: int, 
     return found is not None
 
 
+def stop_place_reminders(*, session: Session, workspace_id: int, request_id: int, member_id: int, now: datetime) -> int:
+    """Stops draft reminders on the member's live place on the request; how many places it changed (0 or 1)."""
+    result = session.execute(
+        sa.update(Volunteer)
+        .where(
+            col(Volunteer.workspace_id) == workspace_id,
+            col(Volunteer.request_id) == request_id,
+            col(Volunteer.member_id) == member_id,
+            col(Volunteer.state) != VolunteerState.WITHDRAWN,
+            col(Volunteer.reminders_stopped_at).is_(None),
+        )
+        .values(reminders_stopped_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def revoke_guest_links(
     *,
     session: Session,

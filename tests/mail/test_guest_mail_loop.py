@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 
 import icalendar
@@ -21,7 +21,7 @@ from sqlmodel import select
 from bot.runtime.scheduler import run_tick
 from bot.slack import ids
 from handlers.drafts import DraftContent, submit_draft
-from handlers.guests import resolve_link
+from handlers.guests import resolve_link, stop_reminders
 from harness import TEAM, SlackScenario, message_text
 from storage.db import transaction
 from storage.models import GuestLink, Member, OutboxMessage
@@ -259,3 +259,34 @@ def test_a_name_with_line_breaks_adds_no_header(make_slack: Make, smtp_server: S
     assert mail["Bcc"] is None and mail["Subject"].startswith("Mette Ørsted would like")
     assert server.recorder.received[0].rcpt_tos == ["anne@kunde.example.org"]
     assert "\n" not in mail["To"]
+
+
+def test_the_one_click_stop_in_a_reminder_ends_reminders_about_that_request_only(
+    make_slack: Make, smtp_server: StartServer
+) -> None:
+    server = smtp_server()
+    slack = start(make_slack, server)
+    number = slack.create("Ten SEO tips", due="2026-11-26")
+    other = slack.create("Another piece", due="2026-11-26")
+    invite(slack, number)
+    invite(slack, other)
+    run_tick(slack.service.cobot)
+    slack.settle()
+    reminders = [m for m in mails(server, wait_for=4) if "Friendly reminder" in m["Subject"]]
+    [stop_first] = [m for m in reminders if m["Subject"].startswith("“Ten SEO tips”")]
+    stop_url = stop_first["List-Unsubscribe"].strip("<>")
+    token = stop_url.removeprefix(PUBLIC_URL + "/guest/").removesuffix("/unsubscribe")
+
+    with transaction(slack.engine) as session:
+        assert stop_reminders(session, "not-a-token-at-all-but-long-enough-000000", slack.clock()) is None
+        stopped = stop_reminders(session, token, slack.clock())
+        assert stopped is not None and stopped.number == number
+        assert stop_reminders(session, token, slack.clock()) is not None  # twice: nothing more changes
+
+    slack.clock.advance(timedelta(days=2))  # Wednesday: the "due tomorrow" reminders
+    run_tick(slack.service.cobot)
+    slack.settle()
+    tomorrow = [m["Subject"] for m in mails(server, wait_for=5) if "is due Thursday" in m["Subject"]]
+    assert [s for s in tomorrow if "days to go" not in s] == [
+        f"“Another piece”: Your draft for #{other} Another piece is due Thursday 26 November 2026."
+    ]

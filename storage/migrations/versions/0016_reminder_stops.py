@@ -1,0 +1,28 @@
+"""Reminders stopped on one place: ``volunteer.reminders_stopped_at`` is set when a guest uses the one-click stop
+in a reminder e-mail (List-Unsubscribe), so no further draft reminder goes to them about that request.
+
+Revision ID: 0016_reminder_stops
+Revises: 0012_guests
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016_reminder_stops"
+down_revision: str | None = "0012_guests"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("volunteer") as batch:
+        batch.add_column(sa.Column("reminders_stopped_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("volunteer") as batch:
+        batch.drop_column("reminders_stopped_at")
