@@ -40,7 +40,7 @@ from handlers.context import Ctx, Scope
 from handlers.messages import GuestInvitation
 from handlers.parsing import email_address
 from handlers.requests import require_owner_or_admin
-from handlers.results import Param, Reply, Text, UserFacingError, UserRef, t
+from handlers.results import Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from handlers.volunteering import take_place
 from storage import queries
 from storage.models import ContentRequest, GuestLink, Member, VolunteerState
@@ -285,3 +285,29 @@ def name_people(text: Text, names: Mapping[str, Param]) -> Text:
         else:
             params[key] = value
     return replace(text, params=params)
+
+
+def named_text(session: Session, workspace_id: int, text: Text, *, everyone: bool = False) -> Text:
+    """``text`` with the guests it mentions named instead, or, with ``everyone``, all the people it mentions."""
+    ids = user_ids_in(text) if everyone else guest_ids_in(text)
+    if not ids:
+        return text
+    names: dict[str, Param] = {}
+    for user_id in sorted(ids):
+        member = queries.get_member(session=session, workspace_id=workspace_id, user_id=user_id)
+        if member is not None:
+            names[user_id] = guest_name(member) if member.is_guest else (member.display_name or user_id)
+    return name_people(text, names)
+
+
+def named_notice(session: Session, workspace_id: int, notice: Notice, *, everyone: bool = False) -> Notice:
+    """``named_text`` for a notice's text and what became of it."""
+    settled = notice.settled and named_text(session, workspace_id, notice.settled, everyone=everyone)
+    return replace(notice, text=named_text(session, workspace_id, notice.text, everyone=everyone), settled=settled)
+
+
+def named_reply(session: Session, workspace_id: int, reply: Reply, *, everyone: bool = False) -> Reply:
+    """``named_text`` for each text of a reply (its card names guests already: ``CardView.guests``)."""
+    return replace(
+        reply, texts=tuple(named_text(session, workspace_id, text, everyone=everyone) for text in reply.texts)
+    )

@@ -24,6 +24,7 @@ from bot.runtime.limits import WriteLimiter
 from bot.runtime.outbox import OutboxSender
 from handlers import texts, workspaces
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, WorkingHours
+from handlers.guests import named_reply
 from handlers.people import Profile, fetch_profile_later, find_context, open_context, take_profile
 from handlers.results import Reply, UserFacingError, t
 from storage import queries
@@ -94,6 +95,7 @@ class Cobot:
                         reply = action(found)
                         if session.new or session.dirty or session.deleted:
                             raise RuntimeError(f"{action!r} was run as reading only, but changed rows")
+                        reply = named_reply(session, found.workspace_id, reply)  # guests by name, not as mentions
                         return replace(reply, language=language)
             if not self.writes.allow((platform, workspace, user_id)):
                 limit = self.writes.per_minute
@@ -104,7 +106,7 @@ class Cobot:
                 ctx = open_context(session=session, now=self.clock(), asks_profile=bool(meet and newcomer), **who)
                 self._met.add((platform, workspace, user_id))
                 language = self.policy.language_of(ctx.actor)  # for a refusal
-                reply = action(ctx)
+                reply = named_reply(session, ctx.workspace_id, action(ctx))  # guests by name, not as mentions
                 # After the action: someone who just chose a language is answered in it.
                 reply = replace(reply, language=self.policy.language_of(ctx.actor))
             if meet is not None and newcomer:

@@ -29,7 +29,14 @@ from sqlmodel import Session, col
 from handlers import texts, workspaces
 from handlers.cards import build_card
 from handlers.context import Policy, Scope
-from handlers.guests import guest_ids_in, guest_name, is_guest_user_id, link_for_email, name_people, user_ids_in
+from handlers.guests import (
+    guest_name,
+    is_guest_user_id,
+    link_for_email,
+    named_notice,
+    named_reply,
+    named_text,
+)
 from handlers.home import HomeView, build_home
 from handlers.messages import (
     CardRefresh,
@@ -315,9 +322,9 @@ def _email(
     about = _about(session, request, guest) if request is not None else None
     # An e-mail mentions nobody: everyone it names, colleague or guest, is written out by name.
     if isinstance(content, Notice):
-        content = _notice_named(session, row.workspace_id, content, everyone=True)
+        content = named_notice(session, row.workspace_id, content, everyone=True)
     elif isinstance(content, Reply):
-        content = _reply_named(session, row.workspace_id, content, everyone=True)
+        content = named_reply(session, row.workspace_id, content, everyone=True)
     return SendEmail(
         message_id=row.id,
         workspace_id=row.workspace_id,
@@ -378,35 +385,13 @@ def _guests_named(session: Session, workspace_id: int, message: OutgoingMessage)
     """A chat message with the guests it mentions named instead."""
     match message:
         case NoticeMessage(notice=notice):
-            return replace(message, notice=_notice_named(session, workspace_id, notice))
+            return replace(message, notice=named_notice(session, workspace_id, notice))
         case LateReply(reply=reply):
-            return replace(message, reply=_reply_named(session, workspace_id, reply))
+            return replace(message, reply=named_reply(session, workspace_id, reply))
         case DigestMessage(part=part):
-            lines = tuple(replace(line, text=_named(session, workspace_id, line.text)) for line in part.lines)
+            lines = tuple(replace(line, text=named_text(session, workspace_id, line.text)) for line in part.lines)
             return replace(message, part=DigestPart(lines))
     return message
-
-
-def _named(session: Session, workspace_id: int, text: Text, *, everyone: bool = False) -> Text:
-    """``text`` with the guests it mentions named instead, or, with ``everyone``, all the people it mentions."""
-    ids = user_ids_in(text) if everyone else guest_ids_in(text)
-    if not ids:
-        return text
-    names: dict[str, Param] = {}
-    for user_id in sorted(ids):
-        member = queries.get_member(session=session, workspace_id=workspace_id, user_id=user_id)
-        if member is not None:
-            names[user_id] = guest_name(member) if member.is_guest else (member.display_name or user_id)
-    return name_people(text, names)
-
-
-def _notice_named(session: Session, workspace_id: int, notice: Notice, *, everyone: bool = False) -> Notice:
-    settled = notice.settled and _named(session, workspace_id, notice.settled, everyone=everyone)
-    return replace(notice, text=_named(session, workspace_id, notice.text, everyone=everyone), settled=settled)
-
-
-def _reply_named(session: Session, workspace_id: int, reply: Reply, *, everyone: bool = False) -> Reply:
-    return replace(reply, texts=tuple(_named(session, workspace_id, text, everyone=everyone) for text in reply.texts))
 
 
 def _settled(
@@ -439,7 +424,7 @@ def _settled(
         language=policy.language_of(member),
         channel_id=original.posted_channel,
         ts=original.posted_ts,
-        notice=_notice_named(session, row.workspace_id, message.notice.settle(outcome)),
+        notice=named_notice(session, row.workspace_id, message.notice.settle(outcome)),
     )
 
 

@@ -178,6 +178,8 @@ def test_a_guest_s_draft_reaches_the_owner_by_name_and_the_feedback_reaches_the_
     )
     slack.settle()
 
+    told = [message_text(m) for m in slack.fake.messages(OWNER)]
+    assert f"Sent your feedback on #{number} to Anne Holm (guest)." in told[-1]
     invitation, feedback = mails(server, wait_for=2)
     assert feedback["Subject"].startswith("“Ten SEO tips”: Mette Ørsted asked for changes to your draft")
     text, html = body(feedback, "plain"), body(feedback, "html")

@@ -443,6 +443,7 @@ def start_teams(
     behaviour: dict[str, Any] | None = None,
     authenticated: bool = False,
     tenant: str = TENANT,
+    environment: dict[str, str] | None = None,
 ) -> TeamsScenario:
     fake = FakeConnector().start()
     for person in PEOPLE:
@@ -459,6 +460,7 @@ def start_teams(
         )
     else:
         env.update(teams_allow_unauthenticated=True, teams_app_id=APP_ID)
+    env.update(environment or {})
     settings = Settings(behaviour=Behaviour.model_validate(raw), env=Environment.model_validate(env))
     engine = make_engine(database_url)
     upgrade_to_head(engine)
