@@ -24,6 +24,7 @@ from handlers import texts
 from handlers.calendar import SlotOccurrence, slot_occurrences, slot_ref
 from handlers.context import Scope
 from handlers.digest import build_digest, digest_due_at
+from handlers.guests import release_unopened
 from handlers.messages import Address, Channel, DigestMessage, NoticeMessage, Person, RequestThread
 from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, t
 from handlers.schedule import at_local, next_working_moment
@@ -66,6 +67,8 @@ def _kind_of(key: str) -> str:
 
 def run_follow_ups(scope: Scope) -> FollowUpReport:
     """Queues every follow-up that is due now in this workspace and was not queued before."""
+    # First, before anyone is reminded: guests who never opened their invitation give their place back.
+    release_unopened(scope)
     planned = [
         *_draft_reminders(scope),
         *_review_nudges(scope),

@@ -41,7 +41,7 @@ from handlers.messages import GuestInvitation
 from handlers.parsing import email_address
 from handlers.requests import require_owner_or_admin
 from handlers.results import Notice, Param, Reply, Text, UserFacingError, UserRef, t
-from handlers.volunteering import take_place
+from handlers.volunteering import promote_next, take_place
 from storage import queries
 from storage.models import ContentRequest, GuestLink, Member, VolunteerState
 
@@ -80,8 +80,9 @@ class IssuedLink:
     token: str  # shown once (in the e-mail); only its hash is kept
 
 
-def issue_link(scope: Scope, *, member_id: int, request_id: int) -> IssuedLink:
-    """A new link for the guest to the request, working for ``guest_link_days``."""
+def issue_link(scope: Scope, *, member_id: int, request_id: int, invitation: bool = False) -> IssuedLink:
+    """A new link for the guest to the request, working for ``guest_link_days``; ``invitation``: the one an
+    invitation makes (the guest's standing), not one for an e-mail."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = queries.add_guest_link(
         session=scope.session,
@@ -91,6 +92,7 @@ def issue_link(scope: Scope, *, member_id: int, request_id: int) -> IssuedLink:
         token_hash=hash_token(token),
         now=scope.now,
         expires_at=scope.now + timedelta(days=scope.policy.guest_link_days),
+        invitation=invitation,
     )
     return IssuedLink(link, token)
 
@@ -164,6 +166,61 @@ def revoke_links(scope: Scope, *, request_id: int | None = None, member_id: int 
         request_id=request_id,
         member_id=member_id,
     )
+
+
+# --- invitations nobody opens -------------------------------------------------------------------------------------
+
+
+def release_unopened(scope: Scope) -> int:
+    """Guests who opened none of their links within ``guests.open_within_days`` of their (latest) invitation give
+    their place back: the next in line moves up, their links end, and the owner is told, who may invite them again.
+    Run by every follow-up pass; a place is released once, whichever process gets to it first. How many were."""
+    invited_before = scope.now - timedelta(days=scope.policy.guest_open_within_days)
+    released = 0
+    for place in queries.unopened_guest_places(
+        session=scope.session, workspace_id=scope.workspace_id, invited_before=invited_before
+    ):
+        assert place.id is not None
+        was_active = place.state is VolunteerState.ACTIVE
+        if not queries.withdraw_place(session=scope.session, place=place, now=scope.now):
+            continue  # another pass (or the guest, declining) got there first
+        request = scope.session.get(ContentRequest, place.request_id)
+        guest = scope.session.get(Member, place.member_id)
+        assert request is not None
+        assert guest is not None
+        assert request.id is not None
+        revoke_links(scope, request_id=request.id, member_id=place.member_id)
+        notify.cancel_reminders(scope, volunteer_id=place.id)
+        moved_up = False
+        if was_active:
+            live = queries.live_volunteers(
+                session=scope.session, workspace_id=scope.workspace_id, request_id=request.id
+            )
+            same_place = [v for v in live if v.part_id == place.part_id and v.id != place.id]
+            moved_up = any(v.state is VolunteerState.WAITLISTED for v in same_place)
+            promote_next(scope, request, same_place)
+        owner = queries.member_by_id(session=scope.session, workspace_id=scope.workspace_id, member_id=request.owner_id)
+        text = texts.GUEST_NEVER_OPENED_MOVED_UP if moved_up else texts.GUEST_NEVER_OPENED
+        notify.to_user(
+            scope,
+            user_id=owner.user_id,
+            notice=Notice(
+                Text(
+                    text,
+                    {
+                        "guest": guest_name(guest),
+                        "number": request.number,
+                        "title": request.title,
+                        "count": scope.policy.guest_open_within_days,
+                    },
+                )
+            ),
+            key=f"guest-unopened:{place.id}",
+            request=request,
+        )
+        notify.refresh_card(scope, request)
+        released += 1
+    return released
 
 
 # --- the owner's command ------------------------------------------------------------------------------------------
@@ -241,7 +298,7 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
 
 def _send_link(ctx: Ctx, *, guest_id: int, request_id: int) -> None:
     # The token made here is thrown away on purpose (see the module's docstring): the e-mail gets a fresh one.
-    link = issue_link(ctx, member_id=guest_id, request_id=request_id).link
+    link = issue_link(ctx, member_id=guest_id, request_id=request_id, invitation=True).link
     assert link.id is not None
     notify.queue(
         ctx,

@@ -217,6 +217,18 @@ GUEST_EMAIL_NOT_SET_UP = N_(
     "whoever runs Cobot to set `SMTP_URL` and `PUBLIC_URL`."
 )
 GUEST_IS_COLLEAGUE = N_("{email} belongs to {person}, who is already here and can volunteer themselves.")
+GUEST_NEVER_OPENED = NP_(
+    "{guest} hasn't opened the invitation to #{number} *{title}* within {count} day, so their place is free "
+    "again. Invite them again with `/cocreate guest {number} <e-mail>` if you still want them.",
+    "{guest} hasn't opened the invitation to #{number} *{title}* within {count} days, so their place is free "
+    "again. Invite them again with `/cocreate guest {number} <e-mail>` if you still want them.",
+)
+GUEST_NEVER_OPENED_MOVED_UP = NP_(
+    "{guest} hasn't opened the invitation to #{number} *{title}* within {count} day, so I gave their place to the "
+    "next in line. Invite them again with `/cocreate guest {number} <e-mail>` if you still want them.",
+    "{guest} hasn't opened the invitation to #{number} *{title}* within {count} days, so I gave their place to the "
+    "next in line. Invite them again with `/cocreate guest {number} <e-mail>` if you still want them.",
+)
 # A guest wherever people are named (cards, `/cocreate show`): by name, never as a mention.
 GUEST_NAME = N_("{name} (guest)")
 

@@ -365,6 +365,8 @@ class GuestLink(SQLModel, table=True):
     expires_at: datetime
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+    # Made by an invitation (the guest's standing on the request), not for one e-mail: dates the invitation.
+    invitation: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class PublishingSlot(SQLModel, table=True):

@@ -797,6 +797,7 @@ def add_guest_link(
     token_hash: str,
     now: datetime,
     expires_at: datetime,
+    invitation: bool = False,
 ) -> GuestLink:
     link = GuestLink(
         workspace_id=workspace_id,
@@ -805,6 +806,7 @@ def add_guest_link(
         token_hash=token_hash,
         created_at=now,
         expires_at=expires_at,
+        invitation=invitation,
     )
     session.add(link)
     session.flush()
@@ -857,6 +859,44 @@ def stop_place_reminders(*, session: Session, workspace_id: int, request_id: int
         .values(reminders_stopped_at=now)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def unopened_guest_places(*, session: Session, workspace_id: int, invited_before: datetime) -> Sequence[Volunteer]:
+    """Live places of guests on open requests who were last invited before ``invited_before`` and have opened
+    none of their links to the request since, nor handed in anything."""
+    link = sa.orm.aliased(GuestLink)
+    same = (
+        col(link.workspace_id) == col(Volunteer.workspace_id),
+        col(link.member_id) == col(Volunteer.member_id),
+        col(link.request_id) == col(Volunteer.request_id),
+    )
+    opened = sa.select(col(link.id)).where(*same, col(link.last_used_at).is_not(None)).exists()
+    last_invited = sa.select(sa.func.max(col(link.created_at))).where(*same, col(link.invitation)).scalar_subquery()
+    return session.exec(
+        select(Volunteer)
+        .join(Member, col(Member.id) == col(Volunteer.member_id))
+        .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
+        .where(
+            col(Volunteer.workspace_id) == workspace_id,
+            col(Member.is_guest),
+            col(ContentRequest.status) == RequestStatus.OPEN,
+            col(Volunteer.state).in_([VolunteerState.ACTIVE, VolunteerState.WAITLISTED]),
+            col(Volunteer.review_state) == ReviewState.NO_DRAFT,
+            ~opened,
+            last_invited <= invited_before,
+        )
+        .order_by(col(Volunteer.id))
+    ).all()
+
+
+def withdraw_place(*, session: Session, place: Volunteer, now: datetime) -> bool:
+    """Withdraws the place if it is still as it was read (live); False when someone else changed it first."""
+    result = session.execute(
+        sa.update(Volunteer)
+        .where(col(Volunteer.id) == place.id, col(Volunteer.state) == place.state)
+        .values(state=VolunteerState.WITHDRAWN, withdrawn_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def revoke_guest_links(

@@ -30,6 +30,7 @@ OWNER = "U0OWNER"
 PUBLIC_URL = "https://cobot.example.com"
 LINK = re.compile(re.escape(PUBLIC_URL) + r"/guest/([A-Za-z0-9_\-]{32,})")
 Make = Callable[..., SlackScenario]
+PROMOTED = "A place opened up"
 
 
 def start(make_slack: Make, server: Server, *, language: str = "en", locale: str = "en-US") -> SlackScenario:
@@ -292,3 +293,57 @@ def test_the_one_click_stop_in_a_reminder_ends_reminders_about_that_request_only
     assert [s for s in tomorrow if "days to go" not in s] == [
         f"“Another piece”: Your draft for #{other} Another piece is due Thursday 26 November 2026."
     ]
+
+
+def test_a_guest_who_never_opens_the_invitation_gives_the_place_to_the_next_in_line(
+    make_slack: Make, smtp_server: StartServer
+) -> None:
+    server = smtp_server()
+    slack = start(make_slack, server)
+    number = slack.create("Ten SEO tips", due="2026-12-18")  # one place
+    invite(slack, number)
+    assert "number 1 in line" in slack.command_reply(f"volunteer {number}", user="U0ANNA")
+    slack.settle()
+
+    slack.clock.advance(timedelta(days=6, hours=23))  # not yet a week
+    run_tick(slack.service.cobot)
+    slack.settle()
+    assert not [m for m in slack.fake.messages(OWNER) if "hasn't opened" in message_text(m)]
+
+    slack.clock.advance(timedelta(hours=2))
+    run_tick(slack.service.cobot)
+    run_tick(slack.service.cobot)  # a second pass releases nothing more
+    slack.settle()
+
+    [told] = [message_text(m) for m in slack.fake.messages(OWNER) if "hasn't opened" in message_text(m)]
+    assert told == (
+        f"Anne Holm (guest) hasn't opened the invitation to #{number} *Ten SEO tips* within 7 days, so I gave their "
+        f"place to the next in line. Invite them again with `/cocreate guest {number} &lt;e-mail&gt;` if you still "
+        "want them."
+    )
+    assert any(
+        "moved up" in message_text(m) or "place opened" in message_text(m) for m in slack.fake.messages("U0ANNA")
+    )
+    card = message_text(slack.card(number))
+    assert "Anne Holm" not in card and "<@U0ANNA>" in card
+    [invitation] = mails(server)
+    with transaction(slack.engine) as session:
+        assert resolve_link(session, token_in(invitation), slack.clock(), open_within_days=30) is None
+
+
+def test_a_guest_who_opened_the_link_keeps_the_place(make_slack: Make, smtp_server: StartServer) -> None:
+    server = smtp_server()
+    slack = start(make_slack, server)
+    number = slack.create("Ten SEO tips", due="2026-12-18")
+    invite(slack, number)
+    [invitation] = mails(server)
+    slack.clock.advance(timedelta(days=1))
+    with transaction(slack.engine) as session:
+        assert resolve_link(session, token_in(invitation), slack.clock(), open_within_days=7) is not None
+
+    slack.clock.advance(timedelta(days=8))
+    run_tick(slack.service.cobot)
+    slack.settle()
+
+    assert not [m for m in slack.fake.messages(OWNER) if "hasn't opened" in message_text(m)]
+    assert "Anne Holm (guest)" in message_text(slack.card(number))
