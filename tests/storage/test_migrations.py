@@ -43,7 +43,7 @@ MODEL_TABLES = {
     "calendar_feed",
     "guest_link",
 }
-HEAD = "0012_guests"
+HEAD = "0015_erasure"
 
 
 def _table_names(engine: Engine) -> set[str]:
