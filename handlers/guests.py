@@ -62,8 +62,12 @@ def hash_token(token: str) -> str:
 
 
 def guest_name(member: Member) -> Text:
-    """A guest as every surface names them: "Anne Holm (guest)", "Anne Holm (gæst)"."""
-    return t(texts.GUEST_NAME, name=member.display_name or (member.email or "").partition("@")[0])
+    """A guest as every surface names them: "Anne Holm (guest)", "Anne Holm (gæst)"; "a guest" once their name
+    went with their address (``guests.retention_days``), and "a former contributor" once they were forgotten."""
+    if member.forgotten_at is not None:
+        return t(texts.FORMER_CONTRIBUTOR)
+    name = member.display_name or (member.email or "").partition("@")[0]
+    return t(texts.GUEST_NAME, name=name) if name else t(texts.GUEST_UNNAMED)
 
 
 # --- links --------------------------------------------------------------------------------------------------------

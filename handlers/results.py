@@ -15,15 +15,31 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeAlias
 
+from handlers import texts
 from handlers.texts import Plural
 from storage.models import RequestStatus, ReviewState
+
+# The user id of a person whose personal data was erased (``handlers.erasure``): no platform id has a colon, so it
+# names nobody on any platform, and a colleague who comes back later is met as someone new.
+FORGOTTEN_PREFIX = "forgotten:"
+
+
+def is_forgotten_user_id(user_id: str) -> bool:
+    return user_id.startswith(FORGOTTEN_PREFIX)
 
 
 @dataclass(frozen=True)
 class UserRef:
-    """A person, shown as a mention."""
+    """A person, shown as a mention; someone forgotten as "a former contributor" (``stand_in``)."""
 
     user_id: str
+
+    @property
+    def stand_in(self) -> Text | None:
+        """What every adapter shows instead of a mention, or None to mention the person. This is the one place that
+        decides how a forgotten person is named — on cards, in threads, DMs, the digest, App Home and exports — so no
+        surface can name them or ping the account they had."""
+        return Text(texts.FORMER_CONTRIBUTOR) if is_forgotten_user_id(self.user_id) else None
 
 
 @dataclass(frozen=True)

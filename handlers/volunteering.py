@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from handlers import notify, texts
 from handlers.cards import require_open, require_request
-from handlers.context import Ctx
+from handlers.context import Ctx, Scope
 from handlers.results import Day, Notice, Reply, UserFacingError, UserRef, t
 from storage import queries
 from storage.models import ContentRequest, RequestPart, RequestStatus, ReviewState, Volunteer, VolunteerState
@@ -120,7 +120,7 @@ def withdraw_from_request(ctx: Ctx, *, number: int, via: str = "command") -> Rep
     ctx.session.add(mine)
     notify.cancel_reminders(ctx, volunteer_id=mine.id)
     if was_active and request.status is RequestStatus.OPEN:  # a closed or approved request takes no drafts
-        _promote_next(ctx, request, [v for v in live if v.part_id == mine.part_id and v.id != mine.id])
+        promote_next(ctx, request, [v for v in live if v.part_id == mine.part_id and v.id != mine.id])
     notify.refresh_card(ctx, request)
     return Reply.of(t(texts.WITHDRAWN if was_active else texts.LEFT_WAITLIST, number=number))
 
@@ -159,7 +159,9 @@ def _part_list(parts: Sequence[RequestPart], live: Sequence[Volunteer]) -> str:
     return ", ".join(f"{p.position}. {p.name}{mark(p)}" for p in parts)
 
 
-def _promote_next(ctx: Ctx, request: ContentRequest, same_place: list[Volunteer]) -> None:
+def promote_next(ctx: Scope, request: ContentRequest, same_place: list[Volunteer]) -> None:
+    """The first in line for the place that just came free (``same_place``: the other live places of the same part,
+    or of the request) moves up and is told."""
     waiting = [v for v in same_place if v.state is VolunteerState.WAITLISTED]
     if not waiting:
         return

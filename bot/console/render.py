@@ -73,6 +73,8 @@ class ConsoleRenderer:
 
     def _value(self, value: Param, language: str) -> str:
         if isinstance(value, UserRef):
+            if value.stand_in is not None:
+                return self.text(value.stand_in, language)
             return "@" + self.names(value.user_id)
         if isinstance(value, ChannelRef):
             return value.channel_id  # console channels are named "#marketing"

@@ -30,6 +30,8 @@ def _value(value: Param, translate: Translate, timezone: ZoneInfo | None) -> str
     if isinstance(value, Text):
         return plain(value, translate, timezone=timezone)
     if isinstance(value, UserRef):
+        if value.stand_in is not None:
+            return plain(value.stand_in, translate, timezone=timezone)
         return "@" + value.user_id
     if isinstance(value, ChannelRef):
         return "#" + value.channel_id

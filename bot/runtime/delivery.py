@@ -41,6 +41,7 @@ from handlers.messages import (
     ProfileLookup,
     RequestThread,
     decode,
+    for_someone_forgotten,
 )
 from handlers.results import CardView, ChannelRef, DigestPart, Notice, Param, Reply, Text, UserRef, t
 from storage import queries
@@ -195,6 +196,10 @@ def prepare(
         # trying would only fail and tell the owner about a person Slack or Teams never heard of. Guests are
         # reached by e-mail, which carries their invitation (``GuestInvitation``) and nothing else yet.
         log.info("outbox %s: not sent to %s, a guest (e-mail carries no notices yet)", row.id, to.user_id)
+        return None
+    if for_someone_forgotten(message):
+        # Erasure drops what was queued for a person; this catches anything that slipped in around it.
+        log.info("outbox %s: not sent, its recipient's personal data was erased", row.id)
         return None
     match message:
         case CardRefresh(request_id=request_id):

@@ -60,7 +60,8 @@ def render_plain(text: Text, translate: Translate = identity, names: dict[str, s
 
 def _mrkdwn_value(value: Param, translate: Translate) -> str:
     if isinstance(value, UserRef):
-        return f"<@{value.user_id}>"
+        stand_in = value.stand_in
+        return render(stand_in, translate) if stand_in is not None else f"<@{value.user_id}>"
     if isinstance(value, ChannelRef):
         return f"<#{value.channel_id}>"
     if isinstance(value, Day):
@@ -80,6 +81,9 @@ def _mrkdwn_value(value: Param, translate: Translate) -> str:
 
 def _plain_value(value: Param, translate: Translate, names: dict[str, str]) -> str:
     if isinstance(value, UserRef):
+        stand_in = value.stand_in
+        if stand_in is not None:
+            return render_plain(stand_in, translate, names)
         return "@" + names.get(value.user_id, value.user_id)
     if isinstance(value, ChannelRef):
         return "#" + value.channel_id.lstrip("#")

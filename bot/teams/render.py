@@ -89,6 +89,8 @@ class TeamsRenderer:
 
     def _value(self, value: Param, mode: Mode) -> Rendered:
         if isinstance(value, UserRef):
+            if value.stand_in is not None:
+                return self.render(value.stand_in, mode)
             person = self.people(value.user_id)
             if person is None:
                 return Rendered("@" + escape(value.user_id, mode))
@@ -138,6 +140,8 @@ class TeamsRenderer:
 
     def _plain_value(self, value: Param) -> str:
         if isinstance(value, UserRef):
+            if value.stand_in is not None:
+                return self.plain(value.stand_in)
             person = self.people(value.user_id)
             return "@" + (person.name if person else value.user_id)
         if isinstance(value, Day):
