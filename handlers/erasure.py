@@ -4,9 +4,9 @@
 language, skills, department (when nobody else has it, so it would name them), their calendar feeds and guest
 links, what Teams told Cobot about them, and every message to them that has not been sent. The outbox's history is
 scrubbed too: a message that named them by id, by address or (a guest) by name names "a former contributor"
-instead. Their places on open requests are given up as if they had withdrawn (the next in line moves up, the owner
-is told), since nobody can remind them any more; drafts, reviews, places on finished requests and the counts in
-reports stay as they were.
+instead. Their places on open requests with no draft handed in yet are given up as if they had withdrawn (the next
+in line moves up, the owner is told), since nobody can remind them any more; drafts, reviews, places with a draft
+(which the owner can still review), places on finished requests and the counts in reports stay as they were.
 
 The member row itself stays, so every draft and place keeps pointing at someone; ``forgotten_at`` marks it and its
 ``user_id`` becomes ``forgotten:<random>``. That id names nobody on any platform, and ``UserRef.stand_in``
@@ -33,7 +33,7 @@ from handlers.messages import MAIL_KINDS, NoticeSettled
 from handlers.results import FORGOTTEN_PREFIX, Notice, Reply, Text, UserFacingError, t
 from handlers.volunteering import promote_next
 from storage import queries
-from storage.models import ContentRequest, Member, OutboxMessage, RequestStatus, VolunteerState
+from storage.models import ContentRequest, Member, OutboxMessage, RequestStatus, ReviewState, VolunteerState
 
 ERASED_ERROR = "dropped: its recipient's personal data was erased"
 # Statuses of a request a guest still takes part in: their address is kept until none is left.
@@ -139,9 +139,10 @@ def _forget(scope: Scope, *, member_id: int, by_themselves: bool) -> Forgotten:
     member.tz = member.locale = member.language = None
     if department is not None:
         member.department = None
-    # Nothing is ever looked up about, sent to, or asked of them again.
+    # Nothing is ever looked up about, sent to, or asked of them again. Whether the digest may thank them stays as
+    # they chose: it thanks "a former contributor".
     member.profile_fetched_at = scope.now
-    member.reminders_enabled = member.listed_in_digest = member.invitations_enabled = False
+    member.reminders_enabled = member.invitations_enabled = False
     member.asks_per_month = 0
     member.forgotten_at = scope.now
     session.add(member)
@@ -167,8 +168,8 @@ def _forget(scope: Scope, *, member_id: int, by_themselves: bool) -> Forgotten:
 
 
 def _give_up_places(scope: Scope, member: Member, *, by_themselves: bool) -> list[ContentRequest]:
-    """Withdraws the member's live places on open requests, as withdrawing does, and tells each owner; a guest
-    erasing themselves also tells the owners of the finished requests they had a place on."""
+    """Withdraws the member's live places on open requests that have no draft yet, as withdrawing does, and tells
+    each owner; a guest erasing themselves also tells the owners of the other requests they have a place on."""
     assert member.id is not None
     session, workspace_id = scope.session, scope.workspace_id
     places = [
@@ -183,7 +184,8 @@ def _give_up_places(scope: Scope, member: Member, *, by_themselves: bool) -> lis
     for place in places:
         request = requests[place.request_id]
         assert request.id is not None
-        freed = request.status is RequestStatus.OPEN
+        # A place with a draft handed in is a contribution: it stays, so the draft can still be reviewed and counts.
+        freed = request.status is RequestStatus.OPEN and place.review_state is ReviewState.NO_DRAFT
         if freed:
             was_active = place.state is VolunteerState.ACTIVE
             place.state = VolunteerState.WITHDRAWN
