@@ -80,11 +80,11 @@ def everything_queued(engine: Engine) -> list[OutboxMessage]:
 
 def to_user(rows: list[OutboxMessage], user_id: str) -> list[OutboxMessage]:
     """The rows that go to ``user_id`` in any way: a DM, an ephemeral answer, their page, their profile."""
-    found = []
-    for row in rows:
+
+    def mine(row: OutboxMessage) -> bool:
         to = row.payload.get("to") or {}
         if to.get("user") == user_id or (to.get("ephemeral") or {}).get("user") == user_id:
-            found.append(row)
-        elif row.kind in ("home", "profile") and row.payload.get("user_id") == user_id:
-            found.append(row)
-    return found
+            return True
+        return row.kind in ("home", "profile") and row.payload.get("user_id") == user_id
+
+    return [row for row in rows if mine(row)]
