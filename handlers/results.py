@@ -126,6 +126,17 @@ class Text:
         return cls(data["msgid"], params, data.get("plural"))
 
 
+def as_sentence(text: Text, template: str, shown: str) -> str:
+    """``shown`` (``text`` rendered from its ``template``) with its first letter capitalised when the text opens
+    with a person shown by a stand-in: "A former contributor handed in…", "En tidligere bidragyder har…". Renderers
+    apply it to a whole text only, never to one inside another, which may stand mid-sentence."""
+    if template.startswith("{"):
+        value = text.params.get(template[1 : template.find("}")])
+        if isinstance(value, UserRef) and value.stand_in is not None:
+            return shown[:1].upper() + shown[1:]
+    return shown
+
+
 def t(msgid: str, **params: Param) -> Text:
     return Text(msgid, params)
 

@@ -26,14 +26,17 @@ from bot.slack.blocks import home_view, request_card
 from bot.slack.render import render
 from bot.teams.cards import request_card as teams_card
 from bot.teams.render import TeamsRenderer
+from handlers import texts
+from handlers.calendar import people_text
 from handlers.context import Scope
 from handlers.digest import build_digest
 from handlers.feeds import new_feed_address
 from handlers.followup import run_follow_ups
 from handlers.home import build_home
+from handlers.messages import NoticeMessage, decode
 from handlers.reports import Report, ReportOrder
 from handlers.requests import show_request
-from handlers.results import FORGOTTEN_PREFIX, UserFacingError
+from handlers.results import FORGOTTEN_PREFIX, UserFacingError, t
 from handlers.skills import add_skills
 from storage import queries, teams_queries
 from storage.db import transaction
@@ -290,3 +293,30 @@ def test_a_colleague_who_comes_back_starts_as_someone_new_and_their_old_work_sta
         assert len(places) == 1
     view = snapshot(engine, number).card
     assert f"<@{ANNA}>" not in json.dumps(request_card(view))
+
+
+def test_a_message_waiting_to_go_that_names_them_says_a_former_contributor_at_the_start_of_its_sentence(
+    engine: Engine,
+) -> None:
+    number = posted_request(engine, needs=2)
+    volunteer(engine, ANNA, number)
+    submit(engine, ANNA, number)  # the owner's DM "@Anna handed in version 1…" waits in the outbox
+
+    forget(engine, ANNA)
+
+    [waiting] = [m for m in to_user(unsent(engine), OWNER) if "handed in" in json.dumps(m.payload)]
+    notice = decode(waiting.kind, waiting.payload)
+    assert isinstance(notice, NoticeMessage)
+    english = render(notice.notice.text)
+    danish = render(notice.notice.text, translator("da"))
+    assert english.startswith("A former contributor handed in version 1 of a draft for #1")
+    assert danish.startswith("En tidligere bidragyder har afleveret version 1")
+    assert ANNA not in english + danish and "forgotten:" not in english + danish
+    # Inside a sentence it stays in lower case.
+    thanks = render(t(texts.DIGEST_HELPERS, people=people_text([forgotten_id(engine)])))
+    assert "a former contributor" in thanks and "A former" not in thanks
+
+
+def forgotten_id(engine: Engine) -> str:
+    with Session(engine) as session:
+        return session.exec(select(Member.user_id).where(col(Member.forgotten_at).is_not(None))).one()
