@@ -971,3 +971,4 @@ FORGET_LINE_KEPT = N_(
 FORGET_CONFIRM = N_("Erase it? Type yes to go ahead: ")
 FORGET_CANCELLED = N_("Nothing was erased.")
 FORGET_DONE = N_("Erased. {user_id} in {workspace} is now “a former contributor”.")
+FORGET_STILL_IN_CONFIG = N_("{user_id} is still named in app.yaml ({settings}); take it out there too.")

@@ -99,6 +99,14 @@ def run_forget(args: argparse.Namespace, settings: Settings, *, ask: Callable[[s
     finally:
         cobot.close()
     _say(t(texts.FORGET_DONE, user_id=done.user_id, workspace=workspace.external_id), settings)
+    # app.yaml is the operator's file, not Cobot's to rewrite: it is only pointed out.
+    named_in = [
+        name
+        for name, ids in (("permissions.admins", cobot.policy.admins), ("permissions.creators", cobot.policy.creators))
+        if ids is not None and done.user_id in ids
+    ]
+    if named_in:
+        _say(t(texts.FORGET_STILL_IN_CONFIG, user_id=done.user_id, settings=", ".join(named_in)), settings)
     return 0
 
 

@@ -193,3 +193,14 @@ def test_the_real_command_erases_in_its_own_process(engine: Engine, sqlite_url: 
     )
     assert missing.returncode == 1 and "there is no database at" in missing.stderr
     assert not (tmp_path / "nothing-here.db").exists()
+
+
+def test_someone_still_named_in_app_yaml_is_pointed_out_after_the_erasure(
+    engine: Engine, cobot: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_as(engine, "U0ADMIN", lambda ctx: None)
+
+    code, out, _ = run([*cobot, "forget", "U0ADMIN", "--yes"], capsys)
+
+    assert code == 0
+    assert out.splitlines()[-1] == "U0ADMIN is still named in app.yaml (permissions.admins); take it out there too."
