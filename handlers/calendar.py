@@ -27,7 +27,19 @@ from handlers.requests import (
     post_request_from_form,
     require_owner_or_admin,
 )
-from handlers.results import Action, ActionKind, Moment, Notice, Reply, Text, UserFacingError, UserRef, t
+from handlers.results import (
+    Action,
+    ActionKind,
+    Moment,
+    Notice,
+    Param,
+    Reply,
+    Text,
+    UserFacingError,
+    UserRef,
+    is_forgotten_user_id,
+    t,
+)
 from handlers.schedule import at_local, occurrences, slot_trigger
 from storage import queries
 from storage.models import ContentRequest, Draft, PublishingSlot, RequestStatus, SlotBooking
@@ -374,8 +386,15 @@ def derive_request(ctx: Ctx, *, number: int, new: NewRequest, from_form: bool = 
 
 
 def people_text(user_ids: list[str]) -> Text:
-    """A list of mentions as one parameter: each is a ``UserRef`` so every adapter shows names its own way."""
-    names = {f"p{i}": UserRef(u) for i, u in enumerate(user_ids)}
+    """A list of mentions as one parameter: each is a ``UserRef`` so every adapter shows names its own way. People
+    whose data was erased come last, once: "@Anna, 2 former contributors"."""
+    named = [u for u in user_ids if not is_forgotten_user_id(u)]
+    forgotten = [u for u in user_ids if is_forgotten_user_id(u)]
+    names: dict[str, Param] = {f"p{i}": UserRef(u) for i, u in enumerate(named)}
+    if len(forgotten) == 1:
+        names["former"] = UserRef(forgotten[0])
+    elif forgotten:
+        names["former"] = Text(texts.FORMER_CONTRIBUTORS, {"count": len(forgotten)})
     return Text(", ".join("{" + key + "}" for key in names), names)
 
 

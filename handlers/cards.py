@@ -19,6 +19,7 @@ from handlers.results import (
     PartView,
     Text,
     UserFacingError,
+    UserRef,
     t,
 )
 from storage import queries
@@ -115,7 +116,7 @@ def build_card(session: Session, request: ContentRequest) -> CardView:
         derived_from=derived_from,
         booking=BookingView(booking.slot_name, booking.starts_at) if booking is not None else None,
         published_url=request.published_url if request.status is RequestStatus.PUBLISHED else None,
-        guests={m.user_id: m.display_name for m in members.values() if m.is_guest},
+        guests={m.user_id: m.display_name for m in members.values() if m.is_guest and m.forgotten_at is None},
     )
 
 
@@ -164,8 +165,12 @@ def people_line(
     known = guests or {}
 
     def name(user_id: str) -> str:
+        stand_in = UserRef(user_id).stand_in
+        if stand_in is not None:
+            return render(stand_in)
         if user_id in known:
-            return render(t(texts.GUEST_NAME, name=known[user_id]))
+            shown = t(texts.GUEST_NAME, name=known[user_id]) if known[user_id] else t(texts.GUEST_UNNAMED)
+            return render(shown)
         return mention(user_id)
 
     line = " ".join(f"{name(h.user_id)} {STATE_MARKS[h.review_state]}" for h in holders)

@@ -87,6 +87,9 @@ class Policy:
     # Cobot can send e-mail at all (SMTP_URL), without which no guest is invited.
     guest_link_days: int = 30
     guest_open_within_days: int = 7
+    # Days after the last request a guest took part in was published (or closed) that their e-mail address is
+    # deleted (``handlers.erasure.apply_retention``); 0 keeps addresses.
+    guest_retention_days: int = 90
     email_configured: bool = False
 
     def may_create(self, user_id: str) -> bool:

@@ -85,7 +85,9 @@ def feed_path(token: str) -> str:
 
 def person_name(member: Member) -> Param:
     """How a feed names someone: their name, else (no profile yet) their e-mail, else "a colleague" — never a raw
-    platform id, which means nothing in a calendar."""
+    platform id, which means nothing in a calendar. Someone whose data was erased is "a former contributor"."""
+    if member.forgotten_at is not None:
+        return t(texts.FORMER_CONTRIBUTOR)
     return member.display_name or member.email or t(texts.FEED_SOMEONE)
 
 

@@ -26,7 +26,7 @@ from handlers.context import Scope
 from handlers.digest import build_digest, digest_due_at
 from handlers.guests import release_unopened
 from handlers.messages import Address, Channel, DigestMessage, NoticeMessage, Person, RequestThread
-from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, t
+from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, is_forgotten_user_id, t
 from handlers.schedule import at_local, next_working_moment
 from storage import queries
 from storage.models import (
@@ -81,6 +81,9 @@ def run_follow_ups(scope: Scope) -> FollowUpReport:
     # takes about one post a second per channel, so a channel's posts take longest to go out; queued behind a
     # thousand DMs they only started once those were sent (bench/bench_fanout.py).
     planned.sort(key=lambda message: "user" in message.payload.get("to", {}))
+    # Nobody whose personal data was erased is reminded or nudged (their places were given up, but a request they
+    # own, or a draft of theirs, can still be due).
+    planned = [m for m in planned if not is_forgotten_user_id(str(m.payload.get("to", {}).get("user", "")))]
     added = queries.enqueue_many(
         session=scope.session, workspace_id=scope.workspace_id, messages=planned, now=scope.now
     )

@@ -67,8 +67,12 @@ def hash_token(token: str) -> str:
 
 
 def guest_name(member: Member) -> Text:
-    """A guest as every surface names them: "Anne Holm (guest)", "Anne Holm (gæst)"."""
-    return t(texts.GUEST_NAME, name=member.display_name or (member.email or "").partition("@")[0])
+    """A guest as every surface names them: "Anne Holm (guest)", "Anne Holm (gæst)"; "a guest" once their name
+    went with their address (``guests.retention_days``), and "a former contributor" once they were forgotten."""
+    if member.forgotten_at is not None:
+        return t(texts.FORMER_CONTRIBUTOR)
+    name = member.display_name or (member.email or "").partition("@")[0]
+    return t(texts.GUEST_NAME, name=name) if name else t(texts.GUEST_UNNAMED)
 
 
 # --- links --------------------------------------------------------------------------------------------------------
@@ -351,6 +355,8 @@ def named_text(session: Session, workspace_id: int, text: Text, *, everyone: boo
         return text
     names: dict[str, Param] = {}
     for user_id in sorted(ids):
+        if UserRef(user_id).stand_in is not None:
+            continue  # someone forgotten: every renderer shows their stand-in
         member = queries.get_member(session=session, workspace_id=workspace_id, user_id=user_id)
         if member is not None:
             names[user_id] = guest_name(member) if member.is_guest else (member.display_name or user_id)

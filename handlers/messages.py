@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeAlias
 
-from handlers.results import Action, DigestPart, Notice, Reply, Text
+from handlers.results import Action, DigestPart, Notice, Reply, Text, is_forgotten_user_id
 
 # --- addresses ------------------------------------------------------------------------------------------------
 
@@ -270,6 +270,16 @@ MESSAGE_CLASSES: dict[str, type[OutgoingMessage]] = {
 # Kinds that only an e-mail transport sends. Unlike a chat message that a platform has no use for (skipped and
 # marked sent), such a message waits unsent until a sender with a transport that delivers it drains the outbox.
 MAIL_KINDS: frozenset[str] = frozenset({GuestInvitation.kind})
+
+
+def for_someone_forgotten(message: OutgoingMessage) -> bool:
+    """Whether the message is for a person whose personal data was erased (``handlers.erasure``): a DM or an
+    ephemeral answer to them, their page, a look-up of their profile. Such a message is never queued or sent."""
+    if isinstance(message, NoticeMessage | LateReply) and isinstance(message.to, Person | Ephemeral):
+        return is_forgotten_user_id(message.to.user_id)
+    if isinstance(message, HomeRefresh | ProfileLookup):
+        return is_forgotten_user_id(message.user_id)
+    return False
 
 
 def decode(kind: str, payload: Mapping[str, Any]) -> OutgoingMessage:

@@ -19,6 +19,7 @@ from handlers.messages import (
     Person,
     ProfileLookup,
     RequestThread,
+    for_someone_forgotten,
 )
 from handlers.results import Notice, Reply, Text
 from storage import queries
@@ -111,7 +112,10 @@ def queue(
     request_id: int | None = None,
     sequence_key: str | None = None,
 ) -> bool:
-    """Adds ``message`` to the outbox unless ``key`` was used before; True when added."""
+    """Adds ``message`` to the outbox unless ``key`` was used before; True when added. Nothing is queued for a
+    person whose data was erased."""
+    if for_someone_forgotten(message):
+        return False
     return queries.enqueue(
         session=ctx.session,
         workspace_id=ctx.workspace_id,

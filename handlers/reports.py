@@ -34,7 +34,7 @@ from handlers.feeds import (  # noqa: F401  (re-exported: the feed used to live 
     workspace_for_calendar_token,
 )
 from handlers.parsing import FIRST_YEAR, LAST_YEAR
-from handlers.results import Reply, Text, UserFacingError, t
+from handlers.results import Reply, Text, UserFacingError, is_forgotten_user_id, t
 from handlers.schedule import at_local
 from storage.models import (
     ContentRequest,
@@ -161,6 +161,14 @@ def report_as_file_only(ctx: Ctx, *, period: Period) -> Reply:
     return Reply.of(t(texts.REPORT_AS_FILE_ONLY))
 
 
+def _person(name: str, user_id: str) -> str:
+    """A person in a report: their name, else their user id; someone whose data was erased is "a former
+    contributor" (the row says so, and the writer translates it)."""
+    if is_forgotten_user_id(user_id):
+        return texts.FORMER_CONTRIBUTOR
+    return name or user_id
+
+
 # --- rows -------------------------------------------------------------------------------------------------------
 
 
@@ -186,6 +194,8 @@ class RequestRow:
     month: str  # YYYY-MM the request was posted, local
     fulfilled: bool  # every contribution approved (and maybe published)
     published: bool
+    # The owner's data was erased: ``owner`` is then the message id of "a former contributor", to translate.
+    owner_forgotten: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +213,8 @@ class ContributionRow:
     days_from_call: float | None  # from the request being posted to this person volunteering
     days_late: int | None  # first draft after the (personal) deadline, or still missing after it; None: n/a
     member_id: int
+    # The person's data was erased: ``person`` is then the message id of "a former contributor", to translate.
+    forgotten: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,7 +452,7 @@ class Report:
                 number=number,
                 title=title,
                 format=format_,
-                owner=owner_name or owner_user_id,
+                owner=_person(owner_name, owner_user_id),
                 owner_department=owner_department,
                 status=STATUS_TEXTS[status],
                 posted=posted.date(),
@@ -457,6 +469,7 @@ class Report:
                 month=f"{posted:%Y-%m}",
                 fulfilled=status in (RequestStatus.APPROVED, RequestStatus.PUBLISHED),
                 published=status is RequestStatus.PUBLISHED,
+                owner_forgotten=is_forgotten_user_id(owner_user_id),
             )
             self.request_count += 1
             self.summary.add_request(row)
@@ -482,7 +495,7 @@ class Report:
             )
         }
         people = {
-            member_id: (name or user_id, department)
+            member_id: (_person(name, user_id), department, is_forgotten_user_id(user_id))
             for member_id, name, user_id, department in connection.execute(
                 sa.select(col(Member.id), col(Member.display_name), col(Member.user_id), col(Member.department)).where(
                     col(Member.workspace_id) == workspace_id
@@ -545,7 +558,7 @@ class Report:
             approved_at,
         ) in connection.execute(query):
             number, title, created_at, deadline, still_open = requests[request_id]
-            person, department = people[member_id]
+            person, department, forgotten = people[member_id]
             due = due_date or deadline
             days_late: int | None = None
             if first_draft_at is not None:
@@ -564,6 +577,7 @@ class Report:
                 days_from_call=_days(volunteered_at, created_at),
                 days_late=days_late,
                 member_id=member_id,
+                forgotten=forgotten,
             )
             self.contribution_count += 1
             add(row)

@@ -15,15 +15,31 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeAlias
 
+from handlers import texts
 from handlers.texts import Plural
 from storage.models import RequestStatus, ReviewState
+
+# The user id of a person whose personal data was erased (``handlers.erasure``): no platform id has a colon, so it
+# names nobody on any platform, and a colleague who comes back later is met as someone new.
+FORGOTTEN_PREFIX = "forgotten:"
+
+
+def is_forgotten_user_id(user_id: str) -> bool:
+    return user_id.startswith(FORGOTTEN_PREFIX)
 
 
 @dataclass(frozen=True)
 class UserRef:
-    """A person, shown as a mention."""
+    """A person, shown as a mention; someone forgotten as "a former contributor" (``stand_in``)."""
 
     user_id: str
+
+    @property
+    def stand_in(self) -> Text | None:
+        """What every adapter shows instead of a mention, or None to mention the person. This is the one place that
+        decides how a forgotten person is named — on cards, in threads, DMs, the digest, App Home and exports — so no
+        surface can name them or ping the account they had."""
+        return Text(texts.FORMER_CONTRIBUTOR) if is_forgotten_user_id(self.user_id) else None
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,17 @@ class Text:
     def from_json(cls, data: Mapping[str, Any]) -> Text:
         params = {k: _param_from_json(v) for k, v in data.get("params", {}).items()}
         return cls(data["msgid"], params, data.get("plural"))
+
+
+def as_sentence(text: Text, template: str, shown: str) -> str:
+    """``shown`` (``text`` rendered from its ``template``) with its first letter capitalised when the text opens
+    with a person shown by a stand-in: "A former contributor handed in…", "En tidligere bidragyder har…". Renderers
+    apply it to a whole text only, never to one inside another, which may stand mid-sentence."""
+    if template.startswith("{"):
+        value = text.params.get(template[1 : template.find("}")])
+        if isinstance(value, UserRef) and value.stand_in is not None:
+            return shown[:1].upper() + shown[1:]
+    return shown
 
 
 def t(msgid: str, **params: Param) -> Text:

@@ -231,6 +231,12 @@ GUEST_NEVER_OPENED_MOVED_UP = NP_(
 )
 # A guest wherever people are named (cards, `/cocreate show`): by name, never as a mention.
 GUEST_NAME = N_("{name} (guest)")
+# A guest whose name went with their e-mail address (``guests.retention_days``): still shown as a guest.
+GUEST_UNNAMED = N_("a guest")
+# Whoever had their personal data erased (``handlers.erasure``), wherever people are named: cards, threads, DMs,
+# the digest, App Home, reports.
+FORMER_CONTRIBUTOR = N_("a former contributor")
+FORMER_CONTRIBUTORS = NP_("{count} former contributor", "{count} former contributors")
 
 # --- e-mails to guests (bot.mail): plain text, no chat markup in the templates ------------------------------
 EMAIL_GREETING = N_("Hello {name},")
@@ -951,3 +957,62 @@ USAGE_LANGUAGE = N_("Cobot speaks English and Danish: `/cocreate language en` or
 LANGUAGE_SET = N_("From now on I'll write to you in English.")
 HOME_LANGUAGE = N_("Language: English")
 BUTTON_OTHER_LANGUAGE = N_("Dansk")
+
+# --- erasure (`handlers.erasure`): a guest erasing their own data, `cobot forget` -------------------------
+ERASED_YOURSELF = N_(
+    "Your personal data is erased: your name, e-mail address and links are gone, and Cobot won't write to you "
+    "again. What you handed in stays with the request, credited to a former contributor. Thank you for helping."
+)
+ERASE_ONLY_GUESTS = N_(
+    "Only a guest can erase their own data here. To have a colleague's data erased, ask whoever runs Cobot "
+    "(`cobot forget`)."
+)
+GUEST_ERASED_PLACE_FREED = N_(
+    "A guest on #{number} *{title}* erased their personal data and gave up their place, so it is free again. "
+    "Anything they handed in stays, credited to a former contributor."
+)
+GUEST_ERASED = N_(
+    "A guest on #{number} *{title}* erased their personal data. Anything they handed in stays, credited to a "
+    "former contributor."
+)
+PERSON_ERASED_PLACE_FREED = N_(
+    "A contributor's personal data was erased, so their place on #{number} *{title}* is free again. Anything "
+    "they handed in stays, credited to a former contributor."
+)
+FORGET_UNKNOWN = N_(
+    "Cobot knows nobody by {person}. Give their e-mail address or their platform user id (e.g. U0123ABC); "
+    "nothing was changed."
+)
+FORGET_SEVERAL_WORKSPACES = N_(
+    "{person} is known in several workspaces ({workspaces}); pick one with --workspace. Nothing was changed."
+)
+FORGET_SEVERAL_PEOPLE = N_(
+    "{person} matches several people in {workspace} ({people}); give the user id of the one to forget. Nothing "
+    "was changed."
+)
+FORGET_ALREADY = N_("{person} was forgotten already, on {day}; there is nothing left to erase.")
+FORGET_PREVIEW = N_("This erases the personal data of {name} ({user_id}) in {workspace}:")
+FORGET_PREVIEW_GUEST = N_("This erases the personal data of the guest {name} ({user_id}) in {workspace}:")
+FORGET_LINE_PROFILE = N_("• name, e-mail address, time zone, language and locale, and their platform user id")
+FORGET_LINE_SKILLS = NP_("• {count} skill in the skills directory", "• {count} skills in the skills directory")
+FORGET_LINE_DEPARTMENT = N_("• the department “{department}”, which nobody else has")
+FORGET_LINE_LINKS = NP_("• {count} guest link (it stops working)", "• {count} guest links (they stop working)")
+FORGET_LINE_FEEDS = NP_(
+    "• {count} address of their calendar feed (it stops working)",
+    "• {count} addresses of their calendar feed (they stop working)",
+)
+FORGET_LINE_MESSAGES = NP_(
+    "• {count} message to them not sent yet (dropped)", "• {count} messages to them not sent yet (dropped)"
+)
+FORGET_LINE_PLACES = NP_(
+    "• {count} place on an open request (given up; its owner is told)",
+    "• {count} places on open requests (given up; their owners are told)",
+)
+FORGET_LINE_KEPT = N_(
+    "What they contributed (drafts, places, reviews, the counts in reports) stays, credited to “a former "
+    "contributor”. If they use Cobot again, they start as someone new."
+)
+FORGET_CONFIRM = N_("Erase it? Type yes to go ahead: ")
+FORGET_CANCELLED = N_("Nothing was erased.")
+FORGET_DONE = N_("Erased. {user_id} in {workspace} is now “a former contributor”.")
+FORGET_STILL_IN_CONFIG = N_("{user_id} is still named in app.yaml ({settings}); take it out there too.")

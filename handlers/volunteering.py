@@ -160,7 +160,8 @@ def _part_list(parts: Sequence[RequestPart], live: Sequence[Volunteer]) -> str:
 
 
 def promote_next(ctx: Scope, request: ContentRequest, same_place: list[Volunteer]) -> None:
-    """The first in line of ``same_place`` (the place's request or part) takes the place that came free."""
+    """The first in line for the place that just came free (``same_place``: the other live places of the same part,
+    or of the request) moves up and is told."""
     waiting = [v for v in same_place if v.state is VolunteerState.WAITLISTED]
     if not waiting:
         return

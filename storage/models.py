@@ -142,6 +142,9 @@ class Member(SQLModel, table=True):
     # ``guest:<random>``: no platform id has a colon, so it never collides with one, and everything that works by
     # ``member_id`` (places, drafts, reviews, reminders) works for guests unchanged.
     is_guest: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # When this person's personal data was erased (``handlers.erasure``): the row stays, nameless, so what they
+    # contributed stays counted and is credited to "a former contributor"; ``user_id`` then is ``forgotten:<random>``.
+    forgotten_at: datetime | None = None
     created_at: datetime
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import (
+    CalendarFeed,
     ContentRequest,
     Draft,
     GuestLink,
@@ -32,6 +33,8 @@ from storage.models import (
     RequestStatus,
     ReviewState,
     SlotBooking,
+    TeamsConversation,
+    TeamsUser,
     Volunteer,
     VolunteerState,
     Workspace,
@@ -917,3 +920,167 @@ def revoke_guest_links(
         conditions.append(col(GuestLink.member_id) == member_id)
     result = session.execute(sa.update(GuestLink).where(*conditions).values(revoked_at=now))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- erasure ------------------------------------------------------------------------------------------------------
+
+
+def lock_member(*, session: Session, workspace_id: int, member_id: int) -> Member | None:
+    """The member, locked against a second erasure of them running at the same time (PostgreSQL; SQLite's
+    transactions are serial already)."""
+    return session.exec(
+        select(Member).where(Member.workspace_id == workspace_id, Member.id == member_id).with_for_update()
+    ).first()
+
+
+def members_by_email_or_user_id(*, session: Session, person: str) -> Sequence[Member]:
+    """Everyone, in any workspace, whose e-mail address (without case) or platform user id is ``person``: the
+    people `cobot forget` may mean. An admin's command, so it looks across workspaces on purpose."""
+    return session.exec(
+        select(Member)
+        .where(sa.or_(sa.func.lower(col(Member.email)) == person.casefold(), col(Member.user_id) == person))
+        .order_by(col(Member.workspace_id), col(Member.id))
+    ).all()
+
+
+def skills_of_member(*, session: Session, workspace_id: int, member_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(MemberSkill.skill).where(
+                MemberSkill.workspace_id == workspace_id, MemberSkill.member_id == member_id
+            )
+        ).all()
+    )
+
+
+def delete_skills_of_member(*, session: Session, workspace_id: int, member_id: int) -> None:
+    session.execute(
+        sa.delete(MemberSkill).where(
+            col(MemberSkill.workspace_id) == workspace_id, col(MemberSkill.member_id) == member_id
+        )
+    )
+
+
+def others_in_department(*, session: Session, workspace_id: int, member_id: int, department: str) -> bool:
+    """Whether anyone else (not forgotten) in the workspace has this department."""
+    found = session.exec(
+        select(Member.id)
+        .where(
+            Member.workspace_id == workspace_id,
+            Member.id != member_id,
+            Member.department == department,
+            col(Member.forgotten_at).is_(None),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def revoke_calendar_feeds_of_member(*, session: Session, workspace_id: int, member_id: int, now: datetime) -> int:
+    """Ends every live address of the member's own calendar feed; how many ended."""
+    result = session.execute(
+        sa.update(CalendarFeed)
+        .where(
+            col(CalendarFeed.workspace_id) == workspace_id,
+            col(CalendarFeed.member_id) == member_id,
+            col(CalendarFeed.revoked_at).is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def delete_teams_person(*, session: Session, workspace_id: int, user_id: str) -> None:
+    """Forgets what Teams told Cobot about a person: their Teams id and name, and the 1:1 chat with them."""
+    session.execute(
+        sa.delete(TeamsUser).where(col(TeamsUser.workspace_id) == workspace_id, col(TeamsUser.user_id) == user_id)
+    )
+    session.execute(
+        sa.delete(TeamsConversation).where(
+            col(TeamsConversation.workspace_id) == workspace_id, col(TeamsConversation.user_id) == user_id
+        )
+    )
+
+
+def places_of_member_everywhere(*, session: Session, workspace_id: int, member_id: int) -> Sequence[Volunteer]:
+    """Every place the member has or had, on any request, oldest first."""
+    return session.exec(
+        select(Volunteer)
+        .where(Volunteer.workspace_id == workspace_id, Volunteer.member_id == member_id)
+        .order_by(col(Volunteer.id))
+    ).all()
+
+
+def outbox_mentioning(*, session: Session, workspace_id: int, needles: Sequence[str]) -> Sequence[OutboxMessage]:
+    """Outbox rows of the workspace (sent or not) whose payload or keys contain any of ``needles`` (compared
+    without case): the messages that may name a person being erased."""
+    text = sa.func.lower(sa.cast(col(OutboxMessage.payload), sa.Text))
+    conditions = []
+    for needle in needles:
+        lowered = needle.casefold()
+        conditions += [
+            text.contains(lowered, autoescape=True),
+            sa.func.lower(col(OutboxMessage.dedupe_key)).contains(lowered, autoescape=True),
+            sa.func.lower(sa.func.coalesce(col(OutboxMessage.sequence_key), "")).contains(lowered, autoescape=True),
+        ]
+    if not conditions:
+        return []
+    return session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.workspace_id == workspace_id, sa.or_(*conditions))
+        .order_by(col(OutboxMessage.id))
+    ).all()
+
+
+def unsent_of_kinds(*, session: Session, workspace_id: int, kinds: Sequence[str]) -> Sequence[OutboxMessage]:
+    """Unsent outbox rows of these kinds (guest e-mails, DM updates): few at any time."""
+    return session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.workspace_id == workspace_id,
+            col(OutboxMessage.kind).in_(list(kinds)),
+            col(OutboxMessage.sent_at).is_(None),
+            col(OutboxMessage.failed_at).is_(None),
+        )
+    ).all()
+
+
+@dataclass(frozen=True)
+class GuestRequestEnd:
+    """A guest whose address is kept, with one request they took part in: its status and when it passed."""
+
+    member_id: int
+    status: RequestStatus
+    published_at: datetime | None
+    updated_at: datetime
+
+
+def guests_with_addresses_and_their_requests(*, session: Session, workspace_id: int) -> list[GuestRequestEnd]:
+    """For every guest of the workspace who still has an e-mail address (and was not forgotten), each request they
+    had a place on or a link to. A guest with neither is not listed."""
+    guests = (
+        sa.select(col(Member.id))
+        .where(
+            col(Member.workspace_id) == workspace_id,
+            col(Member.is_guest).is_(True),
+            col(Member.email).is_not(None),
+            col(Member.forgotten_at).is_(None),
+        )
+        .scalar_subquery()
+    )
+    related = sa.union(
+        sa.select(col(Volunteer.member_id).label("member_id"), col(Volunteer.request_id).label("request_id")).where(
+            col(Volunteer.workspace_id) == workspace_id, col(Volunteer.member_id).in_(guests)
+        ),
+        sa.select(col(GuestLink.member_id).label("member_id"), col(GuestLink.request_id).label("request_id")).where(
+            col(GuestLink.workspace_id) == workspace_id, col(GuestLink.member_id).in_(guests)
+        ),
+    ).subquery()
+    rows = session.execute(
+        sa.select(
+            related.c.member_id,
+            col(ContentRequest.status),
+            col(ContentRequest.published_at),
+            col(ContentRequest.updated_at),
+        ).join(ContentRequest, col(ContentRequest.id) == related.c.request_id)
+    ).all()
+    return [GuestRequestEnd(m, RequestStatus(s), p, u) for m, s, p, u in rows]

@@ -27,6 +27,7 @@ from handlers.results import (
     Param,
     Text,
     UserRef,
+    as_sentence,
     t,
 )
 
@@ -68,11 +69,16 @@ class ConsoleRenderer:
         """The text in ``language`` (English by default). Markup applies to the template only, so stars or
         underscores a person typed stay as they are."""
         language = language or "en"
+        return as_sentence(text, text.template(self.translators(language)), self._text(text, language))
+
+    def _text(self, text: Text, language: str) -> str:
         values = {name: self._value(value, language) for name, value in text.params.items()}
         return self._markup(text.template(self.translators(language))).format_map(values)
 
     def _value(self, value: Param, language: str) -> str:
         if isinstance(value, UserRef):
+            if value.stand_in is not None:
+                return self._text(value.stand_in, language)
             return "@" + self.names(value.user_id)
         if isinstance(value, ChannelRef):
             return value.channel_id  # console channels are named "#marketing"
@@ -83,7 +89,7 @@ class ConsoleRenderer:
         if isinstance(value, Link):
             return self.style.accent(value.url) if value.opens else value.url
         if isinstance(value, Text):
-            return self.text(value, language)
+            return self._text(value, language)
         return str(value)
 
     def _markup(self, text: str) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.entrypoints import cli_reports
+from bot.entrypoints import cli_erasure, cli_reports
 from bot.runtime.config import ConfigError, Settings, load_settings
 from storage.clock import utcnow
 
@@ -85,8 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "tick",
         run_tick_command,
-        "queue and send the reminders, nudges, warnings and digest that are due now (cron-friendly; it waits a few "
-        "seconds for posts paced behind one another in a channel)",
+        "queue and send the reminders, nudges, warnings and digest that are due now, and delete the guests' e-mail "
+        "addresses that guests.retention_days has run out for (cron-friendly; it waits a few seconds for posts "
+        "paced behind one another in a channel)",
     )
     tick.add_argument(
         "--at", type=_moment, help="run the pass as if it were this ISO-8601 time, e.g. 2026-12-07T09:00+01:00"
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     teams_manifest.add_argument("--out", type=Path, default=Path("cobot-teams.zip"), help="the zip to write")
     teams_manifest.add_argument("--app-id", help="the bot's app id (default: $TEAMS_APP_ID)")
     cli_reports.register(commands)  # export, import, calendar-url
+    cli_erasure.register(commands)  # forget
     return parser
 
 
@@ -198,6 +200,9 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{summary.at.isoformat()}: {verb} {summary.total} message(s) in {summary.workspaces} workspace(s)")
         for kind, count in sorted(summary.queued.items()):
             print(f"  {kind}: {count}")
+        if summary.addresses_erased:
+            verb = "would delete" if args.dry_run else "deleted"
+            print(f"{verb} {summary.addresses_erased} guest e-mail address(es) (guests.retention_days)")
         for name, sender in (
             ("Slack", service.sender if service else None),
             ("Teams", teams.sender if teams else None),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from handlers.results import ChannelRef, Day, Link, Moment, Param, Text, UserRef
+from handlers.results import ChannelRef, Day, Link, Moment, Param, Text, UserRef, as_sentence
 
 Translate = Callable[[str], str]
 
@@ -22,14 +22,20 @@ def identity(msgid: str) -> str:
 
 def plain(text: Text, translate: Translate = identity, *, timezone: ZoneInfo | None = None) -> str:
     """``text`` without markup; moments in ``timezone`` (else UTC)."""
+    return as_sentence(text, text.template(translate), _plain(text, translate, timezone))
+
+
+def _plain(text: Text, translate: Translate, timezone: ZoneInfo | None) -> str:
     values = {name: _value(value, translate, timezone) for name, value in text.params.items()}
     return text.template(translate).replace("`", "").replace("*", "").format_map(values)
 
 
 def _value(value: Param, translate: Translate, timezone: ZoneInfo | None) -> str:
     if isinstance(value, Text):
-        return plain(value, translate, timezone=timezone)
+        return _plain(value, translate, timezone)
     if isinstance(value, UserRef):
+        if value.stand_in is not None:
+            return _plain(value.stand_in, translate, timezone)
         return "@" + value.user_id
     if isinstance(value, ChannelRef):
         return "#" + value.channel_id

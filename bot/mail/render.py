@@ -71,6 +71,8 @@ class MailWriter:
         if isinstance(value, Text):
             return self.plain(value)
         if isinstance(value, UserRef):
+            if value.stand_in is not None:
+                return self.plain(value.stand_in)  # someone forgotten: "a former contributor"
             return "@" + value.user_id  # only a person Cobot no longer knows is left unnamed (``delivery``)
         if isinstance(value, ChannelRef):
             return "#" + value.channel_id

@@ -266,6 +266,7 @@ def build_policy(settings: Settings) -> Policy:
         invite_count=behaviour.skills.invite_count,
         guest_link_days=behaviour.guests.link_days,
         guest_open_within_days=behaviour.guests.open_within_days,
+        guest_retention_days=behaviour.guests.retention_days or 0,
         email_configured=settings.guests_possible,
         monthly_ask_limit=behaviour.skills.monthly_ask_limit,
         default_language=behaviour.languages.default,

@@ -293,6 +293,9 @@ class GuestSettings(_Strict):
 
     link_days: int = Field(default=30, ge=1, le=365)  # a link stops working this many days after it was sent
     open_within_days: int = Field(default=7, ge=1, le=365)  # a link never opened stops working after this
+    # A guest's e-mail address is deleted this many days after the last request they took part in was published
+    # (or closed); 0 or null keeps addresses.
+    retention_days: int | None = Field(default=90, ge=0, le=3650)
     sender: GuestSenderSettings = Field(default_factory=GuestSenderSettings)
 
     @model_validator(mode="after")

@@ -54,6 +54,7 @@ from handlers.messages import (
     ProfileLookup,
     RequestThread,
     decode,
+    for_someone_forgotten,
 )
 from handlers.results import (
     CardView,
@@ -246,6 +247,10 @@ def prepare(
     anything costly is built."""
     assert row.id is not None
     base = {"message_id": row.id, "workspace_id": row.workspace_id}
+    if for_someone_forgotten(message):
+        # Erasure drops what was queued for a person; this catches anything that slipped in around it.
+        log.info("outbox %s: not sent, its recipient's personal data was erased", row.id)
+        return None
     match message:
         case GuestInvitation(link_id=link_id, member_id=member_id, request_id=request_id):
             guest = session.get(Member, member_id)

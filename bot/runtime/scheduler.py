@@ -1,7 +1,9 @@
 """The follow-up clock: APScheduler runs a tick every ``reminders.tick_seconds`` and once more at the digest's
 cron time, in every process that serves Slack.
 
-A tick asks each workspace what is due now (``handlers.followup.run_follow_ups``) and wakes the outbox sender.
+A tick asks each workspace what is due now (``handlers.followup.run_follow_ups``), deletes the guests' e-mail
+addresses that ``guests.retention_days`` has run out for (``handlers.erasure.apply_retention``) and wakes the
+outbox sender.
 Nothing about the work is kept in APScheduler's job store: the jobs only say *when* to look, and the database
 says *what* is due. That makes restarts (the first tick runs at start and catches up), clock jumps and several
 processes safe: dedupe keys let each follow-up be queued once, and the outbox claims let it be sent once.
@@ -21,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from bot.runtime.cobot import Cobot
 from handlers.context import Scope
+from handlers.erasure import apply_retention
 from handlers.followup import run_follow_ups
 from storage.models import Workspace
 
@@ -35,6 +38,7 @@ class TickSummary:
     at: datetime
     workspaces: int = 0
     queued: Counter[str] = field(default_factory=Counter)
+    addresses_erased: int = 0  # guests' e-mail addresses deleted by ``guests.retention_days``
 
     @property
     def total(self) -> int:
@@ -54,13 +58,16 @@ def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
             workspace = session.get(Workspace, workspace_id)
             if workspace is None:
                 continue
-            report = run_follow_ups(Scope(session=session, workspace=workspace, policy=cobot.policy, now=now))
+            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=now)
+            report = run_follow_ups(scope)
+            erased = apply_retention(scope)
             if dry_run:
                 session.rollback()
             else:
                 session.commit()
         summary.workspaces += 1
         summary.queued.update(report.counts())
+        summary.addresses_erased += erased
     if summary.total and not dry_run:
         cobot.wake_sender()
     return summary
@@ -103,6 +110,8 @@ class FollowUpScheduler:
             return
         if summary.total:
             log.info("follow-ups queued: %s", dict(summary.queued))
+        if summary.addresses_erased:
+            log.info("guests' e-mail addresses deleted (guests.retention_days): %d", summary.addresses_erased)
 
     def start(self) -> None:
         self._scheduler.start()

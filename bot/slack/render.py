@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
-from handlers.results import ChannelRef, Day, Link, Moment, Param, Text, UserRef
+from handlers.results import ChannelRef, Day, Link, Moment, Param, Text, UserRef, as_sentence
 
 Translate = Callable[[str], str]
 
@@ -47,20 +47,28 @@ def link_token(url: str) -> str:
 
 def render(text: Text, translate: Translate = identity) -> str:
     """The text as mrkdwn: template and parameters escaped, mentions and dates as Slack tokens."""
+    return as_sentence(text, text.template(translate), _mrkdwn(text, translate))
+
+
+def _mrkdwn(text: Text, translate: Translate) -> str:
     values = {name: _mrkdwn_value(value, translate) for name, value in text.params.items()}
     return escape(text.template(translate)).format_map(values)
 
 
 def render_plain(text: Text, translate: Translate = identity, names: dict[str, str] | None = None) -> str:
     """The text without markup, for places that show plain text (modal field errors, notification fallbacks)."""
-    names = names or {}
+    return as_sentence(text, text.template(translate), _plain(text, translate, names or {}))
+
+
+def _plain(text: Text, translate: Translate, names: dict[str, str]) -> str:
     values = {name: _plain_value(value, translate, names) for name, value in text.params.items()}
     return text.template(translate).format_map(values).replace("`", "").replace("*", "")
 
 
 def _mrkdwn_value(value: Param, translate: Translate) -> str:
     if isinstance(value, UserRef):
-        return f"<@{value.user_id}>"
+        stand_in = value.stand_in
+        return _mrkdwn(stand_in, translate) if stand_in is not None else f"<@{value.user_id}>"
     if isinstance(value, ChannelRef):
         return f"<#{value.channel_id}>"
     if isinstance(value, Day):
@@ -74,12 +82,15 @@ def _mrkdwn_value(value: Param, translate: Translate) -> str:
             return token
         return escape(truncate(value.url, 200))
     if isinstance(value, Text):
-        return render(value, translate)
+        return _mrkdwn(value, translate)
     return escape(str(value))
 
 
 def _plain_value(value: Param, translate: Translate, names: dict[str, str]) -> str:
     if isinstance(value, UserRef):
+        stand_in = value.stand_in
+        if stand_in is not None:
+            return _plain(stand_in, translate, names)
         return "@" + names.get(value.user_id, value.user_id)
     if isinstance(value, ChannelRef):
         return "#" + value.channel_id.lstrip("#")
@@ -90,7 +101,7 @@ def _plain_value(value: Param, translate: Translate, names: dict[str, str]) -> s
     if isinstance(value, Link):
         return value.url
     if isinstance(value, Text):
-        return render_plain(value, translate, names)
+        return _plain(value, translate, names)
     return str(value)
 
 

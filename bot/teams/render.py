@@ -19,7 +19,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from handlers.dates import format_day, format_moment
-from handlers.results import Action, Day, Link, Moment, Param, Text, UserRef
+from handlers.results import Action, Day, Link, Moment, Param, Text, UserRef, as_sentence
 
 Translate = Callable[[str], str]
 Mode = Literal["card", "message"]
@@ -79,6 +79,11 @@ class TeamsRenderer:
 
     def render(self, text: Text, mode: Mode = "card") -> Rendered:
         """The text as markdown for an Adaptive Card TextBlock (``card``) or a Teams message (``message``)."""
+        result = self._render(text, mode)
+        result.text = as_sentence(text, text.template(self.translate), result.text)
+        return result
+
+    def _render(self, text: Text, mode: Mode) -> Rendered:
         result = Rendered("")
         values = {name: result.merge(self._value(value, mode)) for name, value in text.params.items()}
         result.text = self._markup(text.template(self.translate), mode).format_map(_Defaulting(values))
@@ -89,6 +94,8 @@ class TeamsRenderer:
 
     def _value(self, value: Param, mode: Mode) -> Rendered:
         if isinstance(value, UserRef):
+            if value.stand_in is not None:
+                return self._render(value.stand_in, mode)
             person = self.people(value.user_id)
             if person is None:
                 return Rendered("@" + escape(value.user_id, mode))
@@ -102,7 +109,7 @@ class TeamsRenderer:
         if isinstance(value, Link):
             return Rendered(markdown_link(value.url, mode) if value.opens else escape(value.url, mode))
         if isinstance(value, Text):
-            return self.render(value, mode)
+            return self._render(value, mode)
         # Any other parameter (a number, untrusted text, a reference Teams has no markup for) is shown as text.
         return Rendered(escape(_plain_param(value), mode))
 
@@ -129,6 +136,9 @@ class TeamsRenderer:
 
     def plain(self, text: Text) -> str:
         """The text without markup: button titles, dialog titles, notification previews."""
+        return as_sentence(text, text.template(self.translate), self._plain(text))
+
+    def _plain(self, text: Text) -> str:
         values = {name: self._plain_value(value) for name, value in text.params.items()}
         template = text.template(self.translate)
         for code, emoji in EMOJI.items():
@@ -138,6 +148,8 @@ class TeamsRenderer:
 
     def _plain_value(self, value: Param) -> str:
         if isinstance(value, UserRef):
+            if value.stand_in is not None:
+                return self._plain(value.stand_in)
             person = self.people(value.user_id)
             return "@" + (person.name if person else value.user_id)
         if isinstance(value, Day):
@@ -147,7 +159,7 @@ class TeamsRenderer:
         if isinstance(value, Link):
             return value.url
         if isinstance(value, Text):
-            return self.plain(value)
+            return self._plain(value)
         return _plain_param(value)
 
     def label(self, action: Action) -> str:

@@ -268,6 +268,7 @@ def _link(sheet: WriteOnlyWorksheet, url: str | None) -> Cell | str | None:
 
 def _write_requests(report: Report, sheet: WriteOnlyWorksheet, translate: Translate) -> None:
     statuses: dict[str, str] = {}
+    former = translate(texts.FORMER_CONTRIBUTOR)
     for row in report.requests():
         status = statuses.get(row.status) or statuses.setdefault(row.status, translate(row.status))
         sheet.append(
@@ -275,7 +276,7 @@ def _write_requests(report: Report, sheet: WriteOnlyWorksheet, translate: Transl
                 row.number,
                 safe_text(row.title),
                 safe_optional(row.format),
-                safe_text(row.owner),
+                former if row.owner_forgotten else safe_text(row.owner),
                 safe_optional(row.owner_department),
                 status,
                 row.posted,  # plain dates and times: the sheet gives them its date formats
@@ -298,6 +299,7 @@ def _write_contributions(
 ) -> None:
     # The hot loop of a big export: plain values only, which the fast sheet writes in bulk.
     roles = {role: translate(role) for role in (texts.ROLE_CONTRIBUTOR, texts.ROLE_IN_LINE, texts.ROLE_WITHDREW)}
+    former = translate(texts.FORMER_CONTRIBUTOR)
     append = sheet.append
     for count, row in enumerate(report.contributions(), start=1):
         append(
@@ -305,7 +307,7 @@ def _write_contributions(
                 row.number,
                 safe_text(row.title),
                 safe_text(row.part) if row.part else None,
-                safe_text(row.person),
+                former if row.forgotten else safe_text(row.person),
                 safe_text(row.department) if row.department else None,
                 roles[row.role],
                 row.drafts,

@@ -4,7 +4,7 @@ marks the link an invitation made (every e-mail gets a link of its own), which d
 who never open one.
 
 Revision ID: 0016_reminder_stops
-Revises: 0012_guests
+Revises: 0015_erasure
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_reminder_stops"
-down_revision: str | None = "0012_guests"
+down_revision: str | None = "0015_erasure"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
