@@ -18,7 +18,7 @@ from bot.slack.blocks import request_card
 from handlers import texts
 from handlers.context import Ctx
 from handlers.erasure import erase_myself
-from handlers.guests import resolve_link, rotate_link
+from handlers.guests import link_for_email, resolve_link
 from handlers.results import UserFacingError
 from storage.db import transaction
 from storage.models import GuestLink, VolunteerState
@@ -29,11 +29,12 @@ ADDRESS, NAME = "anne@example.com", "Anne Holm"
 def _working_token(engine: Engine) -> str:
     """The token in the guest's e-mail, as the e-mail transport makes it when it sends the invitation."""
     with Session(engine) as session:
-        link_id = session.exec(select(GuestLink.id)).one()
+        link = session.exec(select(GuestLink)).one()
+    link_id = link.id
     assert link_id is not None
 
     def send(ctx: Ctx) -> str | None:
-        return rotate_link(ctx, link_id=link_id)
+        return link_for_email(ctx, member_id=link.member_id, request_id=link.request_id, standing_link_id=link_id)
 
     token = run_as(engine, OWNER, send, policy=MAIL)
     assert token is not None
