@@ -7,12 +7,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from bot.console.app import Console, ConsoleClock
 from bot.console.demo import CHANNEL, DEMO_BEHAVIOUR, DEMO_START, PEOPLE, is_seeded, seed
+from bot.console.mail import CONSOLE_PUBLIC_URL, ConsoleMail
 from bot.console.render import ConsoleRenderer, Style
 from bot.console.world import ConsoleTransport, World
 from bot.runtime.cobot import create_migrated_app
@@ -82,7 +84,13 @@ def open_console(
                 style=Style(color=color),
                 translators=cobot.translators,
             )
-            cobot.attach_sender({"console": ConsoleTransport(world=world, renderer=renderer)})
+            # Guests work in the console too: their e-mails are shown here, their links point where `cobot serve`
+            # would run (``:guest`` acts on the page), unless SMTP_URL and PUBLIC_URL send them for real.
+            mail = None
+            if not cobot.settings.guests_possible:
+                mail = ConsoleMail(world=world, translators=cobot.translators, clock=clock)
+                cobot.policy = replace(cobot.policy, email_configured=True, public_url=CONSOLE_PUBLIC_URL)
+            cobot.attach_sender({"console": ConsoleTransport(world=world, renderer=renderer)}, mail=mail)
             if demo and not is_seeded(cobot):
                 seed(cobot)
             yield Console(

@@ -64,6 +64,7 @@ class World:
     buttons: dict[int, Button] = field(default_factory=dict)
     listeners: list[Callable[[Delivery], None]] = field(default_factory=list)
     posted: dict[str, Delivery] = field(default_factory=dict)  # DMs with buttons, by their ts, to update in place
+    guest_tokens: dict[str, str] = field(default_factory=dict)  # a guest's address → the link of their latest e-mail
     _next_ts: int = 1
     _buttons_made: int = 0  # numbers are never reused, even once a DM's buttons are gone
 

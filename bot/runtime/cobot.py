@@ -21,7 +21,7 @@ from sqlmodel import Session
 from bot.runtime.config import WEEKDAYS, Settings, clock_time
 from bot.runtime.delivery import Transport
 from bot.runtime.limits import WriteLimiter
-from bot.runtime.outbox import OutboxSender
+from bot.runtime.outbox import MailTransport, OutboxSender
 from handlers import texts, workspaces
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, WorkingHours
 from handlers.guests import named_reply
@@ -189,15 +189,15 @@ class Cobot:
                 raise LookupError(f"no {platform} workspace {workspace!r}")
             yield Scope(session=session, workspace=found, policy=self.policy, now=self.clock())
 
-    def attach_sender(self, transports: Mapping[str, Transport]) -> OutboxSender:
+    def attach_sender(self, transports: Mapping[str, Transport], *, mail: MailTransport | None = None) -> OutboxSender:
         """The outbox sender that delivers this Cobot's messages through ``transports`` (platform → transport),
-        and guests' e-mails by SMTP when ``SMTP_URL`` and ``PUBLIC_URL`` are set."""
+        and guests' e-mails by SMTP when ``SMTP_URL`` and ``PUBLIC_URL`` are set (or by ``mail``: the console's)."""
         from bot.mail.transport import build_mail_transport
 
         self.sender = OutboxSender(
             engine=self.engine,
             transports=transports,
-            mail=build_mail_transport(self.settings, translators=self.translators, clock=self.clock),
+            mail=mail or build_mail_transport(self.settings, translators=self.translators, clock=self.clock),
             clock=self.clock,
             policy=self.policy,
             max_attempts=self.settings.behaviour.outbox.max_attempts,
