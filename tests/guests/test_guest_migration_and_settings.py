@@ -51,7 +51,7 @@ def test_upgrade_from_0011_keeps_members_as_colleagues_and_adds_guest_links(any_
 
         upgrade_to_head(engine)
 
-        assert current_revision(engine) == "0012_guests"
+        assert current_revision(engine) == "0013_guest_page"
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT user_id, is_guest FROM member")).all() == [("U1", False)]
         link = {"hash": "a" * 64, "now": NOW}

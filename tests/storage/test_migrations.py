@@ -42,8 +42,9 @@ MODEL_TABLES = {
     "teams_user",
     "calendar_feed",
     "guest_link",
+    "guest_file",
 }
-HEAD = "0012_guests"
+HEAD = "0013_guest_page"
 
 
 def _table_names(engine: Engine) -> set[str]:
