@@ -985,3 +985,4 @@ PAGE_NOT_NOW = N_("That can't be done right now. The page below shows where thin
 # Told to the request's owner in chat.
 GUEST_DECLINED_FOR_OWNER = N_("{guest} said no to your invitation to #{number} *{title}*. Their place is free again.")
 GUEST_WITHDREW_FOR_OWNER = N_("{guest} stepped back from #{number} *{title}*. Their place is free again.")
+PAGE_BACK = N_("Back to your page")
