@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 from factories import row_counts
 from followup.followup_support import buttons
+from guest_support import OWNER, PUBLIC_URL, SMTP, GuestClient, Page, client, guest_behaviour, guest_member, invite
 from sqlmodel import Session, col, select
 
 from bot.slack import ids
@@ -33,7 +34,6 @@ from storage.models import (
     Volunteer,
     VolunteerState,
 )
-from guest_support import OWNER, PUBLIC_URL, SMTP, GuestClient, Page, client, guest_behaviour, guest_member, invite
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
