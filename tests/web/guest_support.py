@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.runtime.cobot import Cobot
 from handlers.context import Scope
 from handlers.guests import rotate_link
 from harness import SlackScenario
@@ -42,7 +43,11 @@ def invite(
 
 
 def sent_token(scenario: SlackScenario, *, email: str = "anne@example.com") -> str:
-    cobot = scenario.service.cobot
+    return token_for(scenario.service.cobot, email=email)
+
+
+def token_for(cobot: Cobot, *, email: str = "anne@example.com") -> str:
+    """The token of the guest's newest live link, made afresh as the e-mail transport makes it when it sends."""
     with cobot.transaction() as session:
         guest = session.exec(select(Member).where(col(Member.is_guest), Member.email == email)).one()
         link = session.exec(
