@@ -85,7 +85,10 @@ class WebRequest:
                 text = self.body.decode("utf-8")
             except UnicodeDecodeError:
                 return Form()
-            parsed = parse_qs(text, keep_blank_values=True, max_num_fields=50)
+            try:
+                parsed = parse_qs(text, keep_blank_values=True, max_num_fields=50)
+            except ValueError:  # more fields than any of Cobot's forms has
+                return Form()
             return Form({name: values[0] for name, values in parsed.items()})
         if kind.startswith("multipart/form-data"):
             return _multipart(kind, self.body)

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlmodel import Session
 
 from bot.runtime.cobot import Cobot
 from bot.web.aio import aiohttp_handler
@@ -55,6 +56,7 @@ from handlers.guest_files import KINDS
 from handlers.guests import resolve_link
 from handlers.results import Reply, Text, UserFacingError
 from storage import queries
+from storage.db import reader
 from storage.models import GuestLink, Member, Workspace
 
 log = logging.getLogger(__name__)
@@ -334,7 +336,7 @@ class GuestPages:
         limited = self._limited(request, "file:" + token)
         if limited is not None:
             return limited
-        with self.cobot.transaction() as session:
+        with Session(reader(self.cobot.engine)) as session:  # a read: on SQLite it never waits for the write lock
             found = queries.guest_file_by_token(session=session, download_token=token)
             if found is None or not hmac.compare_digest(found.download_token.encode(), token.encode()):
                 return self._not_found(request)

@@ -129,5 +129,9 @@ def test_forms_are_read_from_urlencoded_and_multipart_bodies() -> None:
     assert multipart.get("form_token") == "abc"
     assert multipart.files["file"].data == b"%PDF-1.4\r\n"
     assert multipart.files["file"].file_name == "æ.pdf"
+    flood = WebRequest(
+        method="POST", path="/", headers={"content-type": "application/x-www-form-urlencoded"}, body=b"a=1&" * 500
+    )
+    assert flood.form().fields == {}
     broken = WebRequest(method="POST", path="/", headers={"content-type": "multipart/form-data"}, body=b"\xff\xfe")
     assert broken.form().fields == {} and broken.form().files == {}
