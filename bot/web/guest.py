@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from importlib.resources import files
@@ -40,6 +41,7 @@ from sqlmodel import Session
 from bot.runtime.cobot import Cobot
 from bot.web.aio import aiohttp_handler
 from bot.web.core import (
+    Form,
     Router,
     SlidingWindow,
     WebRequest,
@@ -63,16 +65,9 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/guest"
 _TOKEN = r"(?P<token>[A-Za-z0-9_\-]{1,200})"
-ACTIONS = ("accept", "decline", "withdraw", "text", "link", "file", "more-time", "settings")
-# What ``?done=`` may say after a form, and the text it shows.
-DONE = {
-    "accepted": texts.PAGE_DONE_ACCEPTED,
-    "declined": texts.PAGE_DONE_DECLINED,
-    "draft": texts.PAGE_DONE_DRAFT,
-    "more-time": texts.PAGE_DONE_MORE_TIME,
-    "withdrawn": texts.PAGE_DONE_WITHDRAWN,
-    "settings": texts.PAGE_DONE_SETTINGS,
-}
+# A form's action: runs as the guest, in the transaction that resolved their link; a ``UserFacingError`` it raises
+# rolls everything back and is shown on the page instead. What it returns is not used.
+FormAction = Callable[[Ctx, GuestLink, Form], object]
 FORM_OVERHEAD = 256 * 1024  # what a multipart body holds besides the file: boundaries, headers, the other fields
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk"}
 T = TypeVar("T")
@@ -135,8 +130,49 @@ class GuestPages:
         self.router.add("GET", r"/guest/static/page\.css", self._css)
         self.router.add("GET", r"/guest/files/(?P<download>[A-Za-z0-9_\-]{1,200})", self._download)
         self.router.add("GET", rf"/guest/{_TOKEN}", self._page)
-        for action in ACTIONS:
-            self.router.add("POST", rf"/guest/{_TOKEN}/(?P<action>{action})", self._post)
+        self.forms: dict[str, FormAction] = {}
+        self.done: dict[str, str] = {}  # ``?done=<form>`` → the message id shown after that form
+        pages = guest_page
+        self.add_form(
+            "accept", lambda ctx, link, form: pages.accept_invitation(ctx, link=link), done=texts.PAGE_DONE_ACCEPTED
+        )
+        self.add_form(
+            "decline", lambda ctx, link, form: pages.decline_invitation(ctx, link=link), done=texts.PAGE_DONE_DECLINED
+        )
+        self.add_form(
+            "withdraw", lambda ctx, link, form: pages.step_back(ctx, link=link), done=texts.PAGE_DONE_WITHDRAWN
+        )
+        self.add_form(
+            "text",
+            lambda ctx, link, form: pages.hand_in_text(ctx, link=link, text=form.get("text")),
+            done=texts.PAGE_DONE_DRAFT,
+        )
+        self.add_form(
+            "link",
+            lambda ctx, link, form: pages.hand_in_link(ctx, link=link, url=form.get("link")),
+            done=texts.PAGE_DONE_DRAFT,
+        )
+        self.add_form("file", self._hand_in_file, done=texts.PAGE_DONE_DRAFT)
+        self.add_form(
+            "more-time",
+            lambda ctx, link, form: pages.ask_more_time(ctx, link=link, proposed=form.get("date")),
+            done=texts.PAGE_DONE_MORE_TIME,
+        )
+        self.add_form(
+            "settings",
+            lambda ctx, link, form: pages.choose_settings(
+                ctx, link=link, language=form.get("language"), timezone=form.get("timezone")
+            ),
+            done=texts.PAGE_DONE_SETTINGS,
+        )
+
+    def add_form(self, name: str, action: FormAction, *, done: str) -> None:
+        """A form the page posts to ``/guest/<token>/<name>``. Its form token is checked before ``action`` runs;
+        the answer is POST-redirect-GET to ``/guest/<token>?done=<name>``, which shows the text ``done`` (a message
+        id; ``{version}`` and ``{owner}`` are filled in); the template finds the form's token as ``forms[name]``."""
+        self.forms[name] = action
+        self.done[name] = done
+        self.router.add("POST", rf"/guest/{_TOKEN}/(?P<action>{re.escape(name)})", self._post)
 
     def __call__(self, request: WebRequest) -> WebResponse:
         return self.router(request)
@@ -153,7 +189,7 @@ class GuestPages:
             return response
         return None
 
-    def _as_guest(self, token: str, action: Callable[[Ctx, GuestLink], T]) -> T:
+    def as_guest(self, token: str, action: Callable[[Ctx, GuestLink], T]) -> T:
         """Runs ``action`` as the guest whose link ``token`` is, in one transaction; ``_NotFound`` when it opens
         nothing. Anything the action raises rolls everything back."""
         policy = self.cobot.policy
@@ -186,7 +222,7 @@ class GuestPages:
         return self._message(texts.PAGE_NOT_FOUND, status=404, language=self.cobot.policy.default_language)
 
     @staticmethod
-    def _form_key(link: GuestLink, form: str) -> str:
+    def form_token(link: GuestLink, form: str) -> str:
         assert link.id is not None
         assert link.form_secret is not None
         return hmac.new(link.form_secret.encode(), f"{link.id}:{form}".encode(), hashlib.sha256).hexdigest()
@@ -205,9 +241,9 @@ class GuestPages:
         limited = self._limited(request, token)
         if limited is not None:
             return limited
-        done = DONE.get(request.query.get("done", ""))
+        done = self.done.get(request.query.get("done", ""))
         try:
-            return self._as_guest(token, lambda ctx, link: self._show(ctx, link, token=token, done=done))
+            return self.as_guest(token, lambda ctx, link: self._show(ctx, link, token=token, done=done))
         except _NotFound:
             return self._not_found(request)
 
@@ -235,7 +271,7 @@ class GuestPages:
         if done is not None:
             latest = view.versions[-1].version if view.versions else 1
             done_text = say(done, version=latest, owner=view.owner_name)
-        forms = {action: self._form_key(link, action) for action in ACTIONS}
+        forms = {name: self.form_token(link, name) for name in self.forms}
         return self._render(
             "page.html",
             status=status,
@@ -274,7 +310,7 @@ class GuestPages:
         form = request.form()
         kept = {name: form.get(name) for name in ("text", "link", "date") if form.get(name)}
         try:
-            outcome = self._as_guest(token, lambda ctx, link: self._act(ctx, link, action=action, form=form))
+            self.as_guest(token, lambda ctx, link: self._act(ctx, link, action=action, form=form))
         except _NotFound:
             return self._not_found(request)
         except _Forbidden:
@@ -284,50 +320,32 @@ class GuestPages:
             # Everything the action wrote was rolled back; the page shows what was wrong, with what was typed kept.
             problem = refusal.text
             try:
-                return self._as_guest(
+                return self.as_guest(
                     token,
                     lambda ctx, link: self._show(ctx, link, token=token, problem=problem, status=400, kept=kept),
                 )
             except _NotFound:
                 return self._not_found(request)
         self.cobot.wake_sender()
-        return redirect(f"{guest_path(token)}?done={outcome}")
+        return redirect(f"{guest_path(token)}?done={action}")
 
     def _guest_language(self, token: str) -> str:
         try:
-            return self._as_guest(token, lambda ctx, link: ctx.policy.language_of(ctx.actor))
+            return self.as_guest(token, lambda ctx, link: ctx.policy.language_of(ctx.actor))
         except _NotFound:
             return self.cobot.policy.default_language
 
-    def _act(self, ctx: Ctx, link: GuestLink, *, action: str, form: Any) -> str:
-        """Runs the form's action; what ``?done=`` then says."""
+    def _act(self, ctx: Ctx, link: GuestLink, *, action: str, form: Form) -> object:
+        """Runs the form's action once its form token is right."""
         sent = form.get("form_token")
-        if link.form_secret is None or not hmac.compare_digest(sent.encode(), self._form_key(link, action).encode()):
+        if link.form_secret is None or not hmac.compare_digest(sent.encode(), self.form_token(link, action).encode()):
             raise _Forbidden
-        reply: Reply
-        if action == "accept":
-            reply, done = guest_page.accept_invitation(ctx, link=link), "accepted"
-        elif action == "decline":
-            reply, done = guest_page.decline_invitation(ctx, link=link), "declined"
-        elif action == "withdraw":
-            reply, done = guest_page.step_back(ctx, link=link), "withdrawn"
-        elif action == "text":
-            reply, done = guest_page.hand_in_text(ctx, link=link, text=form.get("text")), "draft"
-        elif action == "link":
-            reply, done = guest_page.hand_in_link(ctx, link=link, url=form.get("link")), "draft"
-        elif action == "file":
-            uploaded = form.files.get("file")
-            upload = guest_page.Upload(uploaded.file_name, uploaded.data) if uploaded is not None else None
-            reply, done = guest_page.hand_in_file(ctx, link=link, upload=upload, rules=self.rules), "draft"
-        elif action == "more-time":
-            reply, done = guest_page.ask_more_time(ctx, link=link, proposed=form.get("date")), "more-time"
-        else:
-            reply = guest_page.choose_settings(
-                ctx, link=link, language=form.get("language"), timezone=form.get("timezone")
-            )
-            done = "settings"
-        del reply  # the page says it in its own words, after the redirect
-        return done
+        return self.forms[action](ctx, link, form)
+
+    def _hand_in_file(self, ctx: Ctx, link: GuestLink, form: Form) -> Reply:
+        uploaded = form.files.get("file")
+        upload = guest_page.Upload(uploaded.file_name, uploaded.data) if uploaded is not None else None
+        return guest_page.hand_in_file(ctx, link=link, upload=upload, rules=self.rules)
 
     def _download(self, request: WebRequest, groups: Mapping[str, str]) -> WebResponse:
         """A guest's file, for the owner who follows the link in their DM: always as an attachment, with the type

@@ -80,7 +80,7 @@ def test_the_guest_opens_their_link_accepts_hands_in_sees_feedback_and_hands_in_
     assert "Hand in your draft" not in opened.text  # asked first
 
     accepted = page.submit(token, "accept")
-    assert accepted.status == 303 and accepted.header("location") == f"/guest/{token}?done=accepted"
+    assert accepted.status == 303 and accepted.header("location") == f"/guest/{token}?done=accept"
     after = page.get(accepted.header("location"))
     assert "Thank you! You can hand in your draft below" in after.text and "Hand in your draft" in after.text
 
