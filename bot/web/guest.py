@@ -19,6 +19,14 @@ How it keeps guests safe:
 - Every answer carries the core's strict Content-Security-Policy, no framing, nosniff and no Referer.
 - Templates are Jinja2 with autoescaping on; what a person typed (title, brief, drafts, feedback, file names) is
   only ever text.
+
+Extending it: a form on the page is ``pages.add_form(name, action, done=texts.X)`` (its form token, route and
+POST-redirect-GET come with it; add the ``<form>`` to ``page.html`` with ``token(name)``). A route that is no page
+form, such as the e-mail's one-click unsubscribe (RFC 8058: the mail client posts without any form token, and the
+token in the URL is the authority), is ``pages.router.add("POST", rf"/guest/{TOKEN_PATTERN}/unsubscribe", handler)``
+with ``handler(request, groups) -> WebResponse`` using ``pages.as_guest(groups["token"], fn)``, which runs ``fn(ctx,
+link)`` as the guest in one transaction, or raises ``NotFound`` for a token that opens nothing (answer it with
+``pages.not_found(request)``).
 """
 
 from __future__ import annotations
@@ -64,7 +72,7 @@ from storage.models import GuestLink, Member, Workspace
 log = logging.getLogger(__name__)
 
 PREFIX = "/guest"
-_TOKEN = r"(?P<token>[A-Za-z0-9_\-]{1,200})"
+TOKEN_PATTERN = r"(?P<token>[A-Za-z0-9_\-]{1,200})"
 # A form's action: runs as the guest, in the transaction that resolved their link; a ``UserFacingError`` it raises
 # rolls everything back and is shown on the page instead. What it returns is not used.
 FormAction = Callable[[Ctx, GuestLink, Form], object]
@@ -101,7 +109,7 @@ def guest_aiohttp_routes(app: web.Application, cobot: Cobot) -> None:
     app.router.add_route("*", PREFIX + "/{tail:.*}", handle)
 
 
-class _NotFound(Exception):
+class NotFound(Exception):
     """The token opens nothing: the caller answers with the one not-found page."""
 
 
@@ -126,10 +134,10 @@ class GuestPages:
             lstrip_blocks=True,
         )
         self.stylesheet = files("bot.web").joinpath("static/page.css").read_bytes()
-        self.router = Router(prefix=PREFIX, not_found=self._not_found)
+        self.router = Router(prefix=PREFIX, not_found=self.not_found)
         self.router.add("GET", r"/guest/static/page\.css", self._css)
         self.router.add("GET", r"/guest/files/(?P<download>[A-Za-z0-9_\-]{1,200})", self._download)
-        self.router.add("GET", rf"/guest/{_TOKEN}", self._page)
+        self.router.add("GET", rf"/guest/{TOKEN_PATTERN}", self._page)
         self.forms: dict[str, FormAction] = {}
         self.done: dict[str, str] = {}  # ``?done=<form>`` → the message id shown after that form
         pages = guest_page
@@ -172,7 +180,7 @@ class GuestPages:
         id; ``{version}`` and ``{owner}`` are filled in); the template finds the form's token as ``forms[name]``."""
         self.forms[name] = action
         self.done[name] = done
-        self.router.add("POST", rf"/guest/{_TOKEN}/(?P<action>{re.escape(name)})", self._post)
+        self.router.add("POST", rf"/guest/{TOKEN_PATTERN}/(?P<action>{re.escape(name)})", self._post)
 
     def __call__(self, request: WebRequest) -> WebResponse:
         return self.router(request)
@@ -190,17 +198,17 @@ class GuestPages:
         return None
 
     def as_guest(self, token: str, action: Callable[[Ctx, GuestLink], T]) -> T:
-        """Runs ``action`` as the guest whose link ``token`` is, in one transaction; ``_NotFound`` when it opens
+        """Runs ``action`` as the guest whose link ``token`` is, in one transaction; ``NotFound`` when it opens
         nothing. Anything the action raises rolls everything back."""
         policy = self.cobot.policy
         with self.cobot.transaction() as session:
             link = resolve_link(session, token, self.cobot.clock(), open_within_days=policy.guest_open_within_days)
             if link is None:
-                raise _NotFound
+                raise NotFound
             workspace = session.get(Workspace, link.workspace_id)
             member = session.get(Member, link.member_id)
             if workspace is None or member is None or not member.is_guest:
-                raise _NotFound
+                raise NotFound
             ctx = Ctx(session=session, workspace=workspace, policy=policy, now=self.cobot.clock(), actor=member)
             return action(ctx, link)
 
@@ -217,7 +225,7 @@ class GuestPages:
             "message.html", status=status, say=say, language=language, title=title, text=say(text, **params), back=back
         )
 
-    def _not_found(self, request: WebRequest) -> WebResponse:
+    def not_found(self, request: WebRequest) -> WebResponse:
         # The one answer for every token that opens nothing, and for any path under /guest that is no route.
         return self._message(texts.PAGE_NOT_FOUND, status=404, language=self.cobot.policy.default_language)
 
@@ -244,8 +252,8 @@ class GuestPages:
         done = self.done.get(request.query.get("done", ""))
         try:
             return self.as_guest(token, lambda ctx, link: self._show(ctx, link, token=token, done=done))
-        except _NotFound:
-            return self._not_found(request)
+        except NotFound:
+            return self.not_found(request)
 
     def _show(
         self,
@@ -311,8 +319,8 @@ class GuestPages:
         kept = {name: form.get(name) for name in ("text", "link", "date") if form.get(name)}
         try:
             self.as_guest(token, lambda ctx, link: self._act(ctx, link, action=action, form=form))
-        except _NotFound:
-            return self._not_found(request)
+        except NotFound:
+            return self.not_found(request)
         except _Forbidden:
             language = self._guest_language(token)
             return self._message(texts.PAGE_FORM_EXPIRED, status=403, language=language, back=guest_path(token))
@@ -324,15 +332,15 @@ class GuestPages:
                     token,
                     lambda ctx, link: self._show(ctx, link, token=token, problem=problem, status=400, kept=kept),
                 )
-            except _NotFound:
-                return self._not_found(request)
+            except NotFound:
+                return self.not_found(request)
         self.cobot.wake_sender()
         return redirect(f"{guest_path(token)}?done={action}")
 
     def _guest_language(self, token: str) -> str:
         try:
             return self.as_guest(token, lambda ctx, link: ctx.policy.language_of(ctx.actor))
-        except _NotFound:
+        except NotFound:
             return self.cobot.policy.default_language
 
     def _act(self, ctx: Ctx, link: GuestLink, *, action: str, form: Form) -> object:
@@ -357,7 +365,7 @@ class GuestPages:
         with Session(reader(self.cobot.engine)) as session:  # a read: on SQLite it never waits for the write lock
             found = queries.guest_file_by_token(session=session, download_token=token)
             if found is None or not hmac.compare_digest(found.download_token.encode(), token.encode()):
-                return self._not_found(request)
+                return self.not_found(request)
             name, kind, content = found.file_name, found.content_type, bytes(found.content)
         ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
         return WebResponse(
