@@ -21,7 +21,7 @@ from guest_support import OWNER, PUBLIC_URL, SMTP, GuestClient, Page, client, gu
 from sqlmodel import Session, col, select
 
 from bot.slack import ids
-from handlers.review import request_changes
+from handlers.review import approve_draft, request_changes
 from harness import TEAM, SlackScenario, message_text
 from storage.models import (
     ContentRequest,
@@ -427,3 +427,25 @@ def test_the_not_found_page_is_in_the_workspace_language_and_says_nothing_about_
     assert answer.status == 404
     assert "Ask the person who invited you for a new link." in answer.text
     assert "Ten SEO tips" not in answer.text
+
+
+def test_an_approved_guest_is_thanked_and_offered_nothing_more(guests: SlackScenario) -> None:
+    number = guests.create(extra="needs:1")
+    token = invite(guests, number)
+    page = client(guests)
+    _accepted(page, token)
+    page.submit(token, "text", {"text": "All ten tips."})
+    guest = guest_member(guests)
+    reply = guests.service.cobot.act(
+        lambda ctx: approve_draft(ctx, number=number, user_id=guest.user_id),
+        platform="slack",
+        workspace=TEAM,
+        user_id=OWNER,
+    )
+    assert not reply.refusal, reply
+
+    shown = page.get(f"/guest/{token}").text
+    assert "mette approved your draft. Thank you for helping!" in shown
+    assert "mette approved this version." in shown
+    assert "Hand in a new version" not in shown and "Need more time?" not in shown
+    assert page.post(f"/guest/{token}/text", {"text": "more"}).status == 403
