@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from factories import row_counts
@@ -418,6 +419,10 @@ def test_the_guest_chooses_danish_and_a_time_zone(guests: SlackScenario) -> None
     assert "<option selected>America/New_York</option>" in shown
     member = guest_member(guests)
     assert (member.language, member.tz) == ("da", "America/New_York")
+    page.submit(token, "accept")
+    page.submit(token, "text", {"text": "Ti gode råd."})
+    when = guests.clock().astimezone(ZoneInfo("America/New_York"))
+    assert f"Version 1, man. 23. nov. {when:%H}:" in page.get(f"/guest/{token}").text  # on the guest's clock
 
 
 def test_the_not_found_page_is_in_the_workspace_language_and_says_nothing_about_the_request(

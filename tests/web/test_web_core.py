@@ -135,3 +135,15 @@ def test_forms_are_read_from_urlencoded_and_multipart_bodies() -> None:
     assert flood.form().fields == {}
     broken = WebRequest(method="POST", path="/", headers={"content-type": "multipart/form-data"}, body=b"\xff\xfe")
     assert broken.form().fields == {} and broken.form().files == {}
+
+
+def test_upload_settings_name_what_is_wrong() -> None:
+    from pydantic import ValidationError
+
+    from bot.runtime.config import Behaviour
+
+    assert Behaviour.model_validate({"guests": {"uploads": {"types": ["pdf"]}}}).guests.uploads.max_bytes == 10485760
+    with pytest.raises(ValidationError, match="unknown file type 'exe'"):
+        Behaviour.model_validate({"guests": {"uploads": {"types": ["pdf", "exe"]}}})
+    with pytest.raises(ValidationError):
+        Behaviour.model_validate({"guests": {"uploads": {"max_bytes": 10}}})
