@@ -38,16 +38,14 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from importlib.resources import files
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlmodel import Session
 
 from bot.runtime.cobot import Cobot
-from bot.web.aio import aiohttp_handler
 from bot.web.core import (
     Form,
     Router,
@@ -68,6 +66,9 @@ from handlers.results import Reply, Text, UserFacingError
 from storage import queries
 from storage.db import reader
 from storage.models import GuestLink, Member, Workspace
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ def guest_wsgi_app(cobot: Cobot) -> WSGIApp:
 
 def guest_aiohttp_routes(app: web.Application, cobot: Cobot) -> None:
     """Adds the guest pages to an aiohttp app (``cobot teams``)."""
+    from bot.web.aio import aiohttp_handler  # aiohttp only where it serves: `cobot serve` never loads it
+
     pages = GuestPages(cobot)
     handle = aiohttp_handler(pages, max_body=pages.max_body)
     app.router.add_route("*", PREFIX, handle)
