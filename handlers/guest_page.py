@@ -134,7 +134,11 @@ def _state(ctx: Ctx, link: GuestLink, request: ContentRequest, place: Volunteer 
     if request.status is not RequestStatus.OPEN:
         return "closed"
     accepted = queries.guest_accepted(
-        session=ctx.session, workspace_id=ctx.workspace_id, request_id=link.request_id, member_id=link.member_id
+        session=ctx.session,
+        workspace_id=ctx.workspace_id,
+        request_id=link.request_id,
+        member_id=link.member_id,
+        since=place.created_at,
     )
     if not accepted:
         return "invited"

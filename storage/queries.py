@@ -870,14 +870,15 @@ def latest_place(*, session: Session, workspace_id: int, request_id: int, member
     ).first()
 
 
-def guest_accepted(*, session: Session, workspace_id: int, request_id: int, member_id: int) -> bool:
-    """Whether the guest accepted the request on any of their links to it (a new invitation makes a new link)."""
+def guest_accepted(*, session: Session, workspace_id: int, request_id: int, member_id: int, since: datetime) -> bool:
+    """Whether the guest accepted the request, on any of their links to it (inviting again makes a new link), at
+    or after ``since`` (when their place was taken: a yes given before they declined is no yes to a new place)."""
     found = session.exec(
         select(GuestLink.id).where(
             GuestLink.workspace_id == workspace_id,
             GuestLink.request_id == request_id,
             GuestLink.member_id == member_id,
-            col(GuestLink.accepted_at).is_not(None),
+            col(GuestLink.accepted_at) >= since,
         )
     ).first()
     return found is not None

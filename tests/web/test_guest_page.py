@@ -454,3 +454,15 @@ def test_an_approved_guest_is_thanked_and_offered_nothing_more(guests: SlackScen
     assert "mette approved this version." in shown
     assert "Hand in a new version" not in shown and "Need more time?" not in shown
     assert page.post(f"/guest/{token}/text", {"text": "more"}).status == 403
+
+
+def test_a_guest_who_stepped_back_and_is_invited_again_is_asked_again(guests: SlackScenario) -> None:
+    number = guests.create()
+    token = invite(guests, number)
+    page = client(guests)
+    _accepted(page, token)
+    assert page.submit(token, "withdraw").status == 303
+
+    again = invite(guests, number)  # the earlier yes was about the place they gave up
+    shown = page.get(f"/guest/{again}").text
+    assert "Will you help?" in shown and "Hand in your draft" not in shown
