@@ -99,6 +99,7 @@ class GuestPageView:
     part: str | None
     deadline: date
     owner_name: str
+    owner_user_id: str  # for refusals that name the owner ("… until {owner} has answered")
     guest_name: str
     language: str
     timezone: str
@@ -196,6 +197,7 @@ def guest_page(ctx: Ctx, *, link: GuestLink) -> GuestPageView:
         part=part,
         deadline=(place.due_date if place is not None and place.due_date else request.draft_deadline),
         owner_name=owner.display_name or "",
+        owner_user_id=owner.user_id,
         guest_name=ctx.actor.display_name,
         language=ctx.policy.language_of(ctx.actor),
         timezone=guest_timezone(ctx),

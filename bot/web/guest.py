@@ -277,7 +277,7 @@ class GuestPages:
             zone = ZoneInfo(view.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             zone = ctx.policy.timezone
-        say = self._say(view.language, zone)
+        say = self._say(view.language, zone, names={view.owner_user_id: view.owner_name})
         done_text = None
         if done is not None:
             latest = view.versions[-1].version if view.versions else 1

@@ -64,6 +64,14 @@ def _accepted(page: GuestClient, token: str) -> None:
     assert page.submit(token, "accept").status == 303
 
 
+def _token_for(scenario: SlackScenario, token: str, form: str) -> str:
+    """A form's token as the page would give it, for a form the page does not show right now."""
+    from bot.web.guest import GuestPages
+
+    pages = GuestPages(scenario.service.cobot)
+    return pages.as_guest(token, lambda ctx, link: pages.form_token(link, form))
+
+
 def _problem(page: Page) -> str:
     found = re.search(r'id="problem">([^<]*)<', page.raw)
     return html.unescape(found.group(1)) if found else ""
@@ -396,6 +404,13 @@ def test_asking_for_more_time_and_stepping_back(guests: SlackScenario) -> None:
     assert [a for a, _ in buttons(dm)] == [ids.ACCEPT_EXTENSION, ids.DECLINE_EXTENSION]
     with Session(guests.engine) as session:
         assert session.exec(select(ExtensionRequest)).one().proposed_date.isoformat() == "2026-12-20"
+    form = page.get(f"/guest/{token}").forms()
+    assert f"/guest/{token}/more-time" not in form  # one question at a time; a post anyway is refused, by name
+    twice = page.post(
+        f"/guest/{token}/more-time", {"form_token": _token_for(guests, token, "more-time"), "date": "2026-12-22"}
+    )
+    assert twice.status == 400
+    assert "You've already asked mette for more time on #1" in _problem(twice)
 
     stepped = page.submit(token, "withdraw")
     assert stepped.status == 303
