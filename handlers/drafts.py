@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from handlers import notify, texts
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
+from handlers.guests import person
 from handlers.results import Action, ActionKind, Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from storage import queries
 from storage.models import ContentRequest, Draft, ReviewState, Volunteer, VolunteerState
@@ -21,6 +22,8 @@ class DraftContent:
     text: str = ""
     file_id: str | None = None
     file_name: str | None = None
+    # Where the owner opens the file, when the platform has no file of its own to show (a guest's upload).
+    file_url: str | None = None
 
     @property
     def url(self) -> str | None:
@@ -41,7 +44,7 @@ def _new_draft_text(ctx: Ctx, *, request: ContentRequest, place: Volunteer, draf
     """What the owner is told about a new draft: on a request with parts, which part it is for, since each part
     has its own author and the owner reviews them one by one."""
     common: dict[str, Param] = {
-        "user": UserRef(ctx.actor.user_id),
+        "user": person(ctx.actor),
         "version": draft.version,
         "number": request.number,
         "title": request.title,
@@ -103,7 +106,7 @@ def submit_draft(ctx: Ctx, *, number: int, content: DraftContent, source: str = 
             notice=Notice(
                 _new_draft_text(ctx, request=request, place=place, draft=draft),
                 quote=draft.text,
-                link=draft.url,
+                link=draft.url or content.file_url,
                 actions=(
                     Action(ActionKind.APPROVE_DRAFT, str(draft.id), texts.BUTTON_APPROVE, "primary"),
                     Action(ActionKind.REQUEST_CHANGES, str(draft.id), texts.BUTTON_CHANGES),

@@ -13,6 +13,7 @@ from sqlmodel import select
 from handlers import notify, texts
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
+from handlers.guests import person
 from handlers.parsing import within_horizon
 from handlers.requests import require_owner_or_admin
 from handlers.results import Action, ActionKind, Day, Notice, Reply, UserFacingError, UserRef, t
@@ -64,7 +65,7 @@ def ask_for_more_time(ctx: Ctx, *, number: int, proposed: date) -> Reply:
         notice=Notice(
             t(
                 texts.EXTENSION_FOR_OWNER,
-                user=UserRef(ctx.actor.user_id),
+                user=person(ctx.actor),
                 number=number,
                 title=request.title,
                 proposed=Day(proposed),

@@ -75,6 +75,12 @@ def guest_name(member: Member) -> Text:
     return t(texts.GUEST_NAME, name=name) if name else t(texts.GUEST_UNNAMED)
 
 
+def person(member: Member) -> Text | UserRef:
+    """A member as a notice to someone else names them: a colleague as a mention, a guest (whom no platform
+    knows, so a mention would show a broken id) by name."""
+    return guest_name(member) if member.is_guest else UserRef(member.user_id)
+
+
 # --- links --------------------------------------------------------------------------------------------------------
 
 

@@ -370,6 +370,35 @@ class GuestLink(SQLModel, table=True):
     last_used_at: datetime | None = None
     # Made by an invitation (the guest's standing on the request), not for one e-mail: dates the invitation.
     invitation: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The guest pressed "Accept" on their page (``handlers.guest_page``); until then the page asks them first.
+    accepted_at: datetime | None = None
+    # The key of the page's form tokens (CSRF): random per link, made when the page is first shown. The forms carry
+    # HMAC-SHA256(form_secret, link id and form name), so a page of another site cannot post to a guest's link.
+    form_secret: str | None = Field(default=None, max_length=64)
+
+
+class GuestFile(SQLModel, table=True):
+    """A file a guest handed in as a draft on their web page, kept in the database (see ``handlers.guest_page``
+    for why not on disk). The owner opens it through ``/guest/files/<download_token>``; the token is kept as it
+    is (not hashed) because whoever can read this row can read the file beside it anyway."""
+
+    __tablename__ = "guest_file"
+    __table_args__ = (
+        sa.UniqueConstraint("download_token", name="uq_guest_file_download_token"),
+        sa.Index("ix_guest_file_workspace_member", "workspace_id", "member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    member_id: int = Field(foreign_key="member.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    download_token: str = Field(max_length=64)
+    file_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)  # what Cobot found the content to be, never what the browser said
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
+    created_at: datetime
 
 
 class PublishingSlot(SQLModel, table=True):

@@ -24,6 +24,9 @@ from storage.models import (
     CalendarFeed,
     ContentRequest,
     Draft,
+    ExtensionRequest,
+    ExtensionStatus,
+    GuestFile,
     GuestLink,
     Member,
     MemberSkill,
@@ -31,6 +34,7 @@ from storage.models import (
     ProcessedEvent,
     RequestPart,
     RequestStatus,
+    Review,
     ReviewState,
     SlotBooking,
     TeamsConversation,
@@ -1084,3 +1088,87 @@ def guests_with_addresses_and_their_requests(*, session: Session, workspace_id: 
         ).join(ContentRequest, col(ContentRequest.id) == related.c.request_id)
     ).all()
     return [GuestRequestEnd(m, RequestStatus(s), p, u) for m, s, p, u in rows]
+
+
+# --- the guest's page -------------------------------------------------------------------------------------------
+
+
+def latest_place(*, session: Session, workspace_id: int, request_id: int, member_id: int) -> Volunteer | None:
+    """A person's newest place on a request, live or withdrawn: the guest's page shows a step back as such."""
+    return session.exec(
+        select(Volunteer)
+        .where(
+            Volunteer.workspace_id == workspace_id,
+            Volunteer.request_id == request_id,
+            Volunteer.member_id == member_id,
+        )
+        .order_by(col(Volunteer.id).desc())
+        .limit(1)
+    ).first()
+
+
+def guest_accepted(*, session: Session, workspace_id: int, request_id: int, member_id: int, since: datetime) -> bool:
+    """Whether the guest accepted the request, on any of their links to it (inviting again makes a new link), at
+    or after ``since`` (when their place was taken: a yes given before they declined is no yes to a new place)."""
+    found = session.exec(
+        select(GuestLink.id).where(
+            GuestLink.workspace_id == workspace_id,
+            GuestLink.request_id == request_id,
+            GuestLink.member_id == member_id,
+            col(GuestLink.accepted_at) >= since,
+        )
+    ).first()
+    return found is not None
+
+
+def drafts_of_member(*, session: Session, workspace_id: int, request_id: int, member_id: int) -> Sequence[Draft]:
+    """Every version a person handed in for a request, oldest first (across places, should they have joined
+    twice)."""
+    return session.exec(
+        select(Draft)
+        .where(Draft.workspace_id == workspace_id, Draft.request_id == request_id, Draft.member_id == member_id)
+        .order_by(col(Draft.created_at), col(Draft.id))
+    ).all()
+
+
+def reviews_of_drafts(*, session: Session, workspace_id: int, draft_ids: Sequence[int]) -> Sequence[Review]:
+    if not draft_ids:
+        return []
+    return session.exec(
+        select(Review)
+        .where(Review.workspace_id == workspace_id, col(Review.draft_id).in_(list(draft_ids)))
+        .order_by(col(Review.created_at), col(Review.id))
+    ).all()
+
+
+def pending_extension(*, session: Session, workspace_id: int, volunteer_id: int) -> ExtensionRequest | None:
+    return session.exec(
+        select(ExtensionRequest).where(
+            ExtensionRequest.workspace_id == workspace_id,
+            ExtensionRequest.volunteer_id == volunteer_id,
+            ExtensionRequest.status == ExtensionStatus.PENDING,
+        )
+    ).first()
+
+
+def add_guest_file(*, session: Session, guest_file: GuestFile) -> GuestFile:
+    session.add(guest_file)
+    session.flush()
+    return guest_file
+
+
+def guest_file_by_token(*, session: Session, download_token: str) -> GuestFile | None:
+    """The file a download link names. Not per workspace: the link is all the owner's browser has."""
+    return session.exec(select(GuestFile).where(GuestFile.download_token == download_token)).first()
+
+
+def guest_file_sizes(*, session: Session, workspace_id: int, file_ids: Sequence[int]) -> dict[int, int]:
+    """File id → size, without reading the files' content."""
+    if not file_ids:
+        return {}
+    rows = session.exec(
+        select(GuestFile.id, GuestFile.size).where(
+            GuestFile.workspace_id == workspace_id, col(GuestFile.id).in_(list(file_ids))
+        )
+    ).all()
+    return {int(file_id): int(size) for file_id, size in rows if file_id is not None}

@@ -17,6 +17,7 @@ from gunicorn.app.base import BaseApplication
 from bot.runtime.cobot import create_app
 from bot.runtime.config import Settings
 from bot.slack.app import EVENTS_PATH, build_slack_service
+from bot.web.guest import guest_wsgi_app, is_guest_path
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
 
@@ -29,6 +30,20 @@ Cobot is running on http://{host}:{port} with its database ready, but it is not 
      and create the app from that manifest at https://api.slack.com/apps ("From an app manifest").
   2. Install it to your workspace, then set SLACK_BOT_TOKEN (xoxb-…) and SLACK_SIGNING_SECRET in the environment.
   3. Start Cobot again: cobot serve. No public URL? Use Socket Mode: cobot manifest --socket, then cobot socket."""
+
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def not_connected(guests: WSGIApp | None) -> WSGIApp:
+    """``not_connected_app`` that also serves the guests' pages: guests need no Slack, only the database."""
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if guests is not None and is_guest_path(str(environ.get("PATH_INFO") or "")):
+            return guests(environ, start_response)
+        return not_connected_app(environ, start_response)
+
+    return application
 
 
 def not_connected_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -56,7 +71,8 @@ class CobotServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         if self.token is None or self.signing_secret is None:
-            return not_connected_app
+            # No Slack yet, but guests' links (and the owner's downloads of their files) still work.
+            return not_connected(guest_wsgi_app(create_app(self.settings)))
         service = build_slack_service(
             create_app(self.settings), token=self.token, signing_secret=self.signing_secret
         ).start()

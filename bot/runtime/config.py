@@ -288,6 +288,33 @@ class GuestSenderSettings(_Strict):
         return value
 
 
+# The kinds of file a guest may hand in on their page, by what the content is (``handlers.guest_files``).
+UPLOAD_TYPES = ("pdf", "docx", "pptx", "xlsx", "odt", "png", "jpeg", "txt", "md")
+
+
+class GuestUploadSettings(_Strict):
+    """Files guests hand in on their page: how big, and of which kinds (checked by content, not by name)."""
+
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=50 * 1024 * 1024)
+    types: list[str] = Field(default_factory=lambda: list(UPLOAD_TYPES), min_length=1)
+
+    @field_validator("types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        unknown = [kind for kind in value if kind not in UPLOAD_TYPES]
+        if unknown:
+            raise ValueError(f"unknown file type {unknown[0]!r}; Cobot can check these: {', '.join(UPLOAD_TYPES)}")
+        return value
+
+
+class GuestPageSettings(_Strict):
+    """The guest's web page (`/guest/<token>`): how many requests one link, and one client address, may make in a
+    minute before the page answers 429 and changes nothing."""
+
+    requests_per_minute_per_link: int = Field(default=30, ge=1, le=10_000)
+    requests_per_minute_per_address: int = Field(default=120, ge=1, le=100_000)
+
+
 class GuestSettings(_Strict):
     """People outside the company, invited by e-mail (`/cocreate guest`): how long their personal links work."""
 
@@ -297,6 +324,8 @@ class GuestSettings(_Strict):
     # (or closed); 0 or null keeps addresses.
     retention_days: int | None = Field(default=90, ge=0, le=3650)
     sender: GuestSenderSettings = Field(default_factory=GuestSenderSettings)
+    uploads: GuestUploadSettings = Field(default_factory=GuestUploadSettings)
+    page: GuestPageSettings = Field(default_factory=GuestPageSettings)
 
     @model_validator(mode="after")
     def _opened_before_it_ends(self) -> GuestSettings:

@@ -32,6 +32,7 @@ from bot.slack.listeners import register_all
 from bot.slack.listeners.common import PLATFORM, resolve_team
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport
+from bot.web.guest import guest_wsgi_app, is_guest_path
 from handlers import texts
 from handlers.results import t
 from storage.db import is_unavailable
@@ -174,6 +175,7 @@ class SlackService:
             api_url=self.cobot.settings.env.slack_api_url,
         )
         calendar = calendar_app(self.cobot)  # GET /calendar/<secret token>.ics: the feed calendars subscribe to
+        guests = guest_wsgi_app(self.cobot)  # /guest/<token>: the page of a guest, someone without a chat account
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -182,8 +184,11 @@ class SlackService:
                     return [b'{"ok": false, "error": "database_unavailable"}']
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [b'{"ok": true}']
-            if str(environ.get("PATH_INFO") or "").startswith(CALENDAR_PREFIX):
+            path = str(environ.get("PATH_INFO") or "")
+            if path.startswith(CALENDAR_PREFIX):
                 return calendar(environ, start_response)
+            if is_guest_path(path):
+                return guests(environ, start_response)
             return slack(environ, start_response)
 
         return application

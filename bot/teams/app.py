@@ -35,6 +35,7 @@ from bot.runtime.teams_directory import TeamsDirectory
 from bot.teams.agent import PLATFORM, CobotAgent
 from bot.teams.auth import BotFrameworkAuth, Unauthorized
 from bot.teams.transport import TeamsConnector, TeamsTransport
+from bot.web.guest import guest_aiohttp_routes
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ class TeamsService:
         app = web.Application(client_max_size=1024**2)
         app.router.add_post(MESSAGES_PATH, self.messages)
         app.router.add_get(HEALTH_PATH, self.health)
+        guest_aiohttp_routes(app, self.cobot)  # /guest/<token>: a guest's page, as `cobot serve` has it
         return app
 
     async def messages(self, request: web.Request) -> web.StreamResponse:

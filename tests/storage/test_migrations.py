@@ -42,6 +42,7 @@ MODEL_TABLES = {
     "teams_user",
     "calendar_feed",
     "guest_link",
+    "guest_file",
 }
 HEAD = "0016_reminder_stops"
 

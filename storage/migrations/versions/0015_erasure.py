@@ -2,7 +2,7 @@
 every existing member.
 
 Revision ID: 0015_erasure
-Revises: 0012_guests
+Revises: 0013_guest_page
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_erasure"
-down_revision: str | None = "0012_guests"
+down_revision: str | None = "0013_guest_page"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
