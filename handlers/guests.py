@@ -51,6 +51,7 @@ TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, 43 characters
 _TOKEN = re.compile(r"^[A-Za-z0-9_\-]{32,128}$")
 NAME_LIMIT = 100
 PAGE_PREFIX = "/guest/"
+STOP_REMINDERS_SUFFIX = "/unsubscribe"  # after a page's path: the one-click stop for reminders in the e-mails
 
 
 def is_guest_user_id(user_id: str) -> bool:

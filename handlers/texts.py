@@ -238,6 +238,12 @@ GUEST_UNNAMED = N_("a guest")
 FORMER_CONTRIBUTOR = N_("a former contributor")
 FORMER_CONTRIBUTORS = NP_("{count} former contributor", "{count} former contributors")
 
+PAGE_STOP_REMINDERS_TITLE = N_("Stop reminders")
+PAGE_STOP_REMINDERS_ASK = N_("Stop the e-mail reminders about “{title}”? Your page keeps working.")
+PAGE_STOP_REMINDERS_BUTTON = N_("Stop the reminders")
+PAGE_REMINDERS_STOPPED = N_(
+    "You won't get more reminders about “{title}”. Your page keeps working, should you still want to hand something in."
+)
 # --- e-mails to guests (bot.mail): plain text, no chat markup in the templates ------------------------------
 EMAIL_GREETING = N_("Hello {name},")
 EMAIL_INVITE_SUBJECT = N_("{owner} would like your help with “{title}”")

@@ -22,12 +22,10 @@ from bot.mail.render import MailLinks, compose
 from bot.runtime.config import Settings
 from bot.runtime.delivery import SendEmail, SendFailed
 from bot.runtime.email import InvalidAddress, SmtpSettings, SmtpTransport, build_message
-from handlers.guests import page_path
+from handlers.guests import STOP_REMINDERS_SUFFIX, page_path
 from handlers.messages import MAIL_KINDS
 
 log = logging.getLogger(__name__)
-
-STOP_REMINDERS_SUFFIX = "/unsubscribe"
 
 
 class Smtp(Protocol):
