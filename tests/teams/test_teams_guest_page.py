@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlmodel import col, select
-from web.guest_support import SMTP, GuestClient, guest_behaviour, token_for
+from web.guest_support import GuestClient, guest_behaviour, smtp_environment, token_for
 
 from storage.models import Draft
 from teams_harness import OWNER, TeamsScenario, start_teams, visible_text
@@ -15,7 +15,7 @@ from teams_harness import OWNER, TeamsScenario, start_teams, visible_text
 
 @pytest.fixture
 def teams_guests(sqlite_url: str) -> Iterator[TeamsScenario]:
-    scenario = start_teams(sqlite_url, behaviour=guest_behaviour(), environment=SMTP)
+    scenario = start_teams(sqlite_url, behaviour=guest_behaviour(), environment=smtp_environment())
     yield scenario
     scenario.close()
 

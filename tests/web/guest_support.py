@@ -1,9 +1,10 @@
 """Test support for the guest's page: a guest invited through the real Slack app (a signed `/cocreate guest`), the
-token their e-mail would carry (made by ``rotate_link``, as the e-mail transport makes it), and a small HTTP client
+token their e-mail would carry (made by ``link_for_email``, as the e-mail transport makes it), and a small HTTP client
 that talks to the real loopback server without following redirects, reading the page's forms as a browser would."""
 
 from __future__ import annotations
 
+import atexit
 import html
 import urllib.error
 import urllib.parse
@@ -13,16 +14,36 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from aiosmtpd.controller import Controller
+from smtp_server import free_port
 from sqlmodel import Session, col, select
 
 from bot.runtime.cobot import Cobot
 from handlers.context import Scope
-from handlers.guests import rotate_link
+from handlers.guests import link_for_email
 from harness import SlackScenario
 from storage.models import GuestLink, Member, Workspace
 
 OWNER = "U0OWNER"
-SMTP = {"smtp_url": "smtp://cobot:hemmelig@mail.example.com:587"}
+_SERVER: list[Controller] = []
+
+
+def smtp_environment() -> dict[str, str]:
+    """E-mail set up for guests: a real SMTP server on loopback, one for the test process, which takes every
+    invitation (these tests read the link from the database; tests/mail reads the e-mails themselves)."""
+    if not _SERVER:
+        controller = Controller(_Accept(), hostname="127.0.0.1", port=free_port())
+        controller.start()
+        atexit.register(controller.stop)
+        _SERVER.append(controller)
+    return {"smtp_url": f"smtp://127.0.0.1:{_SERVER[0].port}"}
+
+
+class _Accept:
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        return "250 Message accepted for delivery"
+
+
 PUBLIC_URL = "https://cobot.example.com"
 
 
@@ -52,14 +73,14 @@ def token_for(cobot: Cobot, *, email: str = "anne@example.com") -> str:
         guest = session.exec(select(Member).where(col(Member.is_guest), Member.email == email)).one()
         link = session.exec(
             select(GuestLink)
-            .where(GuestLink.member_id == guest.id, col(GuestLink.revoked_at).is_(None))
+            .where(GuestLink.member_id == guest.id, col(GuestLink.revoked_at).is_(None), col(GuestLink.invitation))
             .order_by(col(GuestLink.id).desc())
         ).first()
         assert link is not None and link.id is not None
         workspace = session.get(Workspace, link.workspace_id)
         assert workspace is not None
         scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=cobot.clock())
-        token = rotate_link(scope, link_id=link.id)
+        token = link_for_email(scope, member_id=link.member_id, request_id=link.request_id, standing_link_id=link.id)
     assert token is not None
     return token
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from guest_support import OWNER, SMTP, guest_behaviour, guest_member, invite
+from guest_support import OWNER, guest_behaviour, guest_member, invite, smtp_environment
 from sqlmodel import Session, col, select
 
 from handlers.review import request_changes
@@ -60,7 +60,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def guests(make_slack: Callable[..., SlackScenario]) -> SlackScenario:
-    return make_slack(behaviour=guest_behaviour(), environment=SMTP)
+    return make_slack(behaviour=guest_behaviour(), environment=smtp_environment())
 
 
 def _page(browser: Any, *, width: int = 1024, height: int = 800) -> Any:

@@ -18,7 +18,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from factories import row_counts
 from followup.followup_support import buttons
-from guest_support import OWNER, PUBLIC_URL, SMTP, GuestClient, Page, client, guest_behaviour, guest_member, invite
+from guest_support import (
+    OWNER,
+    PUBLIC_URL,
+    GuestClient,
+    Page,
+    client,
+    guest_behaviour,
+    guest_member,
+    invite,
+    smtp_environment,
+)
 from sqlmodel import Session, col, select
 
 from bot.slack import ids
@@ -41,7 +51,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 @pytest.fixture
 def guests(make_slack: Callable[..., SlackScenario]) -> SlackScenario:
-    return make_slack(behaviour=guest_behaviour(), environment=SMTP)
+    return make_slack(behaviour=guest_behaviour(), environment=smtp_environment())
 
 
 def _owner_dms(scenario: SlackScenario, containing: str) -> list[dict[str, object]]:
@@ -203,7 +213,9 @@ def test_a_form_without_its_own_form_token_changes_nothing(guests: SlackScenario
 def test_every_answer_carries_the_strict_security_headers(
     make_slack: Callable[..., SlackScenario],
 ) -> None:
-    scenario = make_slack(behaviour=guest_behaviour(page={"requests_per_minute_per_link": 8}), environment=SMTP)
+    scenario = make_slack(
+        behaviour=guest_behaviour(page={"requests_per_minute_per_link": 8}), environment=smtp_environment()
+    )
     number = scenario.create()
     token = invite(scenario, number)
     page = client(scenario)
@@ -269,7 +281,7 @@ def test_everything_people_typed_is_shown_as_text(guests: SlackScenario) -> None
 def test_a_flood_gets_429_and_changes_nothing(make_slack: Callable[..., SlackScenario]) -> None:
     scenario = make_slack(
         behaviour=guest_behaviour(page={"requests_per_minute_per_link": 3, "requests_per_minute_per_address": 6}),
-        environment=SMTP,
+        environment=smtp_environment(),
     )
     number = scenario.create()
     token = invite(scenario, number)
@@ -293,7 +305,7 @@ def test_a_flood_gets_429_and_changes_nothing(make_slack: Callable[..., SlackSce
 
 
 def test_bad_input_is_refused_on_the_page_with_nothing_changed(make_slack: Callable[..., SlackScenario]) -> None:
-    scenario = make_slack(behaviour=guest_behaviour(uploads={"max_bytes": 4096}), environment=SMTP)
+    scenario = make_slack(behaviour=guest_behaviour(uploads={"max_bytes": 4096}), environment=smtp_environment())
     number = scenario.create()
     token = invite(scenario, number)
     page = client(scenario)

@@ -9,7 +9,7 @@ from wsgiref.simple_server import make_server
 
 from factories import OWNER as OWNER_ID
 from factories import posted_request, run_as
-from guest_support import SMTP, GuestClient, guest_behaviour, token_for
+from guest_support import GuestClient, guest_behaviour, smtp_environment, token_for
 from sqlmodel import Session, select
 
 from bot.entrypoints.server import CobotServer
@@ -29,7 +29,7 @@ def test_serve_without_slack_secrets_still_serves_guests_links(tmp_path: Path) -
     upgrade_to_head(engine)
     settings = Settings(
         behaviour=Behaviour.model_validate(guest_behaviour()),
-        env=Environment.model_validate({"database_url": url, **SMTP}),
+        env=Environment.model_validate({"database_url": url, **smtp_environment()}),
     )
     number = posted_request(engine)
     run_as(
