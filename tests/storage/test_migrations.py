@@ -42,8 +42,10 @@ MODEL_TABLES = {
     "teams_user",
     "calendar_feed",
     "guest_link",
+    "sign_off",
+    "publication_override",
 }
-HEAD = "0012_guests"
+HEAD = "0014_signoff"
 
 
 def _table_names(engine: Engine) -> set[str]:
