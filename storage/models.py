@@ -382,7 +382,7 @@ class SignOff(SQLModel, table=True):
     draft_id: int = Field(foreign_key="draft.id")
     member_id: int = Field(foreign_key="member.id")
     version: int
-    content_hash: str = Field(max_length=64)  # hex SHA-256 (``handlers.signoff.content_hash``)
+    content_hash: str = Field(max_length=64)  # hex SHA-256 (``handlers.signoff.draft_hash``)
     byline: str = Field(max_length=200)
     bio: str = Field(default="", max_length=400)
     # Stable keys of the places chosen (``handlers.signoff.PublishPlace.key``), e.g. ["slot:LinkedIn"].

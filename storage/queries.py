@@ -420,6 +420,15 @@ def latest_draft(*, session: Session, workspace_id: int, volunteer_id: int) -> D
     ).first()
 
 
+def drafts_of_volunteer(*, session: Session, workspace_id: int, volunteer_id: int) -> Sequence[Draft]:
+    """Every version a volunteer handed in, oldest first."""
+    return session.exec(
+        select(Draft)
+        .where(Draft.workspace_id == workspace_id, Draft.volunteer_id == volunteer_id)
+        .order_by(col(Draft.version))
+    ).all()
+
+
 def get_draft(*, session: Session, workspace_id: int, draft_id: int) -> Draft | None:
     return session.exec(select(Draft).where(Draft.workspace_id == workspace_id, Draft.id == draft_id)).first()
 
