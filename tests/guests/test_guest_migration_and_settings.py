@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.runtime.cobot import build_policy
 from bot.runtime.config import ConfigError, load_settings
 from storage.db import make_engine
-from storage.migrate import alembic_config, current_revision, upgrade_to_head
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -51,7 +51,7 @@ def test_upgrade_from_0011_keeps_members_as_colleagues_and_adds_guest_links(any_
 
         upgrade_to_head(engine)
 
-        assert current_revision(engine) == "0012_guests"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT user_id, is_guest FROM member")).all() == [("U1", False)]
         link = {"hash": "a" * 64, "now": NOW}
