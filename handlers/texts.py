@@ -932,6 +932,7 @@ APPROVED_NOTICE_SIGN_OFF = N_(
 BUTTON_SIGN_OFF = N_("Sign off")
 SIGNOFF_TITLE = N_("Sign off")
 SIGNOFF_FORM_HINT = N_("Version {version} of your draft for #{number} {title}, as {owner} approved it.")
+SIGNOFF_VERSION_LINE = N_("Version {version} · SHA-256 {hash}")
 SIGNOFF_BYLINE_LABEL = N_("Byline: the name to publish it under")
 SIGNOFF_BIO_LABEL = N_("A one-line bio (optional)")
 SIGNOFF_PLACES_LABEL = N_("Where it may be published")
