@@ -91,6 +91,7 @@ CONTRIBUTION_COLUMNS = (
     Column(texts.COL_APPROVED, 12),
     Column(texts.COL_DAYS_CALL_TO_VOLUNTEER, 15),
     Column(texts.COL_DAYS_LATE, 10),
+    Column(texts.COL_SIGN_OFF, 30),
 )
 CALENDAR_COLUMNS = (
     Column(texts.COL_STARTS, 17),
@@ -312,6 +313,7 @@ def _write_contributions(
                 row.approved_on,
                 row.days_from_call,
                 row.days_late,
+                safe_text(plain(row.sign_off, translate)) if row.sign_off is not None else None,
             ]
         )
         if progress is not None and count % PROGRESS_EVERY == 0:
