@@ -30,6 +30,9 @@ from storage.models import ContentRequest, Draft, Member, RequestStatus, ReviewS
 BYLINE_LIMIT = 100
 BIO_LIMIT = 200
 SIGNABLE = (RequestStatus.OPEN, RequestStatus.APPROVED)
+# Slack's checkboxes hold at most 10 options; a request plans at most two places, so only the fallback (the
+# workspace's recurring slots) can reach it.
+PLACES_LIMIT = 10
 
 
 def draft_hash(draft: Draft) -> str:
@@ -61,7 +64,8 @@ class PublishPlace:
 
 def publish_places(scope: Scope, request: ContentRequest) -> tuple[PublishPlace, ...]:
     """The places a contributor may choose: the request's booked slot and its publishing target; a request that
-    plans neither offers the workspace's recurring slots (``publishing.slots`` in app.yaml)."""
+    plans neither offers the workspace's recurring slots (``publishing.slots`` in app.yaml), the first
+    ``PLACES_LIMIT`` of them."""
     assert request.id is not None
     places: dict[str, PublishPlace] = {}
     booking = queries.booking_of_request(session=scope.session, workspace_id=scope.workspace_id, request_id=request.id)
@@ -76,7 +80,7 @@ def publish_places(scope: Scope, request: ContentRequest) -> tuple[PublishPlace,
     if not places:
         for slot in scope.policy.follow_up.slots:
             places.setdefault(f"slot:{slot.name}", PublishPlace(f"slot:{slot.name}", slot.name))
-    return tuple(places.values())
+    return tuple(places.values())[:PLACES_LIMIT]
 
 
 # --- what a form shows -----------------------------------------------------------------------------------------
