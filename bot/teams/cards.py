@@ -448,7 +448,7 @@ def signoff_form_card(
         }
     )
     if form.places:
-        chosen = typed.get("places") or ",".join(place_choice(key) for key in form.chosen)
+        chosen = typed["places"] if "places" in typed else ",".join(place_choice(key) for key in form.chosen)
         card.body.append(
             {
                 "type": "Input.ChoiceSet",
