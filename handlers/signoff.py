@@ -256,6 +256,10 @@ def withdraw_consent(ctx: Ctx, *, number: int) -> Reply:
     if last.withdrawn_at is not None:
         raise UserFacingError(t(texts.WITHDRAW_CONSENT_ALREADY, number=number))
     queries.withdraw_sign_off(session=ctx.session, sign_off=last, now=ctx.now)
+    # The approval DM said "You signed off"; now it says the consent is withdrawn, and how to give it again.
+    notify.settle(
+        ctx, key=f"review:{last.draft_id}:approved", outcome=t(texts.SETTLED_CONSENT_WITHDRAWN, number=number)
+    )
     if owner.id != ctx.actor_id and request.status is not RequestStatus.CLOSED:
         notify.to_user(
             ctx,

@@ -953,6 +953,7 @@ SIGNOFF_HINT_COMMAND = N_(
     '`byline:"Your Name"` and `bio:"One line about you"`.'
 )
 SETTLED_SIGNED_OFF = N_("✍️ You signed off version {version}.")
+SETTLED_CONSENT_WITHDRAWN = N_("↩️ You withdrew your consent. `/cocreate signoff {number}` gives it again.")
 SETTLED_NEWER_APPROVED = N_("Version {version} has been approved since; sign that one off in the message below.")
 SIGNOFF_NOT_YOURS = N_("That draft is not yours to sign off. Only its author can.")
 SIGNOFF_NO_PLACE = N_("You hold no place on #{number}, so there is nothing of yours to sign off.")
