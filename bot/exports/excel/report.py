@@ -41,6 +41,7 @@ from bot.exports.excel.fastrows import add_fast_sheet
 from bot.exports.plaintext import Translate, identity, plain
 from handlers import texts
 from handlers.reports import Report, SummaryRow
+from handlers.results import Text
 
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
@@ -300,6 +301,16 @@ def _write_contributions(
     # The hot loop of a big export: plain values only, which the fast sheet writes in bulk.
     roles = {role: translate(role) for role in (texts.ROLE_CONTRIBUTOR, texts.ROLE_IN_LINE, texts.ROLE_WITHDREW)}
     append = sheet.append
+    # Most sign-off cells read the same ("Not signed off", one day's "Signed off … (v1)"): each is rendered once.
+    sign_offs: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+    def sign_off_cell(text: Text) -> str:
+        key = (text.msgid, tuple((name, repr(value)) for name, value in text.params.items()))
+        cell = sign_offs.get(key)
+        if cell is None:
+            cell = sign_offs[key] = safe_text(plain(text, translate))
+        return cell
+
     for count, row in enumerate(report.contributions(), start=1):
         append(
             [
@@ -313,7 +324,7 @@ def _write_contributions(
                 row.approved_on,
                 row.days_from_call,
                 row.days_late,
-                safe_text(plain(row.sign_off, translate)) if row.sign_off is not None else None,
+                sign_off_cell(row.sign_off) if row.sign_off is not None else None,
             ]
         )
         if progress is not None and count % PROGRESS_EVERY == 0:
