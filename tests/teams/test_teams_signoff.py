@@ -74,6 +74,7 @@ def test_sign_off_in_a_dialog_then_publish(make_teams: Callable[..., TeamsScenar
         [row] = session.exec(select(SignOff)).all()
     assert (row.version, row.byline, row.bio, row.places) == (1, "Anna B.", "SEO", ["slot:Blog, EN"])
 
+    teams.settle()  # the owner's "everyone has signed off" DM first, so it is not taken for the answer below
     published = teams.command("published 1 https://blog.example.com/seo", user=OWNER, in_channel=True)
     assert "Marked #1 published" in published
     assert teams.request(1).status is RequestStatus.PUBLISHED
