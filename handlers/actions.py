@@ -24,6 +24,7 @@ from handlers.parsing import parse_day
 from handlers.preferences import set_ask_limit, set_language, set_recognition, set_reminders
 from handlers.results import ActionKind, Reply, Text, UserFacingError, t
 from handlers.review import FEEDBACK_LIMIT, approve_draft, draft_request_number, request_changes
+from handlers.signoff import signoff_hint
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
 
 
@@ -145,6 +146,10 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
         case ActionKind.ACCEPT_INVITATION | ActionKind.DECLINE_INVITATION:
             accept = kind is ActionKind.ACCEPT_INVITATION
             return answer_invitation(ctx, invitation_id=number_of(value), accept=accept)
+        case ActionKind.SIGN_OFF:
+            # Surfaces with a sign-off form open it instead (``handlers.signoff.signoff_form``); elsewhere the
+            # button says what to type.
+            return signoff_hint(ctx, draft_id=number_of(value))
         case ActionKind.SET_REMINDERS:
             return set_reminders(ctx, value=value)
         case ActionKind.SET_RECOGNITION:

@@ -41,6 +41,7 @@ from handlers.results import (
     t,
 )
 from handlers.schedule import at_local, occurrences, slot_trigger
+from handlers.signoff import missing_sign_offs, missing_text
 from storage import queries
 from storage.models import ContentRequest, Draft, PublishingSlot, RequestStatus, SlotBooking
 
@@ -294,8 +295,14 @@ def _book(ctx: Ctx, *, number: int, occurrence: SlotOccurrence, approved_only: b
     return Reply.of(t(template, number=number, title=request.title, slot=occurrence.name, when=when))
 
 
-def mark_published(ctx: Ctx, *, number: int, url: str) -> Reply:
-    """Mark a request published at a URL (owner or admin); everyone who helped is thanked in its thread."""
+FORCE_REASON_LIMIT = 500
+
+
+def mark_published(ctx: Ctx, *, number: int, url: str, force_reason: str | None = None) -> Reply:
+    """Mark a request published at a URL (owner or admin); everyone who helped is thanked in its thread. While a
+    contributor has not signed off their approved version (or withdrew their consent), it is refused, naming them,
+    unless ``force_reason`` says why it is published anyway: the reason, who forced it and whose sign-off was
+    missing are recorded, and those contributors are told."""
     request = require_request(ctx, number, lock=True)
     require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_PUBLISHED)
     url = url.strip()
@@ -305,6 +312,43 @@ def mark_published(ctx: Ctx, *, number: int, url: str) -> Reply:
         raise UserFacingError(t(texts.ALREADY_PUBLISHED, number=number))
     if request.status is RequestStatus.CLOSED:
         raise UserFacingError(t(texts.REQUEST_NOT_OPEN, number=number, status=t(STATUS_TEXTS[request.status])))
+    missing = missing_sign_offs(ctx, request)
+    reason = " ".join((force_reason or "").split())
+    if missing and force_reason is None:
+        raise UserFacingError(
+            t(texts.PUBLISH_MISSING_SIGNOFFS, number=number, people=missing_text(missing), url=url[:2000])
+        )
+    if force_reason is not None and not reason:
+        raise UserFacingError(t(texts.FORCE_REASON_MISSING, number=number))
+    if len(reason) > FORCE_REASON_LIMIT:
+        raise UserFacingError(t(texts.FORCE_REASON_TOO_LONG, length=len(reason), limit=FORCE_REASON_LIMIT))
+    assert request.id is not None
+    if missing:
+        queries.add_publication_override(
+            session=ctx.session,
+            workspace_id=ctx.workspace_id,
+            request_id=request.id,
+            forced_by_id=ctx.actor_id,
+            reason=reason,
+            missing_member_ids=[m.member.id for m in missing if m.member.id is not None],
+            now=ctx.now,
+        )
+        for item in missing:
+            notify.to_user(
+                ctx,
+                user_id=item.member.user_id,
+                notice=Notice(
+                    t(
+                        texts.PUBLISHED_WITHOUT_YOU_NOTICE,
+                        owner=UserRef(ctx.actor.user_id),
+                        number=number,
+                        title=request.title,
+                        reason=reason,
+                    )
+                ),
+                key=f"published:{request.id}:without:{item.member.id}",
+                request=request,
+            )
     request.status = RequestStatus.PUBLISHED
     request.published_url = url[:2000]
     request.published_at = ctx.now
@@ -329,7 +373,7 @@ def mark_published(ctx: Ctx, *, number: int, url: str) -> Reply:
             session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"remind:slot:{booking.id}:", now=ctx.now
         )
     notify.refresh_card(ctx, request)
-    return Reply.of(t(texts.PUBLISHED_CONFIRM, number=number))
+    return Reply.of(t(texts.PUBLISHED_FORCED_CONFIRM if missing else texts.PUBLISHED_CONFIRM, number=number))
 
 
 def contributors(scope: Scope, request: ContentRequest) -> list[str]:

@@ -48,6 +48,7 @@ from handlers.requests import (
 )
 from handlers.results import Reply, Text, UserFacingError, t
 from handlers.review import approve_draft, request_changes
+from handlers.signoff import sign_off_request, withdraw_consent
 from handlers.skills import add_skills, list_skills, remove_skills, split_skills, who_knows
 from handlers.volunteering import volunteer_for_request, withdraw_from_request
 from storage import queries
@@ -61,6 +62,8 @@ COUNT_DIGITS = 9
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
 _GUEST_OPTION = re.compile(r"(?<!\S)(name|navn):", re.IGNORECASE)
+_SIGNOFF_OPTION = re.compile(r"(?<!\S)(byline|bio):", re.IGNORECASE)
+_FORCE_OPTION = re.compile(r"(?<!\S)(force):", re.IGNORECASE)
 # A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
 # those). A straight quote closes only at the next straight quote, so typographic quotes inside stay in the text.
 _QUOTES = '"“”„«»'
@@ -172,6 +175,19 @@ class Book:
 class Published:
     number: int
     url: str
+    force_reason: str | None = None  # `force:"reason"`: publish without every sign-off
+
+
+@dataclass(frozen=True)
+class SignOffCmd:
+    number: int
+    byline: str | None = None
+    bio: str | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawConsent:
+    number: int
 
 
 @dataclass(frozen=True)
@@ -259,6 +275,8 @@ Command = (
     | AddSlot
     | Book
     | Published
+    | SignOffCmd
+    | WithdrawConsent
     | Derive
     | Extend
     | DigestPreview
@@ -492,11 +510,23 @@ def _parse_book(rest: str, today: date) -> Book:
 
 
 def _parse_published(rest: str, today: date) -> Published:
-    ref, _, url = rest.partition(" ")
+    """``<id> <url> [force:"reason"]``."""
+    options, words = _split_options(rest, option=_FORCE_OPTION)
+    ref, _, url = words.partition(" ")
     number = _parse_id(ref, t(texts.USAGE_PUBLISHED))
     if not url.strip():
         raise UserFacingError(t(texts.USAGE_PUBLISHED))
-    return Published(number, plain(url).strip())
+    return Published(number, plain(url).strip(), options.get("force"))
+
+
+def _parse_signoff(rest: str, today: date) -> SignOffCmd:
+    """``<id> [byline:"Your Name"] [bio:"One line"]``."""
+    options, words = _split_options(rest, option=_SIGNOFF_OPTION)
+    return SignOffCmd(_parse_id(_first(words), t(texts.USAGE_SIGNOFF)), options.get("byline"), options.get("bio"))
+
+
+def _parse_withdraw_consent(rest: str, today: date) -> WithdrawConsent:
+    return WithdrawConsent(_parse_id(_first(rest), t(texts.USAGE_WITHDRAW_CONSENT)))
 
 
 def _parse_derive(rest: str, today: date) -> Derive:
@@ -695,8 +725,22 @@ CORE: tuple[Subcommand[Any], ...] = (
         ("published",),
         (Published,),
         _parse_published,
-        lambda ctx, c: mark_published(ctx, number=c.number, url=c.url),
+        lambda ctx, c: mark_published(ctx, number=c.number, url=c.url, force_reason=c.force_reason),
         texts.HELP_CALENDAR,
+    ),
+    Subcommand(
+        ("signoff", "sign-off"),
+        (SignOffCmd,),
+        _parse_signoff,
+        lambda ctx, c: sign_off_request(ctx, number=c.number, byline=c.byline, bio=c.bio),
+        texts.HELP_SIGNOFF,
+    ),
+    Subcommand(
+        ("withdraw-consent",),
+        (WithdrawConsent,),
+        _parse_withdraw_consent,
+        lambda ctx, c: withdraw_consent(ctx, number=c.number),
+        texts.HELP_SIGNOFF,
     ),
     Subcommand(("derive",), (Derive,), _parse_derive, _run_derive, texts.HELP_DERIVE),
     Subcommand(

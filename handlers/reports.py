@@ -34,17 +34,19 @@ from handlers.feeds import (  # noqa: F401  (re-exported: the feed used to live 
     workspace_for_calendar_token,
 )
 from handlers.parsing import FIRST_YEAR, LAST_YEAR
-from handlers.results import Reply, Text, UserFacingError, is_forgotten_user_id, t
+from handlers.results import Day, Reply, Text, UserFacingError, is_forgotten_user_id, t
 from handlers.schedule import at_local
 from storage.models import (
     ContentRequest,
     Decision,
     Draft,
     Member,
+    PublicationOverride,
     PublishingSlot,
     RequestPart,
     RequestStatus,
     Review,
+    SignOff,
     SlotBooking,
     Volunteer,
     VolunteerState,
@@ -215,6 +217,9 @@ class ContributionRow:
     member_id: int
     # The person's data was erased: ``person`` is then the message id of "a former contributor", to translate.
     forgotten: bool = False
+    # Whether the approved version may go out (``handlers.signoff``), for a place with a draft: "Signed off
+    # 2026-12-04 (v2)", "Not signed off", "Consent withdrawn" or "Published without sign-off: <reason>".
+    sign_off: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +348,26 @@ def _department_key(department: str | None) -> str | None:
     """Departments as people typed them, with stray spaces and blank ones ignored."""
     cleaned = " ".join((department or "").split())
     return cleaned or None
+
+
+def _sign_off_text(
+    *,
+    forced: tuple[str, set[int]] | None,
+    member_id: int,
+    latest_draft_id: int | None,
+    signed: tuple[int | None, int | None, datetime | None, datetime | None],
+    tz: ZoneInfo,
+) -> Text:
+    """Where one contribution's sign-off stands: published without it (the owner's reason), consent withdrawn,
+    the latest version signed off, or not (never, or only an older version)."""
+    draft_id, version, signed_at, withdrawn_at = signed
+    if forced is not None and member_id in forced[1]:
+        return t(texts.REPORT_PUBLISHED_WITHOUT, reason=forced[0])
+    if draft_id is not None and withdrawn_at is not None:
+        return t(texts.REPORT_CONSENT_WITHDRAWN)
+    if draft_id is not None and draft_id == latest_draft_id and signed_at is not None and version is not None:
+        return t(texts.REPORT_SIGNED_OFF, day=Day(signed_at.astimezone(tz).date()), version=version)
+    return t(texts.REPORT_NOT_SIGNED_OFF)
 
 
 def _days(later: datetime | None, earlier: datetime | None) -> float | None:
@@ -494,6 +519,19 @@ class Report:
                 ).where(*self._requests_filter())
             )
         }
+        # Requests published without every sign-off: the reason, and whose sign-off was missing (few rows).
+        forced = {
+            request_id: (reason, set(missing or []))
+            for request_id, reason, missing in connection.execute(
+                sa.select(
+                    col(PublicationOverride.request_id),
+                    col(PublicationOverride.reason),
+                    col(PublicationOverride.missing_member_ids),
+                )
+                .join(ContentRequest, col(ContentRequest.id) == col(PublicationOverride.request_id))
+                .where(col(PublicationOverride.workspace_id) == workspace_id, *self._requests_filter())
+            )
+        }
         people = {
             member_id: (_person(name, user_id), department, is_forgotten_user_id(user_id))
             for member_id, name, user_id, department in connection.execute(
@@ -507,11 +545,24 @@ class Report:
                 col(Draft.volunteer_id).label("volunteer_id"),
                 sa.func.count().label("drafts"),
                 sa.func.min(col(Draft.created_at)).label("first_at"),
+                sa.func.max(col(Draft.id)).label("latest_id"),  # versions only grow, as ids do
             )
             .where(col(Draft.workspace_id) == workspace_id)
             .group_by(col(Draft.volunteer_id))
             .subquery()
         )
+        # Each person's latest sign-off on each request: the one that counts.
+        latest_sign_off = (
+            sa.select(
+                col(SignOff.request_id).label("request_id"),
+                col(SignOff.member_id).label("member_id"),
+                sa.func.max(col(SignOff.id)).label("id"),
+            )
+            .where(col(SignOff.workspace_id) == workspace_id)
+            .group_by(col(SignOff.request_id), col(SignOff.member_id))
+            .subquery()
+        )
+        signed = aliased(SignOff)
         approvals = (
             sa.select(
                 col(Draft.volunteer_id).label("volunteer_id"),
@@ -533,12 +584,25 @@ class Report:
                 drafts.c.drafts,
                 drafts.c.first_at,
                 approvals.c.approved_at,
+                drafts.c.latest_id,
+                col(signed.draft_id),
+                col(signed.version),
+                col(signed.signed_at),
+                col(signed.withdrawn_at),
             )
             .select_from(Volunteer)
             .join(ContentRequest, col(ContentRequest.id) == col(Volunteer.request_id))
             .outerjoin(RequestPart, col(RequestPart.id) == col(Volunteer.part_id))
             .outerjoin(drafts, drafts.c.volunteer_id == col(Volunteer.id))
             .outerjoin(approvals, approvals.c.volunteer_id == col(Volunteer.id))
+            .outerjoin(
+                latest_sign_off,
+                sa.and_(
+                    latest_sign_off.c.request_id == col(Volunteer.request_id),
+                    latest_sign_off.c.member_id == col(Volunteer.member_id),
+                ),
+            )
+            .outerjoin(signed, col(signed.id) == latest_sign_off.c.id)
             .where(col(Volunteer.workspace_id) == workspace_id, *self._requests_filter())
             .order_by(col(ContentRequest.number), col(RequestPart.position), col(Volunteer.id))
             .execution_options(yield_per=STREAM_CHUNK)
@@ -556,6 +620,11 @@ class Report:
             draft_count,
             first_draft_at,
             approved_at,
+            latest_draft_id,
+            signed_draft_id,
+            signed_version,
+            signed_at,
+            withdrawn_at,
         ) in connection.execute(query):
             number, title, created_at, deadline, still_open = requests[request_id]
             person, department, forgotten = people[member_id]
@@ -578,6 +647,15 @@ class Report:
                 days_late=days_late,
                 member_id=member_id,
                 forgotten=forgotten,
+                sign_off=None
+                if not draft_count or state != VolunteerState.ACTIVE
+                else _sign_off_text(
+                    forced=forced.get(request_id),
+                    member_id=member_id,
+                    latest_draft_id=latest_draft_id,
+                    signed=(signed_draft_id, signed_version, signed_at, withdrawn_at),
+                    tz=tz,
+                ),
             )
             self.contribution_count += 1
             add(row)

@@ -204,6 +204,7 @@ class ActionKind(StrEnum):
     INVITE_MATCHING = "invite_matching"  # value: request number
     ACCEPT_INVITATION = "accept_invitation"  # value: invitation id
     DECLINE_INVITATION = "decline_invitation"  # value: invitation id
+    SIGN_OFF = "sign_off"  # value: draft id (the approved version); opens the sign-off form where there is one
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from handlers import notify, texts
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
+from handlers.guests import is_guest_user_id
 from handlers.requests import require_owner_or_admin
 from handlers.results import Action, ActionKind, Notice, Reply, UserFacingError, UserRef, t
 from storage import queries
@@ -34,19 +35,41 @@ def approve_draft(ctx: Ctx, *, number: int, user_id: str, draft_id: int | None =
     if place.review_state is ReviewState.APPROVED:
         raise UserFacingError(t(texts.ALREADY_APPROVED, user=UserRef(user_id), number=number))
     _record(ctx, draft=draft, place=place, decision=Decision.APPROVED, feedback="")
-    notify.to_user(
-        ctx,
-        user_id=user_id,
-        notice=Notice(t(texts.APPROVED_NOTICE, owner=UserRef(ctx.actor.user_id), number=number, title=request.title)),
-        key=f"review:{draft.id}:approved",
-        request=request,
-    )
+    _ask_for_sign_off(ctx, request=request, place=place, draft=draft, user_id=user_id)
     notify.settle(
         ctx, key=f"draft:{draft.id}:owner", outcome=t(texts.SETTLED_APPROVED, user=UserRef(ctx.actor.user_id))
     )
     _maybe_complete(ctx, request)
     notify.refresh_card(ctx, request)
     return Reply.of(t(texts.APPROVED_CONFIRM, user=UserRef(user_id), version=draft.version, number=number))
+
+
+def _ask_for_sign_off(ctx: Ctx, *, request: ContentRequest, place: Volunteer, draft: Draft, user_id: str) -> None:
+    """The contributor is told of the approval and asked to sign off this version (``handlers.signoff``): a
+    colleague with a Sign off button, a guest on their page (no chat reaches them). The approval DMs of earlier
+    versions say a newer one is the one to sign off."""
+    assert place.id is not None
+    owner = UserRef(ctx.actor.user_id)
+    if is_guest_user_id(user_id):
+        notice = Notice(t(texts.APPROVED_NOTICE, owner=owner, number=request.number, title=request.title))
+    else:
+        notice = Notice(
+            t(
+                texts.APPROVED_NOTICE_SIGN_OFF,
+                owner=owner,
+                number=request.number,
+                title=request.title,
+                version=draft.version,
+            ),
+            actions=(Action(ActionKind.SIGN_OFF, str(draft.id), texts.BUTTON_SIGN_OFF, "primary"),),
+        )
+    notify.to_user(ctx, user_id=user_id, notice=notice, key=f"review:{draft.id}:approved", request=request)
+    versions = queries.drafts_of_volunteer(session=ctx.session, workspace_id=ctx.workspace_id, volunteer_id=place.id)
+    for earlier in versions:
+        if earlier.id != draft.id:
+            notify.settle(
+                ctx, key=f"review:{earlier.id}:approved", outcome=t(texts.SETTLED_NEWER_APPROVED, version=draft.version)
+            )
 
 
 def request_changes(ctx: Ctx, *, number: int, user_id: str, feedback: str, draft_id: int | None = None) -> Reply:

@@ -401,6 +401,49 @@ class GuestFile(SQLModel, table=True):
     created_at: datetime
 
 
+class SignOff(SQLModel, table=True):
+    """A contributor's confirmation of the approved version of their contribution (``handlers.signoff``): the byline
+    and one-line bio to publish it under, and where it may be published. Bound to one draft version and the
+    SHA-256 of its content, so a newer approved version needs a sign-off of its own. Rows are history: the latest
+    row of a person on a request is what counts, and withdrawing consent stamps ``withdrawn_at`` on it."""
+
+    __tablename__ = "sign_off"
+    __table_args__ = (
+        sa.Index("ix_sign_off_workspace_request_member", "workspace_id", "request_id", "member_id"),
+        sa.Index("ix_sign_off_workspace_draft", "workspace_id", "draft_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    draft_id: int = Field(foreign_key="draft.id")
+    member_id: int = Field(foreign_key="member.id")
+    version: int
+    content_hash: str = Field(max_length=64)  # hex SHA-256 (``handlers.signoff.draft_hash``)
+    byline: str = Field(max_length=200)
+    bio: str = Field(default="", max_length=400)
+    # Stable keys of the places chosen (``handlers.signoff.PublishPlace.key``), e.g. ["slot:LinkedIn"].
+    places: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    signed_at: datetime
+    withdrawn_at: datetime | None = None
+
+
+class PublicationOverride(SQLModel, table=True):
+    """A request published although some contributors had not signed off (or had withdrawn their consent):
+    who forced it, the reason they gave, and whose sign-off was missing at that moment."""
+
+    __tablename__ = "publication_override"
+    __table_args__ = (sa.UniqueConstraint("request_id", name="uq_publication_override_request_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    forced_by_id: int = Field(foreign_key="member.id")
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    missing_member_ids: list[int] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime
+
+
 class PublishingSlot(SQLModel, table=True):
     """A one-off publishing slot added by command; recurring slots come from app.yaml and are not stored."""
 

@@ -32,10 +32,12 @@ from storage.models import (
     MemberSkill,
     OutboxMessage,
     ProcessedEvent,
+    PublicationOverride,
     RequestPart,
     RequestStatus,
     Review,
     ReviewState,
+    SignOff,
     SlotBooking,
     TeamsConversation,
     TeamsUser,
@@ -1172,3 +1174,102 @@ def guest_file_sizes(*, session: Session, workspace_id: int, file_ids: Sequence[
         )
     ).all()
     return {int(file_id): int(size) for file_id, size in rows if file_id is not None}
+
+
+def drafts_of_volunteer(*, session: Session, workspace_id: int, volunteer_id: int) -> Sequence[Draft]:
+    """Every version a volunteer handed in, oldest first."""
+    return session.exec(
+        select(Draft)
+        .where(Draft.workspace_id == workspace_id, Draft.volunteer_id == volunteer_id)
+        .order_by(col(Draft.version))
+    ).all()
+
+
+def add_sign_off(
+    *,
+    session: Session,
+    workspace_id: int,
+    request_id: int,
+    draft_id: int,
+    member_id: int,
+    version: int,
+    content_hash: str,
+    byline: str,
+    bio: str,
+    places: Sequence[str],
+    now: datetime,
+) -> SignOff:
+    """Records a sign-off of one draft version; an earlier one of the same person stays as history."""
+    row = SignOff(
+        workspace_id=workspace_id,
+        request_id=request_id,
+        draft_id=draft_id,
+        member_id=member_id,
+        version=version,
+        content_hash=content_hash,
+        byline=byline,
+        bio=bio,
+        places=list(places),
+        signed_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest_sign_offs(
+    *, session: Session, workspace_id: int, request_ids: Sequence[int]
+) -> dict[tuple[int, int], SignOff]:
+    """Each person's latest sign-off on each of these requests, by (request id, member id): the one that counts."""
+    if not request_ids:
+        return {}
+    rows = session.exec(
+        select(SignOff)
+        .where(SignOff.workspace_id == workspace_id, col(SignOff.request_id).in_(list(request_ids)))
+        .order_by(col(SignOff.id))
+    ).all()
+    return {(row.request_id, row.member_id): row for row in rows}  # later rows replace earlier ones
+
+
+def withdraw_sign_off(*, session: Session, sign_off: SignOff, now: datetime) -> None:
+    sign_off.withdrawn_at = now
+    session.add(sign_off)
+    session.flush()
+
+
+def add_publication_override(
+    *,
+    session: Session,
+    workspace_id: int,
+    request_id: int,
+    forced_by_id: int,
+    reason: str,
+    missing_member_ids: Sequence[int],
+    now: datetime,
+) -> PublicationOverride:
+    row = PublicationOverride(
+        workspace_id=workspace_id,
+        request_id=request_id,
+        forced_by_id=forced_by_id,
+        reason=reason,
+        missing_member_ids=list(missing_member_ids),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def publication_overrides(
+    *, session: Session, workspace_id: int, request_ids: Sequence[int]
+) -> dict[int, PublicationOverride]:
+    """The reason each of these requests was published without every sign-off, for those that were."""
+    if not request_ids:
+        return {}
+    rows = session.exec(
+        select(PublicationOverride).where(
+            PublicationOverride.workspace_id == workspace_id,
+            col(PublicationOverride.request_id).in_(list(request_ids)),
+        )
+    ).all()
+    return {row.request_id: row for row in rows}

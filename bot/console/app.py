@@ -24,13 +24,14 @@ from bot.console.world import Button, Delivery, World
 from bot.runtime.cobot import Cobot
 from bot.runtime.scheduler import run_tick
 from handlers import inbound, texts
-from handlers.actions import FORM_SPECS, form_for, press
+from handlers.actions import FORM_SPECS, form_for, number_of, press
 from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
 from handlers.context import Ctx, Policy
 from handlers.drafts import DraftContent
-from handlers.results import Reply, UserFacingError, t
+from handlers.results import ActionKind, Reply, UserFacingError, UserRef, t
 from handlers.schedule import at_local, occurrences, slot_trigger
+from handlers.signoff import SignOffForm, sign_off, signoff_form
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,8 @@ class Console:
             owner = self.world.names.get(button.shown_to, button.shown_to)
             self._say(f"Button [{button.number}] was shown to @{owner} only. Use :as to act as them.")
             return None
+        if button.action.kind is ActionKind.SIGN_OFF and self.ask is not None:
+            return self._sign_off(button)
         form = form_for(button.action.kind)
         if form is not None and not typed:
             # The question is the form: in the language of the person answering it, like the button they pressed.
@@ -243,6 +246,70 @@ class Console:
                 return None
         kind, value = button.action.kind, button.action.value
         self._reply(self._act(lambda ctx: press(ctx, kind, value, form_value=typed if form else None)))
+        return None
+
+    def _sign_off(self, button: Button) -> bool | None:
+        """Sign off, asked as questions at a terminal: the approved version is shown, then its byline, bio and
+        places are asked for, each answered with Enter to keep what is offered. (In a script, the button says
+        which command to type instead.)"""
+        forms: list[SignOffForm] = []
+
+        def gather(ctx: Ctx) -> Reply:
+            forms.append(signoff_form(ctx, draft_id=number_of(button.action.value)))
+            return Reply(())
+
+        refusal = self._act(gather)
+        if refusal.texts or not forms:
+            self._reply(refusal)
+            return None
+        form, language = forms[0], self._language()
+        say = self.renderer.text
+        owner = UserRef(form.owner_user_id)
+        self._say(
+            say(
+                t(texts.SIGNOFF_FORM_HINT, version=form.version, number=form.number, title=form.title, owner=owner),
+                language,
+            )
+        )
+        for shown in (form.text, form.url, form.file_name):
+            if shown:
+                self._say(f"  > {shown}")
+        self._say(say(t(texts.SIGNOFF_VERSION_LINE, version=form.version, hash=form.content_hash), language))
+        for position, place in enumerate(form.places, start=1):
+            mark = "x" if place.key in form.chosen else " "
+            self._say(f"  [{mark}] {position}. {place.label}")
+        answers: list[str] = []
+        for hint, offered in (
+            (texts.FORM_HINT_BYLINE, form.byline),
+            (texts.FORM_HINT_BIO, form.bio),
+            (texts.FORM_HINT_PLACES, None),
+        ):
+            if hint == texts.FORM_HINT_PLACES and not form.places:
+                answers.append("")
+                continue
+            asked = f"{button.label}: {say(t(hint), language)}" + (f" [{offered}]" if offered else "") + "> "
+            typed = (self.ask(asked) if self.ask else None) or ""
+            if _is_command(typed):
+                self._say(f"(cancelled [{button.number}] {button.label}: running {typed.split()[0]} instead)")
+                return None if self.handle(typed) else False
+            answers.append(typed.strip() or (offered or ""))
+        byline, bio, numbers = answers
+        if numbers:
+            wanted = [n.strip() for n in numbers.replace(" ", ",").split(",") if n.strip()]
+            # A number that names no place is passed on as it is, and refused as a place no longer planned.
+            places = [
+                form.places[int(n) - 1].key if n.isdecimal() and 1 <= int(n) <= len(form.places) else n for n in wanted
+            ]
+        else:
+            places = list(form.chosen)
+        draft_id, shown_hash = form.draft_id, form.content_hash
+        self._reply(
+            self._act(
+                lambda ctx: sign_off(
+                    ctx, draft_id=draft_id, content_hash=shown_hash, byline=byline, bio=bio, places=places
+                )
+            )
+        )
         return None
 
     def _find_button(self, rest: str) -> tuple[Button | None, str]:

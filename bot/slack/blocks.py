@@ -41,6 +41,7 @@ from handlers.results import (
     UserRef,
     t,
 )
+from handlers.signoff import BIO_LIMIT, BYLINE_LIMIT, SignOffField, SignOffForm
 
 Block = dict[str, Any]
 
@@ -341,6 +342,99 @@ def form_modal(kind: ActionKind, value: str, prompt: FormPrompt, translate: Tran
         translate=translate,
         blocks=blocks,
     )
+
+
+def signoff_modal(form: SignOffForm, translate: Translate = identity) -> Block:
+    """The sign-off form: the approved version as it will be published (its content, version and content hash),
+    then the byline, a one-line bio and the places it may be published (checkboxes), filled in as the core says
+    (``handlers.signoff.signoff_form``). Its private_metadata names the draft and the hash it showed."""
+    blocks: list[Block] = [
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": truncate(
+                        render(
+                            t(
+                                texts.SIGNOFF_FORM_HINT,
+                                version=form.version,
+                                number=form.number,
+                                title=form.title,
+                                owner=UserRef(form.owner_user_id),
+                            ),
+                            translate,
+                        ),
+                        FIELD_LIMIT,
+                    ),
+                }
+            ],
+        }
+    ]
+    shown = [_quoted(escape(truncate(form.text, QUOTE_LIMIT)))] if form.text else []
+    if form.url:
+        shown.append(link_token(form.url))
+    if form.file_name:
+        shown.append(f"📎 {escape(truncate(form.file_name, 255))}")
+    if shown:
+        blocks.append(section(truncate("\n".join(shown), SECTION_LIMIT)))
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "plain_text",
+                    "text": render_plain(
+                        t(texts.SIGNOFF_VERSION_LINE, version=form.version, hash=form.content_hash), translate
+                    ),
+                }
+            ],
+        }
+    )
+    byline: Block = {"type": "plain_text_input", "action_id": ids.INPUT, "max_length": BYLINE_LIMIT}
+    if form.byline:
+        byline["initial_value"] = form.byline
+    bio: Block = {"type": "plain_text_input", "action_id": ids.INPUT, "max_length": BIO_LIMIT}
+    if form.bio:
+        bio["initial_value"] = form.bio
+    blocks += [
+        {
+            "type": "input",
+            "block_id": ids.SIGN_OFF_BLOCKS[SignOffField.BYLINE],
+            "label": _label(texts.SIGNOFF_BYLINE_LABEL, translate),
+            "element": byline,
+        },
+        {
+            "type": "input",
+            "block_id": ids.SIGN_OFF_BLOCKS[SignOffField.BIO],
+            "label": _label(texts.SIGNOFF_BIO_LABEL, translate),
+            "element": bio,
+            "optional": True,
+        },
+    ]
+    if form.places:
+        options = {
+            place.key: {"text": {"type": "plain_text", "text": truncate(place.label, LABEL_LIMIT)}, "value": place.key}
+            for place in form.places
+        }
+        checkboxes: Block = {"type": "checkboxes", "action_id": ids.INPUT, "options": list(options.values())}
+        chosen = [options[key] for key in form.chosen if key in options]
+        if chosen:
+            checkboxes["initial_options"] = chosen
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": ids.SIGN_OFF_BLOCKS[SignOffField.PLACES],
+                "label": _label(texts.SIGNOFF_PLACES_LABEL, translate),
+                "element": checkboxes,
+            }
+        )
+    metadata = json.dumps({"draft": form.draft_id, "hash": form.content_hash})
+    return _modal(ids.SIGN_OFF_VIEW, metadata=metadata, title=texts.SIGNOFF_TITLE, translate=translate, blocks=blocks)
+
+
+def _label(msgid: str, translate: Translate) -> Block:
+    return {"type": "plain_text", "text": truncate(translate(msgid), 2000)}
 
 
 def form_metadata(view: dict[str, Any]) -> str | None:

@@ -84,6 +84,7 @@ SET_ASKS = action_id(ActionKind.SET_ASKS)  # a menu: the chosen option's value i
 INVITE_MATCHING = action_id(ActionKind.INVITE_MATCHING)
 ACCEPT_INVITATION = action_id(ActionKind.ACCEPT_INVITATION)
 DECLINE_INVITATION = action_id(ActionKind.DECLINE_INVITATION)
+SIGN_OFF = action_id(ActionKind.SIGN_OFF)
 ACTION_IDS: dict[ActionKind, str] = {kind: action_id(kind) for kind in ActionKind}
 
 SUBMIT_DRAFT_VIEW = view_id(ActionKind.SUBMIT_DRAFT)
@@ -92,6 +93,10 @@ EXTEND_VIEW = view_id(ActionKind.NEED_MORE_TIME)
 DRAFT_BLOCK, DRAFT_INPUT = form_block(FormField.DRAFT), form_input(FormField.DRAFT)
 FEEDBACK_BLOCK, FEEDBACK_INPUT = form_block(FormField.FEEDBACK), form_input(FormField.FEEDBACK)
 EXTEND_BLOCK, EXTEND_INPUT = form_block(FormField.DATE), form_input(FormField.DATE)
+
+# The sign-off form (``handlers.signoff``): one input block per field, each element's action_id ``INPUT``.
+SIGN_OFF_VIEW = view_id(ActionKind.SIGN_OFF)
+SIGN_OFF_BLOCKS = {"byline": "so_byline", "bio": "so_bio", "places": "so_places"}
 
 NEW_REQUEST_VIEW = "cocreate_new_request_view"
 FROM_MESSAGE_SHORTCUT = "cocreate_request_from_message"

@@ -13,6 +13,7 @@ a cut never splits an escape) and a request with many parts lists as many as fit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ from handlers.results import (
     UserRef,
     t,
 )
+from handlers.signoff import BIO_LIMIT, BYLINE_LIMIT, SignOffForm
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
@@ -120,7 +122,7 @@ def action_data(kind: ActionKind, value: str) -> dict[str, Any]:
 def button(action: Action, r: TeamsRenderer) -> dict[str, Any]:
     title = truncate(r.label(action), LABEL_LIMIT)
     data = action_data(action.kind, action.value)
-    if form_for(action.kind) is not None:
+    if form_for(action.kind) is not None or action.kind is ActionKind.SIGN_OFF:
         return {"type": "Action.Submit", "title": title, "data": {**data, "msteams": {"type": "task/fetch"}}}
     result: dict[str, Any] = {
         "type": "Action.Execute",
@@ -383,6 +385,101 @@ def dialog(kind: ActionKind, card: dict[str, Any], r: TeamsRenderer) -> dict[str
 def dialog_message(text: str) -> dict[str, Any]:
     """A ``task/submit`` answer that closes the dialog with a short message."""
     return {"task": {"type": "message", "value": truncate(text, 1000)}}
+
+
+# --- the sign-off form -------------------------------------------------------------------------------------
+
+SIGNOFF_INPUTS = {"byline": "cobot_byline", "bio": "cobot_bio", "places": "cobot_places"}
+SIGNOFF_HASH = "cobot_hash"  # the content hash the dialog showed, sent back with its answer
+
+
+def place_choice(key: str) -> str:
+    """A place's value in the dialog's multi-select, which Teams sends back joined by commas: a short hash of its
+    key, so a slot name with a comma in it cannot be split into two."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def signoff_form_card(
+    form: SignOffForm,
+    r: TeamsRenderer,
+    *,
+    problems: tuple[Text, ...] = (),
+    typed: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The sign-off dialog: the approved version (content, version, hash), then byline, bio and places, the
+    fields of Slack's modal (``handlers.signoff.signoff_form`` says what they start with)."""
+    card = _Card()
+    hint = Text(
+        texts.SIGNOFF_FORM_HINT,
+        {"version": form.version, "number": form.number, "title": form.title, "owner": UserRef(form.owner_user_id)},
+    )
+    card.text(r.render(hint), isSubtle=True)
+    for problem in problems:
+        card.text(r.render(problem), color="Attention")
+    if form.text:
+        card.plain(escape(truncate(form.text, 2800)))
+    if form.url:
+        card.plain(escape(truncate(form.url, 2000)))
+    if form.file_name:
+        card.plain(escape(truncate(form.file_name, 255)))
+    card.plain(
+        escape(r.plain(Text(texts.SIGNOFF_VERSION_LINE, {"version": form.version, "hash": form.content_hash}))),
+        isSubtle=True,
+    )
+    typed = typed or {}
+    card.body.append(
+        {
+            "type": "Input.Text",
+            "id": SIGNOFF_INPUTS["byline"],
+            "label": r.plain(Text(texts.SIGNOFF_BYLINE_LABEL)),
+            "maxLength": BYLINE_LIMIT,
+            "isRequired": True,
+            "errorMessage": r.plain(Text(texts.SIGNOFF_BYLINE_LABEL)),
+            "value": typed.get("byline", form.byline),
+        }
+    )
+    card.body.append(
+        {
+            "type": "Input.Text",
+            "id": SIGNOFF_INPUTS["bio"],
+            "label": r.plain(Text(texts.SIGNOFF_BIO_LABEL)),
+            "maxLength": BIO_LIMIT,
+            "value": typed.get("bio", form.bio),
+        }
+    )
+    if form.places:
+        chosen = typed["places"] if "places" in typed else ",".join(place_choice(key) for key in form.chosen)
+        card.body.append(
+            {
+                "type": "Input.ChoiceSet",
+                "id": SIGNOFF_INPUTS["places"],
+                "label": r.plain(Text(texts.SIGNOFF_PLACES_LABEL)),
+                "isMultiSelect": True,
+                "style": "expanded",
+                "choices": [
+                    {"title": truncate(place.label, LABEL_LIMIT), "value": place_choice(place.key)}
+                    for place in form.places
+                ],
+                "value": chosen,
+            }
+        )
+    data = {**action_data(ActionKind.SIGN_OFF, str(form.draft_id)), SIGNOFF_HASH: form.content_hash}
+    card.actions.append({"type": "Action.Submit", "title": r.plain(Text(texts.MODAL_SEND)), "data": data})
+    return card.build()
+
+
+def signoff_dialog(card: dict[str, Any], r: TeamsRenderer) -> dict[str, Any]:
+    return {
+        "task": {
+            "type": "continue",
+            "value": {
+                "title": r.plain(Text(texts.SIGNOFF_TITLE)),
+                "width": "medium",
+                "height": "large",
+                "card": attachment(card),
+            },
+        }
+    }
 
 
 # --- the new-request form ----------------------------------------------------------------------------------

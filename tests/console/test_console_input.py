@@ -78,3 +78,18 @@ def test_an_unknown_channel_is_refused_with_the_channels_there_are() -> None:
     assert "(#sales is opened)" in out
     assert "mette@#sales> :in #marketing" in out
     assert "There is no channel #sales" not in out  # an opened channel stays
+
+
+TO_APPROVAL = (":as mette", ":press Approve #2", ":as anne")  # the demo's #2 waits for review of Anne's draft
+
+
+def test_sign_off_is_asked_as_questions_at_a_terminal() -> None:
+    out = console(*TO_APPROVAL, ":press Sign off #2", "", "Kundeservice", "2", terminal=True)
+    assert "Version 1 of your draft for #2" in out and "content hash (SHA-256)" in out
+    assert re.search(r"Signed off version 1 of your draft for #2, as .+\. It may be published: [^.]+\.", out), out
+
+
+def test_sign_off_in_a_script_says_which_command_to_type() -> None:
+    out = console(*TO_APPROVAL, ":press Sign off #2", '/cocreate signoff 2 bio:"Kundeservice"')
+    assert "To sign off version 1 of your draft for #2, type `/cocreate signoff 2`" in out
+    assert "Signed off version 1 of your draft for #2, as " in out

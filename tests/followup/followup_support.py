@@ -123,6 +123,11 @@ def outbox(slack: SlackScenario, key_prefix: str) -> list[OutboxMessage]:
         )
 
 
+def sign_off(slack: SlackScenario, number: int, *, helper: str = METTE) -> None:
+    """The helper signs off their approved version, so the request may be marked published."""
+    assert "Signed off" in slack.command_reply(f'signoff {number} byline:"{helper}"', user=helper)
+
+
 def approved_request(slack: SlackScenario, title: str = "Ten SEO tips", *, helper: str = METTE) -> int:
     """A request with one volunteer whose draft the owner approved: ready to be booked."""
     number = slack.create(title, due="2026-12-10", extra="needs:1")

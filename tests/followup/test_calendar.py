@@ -26,6 +26,7 @@ from followup_support import (
     move_to,
     outbox,
     press,
+    sign_off,
     tick,
     utc,
 )
@@ -210,6 +211,8 @@ def test_published_thanks_every_contributor_and_cancels_the_slot_reminders(calen
     [waiting] = outbox(calendar, "remind:slot:")
     assert waiting.sent_at is None and waiting.failed_at is None
 
+    for helper in (METTE, CARL):
+        sign_off(calendar, number, helper=helper)
     refused = calendar.command_reply(f"published {number} not-a-link", user=OWNER)
     assert refused == "`not-a-link` is not a link. Please give the full address starting with https://."
     assert calendar.request(number).status is RequestStatus.APPROVED
@@ -386,6 +389,7 @@ def test_a_booked_request_shows_its_slot_on_its_card_in_show_and_in_mine(calenda
 
 def test_a_published_card_links_where_it_went_live_and_the_link_pings_nobody(calendar: SlackScenario) -> None:
     number = approved_request(calendar)
+    sign_off(calendar, number)
     assert "Booked" in calendar.command_reply(f"book {number} LinkedIn 2026-12-01", user=OWNER)
     calendar.settle()
     before = card_refreshes(calendar, number)

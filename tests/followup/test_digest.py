@@ -24,6 +24,7 @@ from followup_support import (
     move_to,
     outbox,
     press,
+    sign_off,
     tick,
     utc,
     wake,
@@ -62,6 +63,7 @@ def test_the_digest_is_posted_once_at_its_time_with_every_section(digest: SlackS
     digest.command_reply(f"volunteer {live}", user=CARL)
     digest.command_reply(f"submit {live} https://docs.example.com/carl", user=CARL)
     digest.command_reply(f"approve {live} <@{CARL}|carl>", user=OWNER)
+    sign_off(digest, live, helper=CARL)
     digest.clock.advance(timedelta(days=2))
     assert "Marked" in digest.command_reply(f"published {live} https://blog.example.com/launch", user=OWNER)
     digest.settle()
@@ -254,6 +256,7 @@ def test_the_digest_lists_what_is_publishing_this_week_and_only_when_something_i
         (early, "Blog 2026-11-29"),
     ):
         assert "Booked" in slack.command_reply(f"book {number} {slot}", user=OWNER)
+    sign_off(slack, early, helper=BO)
     assert "Marked" in slack.command_reply(f"published {early} https://blog.example.com/price", user=OWNER)
     slack.settle()
 

@@ -66,6 +66,7 @@ OTHER_FORMS: dict[Surface, tuple[str, ...]] = {
         "pick a part (card)",
         "book a slot",
         "settings (Home)",
+        "sign off (modal)",
     ),
     "teams": ("new request offer", "new request dialog", "pick a part (card)", "book a slot"),
     "console": ("new request",),
@@ -268,6 +269,16 @@ def slack_button(homes: dict[str, dict[str, Any]], kind: ActionKind) -> tuple[st
     raise AssertionError(f"no Home tab offers a {kind.value} button: how does a person open its form?")
 
 
+def slack_dm_button(slack: SlackScenario, user: str, kind: ActionKind) -> str:
+    """The value of the latest button of ``kind`` in Cobot's DMs to ``user``."""
+    for message in reversed(slack.fake.messages(user)):
+        for block in message.get("blocks") or []:
+            for element in block.get("elements", []) if block["type"] == "actions" else []:
+                if element.get("action_id") == ids.action_id(kind):
+                    return str(element["value"])
+    raise AssertionError(f"no DM to {user} offers a {kind.value} button")
+
+
 def shortcut_body(slack: SlackScenario) -> bytes:
     data = {
         "type": "message_action",
@@ -311,6 +322,11 @@ def render_slack(language: str, database_url: str) -> Shown:
             view = opened_view(slack, partial(slack.click, ids.action_id(kind), value, user=user))
             assert view["callback_id"] == ids.view_id(kind)
             shown[button_form(kind, "modal")] = slack_strings(view)
+
+        # The helper's approval DM carries Sign off, whose modal is a form of its own (``handlers.signoff``).
+        value = slack_dm_button(slack, SLACK_HELPER, ActionKind.SIGN_OFF)
+        view = opened_view(slack, partial(slack.click, ids.SIGN_OFF, value, user=SLACK_HELPER))
+        shown["sign off (modal)"] = slack_strings(view)
 
         user, value = slack_button(homes, ActionKind.SHOW_FREE_SLOTS)
         answered = len(slack.fake.calls_to("response_url"))

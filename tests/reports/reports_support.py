@@ -33,6 +33,7 @@ from handlers.context import FollowUp, Policy, RecurringSlot, Scope
 from handlers.reports import Report, ReportOrder
 from handlers.requests import NewRequest
 from handlers.review import approve_draft
+from handlers.signoff import sign_off_request
 from storage.db import read_only
 from storage.models import Member, Workspace
 
@@ -58,6 +59,9 @@ PEOPLE = {
     CARL: ("Carl", None, None),
     ADMIN: ("Admin", "IT", "admin@example.com"),
 }
+
+
+FORCE_REASON = "Bo er på ferie; aftalt i telefonen"
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,14 @@ def seed_history(engine: Engine) -> History:
     for user in (ANNA, BO):
         act(engine, OWNER, lambda ctx, u=user: approve_draft(ctx, number=ebook, user_id=u), now=at(days=5))
     act(engine, OWNER, lambda ctx: book_slot(ctx, number=ebook, slot="LinkedIn 2026-12-01"), now=at(days=5))
-    act(engine, OWNER, lambda ctx: mark_published(ctx, number=ebook, url="https://example.com/e-bog"), now=at(days=9))
+    # Anna signs off her chapter; Bo does not, so the owner publishes anyway and says why.
+    act(engine, ANNA, lambda ctx: sign_off_request(ctx, number=ebook), now=at(days=6))
+    act(
+        engine,
+        OWNER,
+        lambda ctx: mark_published(ctx, number=ebook, url="https://example.com/e-bog", force_reason=FORCE_REASON),
+        now=at(days=9),
+    )
 
     case = posted_request(
         engine, owner=OWNER, policy=POLICY, now=at(), title="Kundecase: Jensen", deadline=date(2026, 11, 30)

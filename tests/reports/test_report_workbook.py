@@ -16,6 +16,7 @@ from reports_support import (
     ANNA,
     BO,
     CARL,
+    FORCE_REASON,
     OLE,
     OWNER,
     POLICY,
@@ -133,6 +134,12 @@ def test_contributions_sheet_has_one_row_per_person_per_request_or_part(history_
     assert found[(2, "Anna Æbelø")]["Role"] == "in line"
     assert found[(2, "Anna Æbelø")]["Days late"] is None
     assert found[(2, "Bo Åkesson")]["Role"] == "withdrew"
+    # Anna signed off her approved chapter; Bo did not, and the e-book went out anyway, for the owner's reason.
+    assert intro["Sign-off"] == "Signed off 2026-11-29 (v1)"
+    assert found[(1, "Bo Åkesson")]["Sign-off"] == f"Published without sign-off: {FORCE_REASON}"
+    assert late["Sign-off"] == "Not signed off"  # handed in, never approved
+    assert found[(2, "Anna Æbelø")]["Sign-off"] is None  # in line: nothing of hers to sign off
+    assert found[(2, "Bo Åkesson")]["Sign-off"] is None
     approved = next(c for c in workbook["Contributions"].iter_rows(min_row=2) if c[7].value is not None)[7]
     assert approved.is_date
     assert approved.number_format == "yyyy-mm-dd"

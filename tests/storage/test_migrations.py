@@ -43,6 +43,8 @@ MODEL_TABLES = {
     "calendar_feed",
     "guest_link",
     "guest_file",
+    "sign_off",
+    "publication_override",
 }
 HEAD = "0016_reminder_stops"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.teams.render import TeamsRenderer
 from handlers import texts
 from handlers.actions import FORMS
 from handlers.results import Action, ActionKind, CardView, DigestLine, DigestPart, Holder, Notice, PartView, Reply, t
+from handlers.signoff import PublishPlace, SignOffForm
 from shared_files import shared
 from storage.models import RequestStatus, ReviewState
 
@@ -92,6 +94,19 @@ def every_card(r: TeamsRenderer) -> dict[str, dict[str, Any]]:
         ),
         "new-request form, needs not a number": cards.new_request_form(r, formats=[], typed={"needs": "two"}),
     }
+    signoff = SignOffForm(
+        number=12, title="Ten SEO tips", owner_user_id="U0OWNER", draft_id=7, version=2, content_hash="ab" * 32,
+        text="My draft & <notes>", url="https://example.com/d", file_name="case.pdf", byline="Anna", bio="",
+        places=(PublishPlace("slot:LinkedIn", "LinkedIn"), PublishPlace("slot:Blog, EN", "Blog, EN")),
+        chosen=("slot:LinkedIn",), signed=False,
+    )  # fmt: skip
+    found["sign-off form"] = cards.signoff_form_card(signoff, r)
+    found["sign-off form again"] = cards.signoff_form_card(
+        signoff, r, problems=(t(texts.PLACES_NONE_CHOSEN),), typed={"byline": "", "bio": "x", "places": ""}
+    )
+    found["sign-off form without places"] = cards.signoff_form_card(
+        replace(signoff, places=(), chosen=(), text=None, url=None, file_name=None), r
+    )
     for kind in FORMS:
         found[f"form of {kind}"] = cards.form_card(kind, "12", r, hint="#12 Ten SEO tips", initial=date(2026, 12, 3))
         found[f"form of {kind} again"] = cards.form_card(

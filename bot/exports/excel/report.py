@@ -41,6 +41,7 @@ from bot.exports.excel.fastrows import add_fast_sheet
 from bot.exports.plaintext import Translate, identity, plain
 from handlers import texts
 from handlers.reports import Report, SummaryRow
+from handlers.results import Text
 
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
@@ -91,6 +92,7 @@ CONTRIBUTION_COLUMNS = (
     Column(texts.COL_APPROVED, 12),
     Column(texts.COL_DAYS_CALL_TO_VOLUNTEER, 15),
     Column(texts.COL_DAYS_LATE, 10),
+    Column(texts.COL_SIGN_OFF, 30),
 )
 CALENDAR_COLUMNS = (
     Column(texts.COL_STARTS, 17),
@@ -301,6 +303,16 @@ def _write_contributions(
     roles = {role: translate(role) for role in (texts.ROLE_CONTRIBUTOR, texts.ROLE_IN_LINE, texts.ROLE_WITHDREW)}
     former = translate(texts.FORMER_CONTRIBUTOR)
     append = sheet.append
+    # Most sign-off cells read the same ("Not signed off", one day's "Signed off … (v1)"): each is rendered once.
+    sign_offs: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+    def sign_off_cell(text: Text) -> str:
+        key = (text.msgid, tuple((name, repr(value)) for name, value in text.params.items()))
+        cell = sign_offs.get(key)
+        if cell is None:
+            cell = sign_offs[key] = safe_text(plain(text, translate))
+        return cell
+
     for count, row in enumerate(report.contributions(), start=1):
         append(
             [
@@ -314,6 +326,7 @@ def _write_contributions(
                 row.approved_on,
                 row.days_from_call,
                 row.days_late,
+                sign_off_cell(row.sign_off) if row.sign_off is not None else None,
             ]
         )
         if progress is not None and count % PROGRESS_EVERY == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack import ids
-from bot.slack.listeners import actions, commands, events, files, forms, lifecycle, views
+from bot.slack.listeners import actions, commands, events, files, forms, lifecycle, signoff, views
 from bot.slack.listeners.common import reported
 
 
@@ -16,6 +16,7 @@ def register_all(app: App) -> None:
     events.register(app)
     lifecycle.register(app)
     views.register(app)
+    signoff.register(app)
     # The message shortcut and the new-request form (the form's openers live in forms.py too).
     app.shortcut(ids.FROM_MESSAGE_SHORTCUT)(ack=forms.acknowledge, lazy=[reported(forms.open_form_from_message)])
     app.view(ids.NEW_REQUEST_VIEW)(forms.form_submitted)

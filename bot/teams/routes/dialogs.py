@@ -13,10 +13,11 @@ from bot.teams import cards
 from bot.teams.routes.buttons import Pressed, pressed_in
 from bot.teams.routes.turn import Turn
 from handlers import texts
-from handlers.actions import FormPrompt, form_for, open_form, press
+from handlers.actions import FormPrompt, form_for, number_of, open_form, press
 from handlers.context import Ctx
 from handlers.requests import NewRequest, create_request, request_problems
-from handlers.results import Reply, Text, t
+from handlers.results import ActionKind, Reply, Text, t
+from handlers.signoff import SignOffForm, sign_off, signoff_form, signoff_problems
 
 if TYPE_CHECKING:
     from bot.teams.routes import Router
@@ -38,6 +39,9 @@ async def open_dialog(turn: Turn) -> None:
         await turn.invoke_response(body)
         return
     pressed = pressed_in(turn.activity.value)
+    if pressed is not None and pressed.kind is ActionKind.SIGN_OFF:
+        await open_signoff(turn, pressed)
+        return
     if pressed is None or form_for(pressed.kind) is None:
         await not_ours(turn)
         return
@@ -71,6 +75,9 @@ async def dialog_submitted(turn: Turn) -> None:
         await request_submitted(turn)
         return
     pressed = pressed_in(turn.activity.value)
+    if pressed is not None and pressed.kind is ActionKind.SIGN_OFF:
+        await signoff_submitted(turn, pressed)
+        return
     if pressed is None or form_for(pressed.kind) is None:
         await not_ours(turn)
         return
@@ -79,6 +86,67 @@ async def dialog_submitted(turn: Turn) -> None:
     if reply.refusal:
         body = await asyncio.to_thread(_dialog, turn, pressed, None, None, reply.texts[0], reply.language)
         await turn.invoke_response(body)
+        return
+    await turn.invoke_response(cards.dialog_message(await turn.plain(reply) or "✓"))
+
+
+async def open_signoff(turn: Turn, pressed: Pressed) -> None:
+    """Sign off on an approval DM: the dialog for the version it was made for, or why it can't be signed off."""
+    forms: list[SignOffForm] = []
+
+    def gather(ctx: Ctx) -> Reply:
+        forms.append(signoff_form(ctx, draft_id=number_of(pressed.value)))
+        return Reply(())
+
+    refusal = await turn.act(gather)
+    if refusal.texts or not forms:
+        await turn.invoke_response(cards.dialog_message(await turn.plain(refusal)))
+        return
+    r = turn.renderer(refusal.language)
+    body = await asyncio.to_thread(lambda: cards.signoff_dialog(cards.signoff_form_card(forms[0], r), r))
+    await turn.invoke_response(body)
+
+
+async def signoff_submitted(turn: Turn, pressed: Pressed) -> None:
+    """The sign-off dialog's answer: every problem shown in the dialog at once; success closes it."""
+    value = turn.activity.value
+    data = (value.get("data") if isinstance(value, dict) else None) or {}
+    typed = {name: str(data.get(input_id) or "") for name, input_id in cards.SIGNOFF_INPUTS.items()}
+    shown_hash = str(data.get(cards.SIGNOFF_HASH) or "")
+    chosen = {c for c in typed["places"].split(",") if c}
+    problems: list[Text] = []
+    forms: list[SignOffForm] = []
+
+    def submit(ctx: Ctx) -> Reply:
+        form = signoff_form(ctx, draft_id=number_of(pressed.value))
+        forms.append(form)
+        by_choice = {cards.place_choice(place.key): place.key for place in form.places}
+        places = [by_choice.get(choice, choice) for choice in sorted(chosen)]
+        found = signoff_problems(
+            byline=typed["byline"], bio=typed["bio"], places=places, offered=form.places, number=form.number
+        )
+        problems.extend(problem for _, problem in found)
+        if problems:
+            return Reply(())
+        return sign_off(
+            ctx,
+            draft_id=form.draft_id,
+            content_hash=shown_hash,
+            byline=typed["byline"],
+            bio=typed["bio"],
+            places=places,
+        )
+
+    reply = await turn.act(submit)
+    if reply.refusal and not forms:  # nothing left to sign off: say why, and close
+        await turn.invoke_response(cards.dialog_message(await turn.plain(reply)))
+        return
+    if reply.refusal:
+        problems.extend(reply.texts)
+    if problems:
+        r = turn.renderer(reply.language)
+        card = cards.signoff_form_card(forms[0], r, problems=tuple(problems), typed=typed)
+        await turn.invoke_response(cards.signoff_dialog(card, r))
         return
     await turn.invoke_response(cards.dialog_message(await turn.plain(reply) or "✓"))
 

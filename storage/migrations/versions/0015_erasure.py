@@ -2,7 +2,7 @@
 every existing member.
 
 Revision ID: 0015_erasure
-Revises: 0013_guest_page
+Revises: 0014_signoff
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_erasure"
-down_revision: str | None = "0013_guest_page"
+down_revision: str | None = "0014_signoff"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
