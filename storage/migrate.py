@@ -70,6 +70,21 @@ def upgrade_to_head(engine: Engine) -> None:
             command.upgrade(alembic_config(connection=connection), "head")
 
 
+def downgrade_to(engine: Engine, revision: str) -> None:
+    """Takes the schema back to ``revision`` (an operator's way out of a release, and the migration tests'): on
+    SQLite with foreign keys suspended while batch migrations rebuild tables, as ``upgrade_to_head`` does."""
+    from alembic import command
+
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            with _sqlite_foreign_keys_suspended(connection), connection.begin():
+                command.downgrade(alembic_config(connection=connection), revision)
+                _check_sqlite_foreign_keys(connection)
+            return
+        with connection.begin():
+            command.downgrade(alembic_config(connection=connection), revision)
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None when it has never been migrated."""
     from alembic.runtime.migration import MigrationContext

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from storage.db import make_engine
-from storage.migrate import alembic_config, current_revision, upgrade_to_head
+from storage.migrate import alembic_config, current_revision, downgrade_to, upgrade_to_head
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -41,8 +41,7 @@ def test_upgrade_from_0012_keeps_every_member_and_forgets_nobody(any_database_ur
             rows = connection.execute(sa.text("SELECT user_id, display_name, email, forgotten_at FROM member")).all()
         assert [tuple(r) for r in rows] == [("U1", "Mette Ørsted", "mette@example.com", None)]
 
-        with engine.connect() as connection, connection.begin():
-            command.downgrade(alembic_config(connection=connection), "0012_guests")
+        downgrade_to(engine, "0012_guests")
         assert current_revision(engine) == "0012_guests"
         with engine.connect() as connection:
             columns = {c["name"] for c in sa.inspect(connection).get_columns("member")}

@@ -29,6 +29,14 @@ from storage.db import transaction
 from storage.models import GuestLink, Member, Workspace
 
 KEEP_30 = replace(MAIL, guest_retention_days=30)
+# Retention counts from publishing, whatever the sign-off: these guests agreed outside Cobot.
+AGREED = "agreed by phone"
+
+
+def _publish(engine: Engine, number: int) -> None:
+    run_as(
+        engine, OWNER, lambda ctx: mark_published(ctx, number=number, url="https://example.com/x", force_reason=AGREED)
+    )
 
 
 def _retain(engine: Engine, at: datetime, policy: Policy = KEEP_30) -> int:
@@ -55,7 +63,11 @@ def test_an_address_goes_retention_days_after_the_last_request_passed_and_not_so
     invite(any_engine, second, email="anne@example.com")
     guest_id = _guest_id(any_engine, "anne@example.com")
     hand_in_and_approve(any_engine, guest, first)
-    run_as(any_engine, OWNER, lambda ctx: mark_published(ctx, number=first, url="https://example.com/guide"))
+    run_as(
+        any_engine,
+        OWNER,
+        lambda ctx: mark_published(ctx, number=first, url="https://example.com/guide", force_reason=AGREED),
+    )
 
     # The second request is still open: the address stays, however long ago the first was published.
     assert _retain(any_engine, NOW + timedelta(days=200)) == 0
@@ -82,7 +94,9 @@ def test_a_name_that_was_only_the_address_goes_with_it_and_zero_keeps_every_addr
     guest_id = _guest_id(engine, "bo.berg@example.com")
     assert member_by_id(engine, guest_id).display_name == "bo.berg"
     hand_in_and_approve(engine, guest, number)
-    run_as(engine, OWNER, lambda ctx: mark_published(ctx, number=number, url="https://example.com/x"))
+    run_as(
+        engine, OWNER, lambda ctx: mark_published(ctx, number=number, url="https://example.com/x", force_reason=AGREED)
+    )
     later = NOW + timedelta(days=400)
 
     assert _retain(engine, later, replace(MAIL, guest_retention_days=0)) == 0
@@ -101,7 +115,9 @@ def test_the_tick_deletes_due_addresses_as_app_yaml_says_and_a_dry_run_changes_n
     guest = invite(engine, number, email="anne@example.com")
     guest_id = _guest_id(engine, "anne@example.com")
     hand_in_and_approve(engine, guest, number)
-    run_as(engine, OWNER, lambda ctx: mark_published(ctx, number=number, url="https://example.com/x"))
+    run_as(
+        engine, OWNER, lambda ctx: mark_published(ctx, number=number, url="https://example.com/x", force_reason=AGREED)
+    )
     config = tmp_path / "app.yaml"
     config.write_text("guests:\n  retention_days: 10\n", encoding="utf-8")
     monkeypatch.setenv("DATABASE_URL", sqlite_url)

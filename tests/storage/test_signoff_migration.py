@@ -12,7 +12,7 @@ from alembic import command
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import make_engine
-from storage.migrate import alembic_config, current_revision, head_revision, upgrade_to_head
+from storage.migrate import alembic_config, current_revision, downgrade_to, head_revision, upgrade_to_head
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ROWS = (
@@ -69,8 +69,7 @@ def test_upgrade_from_0012_keeps_drafts_and_adds_sign_offs(any_database_url: str
                 {"hash": "b" * 64, "now": NOW},
             )
 
-        with engine.connect() as connection, connection.begin():
-            command.downgrade(alembic_config(connection=connection), "0012_guests")
+        downgrade_to(engine, "0012_guests")
         with engine.connect() as connection:
             tables = set(sa.inspect(connection).get_table_names())
             assert "sign_off" not in tables and "publication_override" not in tables
