@@ -60,7 +60,7 @@ ID_DIGITS = 40
 COUNT_DIGITS = 9
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
-_GUEST_OPTION = re.compile(r"(?<!\S)(name|navn):", re.IGNORECASE)
+_GUEST_OPTION = re.compile(r"(?<!\S)(name|navn|lang|sprog):", re.IGNORECASE)
 # A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
 # those). A straight quote closes only at the next straight quote, so typographic quotes inside stay in the text.
 _QUOTES = '"“”„«»'
@@ -137,6 +137,7 @@ class Guest:
     email: str  # as typed (plain); checked when run
     part: str | None
     name: str | None
+    language: str | None = None  # as typed (``lang:da``); checked when run
 
 
 @dataclass(frozen=True)
@@ -441,7 +442,7 @@ def _parse_changes(rest: str, today: date) -> Changes:
 
 
 def _parse_guest(rest: str, today: date) -> Guest:
-    """``<id> <e-mail> [part name or number] [name:"Full Name"]``."""
+    """``<id> <e-mail> [part name or number] [name:"Full Name"] [lang:da|en]``."""
     usage = t(texts.USAGE_GUEST)
     options, words = _split_options(rest, option=_GUEST_OPTION)
     ref, _, tail = words.partition(" ")
@@ -452,7 +453,10 @@ def _parse_guest(rest: str, today: date) -> Guest:
     # Slack links an address it sees: <mailto:anne@example.com|anne@example.com> arrives, plain() leaves the target.
     email = email.removeprefix("mailto:")
     name = options.get("name") or options.get("navn")
-    return Guest(number, email, part.strip() or None, " ".join(name.split()) if name else None)
+    if ("name" in options and "navn" in options) or ("lang" in options and "sprog" in options):
+        raise UserFacingError(usage)
+    language = options.get("lang") if "lang" in options else options.get("sprog")
+    return Guest(number, email, part.strip() or None, " ".join(name.split()) if name else None, language)
 
 
 def _setting(name: str, usage: str) -> Callable[[str, date], Setting]:
@@ -671,7 +675,9 @@ CORE: tuple[Subcommand[Any], ...] = (
         ("guest", "gæst"),
         (Guest,),
         _parse_guest,
-        lambda ctx, c: invite_guest(ctx, number=c.number, email=c.email, part=c.part, name=c.name),
+        lambda ctx, c: invite_guest(
+            ctx, number=c.number, email=c.email, part=c.part, name=c.name, language=c.language
+        ),
         texts.HELP_GUESTS,
     ),
     Subcommand(

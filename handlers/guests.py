@@ -39,6 +39,7 @@ from handlers.cards import require_open, require_request
 from handlers.context import Ctx, Scope
 from handlers.messages import GuestInvitation
 from handlers.parsing import email_address
+from handlers.preferences import language_code
 from handlers.requests import require_owner_or_admin
 from handlers.results import Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from handlers.volunteering import take_place
@@ -169,11 +170,25 @@ def revoke_links(scope: Scope, *, request_id: int | None = None, member_id: int 
 # --- the owner's command ------------------------------------------------------------------------------------------
 
 
-def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, name: str | None = None) -> Reply:
-    """Invite someone outside the company to a request (or one of its parts) by e-mail (owner or admin)."""
+def invite_guest(
+    ctx: Ctx,
+    *,
+    number: int,
+    email: str,
+    part: str | None = None,
+    name: str | None = None,
+    language: str | None = None,
+) -> Reply:
+    """Invite someone outside the company to a request (or one of its parts) by e-mail (owner or admin), in the
+    language the owner chose for them (``language``: "da", "en", "dansk", …) or else the owner's own."""
     address = email_address(email)
     if address is None:
         raise UserFacingError(t(texts.BAD_EMAIL, value=email[:80]))
+    chosen = None
+    if language is not None:
+        chosen = language_code(language, languages=ctx.policy.languages)
+        if chosen is None:
+            raise UserFacingError(t(texts.BAD_GUEST_LANGUAGE, value=language[:40]))
     request = require_request(ctx, number, lock=True)
     require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_GUEST)
     require_open(request)
@@ -193,9 +208,9 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
                     user_id=new_guest_user_id(),
                     email=address,
                     display_name=(name or address.partition("@")[0])[:NAME_LIMIT],
-                    # Their e-mails and page speak the language of whoever invited them, in their time zone,
-                    # until the guest says otherwise.
-                    language=ctx.policy.language_of(ctx.actor),
+                    # Their e-mails and page speak the language the owner chose for them, else that of whoever
+                    # invited them, in the inviter's time zone, until the guest says otherwise.
+                    language=chosen or ctx.policy.language_of(ctx.actor),
                     tz=ctx.actor.tz,
                     now=ctx.now,
                 )
@@ -203,8 +218,11 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
             guest = queries.member_by_email(session=ctx.session, workspace_id=ctx.workspace_id, email=address)
             if guest is None or not guest.is_guest:
                 raise
-    elif name and name != guest.display_name:
-        guest.display_name = name[:NAME_LIMIT]
+    else:
+        if name and name != guest.display_name:
+            guest.display_name = name[:NAME_LIMIT]
+        if chosen is not None:  # the owner says which language this guest reads; without it theirs stays
+            guest.language = chosen
         ctx.session.add(guest)
     assert guest.id is not None
 

@@ -55,8 +55,8 @@ HELP_OWNERS = N_(
     "for request owners"
 )
 HELP_GUESTS = N_(
-    '`/cocreate guest <id> <e-mail> [part name or number] [name:"Full Name"]` invite someone outside the company '
-    "by e-mail (request owners)"
+    '`/cocreate guest <id> <e-mail> [part name or number] [name:"Full Name"] [lang:da|en]` invite someone outside '
+    "the company by e-mail, in their language (request owners; or the card's Invite someone outside)"
 )
 HELP_CALENDAR = N_(
     "`/cocreate slots` publishing calendar · `/cocreate slot add <name> YYYY-MM-DD HH:MM` · "
@@ -100,7 +100,11 @@ USAGE_CHANGES = N_("Say whose draft and what to change: `/cocreate changes 12 @p
 USAGE_CLOSE = N_("Which request? Try `/cocreate close 12`.")
 USAGE_GUEST = N_(
     "Name the request and the guest's e-mail address: `/cocreate guest 12 anne@example.com` (optional: a part, "
-    '`2`, and their name, `name:"Anne Holm"`).'
+    '`2`, their name, `name:"Anne Holm"`, and the language Cobot writes to them in, `lang:da` or `lang:en`).'
+)
+BAD_GUEST_LANGUAGE = N_(
+    "`{value}` is not a language I write in. Give the guest's language as `lang:da` (Danish) or `lang:en` "
+    "(English), e.g. `/cocreate guest 12 anne@example.com lang:da`."
 )
 BAD_EMAIL = N_("`{value}` is not an e-mail address. Give one address, e.g. `/cocreate guest 12 anne@example.com`.")
 USAGE_LIST = N_("Try `/cocreate list`, or `/cocreate list 2` for the next page.")
