@@ -675,9 +675,7 @@ CORE: tuple[Subcommand[Any], ...] = (
         ("guest", "gæst"),
         (Guest,),
         _parse_guest,
-        lambda ctx, c: invite_guest(
-            ctx, number=c.number, email=c.email, part=c.part, name=c.name, language=c.language
-        ),
+        lambda ctx, c: invite_guest(ctx, number=c.number, email=c.email, part=c.part, name=c.name, language=c.language),
         texts.HELP_GUESTS,
     ),
     Subcommand(
