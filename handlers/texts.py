@@ -220,6 +220,27 @@ GUEST_EMAIL_NOT_SET_UP = N_(
     "I can't invite anyone from outside yet: I need to send e-mail and have a web address for their page. Ask "
     "whoever runs Cobot to set `SMTP_URL` and `PUBLIC_URL`."
 )
+# The owner's form for a guest (the card's "Invite someone outside"), on every platform that has forms.
+BUTTON_INVITE_GUEST = N_("Invite someone outside")
+GUEST_FORM_TITLE = N_("Invite someone outside")
+GUEST_FORM_SEND = N_("Invite")
+GUEST_FORM_HINT = N_(
+    "#{number} {title}: they get a personal link by e-mail to take part and hand in a draft, with no Slack or Teams "
+    "account."
+)
+GUEST_FORM_EMAIL = N_("E-mail address")
+GUEST_FORM_NAME = N_("Full name")
+GUEST_FORM_PART = N_("Part")
+GUEST_FORM_LANGUAGE = N_("Language of their e-mails")
+LANGUAGE_NAME_DA = N_("Danish")
+LANGUAGE_NAME_EN = N_("English")
+GUEST_FORM_NO_EMAIL = N_("Give the guest's e-mail address, e.g. anne@example.com.")
+GUEST_FORM_BAD_EMAIL = N_("“{value}” is not an e-mail address. Give one address, e.g. anne@example.com.")
+GUEST_FORM_NO_PART = N_("Pick the part they will help with.")
+GUEST_FORM_BY_COMMAND = N_(
+    "To invite someone outside the company to #{number}, type `/cocreate guest {number} anne@example.com` "
+    '(optional: a part, `2`, their name, `name:"Anne Holm"`, and their language, `lang:da` or `lang:en`).'
+)
 GUEST_IS_COLLEAGUE = N_("{email} belongs to {person}, who is already here and can volunteer themselves.")
 # A guest wherever people are named (cards, `/cocreate show`): by name, never as a mention.
 GUEST_NAME = N_("{name} (guest)")

@@ -211,10 +211,12 @@ class SlackScenario:
         callback_id: str,
         *,
         private_metadata: str,
-        values: dict[str, dict[str, str]],
+        values: dict[str, dict[str, str | dict[str, Any]]],
         user: str = "U0METTE",
         team: str = TEAM,
     ) -> Response:
+        """Submits a modal; each value is a text input's typed value, or (a dict) an element's whole state as Slack
+        sends it, e.g. ``{"type": "static_select", "selected_option": {"value": "2"}}``."""
         data = payload("view_submission")
         data["user"].update(id=user, username=user.lower(), name=user.lower())
         data["team"]["id"] = team
@@ -227,7 +229,10 @@ class SlackScenario:
             private_metadata=private_metadata,
             state={
                 "values": {
-                    block: {action: {"type": "plain_text_input", "value": value} for action, value in actions.items()}
+                    block: {
+                        action: value if isinstance(value, dict) else {"type": "plain_text_input", "value": value}
+                        for action, value in actions.items()
+                    }
                     for block, actions in values.items()
                 }
             },

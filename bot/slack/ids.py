@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from handlers.actions import FormField
+from handlers.guests import GuestField
 from handlers.results import ActionKind
 
 COMMAND = "/cocreate"
@@ -84,6 +85,7 @@ SET_ASKS = action_id(ActionKind.SET_ASKS)  # a menu: the chosen option's value i
 INVITE_MATCHING = action_id(ActionKind.INVITE_MATCHING)
 ACCEPT_INVITATION = action_id(ActionKind.ACCEPT_INVITATION)
 DECLINE_INVITATION = action_id(ActionKind.DECLINE_INVITATION)
+INVITE_GUEST = action_id(ActionKind.INVITE_GUEST)  # on the card: an option of its overflow menu
 ACTION_IDS: dict[ActionKind, str] = {kind: action_id(kind) for kind in ActionKind}
 
 SUBMIT_DRAFT_VIEW = view_id(ActionKind.SUBMIT_DRAFT)
@@ -92,6 +94,11 @@ EXTEND_VIEW = view_id(ActionKind.NEED_MORE_TIME)
 DRAFT_BLOCK, DRAFT_INPUT = form_block(FormField.DRAFT), form_input(FormField.DRAFT)
 FEEDBACK_BLOCK, FEEDBACK_INPUT = form_block(FormField.FEEDBACK), form_input(FormField.FEEDBACK)
 EXTEND_BLOCK, EXTEND_INPUT = form_block(FormField.DATE), form_input(FormField.DATE)
+
+# The owner's form for a guest ("Invite someone outside"): its private_metadata is the request number, and each
+# input's element has the action_id ``INPUT``.
+GUEST_VIEW = view_id(ActionKind.INVITE_GUEST)
+GUEST_BLOCKS: dict[GuestField, str] = {field: f"guest_{field.value}" for field in GuestField}
 
 NEW_REQUEST_VIEW = "cocreate_new_request_view"
 FROM_MESSAGE_SHORTCUT = "cocreate_request_from_message"

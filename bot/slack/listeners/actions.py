@@ -28,6 +28,8 @@ def register(app: App) -> None:
     """One listener per ``ActionKind``, from the enumeration itself: a new kind needs no change here. Buttons with
     a form open its modal; the others run at once."""
     for kind in ActionKind:
+        if kind is ActionKind.INVITE_GUEST:
+            continue  # the owner's form for a guest: ``listeners.guests``
         if kind is ActionKind.DERIVE:
             # On Slack, Derive opens the new-request form pre-filled from the original (elsewhere it explains the
             # command).
