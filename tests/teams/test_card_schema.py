@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from bot.teams import cards
 from bot.teams.render import TeamsRenderer
 from handlers import texts
 from handlers.actions import FORMS
+from handlers.guests import GuestField, GuestFormPrompt
 from handlers.results import Action, ActionKind, CardView, DigestLine, DigestPart, Holder, Notice, PartView, Reply, t
 from shared_files import shared
 from storage.models import RequestStatus, ReviewState
@@ -61,6 +63,15 @@ PARTS = (
 )
 
 
+GUEST_PROMPT = GuestFormPrompt(
+    number=12,
+    title="Ten SEO tips & <tricks>",
+    parts=((1, "Intro"), (2, "SEO")),
+    languages=(("en", texts.LANGUAGE_NAME_EN), ("da", texts.LANGUAGE_NAME_DA)),
+    language="en",
+)
+
+
 def every_card(r: TeamsRenderer) -> dict[str, dict[str, Any]]:
     everything = tuple(Action(kind, "7", texts.BUTTON_APPROVE, "primary") for kind in ActionKind)
     found: dict[str, dict[str, Any]] = {
@@ -91,6 +102,20 @@ def every_card(r: TeamsRenderer) -> dict[str, dict[str, Any]]:
             problems=(t(texts.BUTTON_APPROVE),),
         ),
         "new-request form, needs not a number": cards.new_request_form(r, formats=[], typed={"needs": "two"}),
+        "open card that invites guests": cards.request_card(replace(view(parts=PARTS), invites_guests=True), r),
+        "guest form": cards.guest_form(GUEST_PROMPT, r),
+        "guest form without parts": cards.guest_form(replace(GUEST_PROMPT, parts=()), r),
+        "guest form again": cards.guest_form(
+            GUEST_PROMPT,
+            r,
+            typed={
+                GuestField.EMAIL: "anne@x",
+                GuestField.NAME: "Anne",
+                GuestField.PART: "2",
+                GuestField.LANGUAGE: "da",
+            },
+            problems=(t(texts.GUEST_FORM_NO_EMAIL),),
+        ),
     }
     for kind in FORMS:
         found[f"form of {kind}"] = cards.form_card(kind, "12", r, hint="#12 Ten SEO tips", initial=date(2026, 12, 3))
