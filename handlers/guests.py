@@ -342,14 +342,15 @@ class GuestField(StrEnum):
     LANGUAGE = "language"
 
 
-# The languages a guest can be written to in, as the form names them.
-LANGUAGE_NAMES = {"da": texts.LANGUAGE_NAME_DA, "en": texts.LANGUAGE_NAME_EN}
+# The languages a guest can be written to in, each named in itself (as the Home tab's language button is), so the
+# owner finds the guest's language whichever language the form is shown in; not texts to translate.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 
 
 @dataclass(frozen=True)
 class GuestFormPrompt:
     """What the owner's form shows: the request, its parts to pick from (none when it has none), the languages
-    to choose (code, msgid of its name) and the one chosen at first, the owner's own."""
+    to choose (code, the language's own name for itself) and the one chosen at first, the owner's own."""
 
     number: int
     title: str

@@ -232,8 +232,6 @@ GUEST_FORM_EMAIL = N_("E-mail address")
 GUEST_FORM_NAME = N_("Full name")
 GUEST_FORM_PART = N_("Part")
 GUEST_FORM_LANGUAGE = N_("Language of their e-mails")
-LANGUAGE_NAME_DA = N_("Danish")
-LANGUAGE_NAME_EN = N_("English")
 GUEST_FORM_NO_EMAIL = N_("Give the guest's e-mail address, e.g. anne@example.com.")
 GUEST_FORM_BAD_EMAIL = N_("“{value}” is not an e-mail address. Give one address, e.g. anne@example.com.")
 GUEST_FORM_NO_PART = N_("Pick the part they will help with.")
@@ -833,6 +831,7 @@ PLAN_COL_DEADLINE = N_("Deadline")
 PLAN_COL_OWNER = N_("Owner")
 PLAN_COL_CHANNEL = N_("Channel")
 PLAN_COL_SLOT = N_("Slot")
+PLAN_COL_GUESTS = N_("Guests")
 SLOT_COL_NAME = N_("Name")
 SLOT_COL_DATE = N_("Date")
 SLOT_COL_WEEKDAY = N_("Weekday")
@@ -855,6 +854,10 @@ HELP_NEEDS = N_("How many volunteers (without parts), 1 to 50.")
 HELP_DEADLINE = N_("Required. The draft deadline, a date (YYYY-MM-DD).")
 HELP_OWNER = N_("Required. The owner's e-mail address or Slack user id (U…).")
 HELP_CHANNEL = N_("The channel id (C…) to post the request card in; without one the request is only listed.")
+HELP_GUESTS_COLUMN = N_(
+    "People outside the company to invite by e-mail to the whole request, from its owner, separated by ; — e.g. "
+    "Anne Holm <anne@example.com>; bo@example.org (needs SMTP_URL and PUBLIC_URL; not for requests with parts)."
+)
 HELP_SLOT = N_("Where it will be published: a slot name and day, e.g. LinkedIn 2026-12-08 (add HH:MM if needed).")
 HELP_SLOT_NAME = N_("Required. The slot's name, e.g. LinkedIn or Newsletter.")
 HELP_SLOT_DATE = N_("The day of a one-off slot; with a Weekday, the first day of the series (default: today).")
@@ -900,6 +903,17 @@ IMPORT_TOO_MANY_SLOTS = N_("{cell}: that makes {count} slots; one row may make a
 IMPORT_SLOT_PASSED = N_("{cell}: the slot {slot} {when} would be in the past")
 IMPORT_NO_ADDER = N_("{cell}: say who adds this slot under Added by, or run the import with --as <Slack user id>")
 IMPORT_REFUSED = N_("{cell}: {problem}")
+IMPORT_BAD_GUEST = N_(
+    "{cell}: “{value}” is not an e-mail address; write guests as Anne Holm <anne@example.com>; bo@example.org"
+)
+IMPORT_GUEST_IS_COLLEAGUE = N_("{cell}: {email} belongs to a colleague who is already here, not a guest")
+IMPORT_GUESTS_NEED_EMAIL = N_(
+    "{cell}: guests are invited by e-mail, which is not set up: set SMTP_URL and PUBLIC_URL, or leave Guests empty"
+)
+IMPORT_GUESTS_WITH_PARTS = N_(
+    "{cell}: guests from a plan join the whole request, and this one has parts; leave Guests empty and invite them "
+    "to a part after the import: /cocreate guest <id> <e-mail> <part>"
+)
 IMPORT_NOT_A_WORKBOOK = N_(
     "{file} is not an Excel workbook (.xlsx). Save it as an .xlsx file from Excel, Numbers or Google Sheets, "
     "or start from `cobot import --template plan.xlsx`."
@@ -945,6 +959,8 @@ IMPORT_LINE_ALREADY_REQUEST = N_("{cell}: already imported as #{number}")
 IMPORT_LINE_ALREADY_SLOT = N_("{cell}: slot {slot} {when} already exists")
 IMPORT_LINE_WOULD_BOOK = N_("{cell}: would be booked into {slot} {when}")
 IMPORT_LINE_BOOKED = N_("{cell}: #{number} booked into {slot} {when}")
+IMPORT_LINE_WOULD_INVITE = N_("{cell}: would invite {guests} by e-mail")
+IMPORT_LINE_INVITED = N_("{cell}: invited {guests} to #{number} by e-mail")
 IMPORT_SLOT_TAKEN = N_("{cell}: {slot} {when} is already booked for #{number}; pick another slot")
 IMPORT_SLOT_TWICE = N_("{cell}: {slot} {when} is booked by {other} too; a slot holds one piece")
 # `/cocreate import` and a plan shared with Cobot in a DM.

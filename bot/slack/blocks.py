@@ -408,7 +408,7 @@ def guest_modal(prompt: GuestFormPrompt, translate: Translate = identity) -> Blo
                 },
             }
         )
-    languages = [option(translate(name), code) for code, name in prompt.languages]
+    languages = [option(name, code) for code, name in prompt.languages]  # each in its own language
     language_element: Block = {"type": "static_select", "action_id": ids.INPUT, "options": languages}
     chosen = next((o for o in languages if o["value"] == prompt.language), None)
     if chosen is not None:

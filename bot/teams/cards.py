@@ -564,7 +564,7 @@ def guest_form(
             },
             texts.GUEST_FORM_PART,
         )
-    languages = [{"title": r.plain(Text(name)), "value": code} for code, name in prompt.languages]
+    languages = [{"title": name, "value": code} for code, name in prompt.languages]  # each in its own language
     field(
         GuestField.LANGUAGE,
         {"type": "Input.ChoiceSet", "style": "compact", "choices": languages, "value": prompt.language},

@@ -92,7 +92,7 @@ def test_the_owner_invites_a_guest_from_the_cards_menu_and_the_invitation_arrive
     assert inputs[BLOCKS[GuestField.EMAIL]]["element"]["type"] == "email_text_input"
     assert not inputs[BLOCKS[GuestField.EMAIL]].get("optional")
     language = inputs[BLOCKS[GuestField.LANGUAGE]]["element"]
-    assert [(o["text"]["text"], o["value"]) for o in language["options"]] == [("English", "en"), ("Danish", "da")]
+    assert [(o["text"]["text"], o["value"]) for o in language["options"]] == [("English", "en"), ("Dansk", "da")]
     assert language["initial_option"]["value"] == "en"  # the owner's
     assert f"#{number} Ten SEO tips: they get a personal link by e-mail" in view["blocks"][0]["elements"][0]["text"]
 
@@ -222,4 +222,4 @@ def test_a_danish_owner_gets_the_form_in_danish(make_slack: Callable[..., SlackS
     assert view["title"]["text"] == "Invitér en udefra"
     language = next(b for b in view["blocks"] if b.get("block_id") == BLOCKS[GuestField.LANGUAGE])["element"]
     assert language["initial_option"]["value"] == "da"
-    assert [o["text"]["text"] for o in language["options"]] == ["Engelsk", "Dansk"]
+    assert [o["text"]["text"] for o in language["options"]] == ["English", "Dansk"]

@@ -67,7 +67,7 @@ GUEST_PROMPT = GuestFormPrompt(
     number=12,
     title="Ten SEO tips & <tricks>",
     parts=((1, "Intro"), (2, "SEO")),
-    languages=(("en", texts.LANGUAGE_NAME_EN), ("da", texts.LANGUAGE_NAME_DA)),
+    languages=(("en", "English"), ("da", "Dansk")),
     language="en",
 )
 
