@@ -64,7 +64,9 @@ def require_open(request: ContentRequest) -> None:
         raise UserFacingError(t(texts.REQUEST_NOT_OPEN, number=request.number, status=t(STATUS_TEXTS[request.status])))
 
 
-def build_card(session: Session, request: ContentRequest) -> CardView:
+def build_card(session: Session, request: ContentRequest, *, invites_guests: bool = False) -> CardView:
+    """The card of ``request`` as it stands; ``invites_guests`` when Cobot can e-mail guests (``Policy
+    .email_configured``), so the card offers "Invite someone outside"."""
     assert request.id is not None
     parts = queries.parts_of_request(session=session, workspace_id=request.workspace_id, request_id=request.id)
     volunteers = queries.live_volunteers(session=session, workspace_id=request.workspace_id, request_id=request.id)
@@ -117,6 +119,7 @@ def build_card(session: Session, request: ContentRequest) -> CardView:
         booking=BookingView(booking.slot_name, booking.starts_at) if booking is not None else None,
         published_url=request.published_url if request.status is RequestStatus.PUBLISHED else None,
         guests={m.user_id: m.display_name for m in members.values() if m.is_guest and m.forgotten_at is None},
+        invites_guests=invites_guests,
     )
 
 
@@ -205,7 +208,10 @@ def card_actions(view: CardView, *, part_menu: bool = False) -> tuple[Action, ..
     Platforms with menus (Slack, Teams) pass ``part_menu``: the parts are then picked from a menu beside one
     Volunteer action (value: the request number; the menu's choice, "12:3", replaces it when a part is picked).
     Inviting matching colleagues is the owner's: ``owner_actions``, shown to the owner only, never on the card
-    everyone sees."""
+    everyone sees. "Invite someone outside" (``ActionKind.INVITE_GUEST``) is the owner's too, but it is on the card,
+    last, when Cobot can e-mail guests (``CardView.invites_guests``): a channel's card looks the same to everyone,
+    so a platform with a menu for secondary actions puts it there (Slack's overflow menu, Teams' "…"), and anyone
+    else who picks it is refused before any form opens."""
     if not view.is_open:
         return ()
     number = str(view.number)
@@ -221,10 +227,12 @@ def card_actions(view: CardView, *, part_menu: bool = False) -> tuple[Action, ..
         )
     else:
         volunteer = (Action(ActionKind.VOLUNTEER, number, texts.BUTTON_VOLUNTEER, "primary"),)
+    guest = (Action(ActionKind.INVITE_GUEST, number, texts.BUTTON_INVITE_GUEST),) if view.invites_guests else ()
     return (
         *volunteer,
         Action(ActionKind.SUBMIT_DRAFT, number, texts.BUTTON_SUBMIT),
         Action(ActionKind.WITHDRAW, number, texts.BUTTON_WITHDRAW),
+        *guest,
     )
 
 

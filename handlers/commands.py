@@ -61,7 +61,7 @@ ID_DIGITS = 40
 COUNT_DIGITS = 9
 _OPTION_KEYS = ("due", "format", "skills", "needs", "parts", "brief")
 _OPTION = re.compile(r"(?<!\S)(" + "|".join(_OPTION_KEYS) + r"):", re.IGNORECASE)
-_GUEST_OPTION = re.compile(r"(?<!\S)(name|navn):", re.IGNORECASE)
+_GUEST_OPTION = re.compile(r"(?<!\S)(name|navn|lang|sprog):", re.IGNORECASE)
 _SIGNOFF_OPTION = re.compile(r"(?<!\S)(byline|bio):", re.IGNORECASE)
 _FORCE_OPTION = re.compile(r"(?<!\S)(force):", re.IGNORECASE)
 # A quoted option value may open with a straight quote or a typographic one (phones and Danish keyboards type
@@ -140,6 +140,7 @@ class Guest:
     email: str  # as typed (plain); checked when run
     part: str | None
     name: str | None
+    language: str | None = None  # as typed (``lang:da``); checked when run
 
 
 @dataclass(frozen=True)
@@ -459,7 +460,7 @@ def _parse_changes(rest: str, today: date) -> Changes:
 
 
 def _parse_guest(rest: str, today: date) -> Guest:
-    """``<id> <e-mail> [part name or number] [name:"Full Name"]``."""
+    """``<id> <e-mail> [part name or number] [name:"Full Name"] [lang:da|en]``."""
     usage = t(texts.USAGE_GUEST)
     options, words = _split_options(rest, option=_GUEST_OPTION)
     ref, _, tail = words.partition(" ")
@@ -470,7 +471,10 @@ def _parse_guest(rest: str, today: date) -> Guest:
     # Slack links an address it sees: <mailto:anne@example.com|anne@example.com> arrives, plain() leaves the target.
     email = email.removeprefix("mailto:")
     name = options.get("name") or options.get("navn")
-    return Guest(number, email, part.strip() or None, " ".join(name.split()) if name else None)
+    if ("name" in options and "navn" in options) or ("lang" in options and "sprog" in options):
+        raise UserFacingError(usage)
+    language = options.get("lang") if "lang" in options else options.get("sprog")
+    return Guest(number, email, part.strip() or None, " ".join(name.split()) if name else None, language)
 
 
 def _setting(name: str, usage: str) -> Callable[[str, date], Setting]:
@@ -701,7 +705,7 @@ CORE: tuple[Subcommand[Any], ...] = (
         ("guest", "gæst"),
         (Guest,),
         _parse_guest,
-        lambda ctx, c: invite_guest(ctx, number=c.number, email=c.email, part=c.part, name=c.name),
+        lambda ctx, c: invite_guest(ctx, number=c.number, email=c.email, part=c.part, name=c.name, language=c.language),
         texts.HELP_GUESTS,
     ),
     Subcommand(

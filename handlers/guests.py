@@ -30,6 +30,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -39,6 +40,7 @@ from handlers.cards import require_open, require_request
 from handlers.context import Ctx, Scope
 from handlers.messages import GuestInvitation
 from handlers.parsing import email_address
+from handlers.preferences import language_code
 from handlers.requests import require_owner_or_admin
 from handlers.results import Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from handlers.volunteering import promote_next, take_place
@@ -237,11 +239,25 @@ def release_unopened(scope: Scope) -> int:
 # --- the owner's command ------------------------------------------------------------------------------------------
 
 
-def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, name: str | None = None) -> Reply:
-    """Invite someone outside the company to a request (or one of its parts) by e-mail (owner or admin)."""
+def invite_guest(
+    ctx: Ctx,
+    *,
+    number: int,
+    email: str,
+    part: str | None = None,
+    name: str | None = None,
+    language: str | None = None,
+) -> Reply:
+    """Invite someone outside the company to a request (or one of its parts) by e-mail (owner or admin), in the
+    language the owner chose for them (``language``: "da", "en", "dansk", …) or else the owner's own."""
     address = email_address(email)
     if address is None:
         raise UserFacingError(t(texts.BAD_EMAIL, value=email[:80]))
+    chosen = None
+    if language is not None:
+        chosen = language_code(language, languages=ctx.policy.languages)
+        if chosen is None:
+            raise UserFacingError(t(texts.BAD_GUEST_LANGUAGE, value=language[:40]))
     request = require_request(ctx, number, lock=True)
     require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_GUEST)
     require_open(request)
@@ -261,9 +277,9 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
                     user_id=new_guest_user_id(),
                     email=address,
                     display_name=(name or address.partition("@")[0])[:NAME_LIMIT],
-                    # Their e-mails and page speak the language of whoever invited them, in their time zone,
-                    # until the guest says otherwise.
-                    language=ctx.policy.language_of(ctx.actor),
+                    # Their e-mails and page speak the language the owner chose for them, else that of whoever
+                    # invited them, in the inviter's time zone, until the guest says otherwise.
+                    language=chosen or ctx.policy.language_of(ctx.actor),
                     tz=ctx.actor.tz,
                     now=ctx.now,
                 )
@@ -271,8 +287,11 @@ def invite_guest(ctx: Ctx, *, number: int, email: str, part: str | None = None, 
             guest = queries.member_by_email(session=ctx.session, workspace_id=ctx.workspace_id, email=address)
             if guest is None or not guest.is_guest:
                 raise
-    elif name and name != guest.display_name:
-        guest.display_name = name[:NAME_LIMIT]
+    else:
+        if name and name != guest.display_name:
+            guest.display_name = name[:NAME_LIMIT]
+        if chosen is not None:  # the owner says which language this guest reads; without it theirs stays
+            guest.language = chosen
         ctx.session.add(guest)
     assert guest.id is not None
 
@@ -381,3 +400,112 @@ def named_reply(session: Session, workspace_id: int, reply: Reply, *, everyone: 
     return replace(
         reply, texts=tuple(named_text(session, workspace_id, text, everyone=everyone) for text in reply.texts)
     )
+
+
+# --- the owner's form (the card's "Invite someone outside") -------------------------------------------------------
+
+
+class GuestField(StrEnum):
+    EMAIL = "email"
+    NAME = "name"
+    PART = "part"
+    LANGUAGE = "language"
+
+
+# The languages a guest can be written to in, each named in itself (as the Home tab's language button is), so the
+# owner finds the guest's language whichever language the form is shown in; not texts to translate.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+@dataclass(frozen=True)
+class GuestFormPrompt:
+    """What the owner's form shows: the request, its parts to pick from (none when it has none), the languages
+    to choose (code, the language's own name for itself) and the one chosen at first, the owner's own."""
+
+    number: int
+    title: str
+    parts: tuple[tuple[int, str], ...]  # (position, name)
+    languages: tuple[tuple[str, str], ...]
+    language: str
+
+    @property
+    def hint(self) -> Text:
+        return t(texts.GUEST_FORM_HINT, number=self.number, title=self.title)
+
+
+@dataclass(frozen=True)
+class GuestForm:
+    """What the owner filled in, as typed: checked by ``guest_form_problems`` and ``invite_guest``."""
+
+    email: str
+    name: str = ""
+    part: str = ""  # a part's position, "" for the whole request
+    language: str = ""
+
+
+def open_guest_form(ctx: Ctx, *, number: int) -> GuestFormPrompt:
+    """The form behind the card's "Invite someone outside", or a refusal before it opens: only the owner or an
+    admin, only while the request is open, and only when Cobot can send e-mail."""
+    request = require_request(ctx, number)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_GUEST)
+    require_open(request)
+    if not ctx.policy.email_configured:
+        raise UserFacingError(t(texts.GUEST_EMAIL_NOT_SET_UP))
+    assert request.id is not None
+    parts = queries.parts_of_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+    languages = tuple((code, LANGUAGE_NAMES[code]) for code in ctx.policy.languages if code in LANGUAGE_NAMES)
+    return GuestFormPrompt(
+        number=request.number,
+        title=request.title,
+        parts=tuple((p.position, p.name) for p in parts),
+        languages=languages,
+        language=ctx.policy.language_of(ctx.actor),
+    )
+
+
+def guest_form_problems(ctx: Ctx, form: GuestForm, *, number: int) -> list[tuple[GuestField, Text]]:
+    """What is wrong with the form for request #number, beside the field it concerns; an empty list when
+    ``invite_guest`` may run (which still refuses what the form cannot know: not the owner, a closed request)."""
+    problems: list[tuple[GuestField, Text]] = []
+    typed = form.email.strip()
+    address = email_address(typed) if typed else None
+    if not typed:
+        problems.append((GuestField.EMAIL, t(texts.GUEST_FORM_NO_EMAIL)))
+    elif address is None:
+        problems.append((GuestField.EMAIL, t(texts.GUEST_FORM_BAD_EMAIL, value=typed[:80])))
+    else:
+        known = queries.member_by_email(session=ctx.session, workspace_id=ctx.workspace_id, email=address)
+        if known is not None and not known.is_guest:
+            # A form's error is plain text, where a mention would show as a bare id: the colleague is named.
+            person = known.display_name or UserRef(known.user_id)
+            problems.append((GuestField.EMAIL, t(texts.GUEST_IS_COLLEAGUE, email=address, person=person)))
+    request = queries.get_request_by_number(session=ctx.session, workspace_id=ctx.workspace_id, number=number)
+    if (
+        request is not None
+        and request.id is not None
+        and not form.part.strip()
+        and queries.parts_of_request(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+    ):
+        problems.append((GuestField.PART, t(texts.GUEST_FORM_NO_PART)))
+    if form.language and language_code(form.language, languages=ctx.policy.languages) is None:
+        problems.append((GuestField.LANGUAGE, t(texts.BAD_GUEST_LANGUAGE, value=form.language[:40])))
+    return problems
+
+
+def invite_from_form(ctx: Ctx, *, number: int, form: GuestForm) -> Reply:
+    """The owner's form, submitted: the same invitation as `/cocreate guest` (``invite_guest``), with its answer."""
+    return invite_guest(
+        ctx,
+        number=number,
+        email=form.email.strip(),
+        part=form.part.strip() or None,
+        name=" ".join(form.name.split()) or None,
+        language=form.language or None,
+    )
+
+
+def guest_command_hint(ctx: Ctx, *, number: int) -> Reply:
+    """ "Invite someone outside" where no form can open (the console, a Teams client without dialogs): after the
+    same checks as the form, the command that does it."""
+    prompt = open_guest_form(ctx, number=number)
+    return Reply.of(t(texts.GUEST_FORM_BY_COMMAND, number=prompt.number))

@@ -9,7 +9,10 @@ not a date"); a plan with any problem imports nothing. A valid plan is imported 
 ``/cocreate new`` and ``/cocreate slot add`` use, in the caller's one transaction: if any of them refuses, the
 whole import is rolled back. Each imported request remembers an import key (the row's Key, else its title and
 deadline), and a slot is known by its name and start, so importing the same plan twice adds nothing the second
-time. Nothing here knows about file formats; ``bot/excel`` reads the workbook.
+time. A request's Guests cell ("Anne Holm <anne@example.com>; bo@example.org") invites people outside the company
+to the whole request, from its owner, as ``/cocreate guest`` would, once the request exists; that needs e-mail set
+up, and a bad address is a problem of its row like any other. Nothing here knows about file formats;
+``bot/excel`` reads the workbook.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from sqlmodel import col, select
 from handlers import notify, texts
 from handlers.calendar import SLOT_NAME_LIMIT, add_slot, book_planned, slot_occurrences
 from handlers.context import Ctx, Scope
+from handlers.guests import NAME_LIMIT as GUEST_NAME_LIMIT
+from handlers.guests import invite_guest
 from handlers.inbound import first_delivery
 from handlers.messages import Address
-from handlers.parsing import MENTION, is_clock_time, is_iso_date, parse_time
+from handlers.parsing import MENTION, email_address, is_clock_time, is_iso_date, parse_time
 from handlers.people import open_context
 from handlers.requests import (
     BRIEF_LIMIT,
@@ -61,6 +66,7 @@ PLAN_COLUMNS = (
     texts.PLAN_COL_OWNER,
     texts.PLAN_COL_CHANNEL,
     texts.PLAN_COL_SLOT,
+    texts.PLAN_COL_GUESTS,
 )
 PLAN_REQUIRED = (texts.PLAN_COL_TITLE, texts.PLAN_COL_DEADLINE, texts.PLAN_COL_OWNER)
 SLOT_COLUMNS = (
@@ -81,6 +87,8 @@ SLOTS_PER_ROW = 120  # a weekly series over more than two years is a typo in Unt
 TARGET_LIMIT = 100  # content_request.publish_target
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# One guest in a Guests cell: "Anne Holm <anne@example.com>" (the name may be quoted), or a bare address.
+_GUEST = re.compile(r"^(?P<name>[^<>]*)<(?P<address>[^<>]*)>$")
 # A channel written as a token, <#id> or <#id|name>, like the grammar's mention token (handlers.commands.MENTION).
 _CHANNEL_TOKEN = re.compile(r"^<#([^|>\s]+)(?:\|[^>]*)?>$")
 CHANNEL_ID_LIMIT = 64
@@ -137,6 +145,15 @@ class _PlannedRequest:
     owner_as_written: str
     channel_id: str | None
     slot: _SlotChoice | None = None
+    guests: tuple[_PlannedGuest, ...] = ()
+
+
+@dataclass(frozen=True)
+class _PlannedGuest:
+    """Someone outside the company named in a row's Guests cell, invited by the request's owner once it exists."""
+
+    email: str
+    name: str | None
 
 
 @dataclass(frozen=True)
@@ -323,6 +340,9 @@ def _carry_out(
                 lines.append(
                     t(texts.IMPORT_LINE_WOULD_BOOK, cell=choice.ref, slot=choice.name, when=Moment(choice.starts_at))
                 )
+            if planned.guests:
+                cell = planned.row.ref(texts.PLAN_COL_GUESTS)
+                lines.append(t(texts.IMPORT_LINE_WOULD_INVITE, cell=cell, guests=_guest_list(planned.guests)))
             continue
         number = _run(scope, ref, planned.owner, planned.channel_id, partial(_create, planned=planned))
         lines.append(
@@ -341,7 +361,17 @@ def _carry_out(
             _run(scope, choice.ref, planned.owner, planned.channel_id, partial(_book, number=number, choice=choice))
             when = Moment(choice.starts_at)
             lines.append(t(texts.IMPORT_LINE_BOOKED, cell=choice.ref, number=number, slot=choice.name, when=when))
+        if planned.guests:
+            # As its owner would by `/cocreate guest`: each is queued an invitation in this same transaction.
+            cell = planned.row.ref(texts.PLAN_COL_GUESTS)
+            for guest in planned.guests:
+                _run(scope, cell, planned.owner, planned.channel_id, partial(_invite, number=number, guest=guest))
+            lines.append(t(texts.IMPORT_LINE_INVITED, cell=cell, number=number, guests=_guest_list(planned.guests)))
     return lines, new_requests, new_slots, skipped
+
+
+def _guest_list(guests: Sequence[_PlannedGuest]) -> str:
+    return ", ".join(f"{g.name} <{g.email}>" if g.name else g.email for g in guests)
 
 
 class _Refused(Exception):
@@ -378,6 +408,11 @@ def _create(ctx: Ctx, *, planned: _PlannedRequest) -> int:
     request.import_key = planned.key
     ctx.session.add(request)
     # Without a channel the request is listed (`/cocreate list`) but has no card: ``notify.refresh_card`` queues none.
+    return number
+
+
+def _invite(ctx: Ctx, *, number: int, guest: _PlannedGuest) -> int:
+    invite_guest(ctx, number=number, email=guest.email, name=guest.name)
     return number
 
 
@@ -543,6 +578,7 @@ class _Checker:
         owner = self._person(row, texts.PLAN_COL_OWNER, required=True)
         channel = self._channel(row)
         slot = self._slot_ref(row, planned_slots)
+        guests = self._guests(row, has_parts=bool(parts))
         if owner is not None and not self.scope.policy.may_create(owner):
             value = _as_text(row.cells[texts.PLAN_COL_OWNER].value)
             self._problem(t(texts.IMPORT_MAY_NOT_CREATE, cell=row.ref(texts.PLAN_COL_OWNER), value=value))
@@ -565,6 +601,7 @@ class _Checker:
             owner_as_written=_as_text(row.cells[texts.PLAN_COL_OWNER].value),
             channel_id=channel,
             slot=slot,
+            guests=tuple(guests),
         )
 
     # --- one cell each ----------------------------------------------------------------------------------------
@@ -620,6 +657,36 @@ class _Checker:
             if len(part) > PART_NAME_LIMIT:
                 self._problem(t(texts.IMPORT_PART_TOO_LONG, cell=ref, value=part[:40] + "…", limit=PART_NAME_LIMIT))
         return parts
+
+    def _guests(self, row: PlanRow, *, has_parts: bool) -> list[_PlannedGuest]:
+        """The Guests cell: ``Anne Holm <anne@example.com>; bo@example.org``, each checked as `/cocreate guest`
+        would (one address each, not a colleague's), and only where Cobot can send them e-mail."""
+        cell = self._raw(row, texts.PLAN_COL_GUESTS, required=False)
+        if cell is None:
+            return []
+        if not self.scope.policy.email_configured:
+            self._problem(t(texts.IMPORT_GUESTS_NEED_EMAIL, cell=cell.ref))
+            return []
+        if has_parts:
+            self._problem(t(texts.IMPORT_GUESTS_WITH_PARTS, cell=cell.ref))
+            return []
+        guests: dict[str, _PlannedGuest] = {}
+        for piece in _guest_pieces(_as_text(cell.value)):
+            found = _GUEST.match(piece)
+            named, address = (found.group("name"), found.group("address")) if found else (None, piece)
+            email = email_address(address)
+            if email is None:
+                self._problem(t(texts.IMPORT_BAD_GUEST, cell=cell.ref, value=piece[:80]))
+                continue
+            known = queries.member_by_email(
+                session=self.scope.session, workspace_id=self.scope.workspace_id, email=email
+            )
+            if known is not None and not known.is_guest:
+                self._problem(t(texts.IMPORT_GUEST_IS_COLLEAGUE, cell=cell.ref, email=email))
+                continue
+            name = " ".join((named or "").strip().strip('"').split())[:GUEST_NAME_LIMIT] or None
+            guests.setdefault(email.casefold(), _PlannedGuest(email, name))  # named twice in a row: invited once
+        return list(guests.values())
 
     def _needs(self, row: PlanRow) -> int | None:
         cell = self._raw(row, texts.PLAN_COL_NEEDS, required=False)
@@ -823,3 +890,22 @@ def _import_key(key: str | None, title: str, deadline: date) -> str:
         return f"k:{key}"
     digest = hashlib.sha256(f"{title.casefold()}|{deadline.isoformat()}".encode()).hexdigest()
     return f"h:{digest[:40]}"
+
+
+def _guest_pieces(value: str) -> list[str]:
+    """A Guests cell, one piece per guest: split at ``;``, ``,`` and line breaks, but not inside ``<…>``."""
+    pieces: list[str] = []
+    current: list[str] = []
+    inside = False
+    for char in value:
+        if char == "<":
+            inside = True
+        elif char == ">":
+            inside = False
+        if char in ";,\n" and not inside:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current))
+    return [" ".join(piece.split()) for piece in pieces if piece.strip()]

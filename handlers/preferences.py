@@ -39,12 +39,20 @@ def _on_off(value: str, *, usage: str) -> bool:
     raise UserFacingError(t(usage))
 
 
+# What people type for a language, in either language.
+LANGUAGE_WORDS = {"en": "en", "english": "en", "engelsk": "en", "da": "da", "dansk": "da", "danish": "da"}
+
+
+def language_code(value: str, *, languages: tuple[str, ...]) -> str | None:
+    """The language ``value`` names ("da", "Dansk", "english"), if Cobot speaks it here; else None."""
+    language = LANGUAGE_WORDS.get(value.strip().casefold())
+    return language if language in languages else None
+
+
 def set_language(ctx: Ctx, *, value: str) -> Reply:
     """Choose the language Cobot writes to you in (English or Danish)."""
-    language = {"en": "en", "english": "en", "engelsk": "en", "da": "da", "dansk": "da", "danish": "da"}.get(
-        value.strip().casefold()
-    )
-    if language is None or language not in ctx.policy.languages:
+    language = language_code(value, languages=ctx.policy.languages)
+    if language is None:
         raise UserFacingError(t(texts.USAGE_LANGUAGE))
     ctx.actor.language = language
     ctx.session.add(ctx.actor)

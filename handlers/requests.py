@@ -191,7 +191,11 @@ def _create(ctx: Ctx, new: NewRequest, *, channel_id: str | None) -> ContentRequ
 def show_request(ctx: Ctx, *, number: int) -> Reply:
     """Show one request's card to the actor."""
     request = require_request(ctx, number)
-    return Reply((), build_card(ctx.session, request), actions=owner_actions(ctx, request))
+    return Reply(
+        (),
+        build_card(ctx.session, request, invites_guests=ctx.policy.email_configured),
+        actions=owner_actions(ctx, request),
+    )
 
 
 def list_open_requests(ctx: Ctx, *, page: int = 1) -> Reply:

@@ -205,6 +205,7 @@ class ActionKind(StrEnum):
     ACCEPT_INVITATION = "accept_invitation"  # value: invitation id
     DECLINE_INVITATION = "decline_invitation"  # value: invitation id
     SIGN_OFF = "sign_off"  # value: draft id (the approved version); opens the sign-off form where there is one
+    INVITE_GUEST = "invite_guest"  # value: request number; the owner's form (``handlers.guests.open_guest_form``)
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,9 @@ class CardView:
     # Guests among the people named (user id → display name): shown by name, "Anne Holm (guest)", never as a
     # mention, since no platform knows them.
     guests: Mapping[str, str] = field(default_factory=dict)
+    # Whether Cobot can e-mail guests (SMTP_URL and PUBLIC_URL set): only then does the card offer its owner
+    # "Invite someone outside".
+    invites_guests: bool = False
 
     @property
     def is_open(self) -> bool:

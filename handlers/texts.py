@@ -55,8 +55,8 @@ HELP_OWNERS = N_(
     "for request owners"
 )
 HELP_GUESTS = N_(
-    '`/cocreate guest <id> <e-mail> [part name or number] [name:"Full Name"]` invite someone outside the company '
-    "by e-mail (request owners)"
+    '`/cocreate guest <id> <e-mail> [part name or number] [name:"Full Name"] [lang:da|en]` invite someone outside '
+    "the company by e-mail, in their language (request owners; or the card's Invite someone outside)"
 )
 HELP_CALENDAR = N_(
     "`/cocreate slots` publishing calendar · `/cocreate slot add <name> YYYY-MM-DD HH:MM` · "
@@ -100,7 +100,11 @@ USAGE_CHANGES = N_("Say whose draft and what to change: `/cocreate changes 12 @p
 USAGE_CLOSE = N_("Which request? Try `/cocreate close 12`.")
 USAGE_GUEST = N_(
     "Name the request and the guest's e-mail address: `/cocreate guest 12 anne@example.com` (optional: a part, "
-    '`2`, and their name, `name:"Anne Holm"`).'
+    '`2`, their name, `name:"Anne Holm"`, and the language Cobot writes to them in, `lang:da` or `lang:en`).'
+)
+BAD_GUEST_LANGUAGE = N_(
+    "`{value}` is not a language I write in. Give the guest's language as `lang:da` (Danish) or `lang:en` "
+    "(English), e.g. `/cocreate guest 12 anne@example.com lang:da`."
 )
 BAD_EMAIL = N_("`{value}` is not an e-mail address. Give one address, e.g. `/cocreate guest 12 anne@example.com`.")
 USAGE_LIST = N_("Try `/cocreate list`, or `/cocreate list 2` for the next page.")
@@ -215,6 +219,25 @@ GUEST_REINVITED = N_(
 GUEST_EMAIL_NOT_SET_UP = N_(
     "I can't invite anyone from outside yet: I need to send e-mail and have a web address for their page. Ask "
     "whoever runs Cobot to set `SMTP_URL` and `PUBLIC_URL`."
+)
+# The owner's form for a guest (the card's "Invite someone outside"), on every platform that has forms.
+BUTTON_INVITE_GUEST = N_("Invite someone outside")
+GUEST_FORM_TITLE = N_("Invite someone outside")
+GUEST_FORM_SEND = N_("Invite")
+GUEST_FORM_HINT = N_(
+    "#{number} {title}: they get a personal link by e-mail to take part and hand in a draft, with no Slack or Teams "
+    "account."
+)
+GUEST_FORM_EMAIL = N_("E-mail address")
+GUEST_FORM_NAME = N_("Full name")
+GUEST_FORM_PART = N_("Part")
+GUEST_FORM_LANGUAGE = N_("Language of their e-mails")
+GUEST_FORM_NO_EMAIL = N_("Give the guest's e-mail address, e.g. anne@example.com.")
+GUEST_FORM_BAD_EMAIL = N_("“{value}” is not an e-mail address. Give one address, e.g. anne@example.com.")
+GUEST_FORM_NO_PART = N_("Pick the part they will help with.")
+GUEST_FORM_BY_COMMAND = N_(
+    "To invite someone outside the company to #{number}, type `/cocreate guest {number} anne@example.com` "
+    '(optional: a part, `2`, their name, `name:"Anne Holm"`, and their language, `lang:da` or `lang:en`).'
 )
 GUEST_IS_COLLEAGUE = N_("{email} belongs to {person}, who is already here and can volunteer themselves.")
 GUEST_NEVER_OPENED = NP_(
@@ -832,6 +855,7 @@ PLAN_COL_DEADLINE = N_("Deadline")
 PLAN_COL_OWNER = N_("Owner")
 PLAN_COL_CHANNEL = N_("Channel")
 PLAN_COL_SLOT = N_("Slot")
+PLAN_COL_GUESTS = N_("Guests")
 SLOT_COL_NAME = N_("Name")
 SLOT_COL_DATE = N_("Date")
 SLOT_COL_WEEKDAY = N_("Weekday")
@@ -854,6 +878,10 @@ HELP_NEEDS = N_("How many volunteers (without parts), 1 to 50.")
 HELP_DEADLINE = N_("Required. The draft deadline, a date (YYYY-MM-DD).")
 HELP_OWNER = N_("Required. The owner's e-mail address or Slack user id (U…).")
 HELP_CHANNEL = N_("The channel id (C…) to post the request card in; without one the request is only listed.")
+HELP_GUESTS_COLUMN = N_(
+    "People outside the company to invite by e-mail to the whole request, from its owner, separated by ; — e.g. "
+    "Anne Holm <anne@example.com>; bo@example.org (needs SMTP_URL and PUBLIC_URL; not for requests with parts)."
+)
 HELP_SLOT = N_("Where it will be published: a slot name and day, e.g. LinkedIn 2026-12-08 (add HH:MM if needed).")
 HELP_SLOT_NAME = N_("Required. The slot's name, e.g. LinkedIn or Newsletter.")
 HELP_SLOT_DATE = N_("The day of a one-off slot; with a Weekday, the first day of the series (default: today).")
@@ -899,6 +927,17 @@ IMPORT_TOO_MANY_SLOTS = N_("{cell}: that makes {count} slots; one row may make a
 IMPORT_SLOT_PASSED = N_("{cell}: the slot {slot} {when} would be in the past")
 IMPORT_NO_ADDER = N_("{cell}: say who adds this slot under Added by, or run the import with --as <Slack user id>")
 IMPORT_REFUSED = N_("{cell}: {problem}")
+IMPORT_BAD_GUEST = N_(
+    "{cell}: “{value}” is not an e-mail address; write guests as Anne Holm <anne@example.com>; bo@example.org"
+)
+IMPORT_GUEST_IS_COLLEAGUE = N_("{cell}: {email} belongs to a colleague who is already here, not a guest")
+IMPORT_GUESTS_NEED_EMAIL = N_(
+    "{cell}: guests are invited by e-mail, which is not set up: set SMTP_URL and PUBLIC_URL, or leave Guests empty"
+)
+IMPORT_GUESTS_WITH_PARTS = N_(
+    "{cell}: guests from a plan join the whole request, and this one has parts; leave Guests empty and invite them "
+    "to a part after the import: /cocreate guest <id> <e-mail> <part>"
+)
 IMPORT_NOT_A_WORKBOOK = N_(
     "{file} is not an Excel workbook (.xlsx). Save it as an .xlsx file from Excel, Numbers or Google Sheets, "
     "or start from `cobot import --template plan.xlsx`."
@@ -944,6 +983,8 @@ IMPORT_LINE_ALREADY_REQUEST = N_("{cell}: already imported as #{number}")
 IMPORT_LINE_ALREADY_SLOT = N_("{cell}: slot {slot} {when} already exists")
 IMPORT_LINE_WOULD_BOOK = N_("{cell}: would be booked into {slot} {when}")
 IMPORT_LINE_BOOKED = N_("{cell}: #{number} booked into {slot} {when}")
+IMPORT_LINE_WOULD_INVITE = N_("{cell}: would invite {guests} by e-mail")
+IMPORT_LINE_INVITED = N_("{cell}: invited {guests} to #{number} by e-mail")
 IMPORT_SLOT_TAKEN = N_("{cell}: {slot} {when} is already booked for #{number}; pick another slot")
 IMPORT_SLOT_TWICE = N_("{cell}: {slot} {when} is booked by {other} too; a slot holds one piece")
 # `/cocreate import` and a plan shared with Cobot in a DM.

@@ -25,6 +25,8 @@ from bot.slack.render import (
 from handlers import texts
 from handlers.actions import FORM_SPECS, FormPrompt, InputKind, form_for
 from handlers.cards import WAITING_MARK, card_actions, part_choice_label, part_line, people_line, status_facts
+from handlers.guests import NAME_LIMIT as GUEST_NAME_LIMIT
+from handlers.guests import GuestField, GuestFormPrompt
 from handlers.home import HomePage, HomeSettings, HomeView
 from handlers.requests import BRIEF_LIMIT, NEEDS_LIMIT, PART_NAME_LIMIT, PARTS_LIMIT, TITLE_LIMIT, RequestPrefill
 from handlers.results import (
@@ -198,6 +200,8 @@ def _card_actions(view: CardView, translate: Translate) -> Block:
     for action in card_actions(view, part_menu=True):
         if action.kind is ActionKind.VOLUNTEER and view.parts:
             elements.append(_part_menu(view, translate))
+        elif action.kind is ActionKind.INVITE_GUEST:
+            elements.append(_owner_menu(action, translate))
         else:
             elements.append(action_button(action, translate))
     return {"type": "actions", "block_id": f"card_{view.number}", "elements": _unique(elements)}
@@ -220,6 +224,17 @@ def _part_menu(view: CardView, translate: Translate) -> Block:
         "action_id": ids.PICK_PART,
         "placeholder": {"type": "plain_text", "text": translate(texts.PICK_PART)},
         "options": options,
+    }
+
+
+def _owner_menu(action: Action, translate: Translate) -> Block:
+    """The card's "⋯" menu, last in its row: what only the owner does from the card everyone sees ("Invite someone
+    outside"), kept out of the row of buttons that are for everyone."""
+    label = render_plain(action.label, translate) if isinstance(action.label, Text) else translate(action.label)
+    return {
+        "type": "overflow",
+        "action_id": ids.action_id(action.kind),
+        "options": [{"text": {"type": "plain_text", "text": truncate(label, LABEL_LIMIT)}, "value": action.value}],
     }
 
 
@@ -435,6 +450,79 @@ def signoff_modal(form: SignOffForm, translate: Translate = identity) -> Block:
 
 def _label(msgid: str, translate: Translate) -> Block:
     return {"type": "plain_text", "text": truncate(translate(msgid), 2000)}
+
+
+def guest_modal(prompt: GuestFormPrompt, translate: Translate = identity) -> Block:
+    """The owner's form for a guest (the card's "Invite someone outside"): e-mail (required), full name, the part
+    (only for a request with parts, and then required) and the language of the guest's e-mails (the owner's at
+    first). Its private_metadata is the request number."""
+    block = ids.GUEST_BLOCKS
+
+    def label(msgid: str) -> dict[str, Any]:
+        return {"type": "plain_text", "text": truncate(translate(msgid), 2000)}
+
+    def option(text: str, value: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": truncate(text, LABEL_LIMIT), "emoji": True}, "value": value}
+
+    hint = truncate(render_plain(prompt.hint, translate), 2000)
+    blocks: list[Block] = [
+        {"type": "context", "elements": [{"type": "plain_text", "emoji": True, "text": hint}]},
+        {
+            "type": "input",
+            "block_id": block[GuestField.EMAIL],
+            "label": label(texts.GUEST_FORM_EMAIL),
+            "element": {
+                "type": "email_text_input",
+                "action_id": ids.INPUT,
+                "placeholder": {"type": "plain_text", "text": "anne@example.com"},
+            },
+        },
+        {
+            "type": "input",
+            "block_id": block[GuestField.NAME],
+            "label": label(texts.GUEST_FORM_NAME),
+            "optional": True,
+            "element": {"type": "plain_text_input", "action_id": ids.INPUT, "max_length": GUEST_NAME_LIMIT},
+        },
+    ]
+    if prompt.parts:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": block[GuestField.PART],
+                "label": label(texts.GUEST_FORM_PART),
+                "element": {
+                    "type": "static_select",
+                    "action_id": ids.INPUT,
+                    "placeholder": label(texts.PICK_PART),
+                    "options": [
+                        option(truncate(f"{position}. {name}", PART_OPTION_LIMIT), str(position))
+                        for position, name in prompt.parts[:OPTIONS_LIMIT]
+                    ],
+                },
+            }
+        )
+    languages = [option(name, code) for code, name in prompt.languages]  # each in its own language
+    language_element: Block = {"type": "static_select", "action_id": ids.INPUT, "options": languages}
+    chosen = next((o for o in languages if o["value"] == prompt.language), None)
+    if chosen is not None:
+        language_element["initial_option"] = chosen
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": block[GuestField.LANGUAGE],
+            "label": label(texts.GUEST_FORM_LANGUAGE),
+            "element": language_element,
+        }
+    )
+    return _modal(
+        ids.GUEST_VIEW,
+        metadata=str(prompt.number),
+        title=texts.GUEST_FORM_TITLE,
+        blocks=blocks,
+        translate=translate,
+        submit=texts.GUEST_FORM_SEND,
+    )
 
 
 def form_metadata(view: dict[str, Any]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from handlers.actions import FormField
+from handlers.guests import GuestField
 from handlers.results import ActionKind
 
 COMMAND = "/cocreate"
@@ -85,6 +86,7 @@ INVITE_MATCHING = action_id(ActionKind.INVITE_MATCHING)
 ACCEPT_INVITATION = action_id(ActionKind.ACCEPT_INVITATION)
 DECLINE_INVITATION = action_id(ActionKind.DECLINE_INVITATION)
 SIGN_OFF = action_id(ActionKind.SIGN_OFF)
+INVITE_GUEST = action_id(ActionKind.INVITE_GUEST)  # on the card: an option of its overflow menu
 ACTION_IDS: dict[ActionKind, str] = {kind: action_id(kind) for kind in ActionKind}
 
 SUBMIT_DRAFT_VIEW = view_id(ActionKind.SUBMIT_DRAFT)
@@ -97,6 +99,10 @@ EXTEND_BLOCK, EXTEND_INPUT = form_block(FormField.DATE), form_input(FormField.DA
 # The sign-off form (``handlers.signoff``): one input block per field, each element's action_id ``INPUT``.
 SIGN_OFF_VIEW = view_id(ActionKind.SIGN_OFF)
 SIGN_OFF_BLOCKS = {"byline": "so_byline", "bio": "so_bio", "places": "so_places"}
+# The owner's form for a guest ("Invite someone outside"): its private_metadata is the request number, and each
+# input's element has the action_id ``INPUT``.
+GUEST_VIEW = view_id(ActionKind.INVITE_GUEST)
+GUEST_BLOCKS: dict[GuestField, str] = {field: f"guest_{field.value}" for field in GuestField}
 
 NEW_REQUEST_VIEW = "cocreate_new_request_view"
 FROM_MESSAGE_SHORTCUT = "cocreate_request_from_message"

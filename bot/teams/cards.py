@@ -25,6 +25,8 @@ from bot.teams.render import Rendered, TeamsRenderer, escape, markdown_link, tru
 from handlers import texts
 from handlers.actions import FORM_SPECS, FormSpec, InputKind, form_for
 from handlers.cards import WAITING_MARK, card_actions, part_choice_label, part_line, people_line, status_facts
+from handlers.guests import NAME_LIMIT as GUEST_NAME_LIMIT
+from handlers.guests import GuestField, GuestFormPrompt
 from handlers.results import (
     Action,
     ActionKind,
@@ -122,6 +124,15 @@ def action_data(kind: ActionKind, value: str) -> dict[str, Any]:
 def button(action: Action, r: TeamsRenderer) -> dict[str, Any]:
     title = truncate(r.label(action), LABEL_LIMIT)
     data = action_data(action.kind, action.value)
+    if action.kind is ActionKind.INVITE_GUEST:
+        # The owner's form for a guest opens a dialog too; "secondary" puts it in the card's "…" menu, away from
+        # the buttons that are for everyone (``handlers.cards.card_actions``).
+        return {
+            "type": "Action.Submit",
+            "title": title,
+            "mode": "secondary",
+            "data": {**data, "msteams": {"type": "task/fetch"}},
+        }
     if form_for(action.kind) is not None or action.kind is ActionKind.SIGN_OFF:
         return {"type": "Action.Submit", "title": title, "data": {**data, "msteams": {"type": "task/fetch"}}}
     result: dict[str, Any] = {
@@ -589,6 +600,95 @@ def new_request_offer_message(r: TeamsRenderer) -> dict[str, Any]:
 def form_message(kind: ActionKind, value: str, r: TeamsRenderer) -> dict[str, Any]:
     """A button's form as a card in the conversation, for clients that cannot open dialogs."""
     return card_message(form_card(kind, value, r), summary=r.plain(Text(_spec(kind).title)))
+
+
+# --- the owner's form for a guest ---------------------------------------------------------------------------
+
+GUEST_INPUTS: dict[GuestField, str] = {field: f"cobot_guest_{field.value}" for field in GuestField}
+
+
+def guest_form(
+    prompt: GuestFormPrompt,
+    r: TeamsRenderer,
+    *,
+    typed: Mapping[GuestField, str] | None = None,
+    problems: tuple[Text, ...] = (),
+) -> dict[str, Any]:
+    """The dialog behind "Invite someone outside" (Slack's modal: ``bot.slack.blocks.guest_modal``): e-mail, full
+    name, the part (for a request with parts) and the language of the guest's e-mails; re-shown with what was typed
+    and what was wrong with it."""
+    typed = typed or {}
+    card = _Card()
+    card.plain(escape(r.plain(prompt.hint)), isSubtle=True)
+    for problem in problems:
+        card.text(r.render(problem), color="Attention")
+
+    def field(name: GuestField, element: dict[str, Any], label: str) -> None:
+        element = {"id": GUEST_INPUTS[name], "label": r.plain(Text(label)), **element}
+        if typed.get(name):
+            element["value"] = typed[name]
+        card.body.append(element)
+
+    email_label = r.plain(Text(texts.GUEST_FORM_EMAIL))
+    field(
+        GuestField.EMAIL,
+        {
+            "type": "Input.Text",
+            "style": "Email",
+            "isRequired": True,
+            "errorMessage": email_label,
+            "placeholder": "anne@example.com",
+            "maxLength": 254,
+        },
+        texts.GUEST_FORM_EMAIL,
+    )
+    field(GuestField.NAME, {"type": "Input.Text", "maxLength": GUEST_NAME_LIMIT}, texts.GUEST_FORM_NAME)
+    if prompt.parts:
+        choices = [
+            {"title": truncate(f"{position}. {name}", LABEL_LIMIT), "value": str(position)}
+            for position, name in prompt.parts[:100]
+        ]
+        part_label = r.plain(Text(texts.GUEST_FORM_PART))
+        field(
+            GuestField.PART,
+            {
+                "type": "Input.ChoiceSet",
+                "style": "compact",
+                "isRequired": True,
+                "errorMessage": part_label,
+                "placeholder": r.plain(Text(texts.PICK_PART)),
+                "choices": choices,
+            },
+            texts.GUEST_FORM_PART,
+        )
+    languages = [{"title": name, "value": code} for code, name in prompt.languages]  # each in its own language
+    field(
+        GuestField.LANGUAGE,
+        {"type": "Input.ChoiceSet", "style": "compact", "choices": languages, "value": prompt.language},
+        texts.GUEST_FORM_LANGUAGE,
+    )
+    card.actions.append(
+        {
+            "type": "Action.Submit",
+            "title": r.plain(Text(texts.GUEST_FORM_SEND)),
+            "data": action_data(ActionKind.INVITE_GUEST, str(prompt.number)),
+        }
+    )
+    return card.build()
+
+
+def guest_dialog(card: dict[str, Any], r: TeamsRenderer) -> dict[str, Any]:
+    return {
+        "task": {
+            "type": "continue",
+            "value": {
+                "title": r.plain(Text(texts.GUEST_FORM_TITLE)),
+                "width": "medium",
+                "height": "medium",
+                "card": attachment(card),
+            },
+        }
+    }
 
 
 def _spec(kind: ActionKind) -> FormSpec:

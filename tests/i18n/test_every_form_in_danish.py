@@ -67,8 +67,9 @@ OTHER_FORMS: dict[Surface, tuple[str, ...]] = {
         "book a slot",
         "settings (Home)",
         "sign off (modal)",
+        "invite someone outside",
     ),
-    "teams": ("new request offer", "new request dialog", "pick a part (card)", "book a slot"),
+    "teams": ("new request offer", "new request dialog", "pick a part (card)", "book a slot", "invite someone outside"),
     "console": ("new request",),
 }
 
@@ -301,8 +302,12 @@ def shortcut_body(slack: SlackScenario) -> bytes:
     return urllib.parse.urlencode({"payload": json.dumps(data)}).encode()
 
 
+# E-mail set up, so cards offer "Invite someone outside" (nothing here sends any).
+MAIL = {"smtp_url": "smtp://127.0.0.1:9", "public_url": "https://cobot.example.com"}
+
+
 def render_slack(language: str, database_url: str) -> Shown:
-    slack = start_scenario(database_url, behaviour=behaviour(language, SLACK_CHANNEL))
+    slack = start_scenario(database_url, behaviour=behaviour(language, SLACK_CHANNEL), environment=MAIL)
     try:
         for user, name, real_name in ((SLACK_OWNER, "mette", "Mette Ørsted"), (SLACK_HELPER, "sofie", "Sofie Ærø")):
             slack.fake.add_user(user, name=name, real_name=real_name, locale=LOCALES[language])
@@ -342,6 +347,8 @@ def render_slack(language: str, database_url: str) -> Shown:
         body = shortcut_body(slack)
         prefilled = opened_view(slack, lambda: slack.post(body, content_type="application/x-www-form-urlencoded"))
         shown["from a message (shortcut)"] = slack_strings(prefilled)
+        guest = opened_view(slack, lambda: slack.click(ids.INVITE_GUEST, selected="1", user=SLACK_OWNER))
+        shown["invite someone outside"] = slack_strings(guest)
 
         opened = {call.params["view"]["callback_id"] for call in slack.fake.calls_to("views.open") if call.ok}
         assert opened == slack_views_listened_for(), "a modal the app listens for was not opened here"
@@ -375,7 +382,7 @@ def new_messages(teams: TeamsScenario, before: int) -> list[Message]:
 
 
 def render_teams(language: str, database_url: str) -> Shown:
-    teams = start_teams(database_url, behaviour=behaviour(language, TEAMS_CHANNEL))
+    teams = start_teams(database_url, behaviour=behaviour(language, TEAMS_CHANNEL), environment=MAIL)
     try:
         teams.install_in_team()
         for person in (OWNER, ANNA):
@@ -423,6 +430,11 @@ def render_teams(language: str, database_url: str) -> Shown:
         dialog = teams.open_dialog(offer, open_form["title"], user=OWNER)
         assert dialog.status == 200, dialog
         shown["new request dialog"] = teams_strings(dialog.json())
+        invite = teams_action(teams.card(1), ActionKind.INVITE_GUEST)
+        assert invite is not None, "the card offers no Invite someone outside"
+        dialog = teams.open_dialog(teams.card(1), invite["title"], user=OWNER)
+        assert dialog.status == 200 and "card" in dialog.json()["task"]["value"], dialog
+        shown["invite someone outside"] = teams_strings(dialog.json())
         return shown
     finally:
         teams.close()

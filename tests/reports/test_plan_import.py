@@ -28,6 +28,9 @@ from storage.db import transaction
 from storage.models import ContentRequest, OutboxMessage, PublishingSlot, RequestPart, SlotBooking, Workspace
 
 PLAN_HEADER = ["Key", "Title", "Brief", "Format", "Skills", "Parts", "Needs", "Deadline", "Owner", "Channel", "Slot"]
+# The template's header: the plan's columns and Guests, which a plan may leave out (tests/reports/
+# test_plan_import_guests.py imports it).
+TEMPLATE_HEADER = [*PLAN_HEADER, "Guests"]
 SLOT_HEADER = ["Key", "Name", "Date", "Weekday", "Until", "Time", "Added by"]
 
 
@@ -153,7 +156,7 @@ def test_the_template_has_headers_an_example_row_and_dropdowns(tmp_path: Path) -
 
     assert workbook.sheetnames == ["Plan", "Slots", "About"]
     plan, slots = workbook["Plan"], workbook["Slots"]
-    assert [c.value for c in plan[1]] == PLAN_HEADER
+    assert [c.value for c in plan[1]] == TEMPLATE_HEADER
     assert [c.value for c in slots[1]] == SLOT_HEADER
     assert plan["A2"].value == "example"
     assert plan["H2"].is_date
@@ -405,7 +408,7 @@ def test_columns_are_checked_against_the_template(people: Engine) -> None:
     missing = plan_bytes(plan=[["Ten tips", "mette@example.com"]], plan_header=["Title", "Owner"])
     assert problems_of(people, missing) == [
         "Plan!1: the column Deadline is missing; the columns are Key, Title, Brief, Format, Skills, Parts, Needs, "
-        "Deadline, Owner, Channel, Slot"
+        "Deadline, Owner, Channel, Slot, Guests"
     ]
     unknown = plan_bytes(plan=[[*good_row("One"), "?"]], plan_header=[*PLAN_HEADER, "Budget"])
     assert problems_of(people, unknown)[0].startswith("Plan!L1: unknown column Budget; the columns are Key, Title")
@@ -518,7 +521,7 @@ def test_the_template_s_examples_agree_with_themselves_and_with_app_yaml(tmp_pat
     write_template(path, today=today, formats=CONFIGURED_FORMATS)
     workbook = load_workbook(path)
     plan, slots, about = workbook["Plan"], workbook["Slots"], workbook["About"]
-    example = dict(zip(PLAN_HEADER, (c.value for c in plan[2]), strict=True))
+    example = dict(zip(TEMPLATE_HEADER, (c.value for c in plan[2]), strict=True))
     slot = dict(zip(SLOT_HEADER, (c.value for c in slots[2]), strict=True))
 
     assert example["Deadline"].weekday() < 5  # a working day, Monday to Friday

@@ -16,6 +16,7 @@ from bot.teams import cards
 from bot.teams.render import TeamsRenderer
 from handlers import texts
 from handlers.actions import FORMS
+from handlers.guests import GuestField, GuestFormPrompt
 from handlers.results import Action, ActionKind, CardView, DigestLine, DigestPart, Holder, Notice, PartView, Reply, t
 from handlers.signoff import PublishPlace, SignOffForm
 from shared_files import shared
@@ -63,6 +64,15 @@ PARTS = (
 )
 
 
+GUEST_PROMPT = GuestFormPrompt(
+    number=12,
+    title="Ten SEO tips & <tricks>",
+    parts=((1, "Intro"), (2, "SEO")),
+    languages=(("en", "English"), ("da", "Dansk")),
+    language="en",
+)
+
+
 def every_card(r: TeamsRenderer) -> dict[str, dict[str, Any]]:
     everything = tuple(Action(kind, "7", texts.BUTTON_APPROVE, "primary") for kind in ActionKind)
     found: dict[str, dict[str, Any]] = {
@@ -93,6 +103,20 @@ def every_card(r: TeamsRenderer) -> dict[str, dict[str, Any]]:
             problems=(t(texts.BUTTON_APPROVE),),
         ),
         "new-request form, needs not a number": cards.new_request_form(r, formats=[], typed={"needs": "two"}),
+        "open card that invites guests": cards.request_card(replace(view(parts=PARTS), invites_guests=True), r),
+        "guest form": cards.guest_form(GUEST_PROMPT, r),
+        "guest form without parts": cards.guest_form(replace(GUEST_PROMPT, parts=()), r),
+        "guest form again": cards.guest_form(
+            GUEST_PROMPT,
+            r,
+            typed={
+                GuestField.EMAIL: "anne@x",
+                GuestField.NAME: "Anne",
+                GuestField.PART: "2",
+                GuestField.LANGUAGE: "da",
+            },
+            problems=(t(texts.GUEST_FORM_NO_EMAIL),),
+        ),
     }
     signoff = SignOffForm(
         number=12, title="Ten SEO tips", owner_user_id="U0OWNER", draft_id=7, version=2, content_hash="ab" * 32,

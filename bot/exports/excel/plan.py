@@ -59,6 +59,7 @@ PLAN_HELP = {
     texts.PLAN_COL_OWNER: texts.HELP_OWNER,
     texts.PLAN_COL_CHANNEL: texts.HELP_CHANNEL,
     texts.PLAN_COL_SLOT: texts.HELP_SLOT,
+    texts.PLAN_COL_GUESTS: texts.HELP_GUESTS_COLUMN,
 }
 # The Slots sheet's own help: its Key column works differently (a slot is known by its name and start).
 SLOT_HELP = {
@@ -82,6 +83,7 @@ WIDTHS = {
     texts.PLAN_COL_OWNER: 26,
     texts.PLAN_COL_CHANNEL: 14,
     texts.PLAN_COL_SLOT: 26,
+    texts.PLAN_COL_GUESTS: 40,
     texts.SLOT_COL_NAME: 18,
     texts.SLOT_COL_DATE: 12,
     texts.SLOT_COL_WEEKDAY: 10,
@@ -136,6 +138,7 @@ def write_template(
             texts.PLAN_COL_OWNER: "mette@example.com",
             texts.PLAN_COL_CHANNEL: "C0123456789",
             texts.PLAN_COL_SLOT: "",
+            texts.PLAN_COL_GUESTS: "",
         },
     )
     format_column = get_column_letter(PLAN_COLUMNS.index(texts.PLAN_COL_FORMAT) + 1)

@@ -15,6 +15,14 @@ from bot.teams.routes.turn import Turn
 from handlers import texts
 from handlers.actions import FormPrompt, form_for, number_of, open_form, press
 from handlers.context import Ctx
+from handlers.guests import (
+    GuestField,
+    GuestForm,
+    GuestFormPrompt,
+    guest_form_problems,
+    invite_from_form,
+    open_guest_form,
+)
 from handlers.requests import NewRequest, create_request, request_problems
 from handlers.results import ActionKind, Reply, Text, t
 from handlers.signoff import SignOffForm, sign_off, signoff_form, signoff_problems
@@ -41,6 +49,8 @@ async def open_dialog(turn: Turn) -> None:
     pressed = pressed_in(turn.activity.value)
     if pressed is not None and pressed.kind is ActionKind.SIGN_OFF:
         await open_signoff(turn, pressed)
+    if pressed is not None and pressed.kind is ActionKind.INVITE_GUEST:
+        await open_guest_dialog(turn, pressed.value)
         return
     if pressed is None or form_for(pressed.kind) is None:
         await not_ours(turn)
@@ -77,6 +87,8 @@ async def dialog_submitted(turn: Turn) -> None:
     pressed = pressed_in(turn.activity.value)
     if pressed is not None and pressed.kind is ActionKind.SIGN_OFF:
         await signoff_submitted(turn, pressed)
+    if pressed is not None and pressed.kind is ActionKind.INVITE_GUEST:
+        await guest_submitted(turn, pressed.value)
         return
     if pressed is None or form_for(pressed.kind) is None:
         await not_ours(turn)
@@ -186,6 +198,57 @@ async def request_submitted(turn: Turn) -> None:
         await turn.invoke_response(body)
         return
     await turn.invoke_response(cards.dialog_message(await turn.plain(reply) or "✓"))
+
+
+async def open_guest_dialog(turn: Turn, value: str) -> None:
+    """ "Invite someone outside": the owner's form opens, unless the person may not use it (not the owner or an
+    admin, the request closed, no e-mail set up): then the dialog says why, and has no form."""
+    prompts: list[GuestFormPrompt] = []
+
+    def check(ctx: Ctx) -> Reply:
+        prompts.append(open_guest_form(ctx, number=number_of(value)))
+        return Reply(())
+
+    refusal = await turn.act(check)
+    if refusal.texts or not prompts:
+        await turn.invoke_response(cards.dialog_message(await turn.plain(refusal)))
+        return
+    r = turn.renderer(refusal.language)
+    await turn.invoke_response(cards.guest_dialog(cards.guest_form(prompts[0], r), r))
+
+
+async def guest_submitted(turn: Turn, value: str) -> None:
+    """The owner's form for a guest: every problem is shown in the dialog at once, with what was typed; a good
+    one invites as `/cocreate guest` does and closes the dialog with the same answer."""
+    data = turn.activity.value.get("data") if isinstance(turn.activity.value, dict) else None
+    typed = {field: str((data or {}).get(input_id) or "") for field, input_id in cards.GUEST_INPUTS.items()}
+    form = GuestForm(
+        email=typed[GuestField.EMAIL],
+        name=typed[GuestField.NAME],
+        part=typed[GuestField.PART],
+        language=typed[GuestField.LANGUAGE],
+    )
+    problems: list[Text] = []
+    prompts: list[GuestFormPrompt] = []
+
+    def invite(ctx: Ctx) -> Reply:
+        number = number_of(value)
+        found = guest_form_problems(ctx, form, number=number)
+        if found:
+            problems.extend(problem for _, problem in found)
+            prompts.append(open_guest_form(ctx, number=number))  # to show the form again
+            return Reply(())
+        return invite_from_form(ctx, number=number, form=form)
+
+    reply = await turn.act(invite)
+    if reply.refusal or not prompts:
+        # Invited, or refused for what no field can fix (not the owner, the request closed): the dialog closes
+        # with the answer.
+        await turn.invoke_response(cards.dialog_message(await turn.plain(reply) or "✓"))
+        return
+    r = turn.renderer(reply.language)
+    card = cards.guest_form(prompts[0], r, typed=typed, problems=tuple(problems))
+    await turn.invoke_response(cards.guest_dialog(card, r))
 
 
 def _new_request_dialog(

@@ -1,0 +1,53 @@
+"""The console and "Invite someone outside": with e-mail set up the card shows the button, pressing it names the
+command to type (the console asks nothing a form would), anyone but the owner is refused, and the command then
+invites the guest, whose invitation reaches a real SMTP server in the language the owner chose."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from smtp_server import StartServer
+
+from bot.console import run_console
+from bot.runtime.config import load_settings
+
+
+def console(*lines: str, environ: dict[str, str]) -> str:
+    out = io.StringIO()
+    stdin = io.StringIO("\n".join(lines) + "\n")
+    code = run_console(load_settings(None, environ), demo=True, database=None, start=None, stdin=stdin, stdout=out)
+    assert code == 0
+    return out.getvalue()
+
+
+def test_the_console_shows_the_button_names_the_command_and_the_invitation_arrives(smtp_server: StartServer) -> None:
+    server = smtp_server()
+    environ = {"SMTP_URL": f"smtp://127.0.0.1:{server.port}", "PUBLIC_URL": "https://cobot.example.com"}
+
+    out = console(
+        "/cocreate show 2",
+        ":press Invite someone outside #2",
+        ":as anne",
+        ":press Invite someone outside #2",
+        ":as mette",
+        '/cocreate guest 2 anne.holm@kunde.example.org name:"Anne Holm" lang:da',
+        environ=environ,
+    )
+
+    assert "] Invite someone outside" in out
+    assert "To invite someone outside the company to #2, type `/cocreate guest 2 anne@example.com`" in out
+    assert "Only the request's owner (@Mette Ørsted) or an admin can invite someone outside the company to #2." in out
+    assert "#2 is full right now, so Anne Holm (guest) is number 1 in line." in out
+    deadline = time.monotonic() + 5
+    while not server.recorder.received and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [mail] = server.recorder.received
+    assert mail.rcpt_tos == ["anne.holm@kunde.example.org"]
+    body = mail.message().get_body(("plain",))
+    assert body is not None and "Hej Anne Holm" in body.get_content()
+
+
+def test_without_e_mail_the_console_card_has_no_such_button() -> None:
+    out = console("/cocreate show 2", environ={})
+    assert "Submit draft" in out and "Invite someone outside" not in out
