@@ -48,6 +48,9 @@ def test_the_console_shows_the_button_names_the_command_and_the_invitation_arriv
     assert body is not None and "Hej Anne Holm" in body.get_content()
 
 
-def test_without_e_mail_the_console_card_has_no_such_button() -> None:
-    out = console("/cocreate show 2", environ={})
-    assert "Submit draft" in out and "Invite someone outside" not in out
+def test_without_a_mail_server_the_console_shows_guests_e_mails_itself() -> None:
+    out = console("/cocreate show 2", '/cocreate guest 2 anne@kunde.example.org name:"Anne Holm"', environ={})
+    assert "Invite someone outside" in out  # the console can always "send" e-mail: it shows it
+    assert "e-mail → Anne Holm <anne@kunde.example.org>" in out
+    assert "Subject: Mette Ørsted would like your help with" in out
+    assert "Open your page: http://localhost:3000/guest/" in out

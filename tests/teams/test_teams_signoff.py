@@ -37,6 +37,7 @@ def test_sign_off_in_a_dialog_then_publish(make_teams: Callable[..., TeamsScenar
     assert "Not everyone has signed off #1 yet: <at>Anna Bæk</at>." in refused
 
     dialog = teams.open_dialog(dm, "Sign off", user=ANNA).json()
+    assert isinstance(dialog["task"]["value"], dict), dialog
     assert dialog["task"]["value"]["title"] == "Sign off"
     form = dialog["task"]["value"]["card"]["content"]
     inputs = {b["id"]: b for b in form["body"] if b["type"].startswith("Input.")}

@@ -49,6 +49,7 @@ async def open_dialog(turn: Turn) -> None:
     pressed = pressed_in(turn.activity.value)
     if pressed is not None and pressed.kind is ActionKind.SIGN_OFF:
         await open_signoff(turn, pressed)
+        return
     if pressed is not None and pressed.kind is ActionKind.INVITE_GUEST:
         await open_guest_dialog(turn, pressed.value)
         return
@@ -87,6 +88,7 @@ async def dialog_submitted(turn: Turn) -> None:
     pressed = pressed_in(turn.activity.value)
     if pressed is not None and pressed.kind is ActionKind.SIGN_OFF:
         await signoff_submitted(turn, pressed)
+        return
     if pressed is not None and pressed.kind is ActionKind.INVITE_GUEST:
         await guest_submitted(turn, pressed.value)
         return
