@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -29,6 +30,7 @@ from handlers.extensions import ask_for_more_time
 from handlers.guest_files import KINDS, detect, safe_file_name
 from handlers.guests import guest_name
 from handlers.results import Notice, Reply, UserFacingError, t
+from handlers.signoff import SignOffForm, sign_off, signoff_form, withdraw_consent
 from handlers.volunteering import withdraw_from_request
 from storage import queries
 from storage.models import (
@@ -404,3 +406,31 @@ def timezone_choices() -> tuple[str, ...]:
         named = {z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))}
         _ZONES = tuple(sorted(named | {"UTC"}))
     return _ZONES
+
+
+# --- sign-off -------------------------------------------------------------------------------------------------
+
+
+def signoff_on_page(ctx: Ctx, *, link: GuestLink) -> SignOffForm | None:
+    """The sign-off form for the guest's approved version (``handlers.signoff``: the same as colleagues get in
+    chat), or None while there is nothing to sign off (not approved yet, published, closed)."""
+    request = _request(ctx, link)
+    try:
+        return signoff_form(ctx, number=request.number)
+    except UserFacingError:
+        return None
+
+
+def sign_off_on_page(
+    ctx: Ctx, *, link: GuestLink, draft_id: str, content_hash: str, byline: str, bio: str, places: Sequence[str]
+) -> Reply:
+    """The guest's sign-off, from the page's form: the version and hash it showed, the byline, bio and places."""
+    _request(ctx, link)
+    if not draft_id.isdecimal():
+        raise GuestPageError(t(texts.PAGE_FORM_EXPIRED))
+    return sign_off(ctx, draft_id=int(draft_id), content_hash=content_hash, byline=byline, bio=bio, places=places)
+
+
+def withdraw_consent_on_page(ctx: Ctx, *, link: GuestLink) -> Reply:
+    """The guest takes back their sign-off before the request is published."""
+    return withdraw_consent(ctx, number=_request(ctx, link).number)

@@ -1125,6 +1125,18 @@ PAGE_DONE_DRAFT = N_("Got it: version {version} of your draft. {owner} will revi
 PAGE_DONE_MORE_TIME = N_("You've asked {owner} for more time. You'll see the answer here.")
 PAGE_DONE_WITHDRAWN = N_("You've stepped back from this request. Thanks for letting us know.")
 PAGE_DONE_SETTINGS = N_("Saved.")
+PAGE_DONE_SIGNED_OFF = N_("Thank you! Your draft is signed off, so {owner} may publish it as you said.")
+PAGE_DONE_CONSENT_WITHDRAWN = N_("You withdrew your consent. It won't be published without your sign-off.")
+PAGE_SIGNOFF_INTRO = N_(
+    "{owner} approved version {version}. Before it is published, say how: the name it goes out under, a line "
+    "about you, and where it may be published."
+)
+PAGE_SIGNED_OFF = N_(
+    "You signed off version {version} as {byline}. You can change the details below, or withdraw your consent "
+    "until it is published."
+)
+PAGE_SIGNOFF_BUTTON = N_("Sign off version {version}")
+PAGE_WITHDRAW_CONSENT_BUTTON = N_("Withdraw my consent")
 PAGE_EMPTY_TEXT = N_("Your draft is empty. Write something, or hand in a link or a file instead.")
 PAGE_TEXT_TOO_LONG = N_(
     "That draft is {length} characters long, more than {limit}. Please upload it as a file or give a link instead."
@@ -1143,196 +1155,100 @@ PAGE_NOT_NOW = N_("That can't be done right now. The page below shows where thin
 GUEST_DECLINED_FOR_OWNER = N_("{guest} said no to your invitation to #{number} *{title}*. Their place is free again.")
 GUEST_WITHDREW_FOR_OWNER = N_("{guest} stepped back from #{number} *{title}*. Their place is free again.")
 PAGE_BACK = N_("Back to your page")
-
-
 HELP_SIGNOFF = N_(
     '`/cocreate signoff <id> [byline:"…"] [bio:"…"]` confirm the approved version of your contribution · '
     "`/cocreate withdraw-consent <id>` take your consent back before it is published · owners: "
     '`/cocreate published <id> <url> force:"reason"` publish without every sign-off'
 )
-
-
 COL_SIGN_OFF = N_("Sign-off")
-
-
 REPORT_SIGNED_OFF = N_("Signed off {day} (v{version})")
-
-
 REPORT_NOT_SIGNED_OFF = N_("Not signed off")
-
-
 REPORT_CONSENT_WITHDRAWN = N_("Consent withdrawn")
-
-
 REPORT_PUBLISHED_WITHOUT = N_("Published without sign-off: {reason}")
-
-
 USAGE_SIGNOFF = N_(
     'Say which request you sign off: `/cocreate signoff 12`, optionally with `byline:"Your Name"` and '
     '`bio:"One line about you"`.'
 )
-
-
 USAGE_WITHDRAW_CONSENT = N_("Say which request you withdraw your consent for: `/cocreate withdraw-consent 12`.")
-
-
 APPROVED_NOTICE_SIGN_OFF = N_(
     "{owner} approved your draft for #{number} *{title}*. Thank you for co-creating!\n"
     "Please sign off version {version}: confirm your byline, a one-line bio and where it may be published."
 )
-
-
 BUTTON_SIGN_OFF = N_("Sign off")
-
-
 SIGNOFF_TITLE = N_("Sign off")
-
-
 SIGNOFF_FORM_HINT = N_("Version {version} of your draft for #{number} {title}, as {owner} approved it.")
-
-
 SIGNOFF_VERSION_LINE = N_("Version {version}, content hash (SHA-256) {hash}")
-
-
 SIGNOFF_BYLINE_LABEL = N_("Byline: the name to publish it under")
-
-
 SIGNOFF_BIO_LABEL = N_("A one-line bio (optional)")
-
-
 SIGNOFF_PLACES_LABEL = N_("Where it may be published")
-
-
 FORM_HINT_BYLINE = N_("the name to publish it under")
-
-
 FORM_HINT_BIO = N_("a one-line bio, or nothing")
-
-
 FORM_HINT_PLACES = N_("the numbers of the places where it may be published, e.g. 1,2 (nothing: all of them)")
-
-
 SIGNOFF_DONE = N_(
     "Signed off version {version} of your draft for #{number}, as *{byline}*. It may be published: {places}. "
     "Changed your mind? `/cocreate withdraw-consent {number}` before it is published."
 )
-
-
 SIGNOFF_DONE_NO_PLACES = N_(
     "Signed off version {version} of your draft for #{number}, as *{byline}*. "
     "Changed your mind? `/cocreate withdraw-consent {number}` before it is published."
 )
-
-
 SIGNOFF_HINT_COMMAND = N_(
     "To sign off version {version} of your draft for #{number}, type `/cocreate signoff {number}`, optionally with "
     '`byline:"Your Name"` and `bio:"One line about you"`.'
 )
-
-
 SETTLED_SIGNED_OFF = N_("✍️ You signed off version {version}.")
-
-
 SETTLED_CONSENT_WITHDRAWN = N_("↩️ You withdrew your consent. `/cocreate signoff {number}` gives it again.")
-
-
 SETTLED_NEWER_APPROVED = N_("Version {version} has been approved since; sign that one off in the message below.")
-
-
 SIGNOFF_NOT_YOURS = N_("That draft is not yours to sign off. Only its author can.")
-
-
 SIGNOFF_NO_PLACE = N_("You hold no place on #{number}, so there is nothing of yours to sign off.")
-
-
 SIGNOFF_NOT_APPROVED = N_(
     "Your draft for #{number} is not approved yet. You can sign it off once {owner} has approved it."
 )
-
-
 SIGNOFF_NEWER_VERSION = N_(
     "Version {version} is no longer the approved version of your draft for #{number}. "
     "Sign off the approved one instead: `/cocreate signoff {number}`."
 )
-
-
 SIGNOFF_CHANGED = N_(
     "The approved version of your draft for #{number} is not the one this form showed (version {version} is "
     "approved now). Check it and sign off again: `/cocreate signoff {number}`."
 )
-
-
 SIGNOFF_REQUEST_DONE = N_("#{number} is {status}, so there is nothing left to sign off.")
-
-
 BYLINE_MISSING = N_(
     'Give the name to publish your contribution under: `/cocreate signoff {number} byline:"Your Name"`.'
 )
-
-
 BYLINE_TOO_LONG = N_("The byline is {length} characters long. Please keep it to {limit}.")
-
-
 BIO_TOO_LONG = N_("The bio is {length} characters long. Please keep it to one line of at most {limit}.")
-
-
 PLACES_NONE_CHOSEN = N_("Choose at least one place where it may be published.")
-
-
 PLACES_UNKNOWN = N_(
     "A place you chose is no longer planned for #{number}. Close the form and press Sign off again to see where it "
     "may go now."
 )
-
-
 ALL_SIGNED_OFF_NOTICE = N_("Everyone has signed off #{number} *{title}*. It is ready to publish.")
-
-
 WITHDRAW_CONSENT_DONE = N_(
     "You withdrew your consent for #{number}. It won't be published without your sign-off; "
     "to give it again: `/cocreate signoff {number}`."
 )
-
-
 WITHDRAW_CONSENT_NOTHING = N_("You have not signed off #{number}, so there is no consent to withdraw.")
-
-
 WITHDRAW_CONSENT_ALREADY = N_("You have already withdrawn your consent for #{number}.")
-
-
 WITHDRAW_CONSENT_PUBLISHED = N_(
     "#{number} is already published, so consent can no longer be withdrawn here. Please talk to {owner} about it."
 )
-
-
 CONSENT_WITHDRAWN_NOTICE = N_(
     "{user} withdrew their consent for #{number} *{title}*. It can't be published until they sign off again."
 )
-
-
 PERSON_CONSENT_WITHDRAWN = N_("{person} (consent withdrawn)")
-
-
 PUBLISH_MISSING_SIGNOFFS = N_(
     "Not everyone has signed off #{number} yet: {people}. Ask them to sign off, or publish anyway and say why: "
     '`/cocreate published {number} {url} force:"reason"`.'
 )
-
-
 FORCE_REASON_MISSING = N_(
     'Say why #{number} is published without every sign-off: `/cocreate published {number} <url> force:"reason"`.'
 )
-
-
 FORCE_REASON_TOO_LONG = N_("The reason is {length} characters long. Please keep it to {limit}.")
-
-
 PUBLISHED_FORCED_CONFIRM = N_(
     "Marked #{number} published without every sign-off, and recorded your reason. "
     "I've thanked everyone who helped in its thread."
 )
-
-
 PUBLISHED_WITHOUT_YOU_NOTICE = N_(
     "{owner} published #{number} *{title}* without your sign-off. The reason they gave: {reason}"
 )

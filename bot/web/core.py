@@ -57,13 +57,19 @@ class UploadedFile:
 
 @dataclass(frozen=True)
 class Form:
-    """A posted form: its fields (the first value of each) and its files."""
+    """A posted form: its fields (the first value of each), every value of a field that has several (checkboxes),
+    and its files."""
 
     fields: Mapping[str, str] = field(default_factory=dict)
     files: Mapping[str, UploadedFile] = field(default_factory=dict)
+    lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
+
+    def get_all(self, name: str) -> tuple[str, ...]:
+        """Every value sent for ``name``, in order (the ticked checkboxes of a group); none when it was not sent."""
+        return self.lists.get(name, (self.fields[name],) if name in self.fields else ())
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,10 @@ class WebRequest:
                 parsed = parse_qs(text, keep_blank_values=True, max_num_fields=50)
             except ValueError:  # more fields than any of Cobot's forms has
                 return Form()
-            return Form({name: values[0] for name, values in parsed.items()})
+            return Form(
+                {name: values[0] for name, values in parsed.items()},
+                lists={name: tuple(values) for name, values in parsed.items()},
+            )
         if kind.startswith("multipart/form-data"):
             return _multipart(kind, self.body)
         return Form()

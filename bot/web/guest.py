@@ -176,6 +176,24 @@ class GuestPages:
             done=texts.PAGE_DONE_MORE_TIME,
         )
         self.add_form(
+            "signoff",
+            lambda ctx, link, form: pages.sign_off_on_page(
+                ctx,
+                link=link,
+                draft_id=form.get("draft"),
+                content_hash=form.get("hash"),
+                byline=form.get("byline"),
+                bio=form.get("bio"),
+                places=form.get_all("places"),
+            ),
+            done=texts.PAGE_DONE_SIGNED_OFF,
+        )
+        self.add_form(
+            "withdraw-consent",
+            lambda ctx, link, form: pages.withdraw_consent_on_page(ctx, link=link),
+            done=texts.PAGE_DONE_CONSENT_WITHDRAWN,
+        )
+        self.add_form(
             "settings",
             lambda ctx, link, form: pages.choose_settings(
                 ctx, link=link, language=form.get("language"), timezone=form.get("timezone")
@@ -309,6 +327,7 @@ class GuestPages:
             max_mb=self.rules.max_megabytes,
             languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in ctx.policy.languages],
             zones=guest_page.timezone_choices(),
+            signoff=guest_page.signoff_on_page(ctx, link=link),
         )
 
     def _post(self, request: WebRequest, groups: Mapping[str, str]) -> WebResponse:
@@ -325,7 +344,7 @@ class GuestPages:
                 limit=self.rules.max_megabytes,
             )
         form = request.form()
-        kept = {name: form.get(name) for name in ("text", "link", "date") if form.get(name)}
+        kept = {name: form.get(name) for name in ("text", "link", "date", "byline", "bio") if form.get(name)}
         try:
             self.as_guest(token, lambda ctx, link: self._act(ctx, link, action=action, form=form))
         except NotFound:
