@@ -1125,6 +1125,7 @@ PAGE_DONE_DRAFT = N_("Got it: version {version} of your draft. {owner} will revi
 PAGE_DONE_MORE_TIME = N_("You've asked {owner} for more time. You'll see the answer here.")
 PAGE_DONE_WITHDRAWN = N_("You've stepped back from this request. Thanks for letting us know.")
 PAGE_DONE_SETTINGS = N_("Saved.")
+CONSOLE_NOTHING_TO_SIGN_OFF = N_("There is nothing to sign off yet: the owner has not approved a version.")
 PAGE_DONE_SIGNED_OFF = N_("Thank you! Your draft is signed off, so {owner} may publish it as you said.")
 PAGE_DONE_CONSENT_WITHDRAWN = N_("You withdrew your consent. It won't be published without your sign-off.")
 PAGE_SIGNOFF_INTRO = N_(

@@ -23,7 +23,7 @@ from bot.console.render import ConsoleRenderer
 from bot.console.world import Button, Delivery, World
 from bot.runtime.cobot import Cobot
 from bot.runtime.scheduler import run_tick
-from handlers import inbound, texts
+from handlers import guest_page, inbound, texts
 from handlers.actions import FORM_SPECS, form_for, number_of, press
 from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
@@ -32,6 +32,7 @@ from handlers.drafts import DraftContent
 from handlers.results import ActionKind, Reply, UserFacingError, UserRef, t
 from handlers.schedule import at_local, occurrences, slot_trigger
 from handlers.signoff import SignOffForm, sign_off, signoff_form
+from storage.models import GuestLink
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ Type what you would type in Slack, plus a few console commands:
   :reply #12 <text>            reply in #12's thread (a link there is a new draft version)
   :dms                         your direct messages
   :time +2d | +3h | 2026-12-01 09:00   move the clock; reminders and the digest arrive as they fall due
+  :guest [<e-mail>] <what>     be a guest on the page their latest e-mail links to (the one e-mailed last, unless
+                               you name them): page, accept, decline, text <draft>, link <url>, more-time <day>,
+                               sign-off [byline], withdraw-consent, withdraw; :guest alone lists the guests
   :who                         the people here    :help   this help    :quit   leave (or Ctrl-D)
 Lines starting with "# " are comments."""
 
@@ -183,6 +187,7 @@ class Console:
             "reply": self._reply_in_thread,
             "dms": lambda _: self._dms(),
             "time": self._time,
+            "guest": self._guest,
         }
 
     # --- acting as a member ---------------------------------------------------------------------------------
@@ -511,6 +516,91 @@ class Console:
                 continue
             return local.astimezone(UTC)
         return None
+
+    # --- guests -------------------------------------------------------------------------------------------
+
+    def _guest(self, rest: str) -> None:
+        """Acts as a guest on their page, as following the link in their latest e-mail would (``bot.web``)."""
+        tokens = self.world.guest_tokens
+        if not tokens:
+            self._say("No guest has been e-mailed yet. Invite one: /cocreate guest <id> <e-mail> (as the owner).")
+            return
+        if not rest:
+            self._say("Guests e-mailed here: " + ", ".join(tokens) + ". Try :guest page, :guest accept, :guest text …")
+            return
+        address, _, after = rest.partition(" ")
+        if address.casefold() in tokens:
+            what, _, value = after.strip().partition(" ")
+        else:
+            address, (what, _, value) = next(reversed(tokens)), rest.partition(" ")
+        token = tokens[address.casefold()]
+        action = self._guest_actions().get(what.casefold())
+        if action is None:
+            self._say(f"A guest can: {', '.join(self._guest_actions())} (e.g. :guest text My draft …).")
+            return
+        from bot.web.guest import GuestPages, NotFound
+
+        pages = GuestPages(self.cobot)
+        try:
+            reply = pages.as_guest(token, lambda ctx, link: action(ctx, link, value.strip()))
+        except NotFound:
+            self._say(f"The link in {address}'s latest e-mail opens nothing any more (it expired or was revoked).")
+            return
+        except UserFacingError as refusal:
+            reply = Reply.refused(refusal.text)
+        self.cobot.wake_sender()
+        if isinstance(reply, Reply):
+            self._print_delivery(Delivery(f"{address}'s page", self._reply_lines(reply), []))
+        else:
+            self._print_delivery(Delivery(f"{address}'s page", reply, []))
+
+    def _guest_actions(self) -> dict[str, Callable[[Ctx, GuestLink, str], Reply | list[str]]]:
+        return {
+            "page": lambda ctx, link, _: self._guest_page_lines(ctx, link),
+            "accept": lambda ctx, link, _: guest_page.accept_invitation(ctx, link=link),
+            "decline": lambda ctx, link, _: guest_page.decline_invitation(ctx, link=link),
+            "text": lambda ctx, link, value: guest_page.hand_in_text(ctx, link=link, text=value),
+            "link": lambda ctx, link, value: guest_page.hand_in_link(ctx, link=link, url=value),
+            "more-time": lambda ctx, link, value: guest_page.ask_more_time(ctx, link=link, proposed=value),
+            "sign-off": self._guest_sign_off,
+            "withdraw-consent": lambda ctx, link, _: guest_page.withdraw_consent_on_page(ctx, link=link),
+            "withdraw": lambda ctx, link, _: guest_page.step_back(ctx, link=link),
+        }
+
+    def _guest_sign_off(self, ctx: Ctx, link: GuestLink, byline: str) -> Reply:
+        """Signs off what the page's form offers (the approved version, every place it may go), under ``byline``."""
+        form = guest_page.signoff_on_page(ctx, link=link)
+        if form is None:
+            raise UserFacingError(t(texts.CONSOLE_NOTHING_TO_SIGN_OFF))
+        return guest_page.sign_off_on_page(
+            ctx,
+            link=link,
+            draft_id=str(form.draft_id),
+            content_hash=form.content_hash,
+            byline=byline or form.byline,
+            bio=form.bio,
+            places=[place.key for place in form.places],
+        )
+
+    def _guest_page_lines(self, ctx: Ctx, link: GuestLink) -> list[str]:
+        view = guest_page.guest_page(ctx, link=link)
+        lines = [f"{view.title} — from {view.owner_name}, due {view.deadline.isoformat()}"]
+        if view.part:
+            lines.append(f"Your part: {view.part}")
+        lines += [f"  {line}" for line in view.brief.splitlines()]
+        lines.append(f"State: {view.state}, {view.review_state.value.replace('_', ' ')}")
+        for version in view.versions:
+            handed = version.text or version.url or version.file_name or ""
+            lines.append(f"Version {version.version}: {handed[:80]}")
+            lines += [f"  ↳ {'approved' if r.approved else 'changes: ' + (r.feedback or '')}" for r in version.reviews]
+        form = guest_page.signoff_on_page(ctx, link=link)
+        if form is not None:
+            done = "signed off" if form.signed else "to sign off: :guest sign-off [byline]"
+            lines.append(f"Version {form.version} ({form.content_hash[:12]}…) {done}")
+        return lines
+
+    def _reply_lines(self, reply: Reply) -> list[str]:
+        return [line for text in reply.texts for line in self.renderer.text(text, reply.language).splitlines()]
 
     # --- output ---------------------------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ guest would after clicking it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from email.message import EmailMessage
@@ -16,11 +15,9 @@ from email.message import EmailMessage
 from bot.console.world import Delivery, World
 from bot.mail.transport import MailTransport
 from bot.runtime.delivery import SendEmail
-from handlers.guests import PAGE_PREFIX
 
 CONSOLE_PUBLIC_URL = "http://localhost:3000"  # where `cobot serve` would run; the console serves no page itself
 CONSOLE_SENDER = "cobot@cobot.example.com"
-_LINK = re.compile(re.escape(CONSOLE_PUBLIC_URL + PAGE_PREFIX) + r"([A-Za-z0-9_\-]+)")
 
 
 class ConsoleMail(MailTransport):
@@ -47,7 +44,8 @@ class ConsoleMail(MailTransport):
     def send(self, email: SendEmail) -> None:
         message = self.write(email)
         if email.token is not None:
-            self.world.guest_tokens[email.to_address] = email.token
+            self.world.guest_tokens.pop(email.to_address.casefold(), None)  # the latest e-mailed comes last
+            self.world.guest_tokens[email.to_address.casefold()] = email.token
         self.smtp.send(message)
 
 
@@ -63,9 +61,3 @@ class _Terminal:
         if attachments:
             lines.append("Attached: " + ", ".join(attachments))
         self.world.deliver(Delivery(where=f"e-mail → {message['To']}", lines=lines, author="Cobot"))
-
-
-def page_token(text: str) -> str | None:
-    """The page token in a text with a console page link (what ``:guest`` would click)."""
-    found = _LINK.search(text)
-    return found.group(1) if found else None

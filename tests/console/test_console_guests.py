@@ -54,3 +54,25 @@ def test_without_a_mail_server_the_console_shows_guests_e_mails_itself() -> None
     assert "e-mail → Anne Holm <anne@kunde.example.org>" in out
     assert "Subject: Mette Ørsted would like your help with" in out
     assert "Open your page: http://localhost:3000/guest/" in out
+
+
+def test_the_console_plays_the_guest_from_invitation_to_sign_off() -> None:
+    out = console(
+        '/cocreate guest 1 anne@kunde.example.org 2 name:"Anne Holm"',
+        ":guest page",
+        ":guest accept",
+        ":guest text Mit første udkast om marketing automation",
+        ":press Approve #1",
+        ":guest sign-off Anne Holm",
+        ":guest page",
+        ":guest nonsense",
+        environ={},
+    )
+
+    assert "e-mail → Anne Holm <anne@kunde.example.org>" in out
+    assert "Your part: Marketing automation" in out and "State: invited, no draft" in out
+    assert "Thank you! You can hand in your draft below whenever it's ready." in out
+    assert "Anne Holm (guest) handed in version 1 of a draft for part 2" in out  # the owner's DM, with buttons
+    assert "Signed off version 1 of your draft for #1, as Anne Holm." in out
+    assert "State: drafting, approved" in out and "signed off" in out.rsplit(":guest page", 1)[1]
+    assert "A guest can: page, accept, decline, text" in out
