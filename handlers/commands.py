@@ -31,7 +31,7 @@ from handlers.digest import preview_digest
 from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
 from handlers.feeds import send_personal_feed_url
-from handlers.guests import invite_guest
+from handlers.guests import invite_guest, remove_guest
 from handlers.invitations import invite_matching, list_invitations, set_invitations
 from handlers.parsing import MENTION, parse_day, split_trailing_day
 from handlers.plan_import import import_instructions
@@ -187,6 +187,12 @@ class SignOffCmd:
 
 
 @dataclass(frozen=True)
+class RemoveGuest:
+    number: int
+    email: str
+
+
+@dataclass(frozen=True)
 class WithdrawConsent:
     number: int
 
@@ -278,6 +284,7 @@ Command = (
     | Published
     | SignOffCmd
     | WithdrawConsent
+    | RemoveGuest
     | Derive
     | Extend
     | DigestPreview
@@ -529,6 +536,16 @@ def _parse_signoff(rest: str, today: date) -> SignOffCmd:
     return SignOffCmd(_parse_id(_first(words), t(texts.USAGE_SIGNOFF)), options.get("byline"), options.get("bio"))
 
 
+def _parse_remove_guest(rest: str, today: date) -> RemoveGuest:
+    """``<id> <e-mail>``."""
+    usage = t(texts.USAGE_REMOVE_GUEST)
+    ref, _, email = rest.partition(" ")
+    email = email.strip().removeprefix("mailto:")
+    if not email or " " in email:
+        raise UserFacingError(usage)
+    return RemoveGuest(_parse_id(ref, usage), email)
+
+
 def _parse_withdraw_consent(rest: str, today: date) -> WithdrawConsent:
     return WithdrawConsent(_parse_id(_first(rest), t(texts.USAGE_WITHDRAW_CONSENT)))
 
@@ -738,6 +755,13 @@ CORE: tuple[Subcommand[Any], ...] = (
         _parse_signoff,
         lambda ctx, c: sign_off_request(ctx, number=c.number, byline=c.byline, bio=c.bio),
         texts.HELP_SIGNOFF,
+    ),
+    Subcommand(
+        ("remove-guest", "fjern-gæst"),
+        (RemoveGuest,),
+        _parse_remove_guest,
+        lambda ctx, c: remove_guest(ctx, number=c.number, email=c.email),
+        texts.HELP_REMOVE_GUEST,
     ),
     Subcommand(
         ("withdraw-consent",),

@@ -45,7 +45,7 @@ from handlers.requests import require_owner_or_admin
 from handlers.results import Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from handlers.volunteering import promote_next, take_place
 from storage import queries
-from storage.models import ContentRequest, GuestLink, Member, VolunteerState
+from storage.models import ContentRequest, GuestLink, Member, RequestStatus, VolunteerState
 
 GUEST_PREFIX = "guest:"
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, 43 characters
@@ -324,6 +324,40 @@ def invite_guest(
             )
         )
     return Reply.of(t(texts.GUEST_INVITED, guest=named, number=number, title=request.title, email=address))
+
+
+def remove_guest(ctx: Ctx, *, number: int, email: str) -> Reply:
+    """Take a guest off a request (owner or admin): their place goes to the next in line and their links stop
+    working; they are told by e-mail."""
+    address = email_address(email)
+    if address is None:
+        raise UserFacingError(t(texts.BAD_EMAIL, value=email[:80]))
+    request = require_request(ctx, number, lock=True)
+    require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_GUEST)
+    assert request.id is not None
+    guest = queries.member_by_email(session=ctx.session, workspace_id=ctx.workspace_id, email=address)
+    live = queries.live_volunteers(session=ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+    place = next((v for v in live if guest is not None and v.member_id == guest.id), None)
+    if guest is None or not guest.is_guest or place is None:
+        raise UserFacingError(t(texts.GUEST_NOT_ON_REQUEST, email=address, number=number))
+    assert place.id is not None
+    was_active = place.state is VolunteerState.ACTIVE
+    queries.withdraw_place(session=ctx.session, place=place, now=ctx.now)
+    notify.cancel_reminders(ctx, volunteer_id=place.id)
+    # The goodbye is queued while the links still work, but is sent once they are gone: it carries no link.
+    owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
+    notify.to_user(
+        ctx,
+        user_id=guest.user_id,
+        notice=Notice(t(texts.GUEST_REMOVED_NOTICE, owner=UserRef(owner.user_id), title=request.title)),
+        key=f"guest-removed:{place.id}",
+        request=request,
+    )
+    revoke_links(ctx, request_id=request.id, member_id=guest.id)
+    if was_active and request.status is RequestStatus.OPEN:
+        promote_next(ctx, request, [v for v in live if v.part_id == place.part_id and v.id != place.id])
+    notify.refresh_card(ctx, request)
+    return Reply.of(t(texts.GUEST_REMOVED, guest=guest_name(guest), number=number))
 
 
 def _send_link(ctx: Ctx, *, guest_id: int, request_id: int) -> None:

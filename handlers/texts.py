@@ -239,6 +239,20 @@ GUEST_FORM_BY_COMMAND = N_(
     "To invite someone outside the company to #{number}, type `/cocreate guest {number} anne@example.com` "
     '(optional: a part, `2`, their name, `name:"Anne Holm"`, and their language, `lang:da` or `lang:en`).'
 )
+GUEST_REMOVED = N_(
+    "Took {guest} off #{number}; their link no longer works, and they are told by e-mail. If someone was waiting "
+    "in line, the place is theirs."
+)
+GUEST_NOT_ON_REQUEST = N_("{email} is not a guest on #{number}, so there is nobody to take off.")
+GUEST_REMOVED_NOTICE = N_(
+    "{owner} has taken you off “{title}”, so you don't need to hand anything in. Thank you for your time."
+)
+USAGE_REMOVE_GUEST = N_(
+    "Name the request and the guest's e-mail address: `/cocreate remove-guest 12 anne@example.com`."
+)
+HELP_REMOVE_GUEST = N_(
+    "`/cocreate remove-guest <id> <e-mail>` take a guest off a request; their link stops working (request owners)"
+)
 GUEST_IS_COLLEAGUE = N_("{email} belongs to {person}, who is already here and can volunteer themselves.")
 GUEST_NEVER_OPENED = NP_(
     "{guest} hasn't opened the invitation to #{number} *{title}* within {count} day, so their place is free "
@@ -1126,6 +1140,12 @@ PAGE_DONE_MORE_TIME = N_("You've asked {owner} for more time. You'll see the ans
 PAGE_DONE_WITHDRAWN = N_("You've stepped back from this request. Thanks for letting us know.")
 PAGE_DONE_SETTINGS = N_("Saved.")
 CONSOLE_NOTHING_TO_SIGN_OFF = N_("There is nothing to sign off yet: the owner has not approved a version.")
+PAGE_ERASE_HEADING = N_("Your personal data")
+PAGE_ERASE_TEXT = N_(
+    "You can erase your name, e-mail address and links here, and Cobot won't write to you again. What you "
+    "handed in stays with the request, credited to a former contributor. This can't be undone."
+)
+PAGE_ERASE_BUTTON = N_("Erase my data")
 PAGE_DONE_SIGNED_OFF = N_("Thank you! Your draft is signed off, so {owner} may publish it as you said.")
 PAGE_DONE_CONSENT_WITHDRAWN = N_("You withdrew your consent. It won't be published without your sign-off.")
 PAGE_SIGNOFF_INTRO = N_(

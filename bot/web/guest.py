@@ -60,6 +60,7 @@ from bot.web.wsgi import WSGIApp, wsgi_app
 from handlers import guest_page, texts
 from handlers.context import Ctx
 from handlers.drafts import DRAFT_TEXT_LIMIT
+from handlers.erasure import erase_myself
 from handlers.guest_files import KINDS
 from handlers.guests import STOP_REMINDERS_SUFFIX, hash_token, resolve_link, stop_reminders
 from handlers.results import Reply, Text, UserFacingError
@@ -193,6 +194,9 @@ class GuestPages:
             lambda ctx, link, form: pages.withdraw_consent_on_page(ctx, link=link),
             done=texts.PAGE_DONE_CONSENT_WITHDRAWN,
         )
+        # Erasing ends the link itself, so its answer is a page of its own, not the page it would redirect to.
+        self.forms["erase"] = lambda ctx, link, form: erase_myself(ctx)
+        self.router.add("POST", rf"/guest/{TOKEN_PATTERN}/erase", self._erase)
         self.add_form(
             "settings",
             lambda ctx, link, form: pages.choose_settings(
@@ -406,6 +410,32 @@ class GuestPages:
         if member is None or request is None:
             return None
         return self.cobot.policy.language_of(member), request.title
+
+    def _erase(self, request: WebRequest, groups: Mapping[str, str]) -> WebResponse:
+        token = groups["token"]
+        limited = self._limited(request, token)
+        if limited is not None:
+            return limited
+        form = request.form()
+        language = self._guest_language(token)
+        try:
+            reply = self.as_guest(token, lambda ctx, link: self._act(ctx, link, action="erase", form=form))
+        except NotFound:
+            return self.not_found(request)
+        except _Forbidden:
+            return self._message(texts.PAGE_FORM_EXPIRED, status=403, language=language, back=guest_path(token))
+        except UserFacingError as refusal:
+            say = self._say(language, self.cobot.policy.timezone)
+            return self._render(
+                "message.html", status=400, say=say, language=language, title=None, text=say(refusal.text), back=None
+            )
+        self.cobot.wake_sender()
+        assert isinstance(reply, Reply)
+        say = self._say(reply.language or language, self.cobot.policy.timezone)
+        text = " ".join(say(line) for line in reply.texts)
+        return self._render(
+            "message.html", say=say, language=reply.language or language, title=None, text=text, back=None
+        )
 
     def _guest_language(self, token: str) -> str:
         try:

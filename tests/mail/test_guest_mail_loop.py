@@ -375,3 +375,31 @@ def test_a_guest_who_opened_the_link_keeps_the_place(make_slack: Make, smtp_serv
 
     assert not [m for m in slack.fake.messages(OWNER) if "hasn't opened" in message_text(m)]
     assert "Anne Holm (guest)" in message_text(slack.card(number))
+
+
+def test_the_owner_takes_a_guest_off_and_the_next_in_line_gets_the_place(
+    make_slack: Make, smtp_server: StartServer
+) -> None:
+    server = smtp_server()
+    slack = start(make_slack, server)
+    number = slack.create("Ten SEO tips", due="2026-12-18")
+    invite(slack, number)
+    [invitation] = mails(server)
+    slack.command_reply(f"volunteer {number}", user="U0ANNA")  # waits in line behind the guest
+    slack.settle()
+
+    refused = slack.command_reply(f"remove-guest {number} anne@kunde.example.org", user="U0BO")
+    assert "Only the request's owner" in refused
+    unknown = slack.command_reply(f"remove-guest {number} nobody@example.org", user=OWNER)
+    assert unknown == f"nobody@example.org is not a guest on #{number}, so there is nobody to take off."
+    reply = slack.command_reply(f"remove-guest {number} anne@kunde.example.org", user=OWNER)
+    slack.settle()
+
+    assert reply.startswith(f"Took Anne Holm (guest) off #{number}; their link no longer works")
+    with transaction(slack.engine) as session:
+        assert resolve_link(session, token_in(invitation), slack.clock(), open_within_days=7) is None
+    _, goodbye = mails(server, wait_for=2)
+    assert "Mette Ørsted has taken you off “Ten SEO tips”" in body(goodbye, "plain")
+    assert not LINK.search(body(goodbye, "plain"))  # nothing to open any more
+    assert any(PROMOTED in message_text(m) for m in slack.fake.messages("U0ANNA"))
+    assert "Anne Holm" not in message_text(slack.card(number))

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from email.message import EmailMessage
 
 from smtp_server import Server, StartServer
-from sqlmodel import select
+from sqlmodel import col, select
 from web.guest_support import GuestClient, Page
 
 from bot.slack import ids
 from harness import SlackScenario, message_text
-from storage.models import SignOff
+from storage.models import Member, SignOff
 
 OWNER = "U0OWNER"
 PUBLIC_URL = "https://cobot.example.com"
@@ -156,3 +156,32 @@ def test_a_guest_is_invited_hands_in_twice_signs_off_and_is_published(
     published = slack.command_reply(f"published {number} https://blog.example.com/seo", user=OWNER)
     assert "force:" not in published and "published" in published.lower(), published
     assert slack.request(number).published_url == "https://blog.example.com/seo"
+
+
+def test_a_guest_erases_their_data_from_the_page(
+    make_slack: Callable[..., SlackScenario], smtp_server: StartServer
+) -> None:
+    server = smtp_server()
+    slack = make_slack(
+        environment={"smtp_url": f"smtp://127.0.0.1:{server.port}", "public_url": PUBLIC_URL},
+        behaviour={"guests": {"sender": {"address": "cobot@cobot.example.com"}}},
+    )
+    browser = GuestClient(slack.base_url)
+    number = slack.create("Ti tips til lokal SEO", due="2026-12-11")
+    slack.command_reply(f'guest {number} anne@kunde.example.org name:"Anne Holm"', user=OWNER)
+    slack.settle()
+    link = page_path(wait_for_mails(server, 1)[0])
+
+    forged = browser.post(f"{link}/erase", {"form_token": "0" * 64})
+    assert forged.status == 403
+    erased = submit(browser, link, "erase")
+
+    assert erased.status == 200 and "Your personal data is erased" in erased.text
+    assert browser.get(link).status == 404  # the link ends with the data
+    with slack.session() as session:
+        [guest] = session.exec(select(Member).where(col(Member.is_guest))).all()
+    assert guest.email is None and guest.display_name != "Anne Holm"
+    slack.settle()
+    told = [message_text(m) for m in slack.fake.messages(OWNER)]
+    assert any("A guest on #" in text and "erased their personal data" in text for text in told)
+    assert not any("Anne" in text for text in told if "erased" in text)
