@@ -1,18 +1,21 @@
 """Scenario test for guests on Teams: the owner invites someone outside the company by command in a 1:1 chat, the
 invitation reaches a real SMTP server on loopback, the guest's draft reaches the owner's Teams chat naming the
-guest (no mention of an id Teams never heard of), and the owner's changes, asked in the Teams dialog, reach the
-guest by e-mail with a link back to their page.
+guest (no mention of an id Teams never heard of), the owner's changes, asked in the Teams dialog, reach the guest
+by e-mail with a link back to their page on `cobot teams`, version 2 is approved in Teams, the guest signs off on
+the page, and the owner publishes from Teams.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import urllib.parse
 from collections.abc import Callable
 from email.message import EmailMessage
 
 from smtp_server import Server, StartServer
 from sqlmodel import select
+from web.guest_support import GuestClient
 
 from handlers.drafts import DraftContent, submit_draft
 from storage.models import Member
@@ -26,6 +29,13 @@ def mails(server: Server, *, wait_for: int) -> list[EmailMessage]:
     while len(server.recorder.received) < wait_for and time.monotonic() < deadline:
         time.sleep(0.02)
     return [received.message() for received in server.recorder.received]
+
+
+def page_of(message: EmailMessage) -> str:
+    """The path of the page the e-mail links to, on the test's server (PUBLIC_URL is where it would be)."""
+    found = re.search(re.escape(PUBLIC_URL) + r"(/guest/[\w-]{43})", text_of(message))
+    assert found is not None
+    return found.group(1)
 
 
 def text_of(message: EmailMessage) -> str:
@@ -77,3 +87,31 @@ def test_an_owner_on_teams_invites_a_guest_and_reviews_their_draft(
     assert feedback["Subject"].startswith("“Ten SEO tips”: Mette Ørsted asked for changes to your draft for #1")
     assert "> Add a local example, please" in text_of(feedback)
     assert f"Open your page: {PUBLIC_URL}/guest/" in text_of(feedback)
+
+    # Version 2 on the page that `cobot teams` serves, from the e-mail's link; the owner approves in Teams.
+    browser = GuestClient(teams.base_url)
+    page = page_of(feedback)
+    assert "Add a local example, please" in browser.get(page).text
+    accept = browser.get(page).forms()[f"{page}/accept"]  # version 1 came in before the page was ever opened
+    assert browser.post(f"{page}/accept", accept).status == 303
+    form = browser.get(page).forms()[f"{page}/link"]
+    assert browser.post(f"{page}/link", {**form, "link": "https://docs.example.com/anne-v2"}).status == 303
+    teams.settle()
+    review = [m for m in teams.dms(OWNER) if "handed in version 2" in visible_text(m)][-1]
+    assert teams.submit(review, "Approve", user=OWNER).status == 202
+    teams.settle()
+    assert "Anne Holm (guest)" in teams.command("published 1 https://blog.example.com/seo", user=OWNER)
+
+    # The guest signs off on the page the approval e-mail links to; then the owner publishes from Teams.
+    approval = mails(server, wait_for=3)[2]
+    page = page_of(approval)
+    shown = browser.get(page)
+    choices = re.findall(r'name="places" value="([^"]+)"', shown.raw)
+    fields = [*shown.forms()[f"{page}/signoff"].items(), ("byline", "Anne Holm"), ("bio", "")]
+    body = urllib.parse.urlencode([*fields, *(("places", choice) for choice in choices)]).encode()
+    signed = browser.request("POST", f"{page}/signoff", body=body, content_type="application/x-www-form-urlencoded")
+    assert signed.status == 303, signed.text
+    teams.settle()
+    published = teams.command("published 1 https://blog.example.com/seo", user=OWNER)
+    assert "force:" not in published, published
+    assert teams.request(1).published_url == "https://blog.example.com/seo"
