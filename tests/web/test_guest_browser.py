@@ -20,9 +20,9 @@ import pytest
 from guest_support import OWNER, guest_behaviour, guest_member, invite, smtp_environment
 from sqlmodel import Session, col, select
 
-from handlers.review import request_changes
+from handlers.review import approve_draft, request_changes
 from harness import TEAM, SlackScenario
-from storage.models import ContentRequest, Draft
+from storage.models import ContentRequest, Draft, SignOff
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CONTROLS = "main button, main input:not([type=hidden]), main textarea, main select"
@@ -118,6 +118,27 @@ def test_the_guest_journey_in_a_real_browser_without_javascript(
     with Session(guests.engine) as session:
         versions = session.exec(select(Draft.version, Draft.source).order_by(col(Draft.version))).all()
     assert versions == [(1, "guest_page"), (2, "guest_page"), (3, "guest_page")]
+
+    # The owner approves version 3; the guest signs it off in the browser: byline, bio and where it may go.
+    approved = guests.service.cobot.act(
+        lambda ctx: approve_draft(ctx, number=number, user_id=guest.user_id),
+        platform="slack",
+        workspace=TEAM,
+        user_id=OWNER,
+    )
+    assert not approved.refusal
+    page.reload()
+    assert "Version 3, content hash (SHA-256)" in page.inner_text("main")
+    page.get_by_label("Byline: the name to publish it under").fill("Anne Holm")
+    page.get_by_label("A one-line bio (optional)").fill("SEO-rådgiver i Aarhus")
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    page.get_by_role("button", name="Sign off version 3").click()
+    assert "Your draft is signed off" in page.inner_text("main")
+    assert "You signed off version 3 as Anne Holm." in page.inner_text("main")
+    with Session(guests.engine) as session:
+        [record] = session.exec(select(SignOff)).all()
+    assert (record.version, record.byline, record.bio) == (3, "Anne Holm", "SEO-rådgiver i Aarhus")
 
 
 def test_the_page_on_a_phone_fits_and_every_control_is_reachable(browser: Any, guests: SlackScenario) -> None:
