@@ -21,6 +21,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from handlers import notify, texts
@@ -49,6 +50,10 @@ SOURCE = "guest_page"  # Draft.source of what a guest hands in on their page
 FILE_ID_PREFIX = "guest-file:"  # Draft.file_id of a guest's upload: no platform's file id has this form
 DOWNLOAD_PREFIX = "/guest/files/"
 LINK_LIMIT = 2000  # Draft.url's width
+
+# What every page action gets besides the context: the guest's link. Adapters (the web page, the console's
+# ``:guest``) only pass it on from ``resolve_link``; what it holds is the core's business.
+PageLink: TypeAlias = GuestLink
 
 
 class GuestPageError(UserFacingError):

@@ -29,10 +29,10 @@ from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
 from handlers.context import Ctx, Policy
 from handlers.drafts import DraftContent
+from handlers.guest_page import PageLink
 from handlers.results import ActionKind, Reply, UserFacingError, UserRef, t
 from handlers.schedule import at_local, occurrences, slot_trigger
 from handlers.signoff import SignOffForm, sign_off, signoff_form
-from storage.models import GuestLink
 
 log = logging.getLogger(__name__)
 
@@ -554,7 +554,7 @@ class Console:
         else:
             self._print_delivery(Delivery(f"{address}'s page", reply, []))
 
-    def _guest_actions(self) -> dict[str, Callable[[Ctx, GuestLink, str], Reply | list[str]]]:
+    def _guest_actions(self) -> dict[str, Callable[[Ctx, PageLink, str], Reply | list[str]]]:
         return {
             "page": lambda ctx, link, _: self._guest_page_lines(ctx, link),
             "accept": lambda ctx, link, _: guest_page.accept_invitation(ctx, link=link),
@@ -567,7 +567,7 @@ class Console:
             "withdraw": lambda ctx, link, _: guest_page.step_back(ctx, link=link),
         }
 
-    def _guest_sign_off(self, ctx: Ctx, link: GuestLink, byline: str) -> Reply:
+    def _guest_sign_off(self, ctx: Ctx, link: PageLink, byline: str) -> Reply:
         """Signs off what the page's form offers (the approved version, every place it may go), under ``byline``."""
         form = guest_page.signoff_on_page(ctx, link=link)
         if form is None:
@@ -582,7 +582,7 @@ class Console:
             places=[place.key for place in form.places],
         )
 
-    def _guest_page_lines(self, ctx: Ctx, link: GuestLink) -> list[str]:
+    def _guest_page_lines(self, ctx: Ctx, link: PageLink) -> list[str]:
         view = guest_page.guest_page(ctx, link=link)
         lines = [f"{view.title} — from {view.owner_name}, due {view.deadline.isoformat()}"]
         if view.part:
