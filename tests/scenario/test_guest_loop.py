@@ -26,6 +26,14 @@ PUBLIC_URL = "https://cobot.example.com"
 PAGE_LINK = re.compile(re.escape(PUBLIC_URL) + r"(/guest/[A-Za-z0-9_\-]{43})\b")
 
 
+def with_mail(make_slack: Callable[..., SlackScenario], server: Server) -> SlackScenario:
+    """The Slack app with e-mail set up: the test's SMTP server, and the address guests' links are built on."""
+    return make_slack(
+        environment={"smtp_url": f"smtp://127.0.0.1:{server.port}", "public_url": PUBLIC_URL},
+        behaviour={"guests": {"sender": {"address": "cobot@cobot.example.com"}}},
+    )
+
+
 def wait_for_mails(server: Server, count: int) -> list[EmailMessage]:
     deadline = time.monotonic() + 10
     while len(server.recorder.received) < count and time.monotonic() < deadline:
@@ -73,10 +81,7 @@ def test_a_guest_is_invited_hands_in_twice_signs_off_and_is_published(
     make_slack: Callable[..., SlackScenario], smtp_server: StartServer
 ) -> None:
     server = smtp_server()
-    slack = make_slack(
-        environment={"smtp_url": f"smtp://127.0.0.1:{server.port}", "public_url": PUBLIC_URL},
-        behaviour={"guests": {"sender": {"address": "cobot@cobot.example.com"}}},
-    )
+    slack = with_mail(make_slack, server)
     slack.fake.add_user(OWNER, name="Mette Ørsted", real_name="Mette Ørsted", email="mette@firma.example.com")
     browser = GuestClient(slack.base_url)
     number = slack.create("Ti tips til lokal SEO", due="2026-12-11")
@@ -162,10 +167,7 @@ def test_a_guest_erases_their_data_from_the_page(
     make_slack: Callable[..., SlackScenario], smtp_server: StartServer
 ) -> None:
     server = smtp_server()
-    slack = make_slack(
-        environment={"smtp_url": f"smtp://127.0.0.1:{server.port}", "public_url": PUBLIC_URL},
-        behaviour={"guests": {"sender": {"address": "cobot@cobot.example.com"}}},
-    )
+    slack = with_mail(make_slack, server)
     browser = GuestClient(slack.base_url)
     number = slack.create("Ti tips til lokal SEO", due="2026-12-11")
     slack.command_reply(f'guest {number} anne@kunde.example.org name:"Anne Holm"', user=OWNER)
