@@ -20,7 +20,7 @@ from typing import Protocol
 
 from bot.mail.render import MailLinks, compose
 from bot.runtime.config import Settings
-from bot.runtime.delivery import SendEmail, SendFailed
+from bot.runtime.delivery import MailRetryLater, RetryLater, SendEmail, SendFailed
 from bot.runtime.email import InvalidAddress, SmtpSettings, SmtpTransport, build_message
 from handlers.guests import STOP_REMINDERS_SUFFIX, page_path
 from handlers.messages import MAIL_KINDS
@@ -81,7 +81,11 @@ class MailTransport:
 
     def send(self, email: SendEmail) -> None:
         message = self.write(email)
-        self.smtp.send(message)
+        try:
+            self.smtp.send(message)
+        except RetryLater as retry:
+            # The outbox retries it on e-mail's schedule (about a day), not a chat platform's (minutes).
+            raise MailRetryLater(retry.seconds, retry.reason, count_attempt=retry.count_attempt) from None
         log.info("outbox %s: e-mail to guest %s sent", email.message_id, email.member_id)
 
 

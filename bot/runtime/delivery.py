@@ -84,6 +84,11 @@ class RetryLater(Exception):
         self.count_attempt = count_attempt
 
 
+class MailRetryLater(RetryLater):
+    """A mail server's trouble that passes (a 4xx reply, no connection): retried on e-mail's own schedule, which
+    is longer than a chat platform's, as mail servers are down for hours where a chat API is down for seconds."""
+
+
 class SendFailed(Exception):
     """The message can never be delivered; it is marked failed and not retried."""
 

@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from bot.runtime import delivery
-from bot.runtime.delivery import RetryLater, SendEmail, SendFailed, Transport, WorkspaceLost
+from bot.runtime.delivery import MailRetryLater, RetryLater, SendEmail, SendFailed, Transport, WorkspaceLost
 from handlers.context import Policy
 from handlers.messages import MAIL_KINDS, decode
 from storage.db import is_sqlite, reader, transaction
@@ -61,6 +61,15 @@ class DrainResult:
 def backoff_seconds(attempts: int) -> float:
     """2, 4, 8, … seconds, at most five minutes."""
     return float(min(2**attempts, 300))
+
+
+# E-mail is retried the way mail servers retry each other: for about a day, at most an hour apart.
+MAIL_MAX_ATTEMPTS = 30
+
+
+def mail_backoff_seconds(attempts: int) -> float:
+    """1, 2, 4, … minutes, at most an hour: 30 tries span about a day."""
+    return float(min(60 * 2 ** max(attempts - 1, 0), 3600))
 
 
 def _finished(column: str) -> sa.Update:
@@ -301,10 +310,12 @@ class OutboxSender:
                 self._deliver(transport, message)
         except RetryLater as retry:
             attempts = message.attempts + (1 if retry.count_attempt else 0)
-            if attempts >= self.max_attempts:
+            mail = isinstance(retry, MailRetryLater)
+            if attempts >= (MAIL_MAX_ATTEMPTS if mail else self.max_attempts):
                 self._give_up(message, f"gave up after {attempts} attempts: {retry.reason}")
                 return "failed"
-            seconds = retry.seconds if retry.seconds is not None else backoff_seconds(attempts)
+            backoff = mail_backoff_seconds if mail else backoff_seconds
+            seconds = retry.seconds if retry.seconds is not None else backoff(attempts)
             self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason, into=deferred)
             return "deferred"
         except WorkspaceLost as lost:

@@ -20,6 +20,7 @@ import pytest
 from smtp_server import Server, StartServer
 from sqlmodel import col, select
 
+from bot.runtime.outbox import MAIL_MAX_ATTEMPTS, mail_backoff_seconds
 from bot.runtime.scheduler import run_tick
 from bot.slack import ids
 from handlers.drafts import DraftContent, submit_draft
@@ -243,13 +244,25 @@ def test_a_server_that_is_busy_for_a_while_gets_the_invitation_later(
     slack = start(make_slack, server)
     number = slack.create("Ten SEO tips", due="2026-12-11")
 
-    invite(slack, number)  # waits for what falls due within seconds: the retry after a backoff
+    invite(slack, number)
 
-    [mail] = mails(server)
-    assert mail["Subject"].endswith("“Ten SEO tips”")
+    assert server.recorder.received == []
     with slack.session() as session:
         [row] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "guest_invitation")).all()
-    assert row.sent_at is not None and row.attempts == 1  # one try put off, the next one sent
+    assert row.sent_at is None and row.failed_at is None and "451" in (row.last_error or "")
+    # Tried again on e-mail's schedule: a minute later, not in seconds as a chat message would be.
+    assert 55 <= (row.not_before - slack.clock()).total_seconds() <= 61
+
+    slack.clock.advance(timedelta(seconds=61))
+    slack.service.sender.wake()
+    [mail] = mails(server)
+    assert mail["Subject"].endswith("“Ten SEO tips”")
+
+
+def test_e_mail_is_retried_for_about_a_day_before_the_owner_is_told() -> None:
+    waits = [mail_backoff_seconds(attempt) for attempt in range(1, MAIL_MAX_ATTEMPTS)]
+    assert waits[:4] == [60, 120, 240, 480] and max(waits) == 3600
+    assert 20 * 3600 <= sum(waits) <= 30 * 3600
 
 
 @pytest.mark.parametrize("name", ["Anne\r\nBcc: everyone@example.com", "Anne\nSubject: Win"])
