@@ -154,20 +154,21 @@ def resolve_link(session: Session, token: str, now: datetime, *, open_within_day
     return link
 
 
-def stop_reminders(session: Session, token: str, now: datetime) -> ContentRequest | None:
-    """The one-click stop in a reminder e-mail (``List-Unsubscribe``, RFC 8058): no more draft reminders to the
-    link's guest about its request (the owner still hears when the draft is late). Any live link does, opened or
-    not, since a mail client's unsubscribe button never opens the page first; pressing it twice changes nothing
-    more. Returns the request, or None for a token that opens nothing."""
+def live_link(session: Session, token: str, now: datetime) -> GuestLink | None:
+    """The live link ``token`` names, opened or not: the e-mails' one-click stop works before the page was ever
+    opened, since a mail client's unsubscribe button never opens it. None for a token that opens nothing."""
     if not _TOKEN.match(token):
         return None
-    link = queries.live_guest_link_by_hash(session=session, token_hash=hash_token(token), now=now)
-    if link is None:
-        return None
+    return queries.live_guest_link_by_hash(session=session, token_hash=hash_token(token), now=now)
+
+
+def stop_reminders(session: Session, link: GuestLink, now: datetime) -> None:
+    """The one-click stop in a reminder e-mail (``List-Unsubscribe``, RFC 8058): no more draft reminders to the
+    link's guest about its request (the owner still hears when the draft is late). Pressing it twice changes
+    nothing more."""
     queries.stop_place_reminders(
         session=session, workspace_id=link.workspace_id, request_id=link.request_id, member_id=link.member_id, now=now
     )
-    return session.get(ContentRequest, link.request_id)
 
 
 def revoke_links(scope: Scope, *, request_id: int | None = None, member_id: int | None = None) -> int:

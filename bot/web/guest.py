@@ -62,7 +62,7 @@ from handlers.context import Ctx
 from handlers.drafts import DRAFT_TEXT_LIMIT
 from handlers.erasure import erase_myself
 from handlers.guest_files import KINDS
-from handlers.guests import STOP_REMINDERS_SUFFIX, hash_token, resolve_link, stop_reminders
+from handlers.guests import STOP_REMINDERS_SUFFIX, live_link, resolve_link, stop_reminders
 from handlers.results import Reply, Text, UserFacingError
 from storage import queries
 from storage.db import reader
@@ -75,8 +75,6 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/guest"
 TOKEN_PATTERN = r"(?P<token>[A-Za-z0-9_\-]{1,200})"
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]{32,128}")  # what a real token looks like (``handlers.guests``)
-STOP_REMINDERS = STOP_REMINDERS_SUFFIX  # below a page's path: the e-mails' List-Unsubscribe
 # A form's action: runs as the guest, in the transaction that resolved their link; a ``UserFacingError`` it raises
 # rolls everything back and is shown on the page instead. What it returns is not used.
 FormAction = Callable[[Ctx, GuestLink, Form], object]
@@ -146,8 +144,8 @@ class GuestPages:
         self.router.add("GET", rf"/guest/{TOKEN_PATTERN}", self._page)
         # The e-mails' one-click stop for reminders (RFC 8058): a mail client posts it without any form token, so
         # the link's token is the authority, as it is for the page. A GET only asks: mail scanners open links.
-        self.router.add("GET", rf"/guest/{TOKEN_PATTERN}{STOP_REMINDERS}", self._ask_stop_reminders)
-        self.router.add("POST", rf"/guest/{TOKEN_PATTERN}{STOP_REMINDERS}", self._stop_reminders)
+        self.router.add("GET", rf"/guest/{TOKEN_PATTERN}{STOP_REMINDERS_SUFFIX}", self._ask_stop_reminders)
+        self.router.add("POST", rf"/guest/{TOKEN_PATTERN}{STOP_REMINDERS_SUFFIX}", self._stop_reminders)
         self.forms: dict[str, FormAction] = {}
         self.done: dict[str, str] = {}  # ``?done=<form>`` → the message id shown after that form
         pages = guest_page
@@ -375,13 +373,17 @@ class GuestPages:
         if limited is not None:
             return limited
         with self.cobot.transaction() as session:
-            found = self._link_and_request(session, token)
+            found = self._stop_reminders_page(session, token)
         if found is None:
             return self.not_found(request)
-        language, title = found
+        language, title, _ = found
         say = self._say(language, self.cobot.policy.timezone)
         return self._render(
-            "unsubscribe.html", say=say, language=language, title=title, action=guest_path(token) + STOP_REMINDERS
+            "unsubscribe.html",
+            say=say,
+            language=language,
+            title=title,
+            action=guest_path(token) + STOP_REMINDERS_SUFFIX,
         )
 
     def _stop_reminders(self, request: WebRequest, groups: Mapping[str, str]) -> WebResponse:
@@ -390,26 +392,26 @@ class GuestPages:
         if limited is not None:
             return limited
         with self.cobot.transaction() as session:
-            found = self._link_and_request(session, token)
-            if found is None or stop_reminders(session, token, self.cobot.clock()) is None:
+            found = self._stop_reminders_page(session, token)
+            if found is None:
                 return self.not_found(request)
-        language, title = found
+            language, title, link = found
+            stop_reminders(session, link, self.cobot.clock())
         return self._message(
             texts.PAGE_REMINDERS_STOPPED, status=200, language=language, back=guest_path(token), title=title
         )
 
-    def _link_and_request(self, session: Session, token: str) -> tuple[str, str] | None:
-        """The language of a live link's guest and its request's title; None for a token that opens nothing."""
-        if not TOKEN_SHAPE.fullmatch(token):
-            return None
-        link = queries.live_guest_link_by_hash(session=session, token_hash=hash_token(token), now=self.cobot.clock())
+    def _stop_reminders_page(self, session: Session, token: str) -> tuple[str, str, GuestLink] | None:
+        """The language of a live link's guest, its request's title and the link; None for a token that opens
+        nothing."""
+        link = live_link(session, token, self.cobot.clock())
         if link is None:
             return None
         member = session.get(Member, link.member_id)
         request = session.get(ContentRequest, link.request_id)
         if member is None or request is None:
             return None
-        return self.cobot.policy.language_of(member), request.title
+        return self.cobot.policy.language_of(member), request.title, link
 
     def _erase(self, request: WebRequest, groups: Mapping[str, str]) -> WebResponse:
         token = groups["token"]
