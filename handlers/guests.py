@@ -45,7 +45,7 @@ from handlers.requests import require_owner_or_admin
 from handlers.results import Notice, Param, Reply, Text, UserFacingError, UserRef, t
 from handlers.volunteering import promote_next, take_place
 from storage import queries
-from storage.models import ContentRequest, GuestLink, Member, RequestStatus, VolunteerState
+from storage.models import ContentRequest, GuestLink, Member, RequestStatus, Volunteer, VolunteerState
 
 GUEST_PREFIX = "guest:"
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32): 256 bits, 43 characters
@@ -194,25 +194,13 @@ def release_unopened(scope: Scope) -> int:
     for place in queries.unopened_guest_places(
         session=scope.session, workspace_id=scope.workspace_id, invited_before=invited_before
     ):
-        assert place.id is not None
-        was_active = place.state is VolunteerState.ACTIVE
-        if not queries.withdraw_place(session=scope.session, place=place, now=scope.now):
-            continue  # another pass (or the guest, declining) got there first
         request = scope.session.get(ContentRequest, place.request_id)
         guest = scope.session.get(Member, place.member_id)
         assert request is not None
         assert guest is not None
-        assert request.id is not None
-        revoke_links(scope, request_id=request.id, member_id=place.member_id)
-        notify.cancel_reminders(scope, volunteer_id=place.id)
-        moved_up = False
-        if was_active:
-            live = queries.live_volunteers(
-                session=scope.session, workspace_id=scope.workspace_id, request_id=request.id
-            )
-            same_place = [v for v in live if v.part_id == place.part_id and v.id != place.id]
-            moved_up = any(v.state is VolunteerState.WAITLISTED for v in same_place)
-            promote_next(scope, request, same_place)
+        moved_up = _give_up_place(scope, request=request, place=place)
+        if moved_up is None:
+            continue  # another pass (or the guest, declining) got there first
         owner = queries.member_by_id(session=scope.session, workspace_id=scope.workspace_id, member_id=request.owner_id)
         text = texts.GUEST_NEVER_OPENED_MOVED_UP if moved_up else texts.GUEST_NEVER_OPENED
         notify.to_user(
@@ -232,9 +220,29 @@ def release_unopened(scope: Scope) -> int:
             key=f"guest-unopened:{place.id}",
             request=request,
         )
-        notify.refresh_card(scope, request)
         released += 1
     return released
+
+
+def _give_up_place(scope: Scope, *, request: ContentRequest, place: Volunteer) -> bool | None:
+    """A guest's place given up for them (never opened, taken off): withdrawn if still as it was read, its
+    reminders cancelled, the guest's links to the request ended, the next in line moved up, the card refreshed.
+    Whether someone moved up; None when someone else changed the place first."""
+    assert place.id is not None
+    assert request.id is not None
+    was_active = place.state is VolunteerState.ACTIVE
+    if not queries.withdraw_place(session=scope.session, place=place, now=scope.now):
+        return None
+    notify.cancel_reminders(scope, volunteer_id=place.id)
+    revoke_links(scope, request_id=request.id, member_id=place.member_id)
+    moved_up = False
+    if was_active and request.status is RequestStatus.OPEN:
+        live = queries.live_volunteers(session=scope.session, workspace_id=scope.workspace_id, request_id=request.id)
+        same_place = [v for v in live if v.part_id == place.part_id and v.id != place.id]
+        moved_up = any(v.state is VolunteerState.WAITLISTED for v in same_place)
+        promote_next(scope, request, same_place)
+    notify.refresh_card(scope, request)
+    return moved_up
 
 
 # --- the owner's command ------------------------------------------------------------------------------------------
@@ -341,11 +349,9 @@ def remove_guest(ctx: Ctx, *, number: int, email: str) -> Reply:
     place = next((v for v in live if guest is not None and v.member_id == guest.id), None)
     if guest is None or not guest.is_guest or place is None:
         raise UserFacingError(t(texts.GUEST_NOT_ON_REQUEST, email=address, number=number))
-    assert place.id is not None
-    was_active = place.state is VolunteerState.ACTIVE
-    queries.withdraw_place(session=ctx.session, place=place, now=ctx.now)
-    notify.cancel_reminders(ctx, volunteer_id=place.id)
-    # The goodbye is queued while the links still work, but is sent once they are gone: it carries no link.
+    if _give_up_place(ctx, request=request, place=place) is None:
+        raise UserFacingError(t(texts.GUEST_NOT_ON_REQUEST, email=address, number=number))
+    # The goodbye goes once the links are gone, so it carries none.
     owner = queries.member_by_id(session=ctx.session, workspace_id=ctx.workspace_id, member_id=request.owner_id)
     notify.to_user(
         ctx,
@@ -354,10 +360,6 @@ def remove_guest(ctx: Ctx, *, number: int, email: str) -> Reply:
         key=f"guest-removed:{place.id}",
         request=request,
     )
-    revoke_links(ctx, request_id=request.id, member_id=guest.id)
-    if was_active and request.status is RequestStatus.OPEN:
-        promote_next(ctx, request, [v for v in live if v.part_id == place.part_id and v.id != place.id])
-    notify.refresh_card(ctx, request)
     return Reply.of(t(texts.GUEST_REMOVED, guest=guest_name(guest), number=number))
 
 
