@@ -155,6 +155,7 @@ def test_the_page_on_a_phone_fits_and_every_control_is_reachable(browser: Any, g
     page.get_by_role("button", name="Yes, I'll help").click()
     page.get_by_label("Your draft as text").fill("B" * 400)
     page.get_by_role("button", name="Hand in this text").click()
+    page.wait_for_load_state()  # the form's answer is a new page (POST, redirect, GET): measure that one
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     primary = page.get_by_role("button", name="Hand in this text")
