@@ -155,7 +155,8 @@ def test_the_page_on_a_phone_fits_and_every_control_is_reachable(browser: Any, g
     page.get_by_role("button", name="Yes, I'll help").click()
     page.get_by_label("Your draft as text").fill("B" * 400)
     page.get_by_role("button", name="Hand in this text").click()
-    page.wait_for_load_state()  # the form's answer is a new page (POST, redirect, GET): measure that one
+    # The form's answer is a new page (POST, redirect, GET): measure that one, once it says so.
+    page.get_by_text("Got it: version 1 of your draft.").wait_for()
 
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     primary = page.get_by_role("button", name="Hand in this text")
