@@ -551,6 +551,8 @@ class Console:
         self.cobot.wake_sender()
         if isinstance(reply, Reply):
             self._print_delivery(Delivery(f"{address}'s page", self._reply_lines(reply), []))
+            if reply.refusal:  # the page's own words point at the page; here it is a command away
+                self._say("(:guest page shows what the guest's page shows now)")
         else:
             self._print_delivery(Delivery(f"{address}'s page", reply, []))
 

@@ -60,6 +60,7 @@ def test_the_console_plays_the_guest_from_invitation_to_sign_off() -> None:
     out = console(
         '/cocreate guest 1 anne@kunde.example.org 2 name:"Anne Holm"',
         ":guest page",
+        ":guest text Too soon: not accepted yet",
         ":guest accept",
         ":guest text Mit første udkast om marketing automation",
         ":press Approve #1",
@@ -71,6 +72,7 @@ def test_the_console_plays_the_guest_from_invitation_to_sign_off() -> None:
 
     assert "e-mail → Anne Holm <anne@kunde.example.org>" in out
     assert "Your part: Marketing automation" in out and "State: invited, no draft" in out
+    assert "That can't be done right now." in out and "(:guest page shows what the guest's page shows now)" in out
     assert "Thank you! You can hand in your draft below whenever it's ready." in out
     assert "Anne Holm (guest) handed in version 1 of a draft for part 2" in out  # the owner's DM, with buttons
     assert "Signed off version 1 of your draft for #1, as Anne Holm." in out
