@@ -497,6 +497,37 @@ class CalendarFeed(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class ResultSource(StrEnum):
+    TYPED = "typed"  # by the owner, `/cocreate results` or its form: a total so far
+    IMPORT = "import"  # `cobot import results`: one figure per row's day
+    ANALYTICS = "analytics"  # the analytics connector, polled daily: one figure per day
+
+
+class PieceResult(SQLModel, table=True):
+    """One figure a published piece earned, by metric, source and day (``handlers.outcomes`` adds them up).
+
+    A typed figure is the total so far on its day, so a later one replaces it; imported and polled figures are the
+    counts of their day, and adding them up gives the total. Storing the same (metric, source, day) again replaces the
+    figure, which is what makes importing a file twice, or polling a day twice, harmless.
+    """
+
+    __tablename__ = "piece_result"
+    __table_args__ = (
+        sa.UniqueConstraint("request_id", "metric", "source", "day", name="uq_piece_result_figure"),
+        sa.Index("ix_piece_result_workspace_request", "workspace_id", "request_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    metric: str = Field(max_length=40)
+    source: ResultSource = Field(sa_column=_enum_column(ResultSource, default=ResultSource.TYPED))
+    day: date
+    value: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    recorded_by_id: int | None = Field(default=None, foreign_key="member.id")
+    recorded_at: datetime
+
+
 class ProcessedEvent(SQLModel, table=True):
     """Event ids already acted on, so Slack's retries of the same event take effect once."""
 

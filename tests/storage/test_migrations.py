@@ -45,8 +45,9 @@ MODEL_TABLES = {
     "guest_file",
     "sign_off",
     "publication_override",
+    "piece_result",
 }
-HEAD = "0016_reminder_stops"
+HEAD = "0017_piece_results"
 
 
 def _table_names(engine: Engine) -> set[str]:
