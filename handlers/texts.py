@@ -1273,3 +1273,24 @@ PUBLISHED_FORCED_CONFIRM = N_(
 PUBLISHED_WITHOUT_YOU_NOTICE = N_(
     "{owner} published #{number} *{title}* without your sign-off. The reason they gave: {reason}"
 )
+
+# `cobot analytics poll`: figures per day from the analytics server (Plausible), for the published pieces on the site.
+COUNT_PUBLISHED_PIECES = NP_("{count} published piece", "{count} published pieces")
+ANALYTICS_POLL_PIECE = N_("#{number} {url} ({start} to {end}): {figures}")
+ANALYTICS_POLL_STORED = NP_(
+    "Workspace {workspace}: stored {count} figure from {site} for {pieces}.",
+    "Workspace {workspace}: stored {count} figures from {site} for {pieces}.",
+)
+ANALYTICS_POLL_NOTHING_NEW = N_("Workspace {workspace}: {site} had no figures yet for {pieces}.")
+ANALYTICS_POLL_NONE = NP_(
+    "Workspace {workspace}: no piece published on {site} in the last {count} day is waiting for figures.",
+    "Workspace {workspace}: no piece published on {site} in the last {count} days is waiting for figures.",
+)
+ANALYTICS_POLL_ELSEWHERE = NP_(
+    "{count} piece published on another site was left alone.",
+    "{count} pieces published on other sites were left alone.",
+)
+ANALYTICS_POLL_FAILED = N_(
+    "Workspace {workspace}: nothing was stored ({reason}). The daily poll asks for these days again."
+)
+ANALYTICS_DAY_NOT_OVER = N_("--day {day} is not over yet; poll a day before today ({today}).")

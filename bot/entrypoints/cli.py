@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.entrypoints import cli_erasure, cli_reports
+from bot.entrypoints import cli_analytics, cli_erasure, cli_reports
 from bot.runtime.config import ConfigError, Settings, load_settings
 from storage.clock import utcnow
 
@@ -27,7 +27,7 @@ Behaviour comes from app.yaml (--config, $COBOT_CONFIG, ./app.yaml, else built-i
 Secrets and deployment come from the environment: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode),
 SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL (default https://slack.com/api/), DATABASE_URL
 (default sqlite:///data/cobot.db); for Microsoft Teams TEAMS_APP_ID, TEAMS_APP_PASSWORD, TEAMS_TENANT_ID
-(see README, "Microsoft Teams").
+(see README, "Microsoft Teams"); PLAUSIBLE_API_KEY for app.yaml's analytics: server (README, "Analytics").
 """
 
 
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     teams_manifest.add_argument("--app-id", help="the bot's app id (default: $TEAMS_APP_ID)")
     cli_reports.register(commands)  # export, import, calendar-url
     cli_erasure.register(commands)  # forget
+    cli_analytics.register(commands)  # analytics poll
     return parser
 
 

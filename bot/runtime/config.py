@@ -7,6 +7,7 @@ Secrets are kept as ``SecretStr`` so they never show up in a repr or a log line.
 from __future__ import annotations
 
 import os
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -392,6 +393,59 @@ class TeamsSettings(_Strict):
         return value
 
 
+# What the analytics server counts per page and day that can be added up day by day (averages and rates cannot).
+ANALYTICS_METRICS = ("pageviews", "visitors", "visits", "events")
+ANALYTICS_KEY_ENV = "PLAUSIBLE_API_KEY"
+_METRIC_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_SITE_ID = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+class AnalyticsSettings(_Strict):
+    """The analytics server Cobot asks, once a day, what each published piece on the site earned
+    (``bot.runtime.analytics``). Its API key comes from the environment (``PLAUSIBLE_API_KEY``)."""
+
+    provider: Literal["plausible"] = "plausible"
+    # Where Plausible runs: https://plausible.io, or your own instance (https://plausible.example.com).
+    base_url: str = Field(pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    # The site's domain as added to Plausible (example.com); pieces published on it, or on www. it, are polled.
+    site_id: str
+    poll_at: str = "06:30"  # local time (app.yaml's timezone) of the daily poll; figures up to yesterday
+    # Plausible's metric → the metric Cobot stores it as (lower-case English keys, as `/cocreate results` uses).
+    metrics: dict[str, str] = Field(default_factory=lambda: {"pageviews": "views", "visitors": "visitors"})
+    published_within_days: int = Field(default=90, ge=1, le=3650)  # only pieces published this recently are polled
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)  # one request to Plausible
+
+    @field_validator("site_id")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not _SITE_ID.fullmatch(value):
+            raise ValueError(f"{value!r} is not a domain; write the site as Plausible names it, e.g. example.com")
+        return value
+
+    @field_validator("poll_at")
+    @classmethod
+    def _is_time(cls, value: str) -> str:
+        clock_time(value)
+        return value
+
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("name at least one metric to store, e.g. {pageviews: views}")
+        for source, key in value.items():
+            if source not in ANALYTICS_METRICS:
+                raise ValueError(
+                    f"{source!r} is not a daily count Plausible gives; choose from {', '.join(ANALYTICS_METRICS)}"
+                )
+            if not _METRIC_KEY.fullmatch(key):
+                raise ValueError(f"{source}: {key!r} is not a metric key; use lower-case letters, e.g. views")
+        if len(set(value.values())) < len(value):
+            raise ValueError("two of Plausible's metrics are stored as the same key; give each its own")
+        return value
+
+
 class Behaviour(_Strict):
     """Everything ``app.yaml`` may say. Unknown keys are refused so a typo never passes silently."""
 
@@ -409,6 +463,7 @@ class Behaviour(_Strict):
     skills: SkillsSettings = Field(default_factory=SkillsSettings)
     guests: GuestSettings = Field(default_factory=GuestSettings)
     teams: TeamsSettings = Field(default_factory=TeamsSettings)
+    analytics: AnalyticsSettings | None = None  # none: no analytics server is polled
 
     @field_validator("timezone")
     @classmethod
@@ -437,6 +492,8 @@ class Environment(_Strict):
     # The address people reach `cobot serve` at (guests' pages, calendar feeds), e.g. https://cobot.example.com;
     # overrides app.yaml's server.public_url, since it differs between deployments of one configuration.
     public_url: str | None = Field(default=None, pattern=PUBLIC_URL_PATTERN)
+    # The Stats API key of the analytics server that app.yaml's `analytics:` names (Plausible: Settings → API Keys).
+    plausible_api_key: SecretStr | None = None
 
     @field_validator("smtp_url")
     @classmethod
@@ -527,6 +584,24 @@ class Settings(_Strict):
                 f"guests.sender.address: name the address guests' e-mails come from (e.g. cobot@example.com); "
                 f"it can't be made from the public URL's host {host[:60]!r}"
             ) from None
+
+    def require_analytics(self) -> tuple[AnalyticsSettings, str]:
+        """app.yaml's ``analytics:`` and its API key; ``ConfigError`` when either is missing."""
+        analytics = self.behaviour.analytics
+        if analytics is None:
+            raise ConfigError(
+                "analytics is not set up: add an analytics: section to app.yaml (see README, 'Analytics')"
+            )
+        value = self.env.plausible_api_key
+        key = value.get_secret_value().strip() if value is not None else ""
+        if not key:
+            raise ConfigError(
+                f"{ANALYTICS_KEY_ENV} is not set, but app.yaml names an analytics server; set it to a Stats API key "
+                "(Plausible: Settings → API Keys) or remove the analytics: section"
+            )
+        if key.lower() in {"changeme", "change-me", "xxx", "secret", "your-key", "your-secret-here"} or "..." in key:
+            raise ConfigError(f"{ANALYTICS_KEY_ENV} still holds a placeholder; set the Stats API key from Plausible")
+        return analytics, key
 
     @property
     def teams_configured(self) -> bool:
@@ -646,6 +721,7 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "TEAMS_OPENID_METADATA_URL",
             "SMTP_URL",
             "PUBLIC_URL",
+            ANALYTICS_KEY_ENV,
         )
         if environ.get(key)
     }
@@ -653,7 +729,10 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
         env = Environment.model_validate(env_values)
     except ValidationError as error:
         raise ConfigError(f"environment: {_first_problem(error, upper=True)}") from None
-    return Settings(behaviour=behaviour, env=env, config_path=path)
+    settings = Settings(behaviour=behaviour, env=env, config_path=path)
+    if behaviour.analytics is not None:
+        settings.require_analytics()  # an analytics server without its key would fail every night: refuse at start
+    return settings
 
 
 def _first_problem(error: ValidationError, *, upper: bool = False) -> str:

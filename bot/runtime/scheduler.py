@@ -1,6 +1,10 @@
 """The follow-up clock: APScheduler runs a tick every ``reminders.tick_seconds`` and once more at the digest's
 cron time, in every process that serves Slack.
 
+With app.yaml's ``analytics:`` it also polls the analytics server once a day at ``analytics.poll_at``
+(``bot.runtime.analytics``; a process started after that time polls soon after it starts, unless another process
+already did that day).
+
 A tick asks each workspace what is due now (``handlers.followup.run_follow_ups``), deletes the guests' e-mail
 addresses that ``guests.retention_days`` has run out for (``handlers.erasure.apply_retention``) and wakes the
 outbox sender.
@@ -14,13 +18,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, col, select
 
+from bot.runtime.analytics import AnalyticsPoller
 from bot.runtime.cobot import Cobot
 from handlers.context import Scope
 from handlers.erasure import apply_retention
@@ -31,6 +36,10 @@ log = logging.getLogger(__name__)
 
 TICK_JOB = "cobot-tick"
 DIGEST_JOB = "cobot-digest"
+ANALYTICS_JOB = "cobot-analytics"
+# A process started after the day's poll time polls this long after it starts: after its first tick, never while
+# it is still getting ready to answer Slack.
+ANALYTICS_CATCH_UP_SECONDS = 30
 
 
 @dataclass
@@ -74,8 +83,11 @@ def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
 
 
 class FollowUpScheduler:
-    def __init__(self, cobot: Cobot, *, tick_seconds: int, digest_cron: str) -> None:
+    def __init__(
+        self, cobot: Cobot, *, tick_seconds: int, digest_cron: str, analytics: AnalyticsPoller | None = None
+    ) -> None:
         self.cobot = cobot
+        self.analytics = analytics
         self._scheduler = BackgroundScheduler(
             timezone=cobot.policy.timezone,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -93,12 +105,29 @@ class FollowUpScheduler:
             id=DIGEST_JOB,
             name="weekly digest",
         )
+        if analytics is not None:
+            zone = cobot.policy.timezone
+            now = datetime.now(zone)
+            missed = now.time() >= analytics.at  # today's poll time has passed: catch up (the claim keeps it once)
+            catch_up = {"next_run_time": now + timedelta(seconds=ANALYTICS_CATCH_UP_SECONDS)} if missed else {}
+            self._scheduler.add_job(
+                self.poll_analytics,
+                CronTrigger(hour=analytics.at.hour, minute=analytics.at.minute, timezone=zone),
+                id=ANALYTICS_JOB,
+                name="analytics poll",
+                **catch_up,
+            )
 
     @classmethod
     def started_for(cls, cobot: Cobot) -> FollowUpScheduler:
         """A scheduler with the tick interval and digest cron from app.yaml, already running."""
         behaviour = cobot.settings.behaviour
-        scheduler = cls(cobot, tick_seconds=behaviour.reminders.tick_seconds, digest_cron=behaviour.digest.cron)
+        scheduler = cls(
+            cobot,
+            tick_seconds=behaviour.reminders.tick_seconds,
+            digest_cron=behaviour.digest.cron,
+            analytics=AnalyticsPoller.from_settings(cobot.settings),
+        )
         scheduler.start()
         return scheduler
 
@@ -112,6 +141,16 @@ class FollowUpScheduler:
             log.info("follow-ups queued: %s", dict(summary.queued))
         if summary.addresses_erased:
             log.info("guests' e-mail addresses deleted (guests.retention_days): %d", summary.addresses_erased)
+
+    def poll_analytics(self) -> None:
+        """The daily analytics poll, claimed so that one process polls each workspace a day; a failure is logged
+        (by the poll, without the key) and the next day's poll asks for the missing days."""
+        if self.analytics is None:
+            return
+        try:
+            self.analytics.run(self.cobot, claim=True)
+        except Exception:  # e.g. the database is unreachable: nothing was stored, tomorrow's window covers it
+            log.exception("analytics poll failed")
 
     def start(self) -> None:
         self._scheduler.start()
