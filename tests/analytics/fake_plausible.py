@@ -155,20 +155,22 @@ class FakePlausible:
             if (operator, dimension) != ("is", "event:page"):
                 return 400, {"error": f"#/filters: this fake does not know {operator} {dimension}"}
             pages = set(clauses) if pages is None else pages & set(clauses)
-        rows: list[tuple[date, str, list[int]]] = []
+        # One row per combination of the asked dimensions' values, its metrics added up (Plausible's GROUP BY).
+        groups: dict[tuple[str, ...], list[int]] = {}
         for (path, day), seen in self.figures.items():
             if start <= day <= end and (pages is None or path in pages):
-                rows.append((day, path, [seen.get(metric, 0) for metric in metrics]))
-        # Plausible's default order with a time dimension: time ascending, then the first metric descending.
-        rows.sort(key=lambda row: (row[0], -row[2][0], row[1]))
-        results: list[dict[str, Any]] = []
-        if not dimensions:
-            totals = [sum(row[2][i] for row in rows) for i in range(len(metrics))]
-            results = [{"metrics": totals, "dimensions": []}]
-        else:
-            for day, path, values in rows:
                 by_name = {"time:day": day.isoformat(), "event:page": path}
-                results.append({"metrics": values, "dimensions": [by_name[d] for d in dimensions]})
+                values = groups.setdefault(tuple(by_name[d] for d in dimensions), [0] * len(metrics))
+                for index, metric in enumerate(metrics):
+                    values[index] += seen.get(metric, 0)
+        if not dimensions and not groups:
+            groups[()] = [0] * len(metrics)
+        # Plausible's default order with a time dimension: time ascending, then the first metric descending.
+        when = dimensions.index("time:day") if "time:day" in dimensions else None
+        ordered = sorted(
+            groups.items(), key=lambda item: (item[0][when] if when is not None else "", -item[1][0], item[0])
+        )
+        results = [{"metrics": values, "dimensions": list(names)} for names, values in ordered]
         pagination = query.get("pagination") or {}
         offset, limit = int(pagination.get("offset", 0)), int(pagination.get("limit", 10_000))
         executed = {
