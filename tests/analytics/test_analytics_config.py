@@ -77,3 +77,16 @@ def test_a_wrong_analytics_setting_is_named_in_one_line(tmp_path: Path, extra: s
 )
 def test_the_server_and_site_must_be_an_address_and_a_domain(tmp_path: Path, section: str, expected: str) -> None:
     assert expected in _refusal(_config(tmp_path, section), {"PLAUSIBLE_API_KEY": KEY})
+
+
+def test_the_example_in_app_yaml_is_valid_and_says_the_defaults() -> None:
+    import yaml
+
+    from bot.runtime.config import AnalyticsSettings
+
+    text = (Path(__file__).resolve().parents[2] / "app.yaml").read_text(encoding="utf-8")
+    example = text[text.index("# analytics:\n") :].splitlines()
+    section = yaml.safe_load("\n".join(line.removeprefix("# ") for line in example if line.startswith("# ")))
+    parsed = AnalyticsSettings.model_validate(section["analytics"])
+    defaults = AnalyticsSettings(base_url=parsed.base_url, site_id=parsed.site_id)
+    assert parsed == defaults
