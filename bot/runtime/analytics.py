@@ -97,10 +97,14 @@ class AnalyticsPoller:
                 active = select(Workspace.id).where(col(Workspace.inactive_since).is_(None))
                 found = session.exec(active.order_by(col(Workspace.id))).all()
             workspace_ids = [workspace_id for workspace_id in found if workspace_id is not None]
-        return [
-            self._poll_workspace(cobot, workspace_id=workspace_id, now=now, day=day, claim=claim)
-            for workspace_id in workspace_ids
-        ]
+        polls = []
+        for workspace_id in workspace_ids:
+            try:
+                polls.append(self._poll_workspace(cobot, workspace_id=workspace_id, now=now, day=day, claim=claim))
+            except Exception as error:  # e.g. the database went away: this workspace's figures wait for tomorrow
+                log.exception("analytics poll of workspace %s failed", workspace_id)
+                polls.append(WorkspacePoll(workspace_id, str(workspace_id), failed=type(error).__name__))
+        return polls
 
     def _poll_workspace(
         self, cobot: Cobot, *, workspace_id: int, now: datetime, day: date | None, claim: bool

@@ -139,3 +139,14 @@ def test_the_command_is_listed_in_the_help() -> None:
     args = parser.parse_args(["analytics", "poll", "--day", "2026-12-01"])
     assert str(args.day) == "2026-12-01"
     assert datetime(2026, 12, 1, tzinfo=UTC).date() == args.day
+
+
+def test_without_an_analytics_section_the_command_says_how_to_set_it_up(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "app.yaml"
+    config.write_text("timezone: UTC\n", encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    code, out, err = run(["--config", str(config), "analytics", "poll"], capsys)
+    assert (code, out) == (2, "")
+    assert err == "cobot: analytics is not set up: add an analytics: section to app.yaml (see README, 'Analytics')\n"

@@ -284,3 +284,17 @@ def test_each_workspace_is_polled_once_a_day_however_many_processes_run_the_job(
     poller.run(cobot)
     assert len(fake.requests) == 2
     assert polled(engine, number)[(day(18), "views")] == 40
+
+
+def test_one_workspaces_failed_poll_does_not_stop_the_next_ones(engine: Engine, fake: FakePlausible) -> None:
+    first = published_piece(engine, url=URL, at=PUBLISHED, workspace="T1")
+    second = published_piece(engine, url=URL, at=PUBLISHED, workspace="T2")
+    _traffic(fake)
+    cobot, poller = analytics_cobot(engine, fake.base_url, MutableClock(NOW))
+    fake.fail_next(503, "<html>Service Unavailable</html>")
+
+    polls = poller.run(cobot)
+
+    assert [(p.workspace, p.failed is None) for p in polls] == [("T1", False), ("T2", True)]
+    assert polled(engine, first, workspace="T1") == {}
+    assert polled(engine, second, workspace="T2")[(day(18), "views")] == 40
