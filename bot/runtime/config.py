@@ -13,12 +13,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from storage.db import Timeouts
 
@@ -107,16 +116,19 @@ def clock_time(value: str) -> time:
         raise ValueError(f"{value!r} is not a time; write it as HH:MM, e.g. 09:00") from None
 
 
-class WorkingHoursSettings(_Strict):
-    start: str = "09:00"
-    end: str = "17:00"
-    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
+def _checked_clock_time(value: str) -> str:
+    clock_time(value)
+    return value
 
-    @field_validator("start", "end")
-    @classmethod
-    def _is_time(cls, value: str) -> str:
-        clock_time(value)
-        return value
+
+# A local time of day as app.yaml writes it ("09:00"), refused at start when it is not one.
+ClockTime = Annotated[str, AfterValidator(_checked_clock_time)]
+
+
+class WorkingHoursSettings(_Strict):
+    start: ClockTime = "09:00"
+    end: ClockTime = "17:00"
+    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
 
     @field_validator("days")
     @classmethod
@@ -176,16 +188,10 @@ class SlotSettings(_Strict):
     mon``, APScheduler's cron day syntax), at a local time."""
 
     name: str = Field(min_length=1, max_length=60)
-    time: str
+    time: ClockTime
     weekdays: list[str] | None = None
     day: str | None = None
     timezone: str | None = None
-
-    @field_validator("time")
-    @classmethod
-    def _is_time(cls, value: str) -> str:
-        clock_time(value)
-        return value
 
     @model_validator(mode="after")
     def _valid_rule(self) -> SlotSettings:
@@ -409,7 +415,7 @@ class AnalyticsSettings(_Strict):
     base_url: str = Field(pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     # The site's domain as added to Plausible (example.com); pieces published on it, or on www. it, are polled.
     site_id: str
-    poll_at: str = "06:30"  # local time (app.yaml's timezone) of the daily poll; figures up to yesterday
+    poll_at: ClockTime = "06:30"  # local time (app.yaml's timezone) of the daily poll; figures up to yesterday
     # Plausible's metric → the metric Cobot stores it as (lower-case English keys, as `/cocreate results` uses).
     metrics: dict[str, str] = Field(default_factory=lambda: {"pageviews": "views", "visitors": "visitors"})
     published_within_days: int = Field(default=90, ge=1, le=3650)  # only pieces published this recently are polled
@@ -421,12 +427,6 @@ class AnalyticsSettings(_Strict):
         value = value.strip().lower()
         if not _SITE_ID.fullmatch(value):
             raise ValueError(f"{value!r} is not a domain; write the site as Plausible names it, e.g. example.com")
-        return value
-
-    @field_validator("poll_at")
-    @classmethod
-    def _is_time(cls, value: str) -> str:
-        clock_time(value)
         return value
 
     @field_validator("metrics")
