@@ -108,17 +108,12 @@ class PieceFigures:
     stored: int  # figures written (one per metric and day with data)
 
 
-def local_day(moment: datetime, timezone: ZoneInfo) -> date:
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(timezone).date()
-
-
 def plan_poll(
     *, session: Session, workspace_id: int, site: AnalyticsSite, now: datetime, day: date | None = None
 ) -> PollPlan:
     """The workspace's pieces on the site published in the last ``published_within_days`` days, each with the
     days still to ask for; ``day`` asks for that one day instead (for the pieces published by then)."""
-    today = local_day(now, site.timezone)
+    today = now.astimezone(site.timezone).date()
     yesterday = today - timedelta(days=1)
     first_day = today - timedelta(days=site.published_within_days)
     cutoff = datetime.combine(first_day, time(0), tzinfo=site.timezone).astimezone(UTC)
@@ -139,7 +134,7 @@ def plan_poll(
         if path is None or request_id is None or published_at is None:
             elsewhere += 1
             continue
-        on_site.append((request_id, number, str(url), path, local_day(published_at, site.timezone)))
+        on_site.append((request_id, number, str(url), path, published_at.astimezone(site.timezone).date()))
     last_polled = _last_polled_days(session=session, workspace_id=workspace_id, ids=[r[0] for r in on_site])
     pieces = []
     up_to_date = 0

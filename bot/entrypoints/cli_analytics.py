@@ -38,7 +38,6 @@ def run_poll(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.runtime.analytics import AnalyticsPoller
     from bot.runtime.cobot import create_app
-    from handlers.analytics import local_day
     from storage.clock import utcnow
     from storage.migrate import upgrade_to_head
 
@@ -46,7 +45,7 @@ def run_poll(args: argparse.Namespace, settings: Settings) -> int:
     poller = AnalyticsPoller.from_settings(settings)
     assert poller is not None
     site = poller.site
-    today = local_day(utcnow(), site.timezone)
+    today = utcnow().astimezone(site.timezone).date()
     if args.day is not None and args.day >= today:
         _say(
             t(texts.ANALYTICS_DAY_NOT_OVER, day=args.day.isoformat(), today=today.isoformat()),

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from bot.runtime.cobot import Cobot
 from bot.runtime.config import Settings, clock_time
 from bot.runtime.plausible import AnalyticsUnavailable, PlausibleClient
-from handlers.analytics import AnalyticsSite, FigureSource, PieceFigures, local_day, plan_poll, store_figures
+from handlers.analytics import AnalyticsSite, FigureSource, PieceFigures, plan_poll, store_figures
 from storage.db import transaction
 from storage.models import Workspace
 from storage.queries import record_event_once
@@ -114,7 +114,7 @@ class AnalyticsPoller:
             external = workspace.external_id if workspace is not None else str(workspace_id)
             poll = WorkspacePoll(workspace_id=workspace_id, workspace=external)
             if claim:
-                key = f"{CLAIM_PREFIX}{local_day(now, self.site.timezone).isoformat()}"
+                key = f"{CLAIM_PREFIX}{now.astimezone(self.site.timezone).date().isoformat()}"
                 if not record_event_once(session=session, workspace_id=workspace_id, event_id=key, now=now):
                     poll.claimed_elsewhere = True
                     return poll
