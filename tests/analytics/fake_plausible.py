@@ -3,27 +3,10 @@
 It answers the way Plausible's reference (plausible.io/docs/stats-api, examples in the plausible/docs repository,
 ``src/js/apiv2-examples/``) documents: a JSON body with ``results`` (each row a ``metrics`` list in the order of
 the query's ``metrics`` and a ``dimensions`` list in the order of its ``dimensions``), ``meta`` and the executed
-``query``. The documented timeseries example answers, in part::
-
-    {
-      "results": [
-        {"metrics": [223, 255], "dimensions": ["2024-08-13"]},
-        {"metrics": [168, 177], "dimensions": ["2024-08-14"]},
-        ...
-      ],
-      "meta": {},
-      "query": {
-        "metrics": ["visitors", "events"],
-        "date_range": ["2024-08-13", "2024-08-19"],
-        "filters": [["is", "visit:os", ["GNU/Linux", "Mac"]]],
-        "dimensions": ["time:day"],
-        "order_by": [["time:day", "asc"], ["visitors", "desc"]]
-      }
-    }
-
-``DOCUMENTED_TIMESERIES`` keeps that example, so a test can check that the fake's answers have its shape. Like
-Plausible, a time bucket without data has no row, the key goes in ``Authorization: Bearer <key>`` (else 401 with
-Plausible's own ``{"error": …}`` text), and a page holds at most ``pagination.limit`` rows (default 10,000).
+``query``. ``DOCUMENTED_TIMESERIES`` below keeps part of Plausible's documented timeseries example, so a test can
+check that the fake's answers have its shape. Like Plausible, a time bucket without data has no row, the key goes in
+``Authorization: Bearer <key>`` (else 401 with Plausible's own ``{"error": …}`` text), and a page holds at most
+``pagination.limit`` rows (default 10,000).
 
 Besides answering, the fake records every request (:attr:`FakePlausible.requests`) and can be told to fail the
 next requests (:meth:`FakePlausible.fail_next`): a status with a body, a 429 with ``Retry-After``, a JSON answer
