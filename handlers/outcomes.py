@@ -18,6 +18,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from handlers import texts
+from handlers.results import Text
 from storage.models import PieceResult, ResultSource
 
 # The metrics people name most, in the order reports and cards show them; any other metric follows, by name.
@@ -38,6 +40,36 @@ class Outcome:
     @property
     def is_empty(self) -> bool:
         return not self.metrics and not self.link_clicks
+
+
+# Each known metric's text ("1 view", "3 views"); a metric without one is shown by its name.
+METRIC_TEXTS = {
+    "views": texts.RESULT_VIEWS,
+    "clicks": texts.RESULT_CLICKS,
+    "leads": texts.RESULT_LEADS,
+    "shares": texts.RESULT_SHARES,
+    "comments": texts.RESULT_COMMENTS,
+    "reactions": texts.RESULT_REACTIONS,
+    "downloads": texts.RESULT_DOWNLOADS,
+    "signups": texts.RESULT_SIGNUPS,
+}
+
+
+def outcome_text(outcome: Outcome) -> Text | None:
+    """The piece's figures as one line, in the reader's language ("86 clicks on its Cobot link · 1200 views ·
+    3 leads"): the tracked link's clicks first, then each metric in reading order. None when nothing was counted."""
+    parts = [Text(texts.RESULT_LINK_CLICKS, {"count": outcome.link_clicks})] if outcome.link_clicks else []
+    for metric, value in outcome.ordered():
+        known = METRIC_TEXTS.get(metric)
+        parts.append(
+            Text(known, {"count": value}) if known else Text(texts.RESULT_OTHER, {"metric": metric, "count": value})
+        )
+    if not parts:
+        return None
+    joined = parts[-1]
+    for part in reversed(parts[:-1]):
+        joined = Text(texts.RESULT_JOINED, {"first": part, "rest": joined})
+    return joined
 
 
 def metric_order(metric: str) -> tuple[int, str]:

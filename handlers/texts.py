@@ -1294,3 +1294,17 @@ ANALYTICS_POLL_FAILED = N_(
     "Workspace {workspace}: nothing was stored ({reason}). The daily poll asks for these days again."
 )
 ANALYTICS_DAY_NOT_OVER = N_("--day {day} is not over yet; poll a day before today ({today}).")
+
+# --- results of published pieces (`handlers.outcomes.outcome_text`): one text per metric, joined ---------------
+# A figure whose metric has no text of its own (any name an import or the owner used) is shown as "name: count".
+RESULT_VIEWS = NP_("{count} view", "{count} views")
+RESULT_CLICKS = NP_("{count} click", "{count} clicks")
+RESULT_LEADS = NP_("{count} lead", "{count} leads")
+RESULT_SHARES = NP_("{count} share", "{count} shares")
+RESULT_COMMENTS = NP_("{count} comment", "{count} comments")
+RESULT_REACTIONS = NP_("{count} reaction", "{count} reactions")
+RESULT_DOWNLOADS = NP_("{count} download", "{count} downloads")
+RESULT_SIGNUPS = NP_("{count} sign-up", "{count} sign-ups")
+RESULT_LINK_CLICKS = NP_("{count} click on its Cobot link", "{count} clicks on its Cobot link")
+RESULT_OTHER = N_("{metric}: {count}")
+RESULT_JOINED = N_("{first} · {rest}")
