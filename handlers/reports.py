@@ -6,6 +6,10 @@ rows pass by, so no list of contributions is ever held. Admins get every request
 requests they own; anyone else is refused. Values that people read (status, role) are message ids from
 ``handlers.texts``, translated by whoever writes the file.
 
+After both have streamed, ``yield_report()`` reads what the period's published pieces earned (one row per piece,
+with every metric ``handlers.outcomes`` found) and sums it per department, with the silo map: how many published
+pieces each pair of departments made together.
+
 The calendar feed lives in ``handlers.feeds``; its names are re-exported here for older imports.
 """
 
@@ -33,6 +37,7 @@ from handlers.feeds import (  # noqa: F401  (re-exported: the feed used to live 
     feed_events,
     workspace_for_calendar_token,
 )
+from handlers.outcomes import Outcome, metric_order, outcomes_of
 from handlers.parsing import FIRST_YEAR, LAST_YEAR
 from handlers.results import Day, Reply, Text, UserFacingError, is_forgotten_user_id, t
 from handlers.schedule import at_local
@@ -280,9 +285,13 @@ class SummaryBuilder:
         self._groups: dict[tuple[str, str | None], _Group] = {}
         self._group_of_request: dict[int, tuple[str, str | None]] = {}
         self._by_department: dict[str | None, tuple[int, set[int]]] = {}
+        self.asked: dict[str | None, int] = {}  # requests posted, by the owner's department
+        self.volunteered: dict[str | None, int] = {}  # places taken (in line and withdrawn too), by department
+        self.contributed: dict[str | None, int] = {}  # places with a draft handed in, by department
 
     def add_request(self, row: RequestRow) -> None:
         key = (row.month, _department_key(row.owner_department))
+        self.asked[key[1]] = self.asked.get(key[1], 0) + 1
         group = self._groups.setdefault(key, _Group())
         self._group_of_request[row.number] = key
         group.requests += 1
@@ -294,9 +303,11 @@ class SummaryBuilder:
             group.to_publish.append(row.days_to_publish)
 
     def add_contribution(self, row: ContributionRow) -> None:
+        department = _department_key(row.department)
+        self.volunteered[department] = self.volunteered.get(department, 0) + 1
         if row.drafts < 1:
             return
-        department = _department_key(row.department)
+        self.contributed[department] = self.contributed.get(department, 0) + 1
         key = self._group_of_request.get(row.number)
         if key is not None:
             group = self._groups[key]
@@ -323,6 +334,80 @@ class SummaryBuilder:
         """Contributions per contributor department, most first."""
         rows = [DepartmentRow(d, count, len(people)) for d, (count, people) in self._by_department.items()]
         return sorted(rows, key=lambda r: (-r.contributions, r.department is None, r.department or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class YieldRow:
+    """One piece published in the period, and what it earned."""
+
+    number: int
+    title: str
+    published_on: date
+    url: str | None
+    departments: tuple[str | None, ...]  # the owner's first, then the contributors'; None: people without one
+    contributors: tuple[str, ...]  # who handed in a draft, by name (FORMER_CONTRIBUTOR's message id if erased)
+    outcome: Outcome
+    days_to_publish: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentYield:
+    """One department over the report: requests its people asked for, places they took and filled, the published
+    pieces it took part in (as owner or contributor) and those pieces' results added up."""
+
+    department: str | None
+    asked: int
+    volunteered: int
+    contributed: int
+    published: int
+    link_clicks: int
+    metrics: dict[str, int]
+
+
+@dataclass(frozen=True)
+class YieldReport:
+    pieces: list[YieldRow]
+    metrics: list[str]  # every metric any piece has, known ones first
+    departments: list[DepartmentYield]  # by name, people without a department last
+    # silo[i][j]: published pieces departments[i] and departments[j] made together; silo[i][i]: pieces with i
+    silo: list[list[int]]
+
+
+def _department_order(department: str | None) -> tuple[bool, str]:
+    return (department is None, (department or "").casefold())
+
+
+def _yield_report(pieces: list[YieldRow], summary: SummaryBuilder) -> YieldReport:
+    metrics = sorted({m for p in pieces for m in p.outcome.metrics}, key=metric_order)
+    names = set(summary.asked) | set(summary.volunteered) | {d for p in pieces for d in p.departments}
+    departments = sorted(names, key=_department_order)
+    index = {d: i for i, d in enumerate(departments)}
+    silo = [[0] * len(departments) for _ in departments]
+    published = [0] * len(departments)
+    clicks = [0] * len(departments)
+    totals: list[dict[str, int]] = [{} for _ in departments]
+    for piece in pieces:
+        involved = sorted({index[d] for d in piece.departments})
+        for i in involved:
+            published[i] += 1
+            clicks[i] += piece.outcome.link_clicks
+            for metric, value in piece.outcome.metrics.items():
+                totals[i][metric] = totals[i].get(metric, 0) + value
+            for j in involved:
+                silo[i][j] += 1
+    rows = [
+        DepartmentYield(
+            department=d,
+            asked=summary.asked.get(d, 0),
+            volunteered=summary.volunteered.get(d, 0),
+            contributed=summary.contributed.get(d, 0),
+            published=published[i],
+            link_clicks=clicks[i],
+            metrics=totals[i],
+        )
+        for i, d in enumerate(departments)
+    ]
+    return YieldReport(pieces=pieces, metrics=metrics, departments=rows, silo=silo)
 
 
 def _summary_row(month: str, department: str | None, group: _Group, *, everyone: bool) -> SummaryRow:
@@ -388,16 +473,74 @@ class Report:
         self.contribution_count = 0
         self._tz = scope.policy.timezone
 
-    def _requests_filter(self, request: type[ContentRequest] = ContentRequest) -> list[sa.ColumnElement[bool]]:
+    def _requests_filter(
+        self, request: type[ContentRequest] = ContentRequest, *, moment: str = "created_at"
+    ) -> list[sa.ColumnElement[bool]]:
+        """The report's requests: its workspace, its owner if it has one, and ``moment`` in its period."""
         conditions: list[sa.ColumnElement[bool]] = [col(request.workspace_id) == self.scope.workspace_id]
         start, end = self.order.period.bounds(self._tz)
+        when = getattr(request, moment)
         if start is not None:
-            conditions.append(col(request.created_at) >= start)
+            conditions.append(col(when) >= start)
         if end is not None:
-            conditions.append(col(request.created_at) < end)
+            conditions.append(col(when) < end)
         if self.order.owner_id is not None:
             conditions.append(col(request.owner_id) == self.order.owner_id)
         return conditions
+
+    def yield_report(self) -> YieldReport:
+        """The pieces published in the period (whenever they were asked for) and what they earned, per piece and
+        per department. Read after ``requests()`` and ``contributions()``: it adds their counts per department."""
+        session = self.scope.session
+        workspace_id = self.scope.workspace_id
+        published = session.execute(
+            sa.select(
+                col(ContentRequest.id),
+                col(ContentRequest.number),
+                col(ContentRequest.title),
+                col(ContentRequest.published_at),
+                col(ContentRequest.published_url),
+                col(ContentRequest.created_at),
+                col(Member.department),
+            )
+            .join(Member, col(Member.id) == col(ContentRequest.owner_id))
+            .where(
+                col(ContentRequest.status) == RequestStatus.PUBLISHED,
+                col(ContentRequest.published_at).is_not(None),
+                *self._requests_filter(moment="published_at"),
+            )
+            .order_by(col(ContentRequest.published_at), col(ContentRequest.number))
+        ).all()
+        ids = [row[0] for row in published]
+        authors: dict[int, list[tuple[str, str | None]]] = {}
+        if ids:
+            for request_id, name, user_id, department in session.execute(
+                sa.select(col(Draft.request_id), col(Member.display_name), col(Member.user_id), col(Member.department))
+                .distinct()
+                .join(Member, col(Member.id) == col(Draft.member_id))
+                .where(col(Draft.workspace_id) == workspace_id, col(Draft.request_id).in_(ids))
+                .order_by(col(Draft.request_id), col(Member.display_name), col(Member.user_id))
+            ):
+                authors.setdefault(request_id, []).append((_person(name, user_id), _department_key(department)))
+        outcomes = outcomes_of(session=session, workspace_id=workspace_id, request_ids=ids)
+        pieces: list[YieldRow] = []
+        for request_id, number, title, published_at, url, created_at, owner_department in published:
+            people = authors.get(request_id, [])
+            owner = _department_key(owner_department)
+            others = sorted({d for _, d in people} - {owner}, key=_department_order)
+            pieces.append(
+                YieldRow(
+                    number=number,
+                    title=title,
+                    published_on=published_at.astimezone(self._tz).date(),
+                    url=url,
+                    departments=(owner, *others),
+                    contributors=tuple(name for name, _ in people),
+                    outcome=outcomes.get(request_id, Outcome()),
+                    days_to_publish=_days(published_at, created_at),
+                )
+            )
+        return _yield_report(pieces, self.summary)
 
     def requests(self) -> Iterator[RequestRow]:
         """Every request in the report, by number; each also feeds the summary."""

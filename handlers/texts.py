@@ -1308,3 +1308,41 @@ RESULT_SIGNUPS = NP_("{count} sign-up", "{count} sign-ups")
 RESULT_LINK_CLICKS = NP_("{count} click on its Cobot link", "{count} clicks on its Cobot link")
 RESULT_OTHER = N_("{metric}: {count}")
 RESULT_JOINED = N_("{first} · {rest}")
+
+# --- reports: the Yield, Departments and Silo map sheets (bot/exports/excel/report.py) --------------------------
+SHEET_YIELD = N_("Yield")
+SHEET_DEPARTMENTS = N_("Departments")
+SHEET_SILO_MAP = N_("Silo map")
+COL_DEPARTMENTS_INVOLVED = N_("Departments involved")
+COL_LINK_CLICKS = N_("Clicks on Cobot link")
+COL_DAYS_REQUEST_TO_PUBLISH = N_("Days from request to publishing")
+COL_ASKED = N_("Requests asked")
+COL_VOLUNTEERED = N_("Volunteered")
+COL_CONTRIBUTED = N_("Contributed")
+COL_PUBLISHED_PIECES = N_("Published pieces")
+# One column per metric a piece earned; a metric without a header of its own is headed by its name.
+COL_METRIC_VIEWS = N_("Views")
+COL_METRIC_CLICKS = N_("Clicks")
+COL_METRIC_LEADS = N_("Leads")
+COL_METRIC_SHARES = N_("Shares")
+COL_METRIC_COMMENTS = N_("Comments")
+COL_METRIC_REACTIONS = N_("Reactions")
+COL_METRIC_DOWNLOADS = N_("Downloads")
+COL_METRIC_SIGNUPS = N_("Sign-ups")
+NOTE_YIELD = N_(
+    "Pieces published in the report's period, whenever they were asked for. Departments involved: the owner's "
+    "first, then those of everyone who handed in a draft."
+)
+NOTE_ASKED = N_("Requests posted in the period by people in this department.")
+NOTE_VOLUNTEERED = N_(
+    "Places people in this department took on the period's requests, including those who waited in line or withdrew."
+)
+NOTE_CONTRIBUTED = N_("Places on the period's requests where someone in this department handed in a draft.")
+NOTE_PUBLISHED_PIECES = N_(
+    "Pieces published in the period that this department took part in, as owner or contributor; the figures to "
+    "the right are those pieces' results added up."
+)
+NOTE_SILO_MAP = N_(
+    "Published pieces two departments made together (the owner's department and every contributor's). "
+    "On the diagonal: every published piece the department took part in."
+)

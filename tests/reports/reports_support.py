@@ -211,3 +211,42 @@ def sheet_xml(data: bytes | Path) -> dict[str, str]:
             for name in archive.namelist()
             if name.startswith("xl/worksheets/sheet")
         }
+
+
+def publish_podcast_with_results(engine: Engine, podcast: int, ebook: int) -> None:
+    """Ole approves Dora's and Emil's drafts on #5 and publishes it (without their sign-off, saying why); both
+    pieces earn figures: the e-book 1200 views typed, 30 more imported and 3 leads; the podcast 400 views and 50
+    of a metric someone named "=plays" (text that must never become a formula)."""
+    from handlers.outcomes import record_result
+    from storage.models import ContentRequest, ResultSource
+
+    for user in (DORA, EMIL):
+        act(engine, OLE, lambda ctx, u=user: approve_draft(ctx, number=podcast, user_id=u), now=at(days=9))
+    act(
+        engine,
+        OLE,
+        lambda ctx: mark_published(ctx, number=podcast, url="https://example.com/podcast", force_reason="Deadline"),
+        now=at(days=10),
+    )
+    figures = [
+        (ebook, "views", 1200, ResultSource.TYPED),
+        (ebook, "views", 30, ResultSource.IMPORT),
+        (ebook, "leads", 3, ResultSource.TYPED),
+        (podcast, "views", 400, ResultSource.ANALYTICS),
+        (podcast, "=plays", 50, ResultSource.IMPORT),
+    ]
+    with Session(engine) as session, session.begin():
+        workspace = session.exec(select(Workspace).where(Workspace.external_id == WORKSPACE)).one()
+        assert workspace.id is not None
+        ids = {r.number: r.id for r in session.exec(select(ContentRequest)).all()}
+        for number, metric, value, source in figures:
+            record_result(
+                session=session,
+                workspace_id=workspace.id,
+                request_id=ids[number],
+                metric=metric,
+                value=value,
+                day=date(2026, 12, 5),
+                source=source,
+                now=at(days=12),
+            )

@@ -46,9 +46,17 @@ def test_an_owner_gets_a_report_of_their_requests_in_a_dm(slack: SlackScenario) 
     assert ack.startswith("Building your report on the requests you own for 2026-11…")
     file_id, data = uploaded_workbook(slack)
     workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["Requests", "Contributions", "Calendar", "Summary"]
+    assert workbook.sheetnames == [
+        "Requests",
+        "Contributions",
+        "Calendar",
+        "Summary",
+        "Yield",
+        "Departments",
+        "Silo map",
+    ]
     assert [(r["ID"], r["Title"]) for r in rows(workbook, "Requests")] == [
-        (mine, '\'=HYPERLINK("https://evil.example") Ærø-tips')
+        (mine, '=HYPERLINK("https://evil.example") Ærø-tips')  # shown as typed, kept text by quotePrefix
     ]
     assert [r["Person"] for r in rows(workbook, "Contributions")] == ["anna"]  # her Slack display name
     assert all(c.data_type != "f" for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row)

@@ -42,7 +42,8 @@ from handlers.results import UserFacingError
 from storage.db import read_only
 from storage.models import Workspace
 
-SHEETS = ["Requests", "Contributions", "Calendar", "Summary"]
+SHEETS = ["Requests", "Contributions", "Calendar", "Summary", "Yield", "Departments", "Silo map"]
+TABLED = SHEETS[:-1]  # the silo map is a matrix, its first column frozen too
 
 
 @pytest.fixture
@@ -53,11 +54,11 @@ def history_file(engine: Engine, tmp_path: Path) -> Path:
     return path
 
 
-def test_the_workbook_has_four_sheets_each_a_real_table_with_a_frozen_header(history_file: Path) -> None:
+def test_the_workbook_has_seven_sheets_each_table_a_real_table_with_a_frozen_header(history_file: Path) -> None:
     workbook = open_workbook(history_file)
 
     assert workbook.sheetnames == SHEETS
-    for name in SHEETS:
+    for name in TABLED:
         sheet = workbook[name]
         assert sheet.freeze_panes == "A2"
         assert sheet.tables, f"{name} has no Excel table"
@@ -221,28 +222,39 @@ def test_text_that_looks_like_a_formula_never_becomes_one(engine: Engine, tmp_pa
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} became a formula: {cell.value!r}"
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), (sheet.title, cell.value)
     for xml in sheet_xml(path).values():
         assert "<f>" not in xml and "<f " not in xml
+    # Shown exactly as typed, without an apostrophe: the cell's quotePrefix style keeps it text, as in Excel.
     shown = [r["Title"] for r in rows(workbook, "Requests")]
-    assert shown == ["'=1+2", "'+Æble", "'-2+3", "'@Øl", "'=Ærø og Åbenrå", "Bell title"]
+    assert shown == ["=1+2", "+Æble", "-2+3", "@Øl", "=Ærø og Åbenrå", "Bell title"]
     first = rows(workbook, "Requests")[0]
-    assert first["Owner"] == '\'=HYPERLINK("http://evil.example","klik")'
-    assert first["Owner's department"] == "'+Marketing"
+    assert first["Owner"] == '=HYPERLINK("http://evil.example","klik")'
+    assert first["Owner's department"] == "+Marketing"
     anna, bo = rows(workbook, "Contributions")[:2]
-    assert anna["Person"].startswith("'@SUM")
-    assert anna["Department"] == "'-Salg"
-    assert anna["Part"] == "'-del"
-    assert (bo["Person"], bo["Department"], bo["Part"]) == ("'\t=1+1", "'\r=cmd", "'=del")
+    assert anna["Person"].startswith("@SUM")
+    assert anna["Department"] == "-Salg"
+    assert anna["Part"] == "-del"
+    assert (bo["Person"], bo["Department"], bo["Part"]) == ("\t=1+1", "\r=cmd", "=del")
+    quoted = 0
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith("'"), (sheet.title, cell.coordinate, cell.value)
+                    starts_like_a_formula = cell.value.startswith(("=", "+", "-", "@", "\t", "\r"))
+                    assert bool(cell.quotePrefix) == starts_like_a_formula, (sheet.title, cell.coordinate, cell.value)
+                    quoted += starts_like_a_formula
+    assert quoted > 30  # titles, names, departments and parts on every sheet that shows them
 
 
-def test_safe_text_neutralises_every_formula_trigger() -> None:
-    from bot.exports.excel.cells import safe_text
+def test_safe_text_marks_every_formula_trigger_for_the_quote_prefix_and_keeps_the_text() -> None:
+    from bot.exports.excel.cells import QuotedText, safe_text
 
     for trigger in ("=", "+", "-", "@", "\t", "\r"):
-        assert safe_text(f"{trigger}1+1") == f"'{trigger}1+1"
+        assert safe_text(f"{trigger}1+1") == f"{trigger}1+1"
+        assert isinstance(safe_text(f"{trigger}1+1"), QuotedText)
     assert safe_text("Æble = pie") == "Æble = pie"
+    assert not isinstance(safe_text("Æble = pie"), QuotedText)
     assert safe_text("a\x00b\x1fc") == "abc"
     assert safe_text("") == ""
 

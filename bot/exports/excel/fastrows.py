@@ -9,9 +9,11 @@ same XML library openpyxl writes with, and its ``<row>`` elements are written to
 a cell. A row that holds an openpyxl ``Cell`` (a styled header, a hyperlink) goes through openpyxl's own writer.
 
 Cells are written the way openpyxl writes them: numbers as ``n``, booleans as ``b``, text as inline strings
-(with ``xml:space="preserve"`` when it starts or ends with white space), dates and times as serial numbers with a
-date format. It leans on openpyxl 3.1's write-only internals (``_write_rows``, ``_writer.xf``); the report tests
-read every kind of value back and compare it with what openpyxl itself writes.
+(with ``xml:space="preserve"`` when it starts or ends with white space; ``QuotedText`` with the ``quotePrefix``
+style), dates and times as serial numbers with a date format. It leans on openpyxl 3.1's write-only internals
+(``_write_rows``, ``_writer.xf``, ``_values_to_row``), so pyproject.toml pins openpyxl to the releases it was
+verified with (``VERIFIED_OPENPYXL``; tests/reports/test_openpyxl_pin.py fails, naming both, when the installed one
+is outside); the report tests read every kind of value back and compare it with what openpyxl itself writes.
 """
 
 from __future__ import annotations
@@ -29,7 +31,11 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.xml.functions import fromstring
 
+from bot.exports.excel.cells import QuotedText, text_cell
+
 _to_excel = cast(Callable[[date, date], float], to_excel)  # the serial number openpyxl writes for a date
+# The openpyxl releases whose write-only internals this module was checked against; pyproject.toml says the same.
+VERIFIED_OPENPYXL = ">=3.1.2,<3.1.6"  # 3.1.2 to 3.1.5: the report tests pass on each
 CHUNK_ROWS = 500  # rows parsed at once: enough to amortise the parser's start, little memory
 _COLUMNS = [get_column_letter(i) for i in range(1, 1001)]
 
@@ -54,6 +60,9 @@ class FastRowsWorksheet(WriteOnlyWorksheet):
         self._date_format, self._moment_format = date_format, moment_format
         self._date_style = self._style_id(date_format)
         self._moment_style = self._style_id(moment_format)
+        quoted = WriteOnlyCell(self)
+        quoted.quotePrefix = True
+        self._quoted_style = int(quoted.style_id)
         self._epoch = parent.epoch
 
     def _style_id(self, number_format: str) -> int:
@@ -91,7 +100,9 @@ class FastRowsWorksheet(WriteOnlyWorksheet):
         """Dates in a row that openpyxl writes get the same formats as in rows written here."""
         result: list[Any] = []
         for value in values:
-            if isinstance(value, date):
+            if isinstance(value, str):
+                value = text_cell(self, value)  # never a formula, and quoted text keeps its style
+            elif isinstance(value, date):
                 cell = WriteOnlyCell(self)
                 cell.value = value
                 cell.number_format = self._moment_format if isinstance(value, datetime) else self._date_format
@@ -115,11 +126,14 @@ class FastRowsWorksheet(WriteOnlyWorksheet):
                 continue
             ref = f"{_COLUMNS[index]}{row_index}"
             if isinstance(value, str):
-                append(
-                    f'<c r="{ref}" t="inlineStr">{_inline_string(value)}</c>'
-                    if value
-                    else f'<c r="{ref}" t="inlineStr"/>'
-                )
+                if type(value) is QuotedText:
+                    append(f'<c r="{ref}" s="{self._quoted_style}" t="inlineStr">{_inline_string(value)}</c>')
+                else:
+                    append(
+                        f'<c r="{ref}" t="inlineStr">{_inline_string(value)}</c>'
+                        if value
+                        else f'<c r="{ref}" t="inlineStr"/>'
+                    )
             elif isinstance(value, bool):
                 append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):

@@ -1,20 +1,25 @@
-"""The report workbook: sheets Requests, Contributions, Calendar and Summary, written in openpyxl's write-only mode.
+"""The report workbook: sheets Requests, Contributions, Calendar, Summary, Yield, Departments and Silo map, written in
+openpyxl's write-only mode.
 
 Write-only mode streams each row to a temporary file as it is appended, so a report with hundreds of thousands of
 contributions needs little memory; it also means everything about a sheet's layout (frozen header, column widths)
 is set before its first row, and its Excel table (autofilter, banded rows) is added after its last, when the
 number of rows is known. Dates are real date cells with a date format, links are hyperlinks, and every piece of
-text that people typed goes through ``safe_text`` so it can never become a formula. The two long sheets, Requests
-and Contributions, write their rows of plain values in bulk (``bot.exports.excel.fastrows``): openpyxl's own cell writer
-alone would spend over ten seconds on 100,000 contributions.
+text that people typed goes through ``safe_text`` so it can never become a formula (text that starts like one is
+written with Excel's quotePrefix style, so no apostrophe shows). Every sheet writes its rows of plain values in
+bulk (``bot.exports.excel.fastrows``): openpyxl's own cell writer alone would spend over ten seconds on 100,000
+contributions. Each sheet prints one page wide (landscape where wide) under a title naming the sheet and the
+period, its wrapped header row repeated on every page.
 
 Sheets are filled in order: requests first (they feed the summary's groups), then contributions (which are counted
-into those groups as they stream past), the calendar, and last the summary with its chart.
+into those groups as they stream past), the calendar, the summary with its chart, and last what the period's
+published pieces yielded: per piece, per department, and the silo map of departments that made pieces together.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +33,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.axis import ChartLines
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.comments import Comment
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.filters import AutoFilter
@@ -36,11 +41,12 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-from bot.exports.excel.cells import safe_optional, safe_text
+from bot.exports.excel.cells import safe_optional, safe_text, text_cell
 from bot.exports.excel.fastrows import add_fast_sheet
 from bot.exports.plaintext import Translate, identity, plain
 from handlers import texts
-from handlers.reports import Report, SummaryRow
+from handlers.outcomes import KNOWN_METRICS
+from handlers.reports import Report, SummaryRow, YieldReport
 from handlers.results import Text
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -52,6 +58,9 @@ FONT_FAMILY_SANS = 2  # "swiss": what a viewer without Calibri substitutes (Carl
 PORTRAIT_WIDTH = 90  # characters of column width that fit across a portrait page; wider sheets print landscape
 PROGRESS_EVERY = 10_000  # contributions between two progress calls
 HEADER_FONT = Font(name=FONT_NAME, family=FONT_FAMILY_SANS, bold=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+LINE_HEIGHT = 15.0  # points per line of 11-point Calibri: a wrapped header row is this many points per line
 _WEB_LINK = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
@@ -60,6 +69,7 @@ class Column:
     header: str  # message id
     width: float  # in characters
     note: str | None = None  # message id of a comment on the header that says what the column counts
+    named: bool = False  # ``header`` is a name from the data (a metric, a department), shown as it is, not translated
 
 
 REQUEST_COLUMNS = (
@@ -118,6 +128,40 @@ DEPARTMENT_COLUMNS = (
     Column(texts.COL_CONTRIBUTORS, 13, texts.NOTE_CONTRIBUTORS),
 )
 DEPARTMENT_FIRST_COLUMN = len(SUMMARY_COLUMNS) + 2  # one empty column between the two tables
+YIELD_COLUMNS = (
+    Column(texts.COL_ID, 7, texts.NOTE_YIELD),
+    Column(texts.COL_TITLE, 40),
+    Column(texts.COL_PUBLISHED_ON, 13),
+    Column(texts.COL_PUBLISHED_URL, 36),
+    Column(texts.COL_DEPARTMENTS_INVOLVED, 28),
+    Column(texts.COL_CONTRIBUTORS, 32, texts.NOTE_CONTRIBUTORS),
+    Column(texts.COL_LINK_CLICKS, 12),
+)
+YIELD_LAST_COLUMN = Column(texts.COL_DAYS_REQUEST_TO_PUBLISH, 14)
+DEPARTMENT_YIELD_COLUMNS = (
+    Column(texts.COL_DEPARTMENT, 24),
+    Column(texts.COL_ASKED, 12, texts.NOTE_ASKED),
+    Column(texts.COL_VOLUNTEERED, 13, texts.NOTE_VOLUNTEERED),
+    Column(texts.COL_CONTRIBUTED, 13, texts.NOTE_CONTRIBUTED),
+    Column(texts.COL_PUBLISHED_PIECES, 12, texts.NOTE_PUBLISHED_PIECES),
+    Column(texts.COL_LINK_CLICKS, 12),
+)
+METRIC_HEADERS = dict(
+    zip(
+        KNOWN_METRICS,
+        (
+            texts.COL_METRIC_VIEWS,
+            texts.COL_METRIC_CLICKS,
+            texts.COL_METRIC_LEADS,
+            texts.COL_METRIC_SHARES,
+            texts.COL_METRIC_COMMENTS,
+            texts.COL_METRIC_REACTIONS,
+            texts.COL_METRIC_DOWNLOADS,
+            texts.COL_METRIC_SIGNUPS,
+        ),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -140,10 +184,8 @@ def write_report(
     workbook.properties.creator = "Cobot"
     period = plain(report.order.period.label(), translate)
     workbook.properties.title = period
-    requests = _sheet(workbook, translate(texts.SHEET_REQUESTS), REQUEST_COLUMNS, translate, period, fast=True)
-    contributions = _sheet(
-        workbook, translate(texts.SHEET_CONTRIBUTIONS), CONTRIBUTION_COLUMNS, translate, period, fast=True
-    )
+    requests = _sheet(workbook, translate(texts.SHEET_REQUESTS), REQUEST_COLUMNS, translate, period)
+    contributions = _sheet(workbook, translate(texts.SHEET_CONTRIBUTIONS), CONTRIBUTION_COLUMNS, translate, period)
     calendar = _sheet(workbook, translate(texts.SHEET_CALENDAR), CALENDAR_COLUMNS, translate, period)
     summary = _sheet(
         workbook, translate(texts.SHEET_SUMMARY), SUMMARY_COLUMNS, translate, period, extra=DEPARTMENT_COLUMNS
@@ -156,6 +198,7 @@ def write_report(
     slots = _write_calendar(report, calendar, translate)
     _add_table(calendar, "Calendar", CALENDAR_COLUMNS, slots, translate)
     _write_summary(report, summary, translate)
+    _write_yield(report.yield_report(), workbook, translate, period)
 
     workbook.save(target)
     return ReportStats(requests=report.request_count, contributions=report.contribution_count, slots=slots)
@@ -169,17 +212,19 @@ def _sheet(
     period: str,
     *,
     extra: Sequence[Column] = (),
-    fast: bool = False,
+    freeze: str = "A2",
 ) -> WriteOnlyWorksheet:
-    """A sheet with its header row written; widths and the frozen header must come before the first row. ``fast``
-    sheets write rows of plain values in bulk (``bot.exports.excel.fastrows``): the long ones."""
-    sheet: WriteOnlyWorksheet = (
-        add_fast_sheet(workbook, title, date_format=DATE_FORMAT, moment_format=MOMENT_FORMAT)
-        if fast
-        else workbook.create_sheet(title)
+    """A sheet with its header row written; widths and the frozen header must come before the first row. Every
+    sheet writes rows of plain values in bulk (``bot.exports.excel.fastrows``), and its quoted text with the
+    quotePrefix style. A sheet frozen right of column A (``freeze="B2"``) repeats that column on every page too."""
+    sheet: WriteOnlyWorksheet = add_fast_sheet(workbook, title, date_format=DATE_FORMAT, moment_format=MOMENT_FORMAT)
+    sheet.freeze_panes = freeze
+    _print_setup(
+        sheet,
+        f"{title} · {period}",
+        width=sum(c.width for c in columns) + sum(c.width + 3 for c in extra),
+        title_columns="A:A" if freeze[0] != "A" else None,
     )
-    sheet.freeze_panes = "A2"
-    _print_setup(sheet, f"{title} · {period}", width=sum(c.width for c in columns) + sum(c.width + 3 for c in extra))
     widths = _borrowed(sheet).column_dimensions
     for index, column in enumerate(columns, start=1):
         widths[get_column_letter(index)].width = column.width
@@ -189,11 +234,23 @@ def _sheet(
         for index, column in enumerate(extra, start=DEPARTMENT_FIRST_COLUMN):
             widths[get_column_letter(index)].width = column.width
         headers += [None] + [_header(sheet, c, translate) for c in extra]
+    _borrowed(sheet).row_dimensions[1].height = _header_height([*columns, *extra], translate)
     sheet.append(headers)
     return sheet
 
 
-def _print_setup(sheet: WriteOnlyWorksheet, title: str, *, width: float) -> None:
+def _header_height(columns: Sequence[Column], translate: Translate) -> float:
+    """The header row's height in points: enough for the longest header wrapped in its column's width, so no
+    header is cut off on screen or on paper."""
+    lines = max((len(textwrap.wrap(_header_text(c, translate), max(4, int(c.width) - 2))) for c in columns), default=1)
+    return LINE_HEIGHT * max(lines, 1) + 3
+
+
+def _header_text(column: Column, translate: Translate) -> str:
+    return safe_text(column.header) if column.named else translate(column.header)
+
+
+def _print_setup(sheet: WriteOnlyWorksheet, title: str, *, width: float, title_columns: str | None = None) -> None:
     """How the sheet prints: one page wide (as many long as it takes), landscape when its columns are wider than
     a portrait page, the header row repeated on every page, ``title`` (sheet and period) on top of every page and
     page numbers below."""
@@ -205,6 +262,8 @@ def _print_setup(sheet: WriteOnlyWorksheet, title: str, *, width: float) -> None
     setup.fitToHeight = 0  # no limit: long sheets run on over as many pages as they need
     borrowed.page_margins = PageMargins(left=0.5, right=0.5, top=0.75, bottom=0.75, header=0.3, footer=0.3)
     borrowed.print_title_rows = "1:1"
+    if title_columns is not None:
+        borrowed.print_title_cols = title_columns
     header_footer = borrowed.HeaderFooter
     header_footer.oddHeader.center.text = title.replace("&", "&&")  # "&" starts a code in a header
     header_footer.oddFooter.center.text = "&P / &N"
@@ -217,8 +276,9 @@ def _borrowed(sheet: WriteOnlyWorksheet) -> Any:
 
 
 def _header(sheet: WriteOnlyWorksheet, column: Column, translate: Translate) -> Cell:
-    cell = WriteOnlyCell(sheet, value=translate(column.header))
+    cell = text_cell(sheet, _header_text(column, translate))
     cell.font = HEADER_FONT
+    cell.alignment = HEADER_ALIGNMENT
     if column.note is not None:
         cell.comment = Comment(translate(column.note), "Cobot", width=260, height=90)
     return cell
@@ -242,7 +302,7 @@ def _add_table(
         tableStyleInfo=TableStyleInfo(name=TABLE_STYLE, showRowStripes=True),
     )
     # Write-only sheets can't be read back, so the table's columns are named here; they must match the headers.
-    table.tableColumns = [TableColumn(id=i, name=translate(c.header)) for i, c in enumerate(columns, start=1)]
+    table.tableColumns = [TableColumn(id=i, name=_header_text(c, translate)) for i, c in enumerate(columns, start=1)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "add table columns manually": done just above
         _borrowed(sheet).add_table(table)
@@ -444,3 +504,91 @@ def _next_step(step: int) -> int:
     lead, zeros = int(digits[0]), len(digits) - 1
     factor = 2 if lead == 1 else 5 if lead == 2 else 10
     return int(factor * 10**zeros)
+
+
+def _metric_columns(metrics: Sequence[str], taken: Sequence[Column], translate: Translate) -> list[Column]:
+    """One column per metric, headed by its own text where it has one, else by its name; a name that would repeat
+    a header already there (Excel tables need distinct ones) gets a number."""
+    seen = {_header_text(c, translate).casefold() for c in taken}
+    result: list[Column] = []
+    for metric in metrics:
+        known = METRIC_HEADERS.get(metric)
+        column = Column(known, 12) if known else Column(metric, 12, named=True)
+        text, suffix = _header_text(column, translate), 2
+        while text.casefold() in seen:
+            column = Column(f"{metric} ({suffix})", 12, named=True)
+            text, suffix = _header_text(column, translate), suffix + 1
+        seen.add(text.casefold())
+        longest = max((len(word) for word in text.split()), default=0)
+        result.append(Column(column.header, max(12, min(30, longest + 3)), named=column.named))
+    return result
+
+
+def _department_name(department: str | None, translate: Translate) -> str:
+    return safe_text(department) if department else translate(texts.NO_DEPARTMENT)
+
+
+def _wrapped(sheet: WriteOnlyWorksheet, text: str) -> Cell:
+    cell = text_cell(sheet, text)
+    cell.alignment = WRAPPED
+    return cell
+
+
+def _write_yield(found: YieldReport, workbook: Workbook, translate: Translate, period: str) -> None:
+    """The Yield sheet (one row per published piece, one column per metric), the Departments sheet (per
+    department: asked, volunteered, contributed, published and those pieces' results) and the Silo map (published
+    pieces each pair of departments made together)."""
+    former = translate(texts.FORMER_CONTRIBUTOR)
+    yield_metrics = _metric_columns(found.metrics, YIELD_COLUMNS, translate)
+    yield_columns = (*YIELD_COLUMNS, *yield_metrics, YIELD_LAST_COLUMN)
+    sheet = _sheet(workbook, translate(texts.SHEET_YIELD), yield_columns, translate, period)
+    for piece in found.pieces:
+        metrics = piece.outcome.metrics
+        sheet.append(
+            [
+                piece.number,
+                safe_text(piece.title),
+                piece.published_on,
+                _link(sheet, piece.url),
+                _wrapped(sheet, ", ".join(_department_name(d, translate) for d in piece.departments)),
+                _wrapped(
+                    sheet,
+                    ", ".join(former if p == texts.FORMER_CONTRIBUTOR else safe_text(p) for p in piece.contributors),
+                )
+                if piece.contributors
+                else None,
+                piece.outcome.link_clicks,
+                *(metrics.get(metric) for metric in found.metrics),
+                piece.days_to_publish,
+            ]
+        )
+    _add_table(sheet, "Yield", yield_columns, len(found.pieces), translate)
+
+    department_metrics = _metric_columns(found.metrics, DEPARTMENT_YIELD_COLUMNS, translate)
+    department_columns = (*DEPARTMENT_YIELD_COLUMNS, *department_metrics)
+    sheet = _sheet(workbook, translate(texts.SHEET_DEPARTMENTS), department_columns, translate, period)
+    for row in found.departments:
+        sheet.append(
+            [
+                _department_name(row.department, translate),
+                row.asked,
+                row.volunteered,
+                row.contributed,
+                row.published,
+                row.link_clicks,
+                *(row.metrics.get(metric, 0) for metric in found.metrics),
+            ]
+        )
+    _add_table(sheet, "Departments", department_columns, len(found.departments), translate)
+
+    names = [_department_name(row.department, translate) for row in found.departments]
+    corner = Column(texts.COL_DEPARTMENT, 24, texts.NOTE_SILO_MAP)
+    matrix_columns = [corner] + [
+        Column(name, max(10, min(24, max((len(w) for w in name.split()), default=0) + 3)), named=True) for name in names
+    ]
+    # A department name heads a column as it is; the row headers in column A stay in view and on every page.
+    sheet = _sheet(workbook, translate(texts.SHEET_SILO_MAP), matrix_columns, translate, period, freeze="B2")
+    for name, counts in zip(names, found.silo, strict=True):
+        label = text_cell(sheet, name)
+        label.font = HEADER_FONT
+        sheet.append([label, *counts])
