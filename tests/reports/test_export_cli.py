@@ -13,7 +13,14 @@ import icalendar
 import pytest
 from factories import row_counts
 from openpyxl import load_workbook
-from reports_support import make_members, rows, seed_history, set_people
+from reports_support import (
+    add_two_departments,
+    make_members,
+    publish_podcast_with_results,
+    rows,
+    seed_history,
+    set_people,
+)
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -59,6 +66,36 @@ def test_export_writes_a_report_for_a_period(
     workbook = load_workbook(target)
     assert [r["ID"] for r in rows(workbook, "Requests")] == [history.ebook, history.case, history.video]
     assert not list(tmp_path.glob(".report.xlsx.*"))  # no temporary file left behind
+
+
+def test_export_writes_the_yield_departments_and_silo_map_sheets_in_the_workspace_s_language(
+    engine: Engine, cobot: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = seed_history(engine)
+    podcast = add_two_departments(engine)
+    publish_podcast_with_results(engine, podcast, history.ebook)
+    target = tmp_path / "report.xlsx"
+
+    code, _, _ = run([*cobot, "export", str(target), "--from", "2026-12-01", "--to", "2026-12-31"], capsys)
+
+    assert code == 0
+    workbook = load_workbook(target)
+    assert workbook.sheetnames[-3:] == ["Yield", "Departments", "Silo map"]
+    pieces = rows(workbook, "Yield")
+    assert [(r["ID"], r["Views"], r["Departments involved"]) for r in pieces] == [
+        (history.ebook, 1230, "Marketing, Sales, Support"),
+        (podcast, 400, "Product, Finance, HR"),
+    ]
+    assert {r["Department"]: r["Published pieces"] for r in rows(workbook, "Departments")}["Sales"] == 1
+    assert workbook["Silo map"].oddHeader.center.text == "Silo map · for 2026-12"  # the period on every page
+
+    danish = Path(cobot[1])
+    danish.write_text(CONFIG + "languages:\n  default: da\n", encoding="utf-8")
+    code, _, _ = run([*cobot, "export", str(target)], capsys)
+    assert code == 0
+    workbook = load_workbook(target)
+    assert workbook.sheetnames[-3:] == ["Udbytte", "Afdelinger", "Silokort"]
+    assert [r["Visninger"] for r in rows(workbook, "Udbytte")] == [1230, 400]
 
 
 def test_export_writes_the_calendar_and_refuses_other_kinds(
