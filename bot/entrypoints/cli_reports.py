@@ -33,12 +33,19 @@ def register(commands: Any) -> None:
         commands,
         "export",
         run_export,
-        "write a report (report.xlsx: requests, contributions, calendar, summary) or the calendar feed "
-        "(calendar.ics: draft deadlines and booked slots)",
+        "write a report (report.xlsx: requests, contributions, calendar, summary, yield, departments, silo map) "
+        "or the calendar feed (calendar.ics: draft deadlines and booked slots)",
     )
     export.add_argument("file", type=Path, help="where to write: a name ending in .xlsx or .ics")
-    export.add_argument("--from", dest="start", type=_day, help="requests posted from this day on (YYYY-MM-DD)")
-    export.add_argument("--to", dest="end", type=_day, help="requests posted up to this day (YYYY-MM-DD)")
+    export.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        help="requests posted (yield: pieces published) from this day on (YYYY-MM-DD)",
+    )
+    export.add_argument(
+        "--to", dest="end", type=_day, help="requests posted (yield: pieces published) up to this day (YYYY-MM-DD)"
+    )
     _workspace_option(export)
 
     plan = _command(
