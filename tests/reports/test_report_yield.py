@@ -179,3 +179,14 @@ def test_in_danish_the_sheets_and_headers_speak_danish(yielded: Path, engine: En
     departments = [r[0] for r in workbook["Afdelinger"].iter_rows(min_row=2, values_only=True)]
     assert departments[-1] == "(ingen afdeling)"
     assert "Udbytte" in (workbook["Udbytte"].oddHeader.center.text or "")
+
+
+def test_a_metric_named_like_a_column_gets_a_header_of_its_own() -> None:
+    from bot.exports.excel.report import YIELD_COLUMNS, _header_text, _metric_columns
+    from bot.exports.plaintext import identity
+
+    columns = _metric_columns(["views", "title", "=x", "a very long metric name indeed"], YIELD_COLUMNS, identity)
+
+    headers = [_header_text(c, identity) for c in columns]
+    assert headers == ["Views", "title (2)", "=x", "a very long metric name indeed"]
+    assert all(c.width >= 12 for c in columns)
