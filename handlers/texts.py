@@ -1329,6 +1329,7 @@ CONSOLE_CLICK_COUNTED = NP_(
     "A reader followed #{number}'s tracked link to {url}. It has counted {count} click.",
     "A reader followed #{number}'s tracked link to {url}. It has counted {count} clicks.",
 )
+CONSOLE_SAME_READER = N_("The same reader")
 CONSOLE_CLICK_NOT_COUNTED = NP_(
     "{agent} opened #{number}'s tracked link; not counted (a preview bot or a repeat visit). It has {count} click.",
     "{agent} opened #{number}'s tracked link; not counted (a preview bot or a repeat visit). It has {count} clicks.",
