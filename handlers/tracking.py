@@ -213,12 +213,13 @@ def follow_link(
     day = now.astimezone(timezone).date()
     key = reader_key(secret, client=client, user_agent=user_agent, day=day)
     insert = _insert(session)
-    seen = session.execute(
+    first = session.execute(
         insert(LinkClickSeen)
         .values(link_id=link.id, key_hash=key, day=day)
         .on_conflict_do_nothing(index_elements=["link_id", "key_hash"])
-    )
-    if not getattr(seen, "rowcount", 0):  # this reader was counted today already
+        .returning(col(LinkClickSeen.id))
+    ).first()
+    if first is None:  # this reader was counted today already
         return Followed(link.target_url, counted=False)
     statement = insert(LinkClickDay).values(workspace_id=link.workspace_id, link_id=link.id, day=day, clicks=1)
     session.execute(
