@@ -237,19 +237,6 @@ def _insert(session: Session):  # type: ignore[no-untyped-def]
     return sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
 
 
-def clicks_by_day(session: Session, *, workspace_id: int, request_id: int) -> list[tuple[date, int]]:
-    """A piece's counted clicks per day, oldest first."""
-    return [
-        (day, clicks)
-        for day, clicks in session.execute(
-            sa.select(col(LinkClickDay.day), col(LinkClickDay.clicks))
-            .join(TrackedLink, col(TrackedLink.id) == col(LinkClickDay.link_id))
-            .where(col(TrackedLink.workspace_id) == workspace_id, col(TrackedLink.request_id) == request_id)
-            .order_by(col(LinkClickDay.day))
-        ).all()
-    ]
-
-
 # --- upkeep ------------------------------------------------------------------------------------------------------
 
 
