@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from handlers import notify, texts
+from handlers import notify, texts, tracking
 from handlers.cards import STATUS_TEXTS, require_request
 from handlers.context import Ctx, Scope
 from handlers.dates import format_moment
@@ -30,6 +30,7 @@ from handlers.requests import (
 from handlers.results import (
     Action,
     ActionKind,
+    Link,
     Moment,
     Notice,
     Param,
@@ -372,8 +373,13 @@ def mark_published(ctx: Ctx, *, number: int, url: str, force_reason: str | None 
         queries.cancel_pending(
             session=ctx.session, workspace_id=ctx.workspace_id, key_prefix=f"remind:slot:{booking.id}:", now=ctx.now
         )
+    link = tracking.create_link(ctx, request)
     notify.refresh_card(ctx, request)
-    return Reply.of(t(texts.PUBLISHED_FORCED_CONFIRM if missing else texts.PUBLISHED_CONFIRM, number=number))
+    confirm = t(texts.PUBLISHED_FORCED_CONFIRM if missing else texts.PUBLISHED_CONFIRM, number=number)
+    shared = tracking.link_url(ctx.policy.public_url, link.code) if link is not None else None
+    if shared is None:
+        return Reply.of(confirm)
+    return Reply.of(confirm, t(texts.PUBLISHED_TRACKED_LINK, number=number, url=Link(shared)))
 
 
 def contributors(scope: Scope, request: ContentRequest) -> list[str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlmodel import Session
 
-from handlers import texts
+from handlers import texts, tracking
 from handlers.context import Ctx
+from handlers.outcomes import outcome_text, outcomes_of
 from handlers.results import (
     Action,
     ActionKind,
@@ -64,9 +66,12 @@ def require_open(request: ContentRequest) -> None:
         raise UserFacingError(t(texts.REQUEST_NOT_OPEN, number=request.number, status=t(STATUS_TEXTS[request.status])))
 
 
-def build_card(session: Session, request: ContentRequest, *, invites_guests: bool = False) -> CardView:
+def build_card(
+    session: Session, request: ContentRequest, *, invites_guests: bool = False, public_url: str | None = None
+) -> CardView:
     """The card of ``request`` as it stands; ``invites_guests`` when Cobot can e-mail guests (``Policy
-    .email_configured``), so the card offers "Invite someone outside"."""
+    .email_configured``), so the card offers "Invite someone outside". A published piece's card shows its tracked
+    link (at ``public_url``) and its figures so far."""
     assert request.id is not None
     parts = queries.parts_of_request(session=session, workspace_id=request.workspace_id, request_id=request.id)
     volunteers = queries.live_volunteers(session=session, workspace_id=request.workspace_id, request_id=request.id)
@@ -120,7 +125,20 @@ def build_card(session: Session, request: ContentRequest, *, invites_guests: boo
         published_url=request.published_url if request.status is RequestStatus.PUBLISHED else None,
         guests={m.user_id: m.display_name for m in members.values() if m.is_guest and m.forgotten_at is None},
         invites_guests=invites_guests,
+        **_published_figures(session, request, public_url=public_url),
     )
+
+
+def _published_figures(session: Session, request: ContentRequest, *, public_url: str | None) -> dict[str, Any]:
+    if request.status is not RequestStatus.PUBLISHED:
+        return {}
+    assert request.id is not None
+    link = tracking.link_of(session, workspace_id=request.workspace_id, request_id=request.id)
+    outcome = outcomes_of(session=session, workspace_id=request.workspace_id, request_ids=[request.id])[request.id]
+    return {
+        "tracked_url": tracking.link_url(public_url, link.code) if link is not None else None,
+        "figures": outcome_text(outcome),
+    }
 
 
 def shown_status(status: RequestStatus, *, booked: bool) -> Text:
@@ -142,6 +160,10 @@ def status_facts(view: CardView) -> list[Text]:
         facts.append(t(texts.CARD_SLOT, slot=view.booking.slot, when=Moment(view.booking.starts_at)))
     if view.published_url:
         facts.append(t(texts.CARD_PUBLISHED_AT, url=Link(view.published_url)))
+    if view.tracked_url:
+        facts.append(t(texts.CARD_TRACKED_LINK, url=Link(view.tracked_url)))
+    if view.figures is not None:
+        facts.append(t(texts.CARD_FIGURES, figures=view.figures))
     return facts
 
 

@@ -48,6 +48,18 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class TrackingRules:
+    """The tracked links of published pieces (app.yaml ``tracking:``): whether Cobot makes them, and the templates of
+    the UTM parameters they add (fields: ``{number}``, ``{slot}``, ``{format}``)."""
+
+    enabled: bool = True
+    source: str = "cobot"
+    medium: str = "{slot}"
+    default_medium: str = "share"
+    campaign: str = "cobot-{number}"
+
+
+@dataclass(frozen=True)
 class Policy:
     """Behaviour settings the handlers need, taken from ``app.yaml``."""
 
@@ -63,6 +75,7 @@ class Policy:
     # Channel id → language of what Cobot posts there (cards, thread replies, digests).
     channel_languages: Mapping[str, str] = field(default_factory=dict)
     languages: tuple[str, ...] = ("en", "da")
+    tracking: TrackingRules = field(default_factory=TrackingRules)
 
     def language_of(self, member: Member | None) -> str:
         """A member's language: their choice in Cobot, else their Slack locale if Cobot speaks it, else the

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from handlers import texts
 from handlers.results import Text
-from storage.models import PieceResult, ResultSource
+from storage.models import PieceResult, ResultSource, TrackedLink
 
 # The metrics people name most, in the order reports and cards show them; any other metric follows, by name.
 KNOWN_METRICS = ("views", "clicks", "leads", "shares", "comments", "reactions", "downloads", "signups")
@@ -109,7 +109,8 @@ def record_result(
 
 
 def outcomes_of(*, session: Session, workspace_id: int, request_ids: Iterable[int]) -> dict[int, Outcome]:
-    """Every given piece's outcome (an empty one where nothing was recorded)."""
+    """Every given piece's outcome (an empty one where nothing was recorded), with the readers its tracked link
+    counted (``handlers.tracking``)."""
     ids = sorted(set(request_ids))
     if not ids:
         return {}
@@ -127,7 +128,17 @@ def outcomes_of(*, session: Session, workspace_id: int, request_ids: Iterable[in
             totals[request_id][metric] += value
     for (request_id, metric), value in latest_typed.items():
         totals[request_id][metric] += value
-    return {request_id: Outcome(metrics=dict(totals.get(request_id, {}))) for request_id in ids}
+    clicks = dict(
+        session.execute(
+            sa.select(col(TrackedLink.request_id), col(TrackedLink.clicks)).where(
+                col(TrackedLink.workspace_id) == workspace_id, col(TrackedLink.request_id).in_(ids)
+            )
+        ).all()
+    )
+    return {
+        request_id: Outcome(metrics=dict(totals.get(request_id, {})), link_clicks=int(clicks.get(request_id, 0)))
+        for request_id in ids
+    }
 
 
 def count_results(*, session: Session, workspace_id: int) -> int:

@@ -193,7 +193,7 @@ def show_request(ctx: Ctx, *, number: int) -> Reply:
     request = require_request(ctx, number)
     return Reply(
         (),
-        build_card(ctx.session, request, invites_guests=ctx.policy.email_configured),
+        build_card(ctx.session, request, invites_guests=ctx.policy.email_configured, public_url=ctx.policy.public_url),
         actions=owner_actions(ctx, request),
     )
 

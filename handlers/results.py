@@ -324,6 +324,10 @@ class CardView:
     # Whether Cobot can e-mail guests (SMTP_URL and PUBLIC_URL set): only then does the card offer its owner
     # "Invite someone outside".
     invites_guests: bool = False
+    # A published piece's tracked link (``handlers.tracking``), and its figures so far as one line
+    # (``handlers.outcomes.outcome_text``).
+    tracked_url: str | None = None
+    figures: Text | None = None
 
     @property
     def is_open(self) -> bool:

@@ -1346,3 +1346,29 @@ NOTE_SILO_MAP = N_(
     "Published pieces two departments made together (the owner's department and every contributor's). "
     "On the diagonal: every published piece the department took part in."
 )
+
+# --- tracked (branch `tracked`): tracked links of published pieces, `PUBLIC_URL/r/<code>` (handlers.tracking) ------
+CARD_TRACKED_LINK = N_("*Tracked link* {url}")
+CARD_FIGURES = N_("*So far* {figures}")
+PUBLISHED_TRACKED_LINK = N_(
+    "Share this link to #{number} where you can: it leads to the piece, and Cobot counts the readers it brings. {url}"
+)
+TRACKED_NOT_FOUND_TITLE = N_("This link doesn't lead anywhere")
+TRACKED_NOT_FOUND = N_(
+    "The link may be mistyped or cut short. Ask whoever shared it for the whole address, or look for the piece on "
+    "the site it was published on."
+)
+CONSOLE_CLICK_USAGE = N_(
+    "Write `:click #<id>` to follow a published piece's tracked link as a new reader, or `:click #<id> <user agent>` "
+    "as a particular browser or bot, e.g. `:click #4 Slackbot-LinkExpanding 1.0`."
+)
+CONSOLE_NO_TRACKED_LINK = N_("#{number} has no tracked link: it gets one when it is published.")
+CONSOLE_CLICK_COUNTED = NP_(
+    "A reader followed #{number}'s tracked link to {url}. It has counted {count} click.",
+    "A reader followed #{number}'s tracked link to {url}. It has counted {count} clicks.",
+)
+CONSOLE_SAME_READER = N_("The same reader")
+CONSOLE_CLICK_NOT_COUNTED = NP_(
+    "{agent} opened #{number}'s tracked link; not counted (a preview bot or a repeat visit). It has {count} click.",
+    "{agent} opened #{number}'s tracked link; not counted (a preview bot or a repeat visit). It has {count} clicks.",
+)

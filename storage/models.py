@@ -626,3 +626,69 @@ class TeamsUser(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     created_at: datetime
     updated_at: datetime
+
+
+class TrackedLink(SQLModel, table=True):
+    """A published piece's tracked link, ``PUBLIC_URL/r/<code>`` (``handlers.tracking``): it redirects to
+    ``target_url``, the published address with its UTM parameters, and counts the readers who follow it.
+
+    ``clicks`` is the total so far (the days in ``link_click_day`` add up to it); ``card_clicks`` and
+    ``card_refreshed_on`` say what the piece's card last showed, so the daily refresh touches only cards whose count
+    changed."""
+
+    __tablename__ = "tracked_link"
+    __table_args__ = (
+        sa.UniqueConstraint("code", name="uq_tracked_link_code"),
+        sa.UniqueConstraint("request_id", name="uq_tracked_link_request"),
+        sa.Index("ix_tracked_link_workspace", "workspace_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    request_id: int = Field(foreign_key="content_request.id")
+    code: str = Field(max_length=16)
+    target_url: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    clicks: int = Field(default=0)
+    card_clicks: int = Field(default=0)
+    card_refreshed_on: date | None = None
+    created_at: datetime
+
+
+class LinkClickDay(SQLModel, table=True):
+    """How many readers followed a tracked link on one day (the workspace's local day)."""
+
+    __tablename__ = "link_click_day"
+    __table_args__ = (sa.UniqueConstraint("link_id", "day", name="uq_link_click_day_link_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    link_id: int = Field(foreign_key="tracked_link.id")
+    day: date
+    clicks: int = Field(default=0)
+
+
+class LinkClickSeen(SQLModel, table=True):
+    """A reader already counted today: ``key_hash`` is an HMAC of their address, user agent and the day under the
+    install's tracking secret, never the address itself. Rows older than a day or two are pruned by the tick."""
+
+    __tablename__ = "link_click_seen"
+    __table_args__ = (
+        sa.UniqueConstraint("link_id", "key_hash", name="uq_link_click_seen_link_key"),
+        sa.Index("ix_link_click_seen_day", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="tracked_link.id")
+    key_hash: str = Field(max_length=64)  # hex HMAC-SHA256
+    day: date
+
+
+class InstallSecret(SQLModel, table=True):
+    """A secret of this installation, made once at random and shared by every process (the tracking secret that
+    keys the click dedupe hashes, unless ``COBOT_TRACKING_SECRET`` sets one)."""
+
+    __tablename__ = "install_secret"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+    created_at: datetime

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -23,7 +23,7 @@ from bot.console.render import ConsoleRenderer
 from bot.console.world import Button, Delivery, World
 from bot.runtime.cobot import Cobot
 from bot.runtime.scheduler import run_tick
-from handlers import guest_page, inbound, texts
+from handlers import guest_page, inbound, texts, tracking
 from handlers.actions import FORM_SPECS, form_for, number_of, press
 from handlers.cards import card_actions, require_request
 from handlers.commands import New, parse_command, run_command
@@ -34,11 +34,16 @@ from handlers.results import ActionKind, Reply, UserFacingError, UserRef, t
 from handlers.schedule import at_local, occurrences, slot_trigger
 from handlers.signoff import SignOffForm, sign_off, signoff_form
 
+if TYPE_CHECKING:
+    from bot.web.tracked import TrackedLinks
+
 log = logging.getLogger(__name__)
 
 PLATFORM = "console"
 WORKSPACE = "console"
 RAISED_HANDS = ("✋", ":raised_hand:", "raised_hand")
+# The browser a reader of `:click` follows a tracked link in.
+CONSOLE_BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 HELP = """\
 Type what you would type in Slack, plus a few console commands:
@@ -57,6 +62,8 @@ Type what you would type in Slack, plus a few console commands:
   :guest [<e-mail>] <what>     be a guest on the page their latest e-mail links to (the one e-mailed last, unless
                                you name them): page, accept, decline, text <draft>, link <url>, more-time <day>,
                                sign-off [byline], withdraw-consent, withdraw; :guest alone lists the guests
+  :click #12 [again | <agent>] a reader follows #12's tracked link (a new one; the last one again; or a browser or
+                               bot by its user agent): counted as `cobot serve` counts it
   :who                         the people here    :help   this help    :quit   leave (or Ctrl-D)
 Lines starting with "# " are comments."""
 
@@ -121,6 +128,8 @@ class Console:
     ask: Callable[[str], str | None] | None = None  # prompts for a form value in interactive use
     _printed: int = field(default=0, init=False)
     _opened: set[str] = field(default_factory=set, init=False)  # channels made with `:in new #channel`
+    _readers: int = field(default=0, init=False)  # readers who followed a tracked link (`:click`)
+    _links: TrackedLinks | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.world.listeners.append(self._print_delivery)
@@ -188,6 +197,7 @@ class Console:
             "dms": lambda _: self._dms(),
             "time": self._time,
             "guest": self._guest,
+            "click": self._click,
         }
 
     # --- acting as a member ---------------------------------------------------------------------------------
@@ -516,6 +526,60 @@ class Console:
                 continue
             return local.astimezone(UTC)
         return None
+
+    # --- readers of a published piece ---------------------------------------------------------------------
+
+    def _click(self, rest: str) -> None:
+        """A reader follows a published piece's tracked link, through the same web handler and counting that
+        ``cobot serve`` runs (``bot.web.tracked``): each ``:click #4`` is a new reader, ``again`` the last one."""
+        ref, _, what = rest.partition(" ")
+        if not ref.strip():
+            self._reply(Reply.of(t(texts.CONSOLE_CLICK_USAGE)))
+            return
+        number = self._request_ref(ref)
+        if number is None:
+            return
+        found: list[tuple[str, int]] = []
+
+        def look(ctx: Ctx) -> Reply:
+            request = require_request(ctx, number)
+            assert request.id is not None
+            link = tracking.link_of(ctx.session, workspace_id=ctx.workspace_id, request_id=request.id)
+            if link is None:
+                raise UserFacingError(t(texts.CONSOLE_NO_TRACKED_LINK, number=number))
+            found.append((link.code, link.clicks))
+            return Reply(())
+
+        refusal = self._act(look)
+        if not found:
+            self._reply(refusal)
+            return
+        what = what.strip()
+        if what.casefold() != "again" or not self._readers:
+            self._readers += 1
+        agent = CONSOLE_BROWSER if what.casefold() in ("", "again") else what
+        code, before = found[0]
+        from bot.web.core import WebRequest
+        from bot.web.tracked import TrackedLinks
+
+        if self._links is None:
+            self._links = TrackedLinks(self.cobot)
+        answer = self._links(
+            WebRequest(
+                method="GET",
+                path=f"/r/{code}",
+                headers={"user-agent": agent},
+                client=f"192.0.2.{self._readers % 250 + 1}",  # TEST-NET addresses: no real reader's
+            )
+        )
+        self._act(look)  # the count as it stands now
+        after = found[-1][1]
+        target = dict(answer.headers).get("Location", "")
+        if after > before:
+            self._reply(Reply.of(t(texts.CONSOLE_CLICK_COUNTED, number=number, url=target, count=after)))
+        else:
+            who = t(texts.CONSOLE_SAME_READER) if agent == CONSOLE_BROWSER else agent
+            self._reply(Reply.of(t(texts.CONSOLE_CLICK_NOT_COUNTED, agent=who, number=number, count=after)))
 
     # --- guests -------------------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from bot.runtime.cobot import create_app
 from bot.runtime.config import Settings
 from bot.slack.app import EVENTS_PATH, build_slack_service
 from bot.web.guest import guest_wsgi_app, is_guest_path
+from bot.web.tracked import is_tracked_path, tracked_wsgi_app
 from storage.db import make_engine
 from storage.migrate import upgrade_to_head
 
@@ -35,12 +36,16 @@ Cobot is running on http://{host}:{port} with its database ready, but it is not 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def not_connected(guests: WSGIApp | None) -> WSGIApp:
-    """``not_connected_app`` that also serves the guests' pages: guests need no Slack, only the database."""
+def not_connected(guests: WSGIApp | None, tracked: WSGIApp | None = None) -> WSGIApp:
+    """``not_connected_app`` that also serves the guests' pages and the tracked links: guests and readers need no
+    Slack, only the database."""
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if guests is not None and is_guest_path(str(environ.get("PATH_INFO") or "")):
+        path = str(environ.get("PATH_INFO") or "")
+        if guests is not None and is_guest_path(path):
             return guests(environ, start_response)
+        if tracked is not None and is_tracked_path(path):
+            return tracked(environ, start_response)
         return not_connected_app(environ, start_response)
 
     return application
@@ -72,7 +77,8 @@ class CobotServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         if self.token is None or self.signing_secret is None:
             # No Slack yet, but guests' links (and the owner's downloads of their files) still work.
-            return not_connected(guest_wsgi_app(create_app(self.settings)))
+            cobot = create_app(self.settings)
+            return not_connected(guest_wsgi_app(cobot), tracked_wsgi_app(cobot))
         service = build_slack_service(
             create_app(self.settings), token=self.token, signing_secret=self.signing_secret
         ).start()

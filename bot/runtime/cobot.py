@@ -23,7 +23,7 @@ from bot.runtime.delivery import Transport
 from bot.runtime.limits import WriteLimiter
 from bot.runtime.outbox import MailTransport, OutboxSender
 from handlers import texts, workspaces
-from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, WorkingHours
+from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, TrackingRules, WorkingHours
 from handlers.guests import named_reply
 from handlers.people import Profile, fetch_profile_later, find_context, open_context, take_profile
 from handlers.results import Reply, UserFacingError, t
@@ -236,6 +236,13 @@ def build_policy(settings: Settings) -> Policy:
         default_volunteers_needed=behaviour.requests.default_volunteers_needed,
         requests_per_hour=behaviour.limits.requests_per_hour,
         public_url=settings.public_url,
+        tracking=TrackingRules(
+            enabled=behaviour.tracking.enabled,
+            source=behaviour.tracking.source,
+            medium=behaviour.tracking.medium,
+            default_medium=behaviour.tracking.default_medium,
+            campaign=behaviour.tracking.campaign,
+        ),
         follow_up=FollowUp(
             draft_days_before=tuple(reminders.draft_days_before),
             overdue_reminder=reminders.overdue,

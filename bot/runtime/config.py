@@ -446,6 +446,41 @@ class AnalyticsSettings(_Strict):
         return value
 
 
+# --- tracked links (`tracking:` in app.yaml) ---------------------------------------------------------------------
+TRACKING_SECRET_ENV = "COBOT_TRACKING_SECRET"
+# The fields each UTM template may use: the request's number, the booked slot's name (lower case, "-" for spaces)
+# and the request's format.
+TRACKING_FIELDS = {"source": {"format"}, "medium": {"slot", "format"}, "campaign": {"number", "slot", "format"}}
+_UTM_VALUE = re.compile(r"^[\w{}.\-+]{1,100}$")
+
+
+class TrackingSettings(_Strict):
+    """The tracked link Cobot makes for every published piece, ``PUBLIC_URL/r/<code>`` (README, "Tracked links"):
+    it redirects to the piece with these UTM parameters added, and counts its readers."""
+
+    enabled: bool = True
+    source: str = "cobot"  # utm_source
+    medium: str = "{slot}"  # utm_medium of a piece booked into a publishing slot
+    default_medium: str = "share"  # utm_medium of a piece booked into no slot
+    campaign: str = "cobot-{number}"  # utm_campaign
+    # Behind a reverse proxy every reader seems to come from the proxy: then take the reader's address from the
+    # last X-Forwarded-For entry, which the proxy adds. Never without a proxy, since anyone can send the header.
+    trust_forwarded_for: bool = False
+
+    @model_validator(mode="after")
+    def _templates(self) -> TrackingSettings:
+        for name, allowed in (*TRACKING_FIELDS.items(), ("default_medium", TRACKING_FIELDS["source"])):
+            template = getattr(self, name)
+            if not _UTM_VALUE.fullmatch(template):
+                raise ValueError(
+                    f"tracking.{name}: {template!r} must be 1-100 letters, digits, '-', '_', '.' or {{fields}}"
+                )
+            extra = _fields(template) - allowed
+            if extra:
+                raise ValueError(f"tracking.{name} uses unknown fields {sorted(extra)}; it may use {sorted(allowed)}")
+        return self
+
+
 class Behaviour(_Strict):
     """Everything ``app.yaml`` may say. Unknown keys are refused so a typo never passes silently."""
 
@@ -464,6 +499,7 @@ class Behaviour(_Strict):
     guests: GuestSettings = Field(default_factory=GuestSettings)
     teams: TeamsSettings = Field(default_factory=TeamsSettings)
     analytics: AnalyticsSettings | None = None  # none: no analytics server is polled
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -494,6 +530,9 @@ class Environment(_Strict):
     public_url: str | None = Field(default=None, pattern=PUBLIC_URL_PATTERN)
     # The Stats API key of the analytics server that app.yaml's `analytics:` names (Plausible: Settings → API Keys).
     plausible_api_key: SecretStr | None = None
+    # The key of the hashes that tell a reader's second click on a tracked link from a new reader's; without it a
+    # random secret is made once and kept in the database.
+    cobot_tracking_secret: SecretStr | None = None
 
     @field_validator("smtp_url")
     @classmethod
@@ -503,6 +542,16 @@ class Environment(_Strict):
         if value is not None and value.get_secret_value().strip():
             SmtpSettings.from_url(value.get_secret_value())  # its errors never repeat the URL (the password)
         return value
+
+    @field_validator("cobot_tracking_secret")
+    @classmethod
+    def _tracking_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        secret = value.get_secret_value().strip()
+        if len(secret) < 16 or secret.lower() in {"changeme", "change-me", "secret", "your-secret-here"}:
+            raise ValueError("must be a random secret of at least 16 characters, e.g. from `openssl rand -hex 32`")
+        return SecretStr(secret)
 
     @field_validator("teams_app_id", "teams_tenant_id")
     @classmethod
@@ -722,6 +771,7 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "SMTP_URL",
             "PUBLIC_URL",
             ANALYTICS_KEY_ENV,
+            TRACKING_SECRET_ENV,
         )
         if environ.get(key)
     }

@@ -284,7 +284,7 @@ def prepare(
                 language=policy.language_of_channel(request.channel_id),
                 channel_id=request.channel_id,
                 posted=request.card_ts,
-                view=build_card(session, request, invites_guests=policy.email_configured),
+                view=build_card(session, request, invites_guests=policy.email_configured, public_url=policy.public_url),
             )
         case NoticeMessage(to=to, notice=notice):
             destination, number = _destination(session, row, to, hold)

@@ -6,8 +6,9 @@ With app.yaml's ``analytics:`` it also polls the analytics server once a day at 
 already did that day).
 
 A tick asks each workspace what is due now (``handlers.followup.run_follow_ups``), deletes the guests' e-mail
-addresses that ``guests.retention_days`` has run out for (``handlers.erasure.apply_retention``) and wakes the
-outbox sender.
+addresses that ``guests.retention_days`` has run out for (``handlers.erasure.apply_retention``), refreshes once a day
+the cards of pieces whose tracked link counted new clicks, deletes earlier days' reader hashes of tracked links
+(``handlers.tracking``) and wakes the outbox sender.
 Nothing about the work is kept in APScheduler's job store: the jobs only say *when* to look, and the database
 says *what* is due. That makes restarts (the first tick runs at start and catches up), clock jumps and several
 processes safe: dedupe keys let each follow-up be queued once, and the outbox claims let it be sent once.
@@ -30,6 +31,7 @@ from bot.runtime.cobot import Cobot
 from handlers.context import Scope
 from handlers.erasure import apply_retention
 from handlers.followup import run_follow_ups
+from handlers.tracking import prune_seen, refresh_changed_cards
 from storage.models import Workspace
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class TickSummary:
     workspaces: int = 0
     queued: Counter[str] = field(default_factory=Counter)
     addresses_erased: int = 0  # guests' e-mail addresses deleted by ``guests.retention_days``
+    cards_refreshed: int = 0  # cards of pieces whose tracked link counted new clicks (once a day each)
+    readers_forgotten: int = 0  # tracked links' hashes of earlier days' readers, deleted
 
     @property
     def total(self) -> int:
@@ -70,6 +74,7 @@ def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
             scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=now)
             report = run_follow_ups(scope)
             erased = apply_retention(scope)
+            refreshed = refresh_changed_cards(scope)
             if dry_run:
                 session.rollback()
             else:
@@ -77,7 +82,14 @@ def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
         summary.workspaces += 1
         summary.queued.update(report.counts())
         summary.addresses_erased += erased
-    if summary.total and not dry_run:
+        summary.cards_refreshed += refreshed
+    with Session(cobot.engine) as session:
+        summary.readers_forgotten = prune_seen(session, today=now.astimezone(cobot.policy.timezone).date())
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    if (summary.total or summary.cards_refreshed) and not dry_run:
         cobot.wake_sender()
     return summary
 

@@ -33,6 +33,7 @@ from bot.slack.listeners.common import PLATFORM, resolve_team
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport
 from bot.web.guest import guest_wsgi_app, is_guest_path
+from bot.web.tracked import is_tracked_path, tracked_wsgi_app
 from handlers import texts
 from handlers.results import t
 from storage.db import is_unavailable
@@ -176,6 +177,7 @@ class SlackService:
         )
         calendar = calendar_app(self.cobot)  # GET /calendar/<secret token>.ics: the feed calendars subscribe to
         guests = guest_wsgi_app(self.cobot)  # /guest/<token>: the page of a guest, someone without a chat account
+        tracked = tracked_wsgi_app(self.cobot)  # /r/<code>: a published piece's tracked link
 
         def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -189,6 +191,8 @@ class SlackService:
                 return calendar(environ, start_response)
             if is_guest_path(path):
                 return guests(environ, start_response)
+            if is_tracked_path(path):
+                return tracked(environ, start_response)
             return slack(environ, start_response)
 
         return application

@@ -36,6 +36,7 @@ from bot.teams.agent import PLATFORM, CobotAgent
 from bot.teams.auth import BotFrameworkAuth, Unauthorized
 from bot.teams.transport import TeamsConnector, TeamsTransport
 from bot.web.guest import guest_aiohttp_routes
+from bot.web.tracked import tracked_aiohttp_routes
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ class TeamsService:
         app.router.add_post(MESSAGES_PATH, self.messages)
         app.router.add_get(HEALTH_PATH, self.health)
         guest_aiohttp_routes(app, self.cobot)  # /guest/<token>: a guest's page, as `cobot serve` has it
+        tracked_aiohttp_routes(app, self.cobot)  # /r/<code>: a published piece's tracked link
         return app
 
     async def messages(self, request: web.Request) -> web.StreamResponse:

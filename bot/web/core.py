@@ -38,6 +38,7 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 HTML = "text/html; charset=utf-8"
 REASONS = {
     200: "OK",
+    302: "Found",
     303: "See Other",
     400: "Bad Request",
     403: "Forbidden",

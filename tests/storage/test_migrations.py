@@ -46,8 +46,12 @@ MODEL_TABLES = {
     "sign_off",
     "publication_override",
     "piece_result",
+    "tracked_link",
+    "link_click_day",
+    "link_click_seen",
+    "install_secret",
 }
-HEAD = "0017_piece_results"
+HEAD = "0018_tracked_links"
 
 
 def _table_names(engine: Engine) -> set[str]:
