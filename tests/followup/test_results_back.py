@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from followup_support import ANNA, METTE, OWNER, dm_texts, move_to, outbox, sign_off, tick, utc, wake
@@ -21,6 +22,7 @@ from smtp_server import Server, StartServer
 from web.guest_support import GuestClient
 
 from bot.runtime.config import ConfigError, load_settings
+from bot.slack import ids
 from handlers.outcomes import record_result
 from harness import SlackScenario
 from storage.models import ResultSource
@@ -229,3 +231,43 @@ def test_a_guest_who_helped_gets_the_note_by_e_mail(
     assert "So far it has earned 40 views." in body
     time.sleep(0.3)
     assert len([m for m in _mails(server, before + 1) if THANKS in _plain(m)]) == 1
+
+
+# --- App Home -----------------------------------------------------------------------------------------------------
+
+
+def _home_views(slack: SlackScenario, user: str) -> list[dict[str, Any]]:
+    return [c.params["view"] for c in slack.fake.calls_to("views.publish") if c.ok and c.params["user_id"] == user]
+
+
+def _toggle(view: dict[str, Any]) -> tuple[str, str]:
+    """The results notes' line on Home, and the value its button sets."""
+    [(text, value)] = [
+        (block["text"]["text"], block["accessory"]["value"])
+        for block in view["blocks"]
+        if block.get("accessory", {}).get("action_id") == ids.SET_RESULTS_NOTES
+    ]
+    return text, value
+
+
+def test_the_notes_are_turned_off_and_on_from_app_home(slack: SlackScenario) -> None:
+    event = {"type": "app_home_opened", "user": ANNA, "channel": "D0HOME", "tab": "home", "event_ts": "1700000000.1"}
+    assert slack.event(event).status == 200
+    slack.settle()
+    assert _toggle(_home_views(slack, ANNA)[-1]) == ("You hear what the pieces you helped make earned.", "off")
+
+    assert slack.click(ids.SET_RESULTS_NOTES, "off", user=ANNA, channel="D0HOME").status == 200
+    slack.settle()
+    assert slack.member(ANNA).results_notes_enabled is False
+    assert _toggle(_home_views(slack, ANNA)[-1]) == (
+        "You get no notes about what the pieces you helped make earned.",
+        "on",
+    )
+    published_piece(slack, ANNA)
+    move_to(slack, utc(2026, 11, 30, 8, 5))
+    tick(slack)
+    assert notes(slack, ANNA) == []
+
+    assert slack.click(ids.SET_RESULTS_NOTES, "on", user=ANNA, channel="D0HOME").status == 200
+    slack.settle()
+    assert slack.member(ANNA).results_notes_enabled is True
