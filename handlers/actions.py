@@ -22,7 +22,7 @@ from handlers.extensions import ask_for_more_time, decide_extension, default_pro
 from handlers.guests import guest_command_hint
 from handlers.invitations import answer_invitation, invite_matching
 from handlers.parsing import parse_day
-from handlers.preferences import set_ask_limit, set_language, set_recognition, set_reminders
+from handlers.preferences import set_ask_limit, set_language, set_recognition, set_reminders, set_results_notes
 from handlers.results import ActionKind, Reply, Text, UserFacingError, t
 from handlers.review import FEEDBACK_LIMIT, approve_draft, draft_request_number, request_changes
 from handlers.signoff import signoff_hint
@@ -158,6 +158,8 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
             return set_reminders(ctx, value=value)
         case ActionKind.SET_RECOGNITION:
             return set_recognition(ctx, value=value)
+        case ActionKind.SET_RESULTS_NOTES:
+            return set_results_notes(ctx, value=value)
         case ActionKind.SET_LANGUAGE:
             return set_language(ctx, value=value)
         case ActionKind.SET_ASKS:

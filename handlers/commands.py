@@ -35,7 +35,14 @@ from handlers.guests import invite_guest, remove_guest
 from handlers.invitations import invite_matching, list_invitations, set_invitations
 from handlers.parsing import MENTION, parse_day, split_trailing_day
 from handlers.plan_import import import_instructions
-from handlers.preferences import MAX_ASKS_PER_MONTH, set_ask_limit, set_language, set_recognition, set_reminders
+from handlers.preferences import (
+    MAX_ASKS_PER_MONTH,
+    set_ask_limit,
+    set_language,
+    set_recognition,
+    set_reminders,
+    set_results_notes,
+)
 from handlers.reports import Period, parse_report_period, report_as_file_only
 from handlers.requests import (
     NEEDS_LIMIT,
@@ -246,6 +253,11 @@ class AsksSetting:
 
 
 @dataclass(frozen=True)
+class ResultsNotesSetting:
+    value: str  # "on" or "off" (or a Danish word); checked when run
+
+
+@dataclass(frozen=True)
 class Report:
     period: Period  # requests posted in it; the default is everything so far
 
@@ -294,6 +306,7 @@ Command = (
     | Invitations
     | InvitationSetting
     | AsksSetting
+    | ResultsNotesSetting
     | Report
     | Import
     | Unparsable
@@ -605,6 +618,12 @@ def _parse_asks(rest: str, today: date) -> AsksSetting:
     return AsksSetting(rest)
 
 
+def _parse_results_notes(rest: str, today: date) -> ResultsNotesSetting:
+    if not rest:
+        raise UserFacingError(t(texts.USAGE_RESULTS_NOTES))
+    return ResultsNotesSetting(rest)
+
+
 def _parse_report(rest: str, today: date) -> Report:
     return Report(parse_report_period(plain(rest)))
 
@@ -811,6 +830,13 @@ CORE: tuple[Subcommand[Any], ...] = (
         _setting("recognition", texts.USAGE_RECOGNITION),
         _run_setting,
         texts.HELP_SETTINGS,
+    ),
+    Subcommand(
+        ("resultsnotes", "resultatnoter"),
+        (ResultsNotesSetting,),
+        _parse_results_notes,
+        lambda ctx, c: set_results_notes(ctx, value=c.value),
+        texts.HELP_RESULTS_NOTES,
     ),
     Subcommand(
         ("language", "sprog"),

@@ -45,6 +45,7 @@ class FollowUp:
     slot_horizon_days: int = 60
     digest_channel: str | None = None
     digest_cron: str = "0 9 * * mon"
+    results_back_days: int = 7  # days after publishing that helpers hear what their piece earned (0: never)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ sent as its own message (and queued with its own dedupe key), so no part breaks 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from itertools import combinations
 
 import sqlalchemy as sa
 from apscheduler.triggers.cron import CronTrigger
@@ -17,7 +19,8 @@ from sqlmodel import col, select
 from handlers import texts
 from handlers.calendar import contributors, people_text, slot_occurrences
 from handlers.context import Ctx, Scope
-from handlers.results import Action, ActionKind, Day, DigestLine, DigestPart, Moment, Reply, UserRef, t
+from handlers.outcomes import outcome_text, outcomes_of
+from handlers.results import Action, ActionKind, Day, DigestLine, DigestPart, Moment, Reply, Text, UserRef, t
 from handlers.schedule import at_local, last_fire_at_or_before
 from storage import queries
 from storage.models import ContentRequest, Draft, Member, RequestStatus, ReviewState, Volunteer, VolunteerState
@@ -43,6 +46,7 @@ def build_digest(scope: Scope) -> list[DigestPart]:
     lines.extend(_publishing_this_week(scope, today))
     lines.extend(_waiting_reviews(scope))
     lines.extend(_published_last_week(scope))
+    lines.extend(_crossing_silos(scope, today))
     lines.extend(_helpers(scope))
     if not lines:
         lines.append(DigestLine(t(texts.DIGEST_QUIET)))
@@ -221,21 +225,115 @@ def _published_last_week(scope: Scope) -> list[DigestLine]:
         return []
     lines = [DigestLine(t(texts.DIGEST_PUBLISHED), heading=True)]
     listed = _listed(scope)
+    outcomes = outcomes_of(
+        session=scope.session, workspace_id=scope.workspace_id, request_ids=[r.id for r in requests if r.id]
+    )
     for request in requests:
+        assert request.id is not None
         # Thanks by name only for people who have not opted out of being named in the digest.
         helpers = [user for user in contributors(scope, request) if user in listed]
+        item = t(
+            texts.DIGEST_PUBLISHED_ITEM,
+            number=request.number,
+            title=request.title,
+            url=request.published_url or "",
+            people=people_text(helpers) if helpers else t(texts.CARD_NOBODY_YET),
+        )
+        results = outcome_text(outcomes[request.id])
         lines.append(
-            DigestLine(
-                t(
-                    texts.DIGEST_PUBLISHED_ITEM,
-                    number=request.number,
-                    title=request.title,
-                    url=request.published_url or "",
-                    people=people_text(helpers) if helpers else t(texts.CARD_NOBODY_YET),
-                )
-            )
+            DigestLine(item if results is None else t(texts.DIGEST_PUBLISHED_RESULTS, item=item, results=results))
         )
     return lines
+
+
+def _crossing_silos(scope: Scope, today: date) -> list[DigestLine]:
+    """One line on the pieces published this month that people from two or more departments made (the owner's and
+    the helpers' departments), and the pairs of departments that made a piece together for the first time: none of
+    the pieces published before this month had both. Nothing when no piece crossed a department."""
+    month_start = at_local(today.replace(day=1), time(0, 0), scope.policy.timezone)
+    this_month = _departments_of_pieces(scope, since=month_start, before=scope.now)
+    crossing = [(request, departments) for request, departments in this_month if len(departments) >= 2]
+    if not crossing:
+        return []
+    earlier = {
+        pair
+        for _, departments in _departments_of_pieces(scope, since=None, before=month_start)
+        for pair in combinations(sorted(departments), 2)
+    }
+    new_pairs = sorted({pair for _, departments in crossing for pair in combinations(sorted(departments), 2)} - earlier)
+    pieces = _listing(
+        [
+            t(
+                texts.DIGEST_SILOS_PIECE,
+                number=request.number,
+                title=request.title,
+                departments=", ".join(sorted(departments)),
+            )
+            for request, departments in crossing[:SECTION_ITEMS]
+        ]
+    )
+    line = t(texts.DIGEST_SILOS, count=len(crossing), pieces=pieces)
+    if new_pairs:
+        pairs = _listing([t(texts.DIGEST_DEPARTMENT_PAIR, first=a, second=b) for a, b in new_pairs[:SECTION_ITEMS]])
+        line = t(texts.DIGEST_SILOS_FIRST_TIME, silos=line, pairs=pairs)
+    return [DigestLine(line)]
+
+
+def _departments_of_pieces(
+    scope: Scope, *, since: datetime | None, before: datetime
+) -> list[tuple[ContentRequest, set[str]]]:
+    """The pieces published in [since, before), oldest first, each with the departments of its owner and of
+    everyone who handed in a draft for it (people without a department left out)."""
+    statement = (
+        select(ContentRequest)
+        .where(
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.PUBLISHED,
+            col(ContentRequest.published_at) < before,
+        )
+        .order_by(col(ContentRequest.published_at))
+    )
+    if since is not None:
+        statement = statement.where(col(ContentRequest.published_at) >= since)
+    requests = scope.session.exec(statement).all()
+    if not requests:
+        return []
+    ids = [r.id for r in requests if r.id is not None]
+    departments: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(ids), 500):  # SQLite's limit on placeholders in one statement
+        chunk = ids[start : start + 500]
+        helpers = scope.session.execute(
+            sa.select(col(Draft.request_id), col(Member.department))
+            .join(Member, col(Member.id) == col(Draft.member_id))
+            .where(
+                col(Draft.workspace_id) == scope.workspace_id,
+                col(Draft.request_id).in_(chunk),
+                col(Member.department).is_not(None),
+            )
+            .distinct()
+        ).all()
+        for request_id, department in helpers:
+            departments[request_id].add(department)
+    owners = queries.get_members_by_ids(
+        session=scope.session, workspace_id=scope.workspace_id, member_ids={r.owner_id for r in requests}
+    )
+    result = []
+    for request in requests:
+        assert request.id is not None
+        owner = owners.get(request.owner_id)
+        found = set(departments[request.id])
+        if owner is not None and owner.department:
+            found.add(owner.department)
+        result.append((request, {d.strip() for d in found if d.strip()}))
+    return result
+
+
+def _listing(items: list[Text]) -> Text:
+    """Items as one text: "a, b, c"."""
+    joined = items[-1]
+    for item in reversed(items[:-1]):
+        joined = t(texts.DIGEST_LIST, first=item, rest=joined)
+    return joined
 
 
 def _listed(scope: Scope) -> set[str]:

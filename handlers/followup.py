@@ -26,7 +26,20 @@ from handlers.context import Scope
 from handlers.digest import build_digest, digest_due_at
 from handlers.guests import release_unopened
 from handlers.messages import Address, Channel, DigestMessage, NoticeMessage, Person, RequestThread
-from handlers.results import Action, ActionKind, Day, Moment, Notice, Param, Text, UserRef, is_forgotten_user_id, t
+from handlers.outcomes import outcome_text, outcomes_of
+from handlers.results import (
+    Action,
+    ActionKind,
+    Day,
+    Link,
+    Moment,
+    Notice,
+    Param,
+    Text,
+    UserRef,
+    is_forgotten_user_id,
+    t,
+)
 from handlers.schedule import at_local, next_working_moment
 from storage import queries
 from storage.models import (
@@ -75,6 +88,7 @@ def run_follow_ups(scope: Scope) -> FollowUpReport:
         *_unfilled_warnings(scope),
         *_slot_reminders(scope),
         *_empty_slot_warnings(scope),
+        *_results_back(scope),
         *_digest(scope),
     ]
     # Posts into channels and threads are queued before the DMs (a stable sort: each kind keeps its order). Slack
@@ -622,6 +636,91 @@ def _admin_members(scope: Scope) -> list[Member]:
             )
         ).all()
     )
+
+
+# --- results back to the people who helped -----------------------------------------------------------------
+
+# A note about a piece published longer ago than its day plus this is not sent any more: after a long downtime, or
+# when the notes are first switched on, people do not get thanked for last year's work all at once.
+RESULTS_BACK_LOOK_BACK = timedelta(days=14)
+
+
+def _results_back(scope: Scope) -> Iterator[queries.NewMessage]:
+    """``results_back_days`` after a piece was published, everyone who handed in a draft for it (but its owner,
+    and those who turned the notes off) is thanked with where it was published and what it earned so far. Each
+    note has its own dedupe key (``results:<request>:<member>``), so it is queued once, whichever pass gets there."""
+    days = scope.policy.follow_up.results_back_days
+    if days <= 0:
+        return
+    due_before = scope.now - timedelta(days=days)
+    pieces = scope.session.exec(
+        select(ContentRequest)
+        .where(
+            ContentRequest.workspace_id == scope.workspace_id,
+            ContentRequest.status == RequestStatus.PUBLISHED,
+            col(ContentRequest.published_at) <= due_before,
+            col(ContentRequest.published_at) > due_before - RESULTS_BACK_LOOK_BACK,
+        )
+        .order_by(col(ContentRequest.published_at))
+    ).all()
+    if not pieces:
+        return
+    helpers = scope.session.execute(
+        sa.select(col(Draft.request_id), col(Draft.member_id))
+        .where(
+            col(Draft.workspace_id) == scope.workspace_id,
+            col(Draft.request_id).in_([piece.id for piece in pieces]),
+        )
+        .distinct()
+    ).all()
+    by_id = {piece.id: piece for piece in pieces}
+    notes = {
+        f"results:{request_id}:{member_id}": (request_id, member_id)
+        for request_id, member_id in helpers
+        if member_id != by_id[request_id].owner_id
+    }
+    keys = list(notes)
+    # A note once queued is in the outbox; one left out (its helper had turned the notes off) is recorded as an
+    # event, so turning them on again later does not bring a late note about that piece.
+    done = queries.queued_keys(session=scope.session, workspace_id=scope.workspace_id, keys=keys)
+    done |= queries.seen_events(session=scope.session, workspace_id=scope.workspace_id, event_ids=keys)
+    notes = {key: note for key, note in notes.items() if key not in done}
+    if not notes:
+        return
+    people = _members(scope, {member_id for _, member_id in notes.values()})
+    outcomes = outcomes_of(
+        session=scope.session, workspace_id=scope.workspace_id, request_ids={r for r, _ in notes.values()}
+    )
+    for key, (request_id, member_id) in sorted(notes.items(), key=lambda item: item[1]):
+        member, piece = people.get(member_id), by_id[request_id]
+        if member is None or member.forgotten_at is not None:
+            continue
+        if not member.results_notes_enabled:
+            queries.record_event_once(
+                session=scope.session, workspace_id=scope.workspace_id, event_id=key, now=scope.now
+            )
+            continue
+        assert piece.published_at is not None
+        results = outcome_text(outcomes[request_id])
+        params: dict[str, Param] = {
+            "title": piece.title,
+            "url": Link(piece.published_url or ""),
+            "count": max(1, (scope.now - piece.published_at).days),
+        }
+        if results is None:
+            text = Text(texts.RESULTS_NOTE_NOTHING_COUNTED, params)
+        else:
+            text = Text(texts.RESULTS_NOTE, {**params, "results": results})
+        yield _dm(
+            scope,
+            key=key,
+            to=member,
+            notice=Notice(text),
+            # A guest's e-mail tells of the request it is about, with its draft deadline: past and beside the point
+            # in a thank-you. Without one the e-mail is the note alone.
+            request_id=None if member.is_guest else request_id,
+            expires_at=scope.now + NUDGE_USEFUL_FOR,
+        )
 
 
 # --- digest -------------------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ class HomeSettings:
     language: str
     asks_per_month: int | None  # the person's own limit (0: never, also after `invitations off`)
     ask_limit: int  # the workspace's
+    results_notes: bool = True  # whether the person hears what the pieces they helped make earned
 
     @property
     def ask_choice(self) -> str:
@@ -114,6 +115,7 @@ def build_home(scope: Scope, member: Member, *, pages: dict[str, int] | None = N
             language=scope.policy.language_of(member),
             asks_per_month=member.asks_per_month if member.invitations_enabled else 0,
             ask_limit=scope.policy.monthly_ask_limit,
+            results_notes=member.results_notes_enabled,
         ),
         pages=dict(pages),
     )

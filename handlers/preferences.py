@@ -1,5 +1,5 @@
-"""Personal settings: reminder DMs on or off, whether to be thanked by name in the weekly digest, the language,
-and how often Cobot may invite you."""
+"""Personal settings: reminder DMs on or off, whether to be thanked by name in the weekly digest, whether to hear
+what the pieces you helped make earned, the language, and how often Cobot may invite you."""
 
 from __future__ import annotations
 
@@ -28,6 +28,15 @@ def set_recognition(ctx: Ctx, *, value: str) -> Reply:
     ctx.session.add(ctx.actor)
     notify.refresh_home(ctx, user_ids=[ctx.actor.user_id])
     return Reply.of(t(texts.RECOGNITION_ON if enabled else texts.RECOGNITION_OFF))
+
+
+def set_results_notes(ctx: Ctx, *, value: str) -> Reply:
+    """Choose whether you hear, a while after a piece you helped make is published, what it earned."""
+    enabled = _on_off(value, usage=texts.USAGE_RESULTS_NOTES)
+    ctx.actor.results_notes_enabled = enabled
+    ctx.session.add(ctx.actor)
+    notify.refresh_home(ctx, user_ids=[ctx.actor.user_id])
+    return Reply.of(t(texts.RESULTS_NOTES_ON if enabled else texts.RESULTS_NOTES_OFF))
 
 
 def _on_off(value: str, *, usage: str) -> bool:

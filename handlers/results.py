@@ -199,6 +199,7 @@ class ActionKind(StrEnum):
     DERIVE = "derive"  # value: request number
     SET_REMINDERS = "set_reminders"  # value: "on" or "off"
     SET_RECOGNITION = "set_recognition"  # value: "on" or "off"
+    SET_RESULTS_NOTES = "set_results_notes"  # value: "on" or "off"
     SET_LANGUAGE = "set_language"  # value: "en" or "da"
     SET_ASKS = "set_asks"  # value: "never", "default" or a number of invitations a month
     INVITE_MATCHING = "invite_matching"  # value: request number

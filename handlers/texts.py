@@ -1372,3 +1372,37 @@ CONSOLE_CLICK_NOT_COUNTED = NP_(
     "{agent} opened #{number}'s tracked link; not counted (a preview bot or a repeat visit). It has {count} click.",
     "{agent} opened #{number}'s tracked link; not counted (a preview bot or a repeat visit). It has {count} clicks.",
 )
+
+# --- resultsback: results back to the people who helped, and the digest's results and crossing silos ----------
+HELP_RESULTS_NOTES = N_("`/cocreate resultsnotes off|on`: a note with what the pieces you helped make earned")
+USAGE_RESULTS_NOTES = N_("Try `/cocreate resultsnotes off` or `/cocreate resultsnotes on`.")
+RESULTS_NOTES_ON = N_("A while after a piece you helped make is published, you'll hear what it earned.")
+RESULTS_NOTES_OFF = N_(
+    "You won't get notes about what the pieces you helped make earned. `/cocreate resultsnotes on` to undo."
+)
+HOME_RESULTS_NOTES_ON = N_("You hear what the pieces you helped make earned.")
+HOME_RESULTS_NOTES_OFF = N_("You get no notes about what the pieces you helped make earned.")
+# The note to each helper, a while (app.yaml `results_back.after_days`) after the piece was published; {count}
+# is the days since then, {results} the piece's figures (``handlers.outcomes.outcome_text``).
+RESULTS_NOTE = NP_(
+    "Thank you for helping make *{title}*! It was published {count} day ago: {url}\nSo far it has earned {results}.",
+    "Thank you for helping make *{title}*! It was published {count} days ago: {url}\nSo far it has earned {results}.",
+)
+RESULTS_NOTE_NOTHING_COUNTED = NP_(
+    "Thank you for helping make *{title}*! It was published {count} day ago: {url}\n"
+    "Nothing has been counted for it yet, but it is out there thanks to you.",
+    "Thank you for helping make *{title}*! It was published {count} days ago: {url}\n"
+    "Nothing has been counted for it yet, but it is out there thanks to you.",
+)
+# The digest: a published piece's line with its figures under it, and the line about crossing departments.
+DIGEST_PUBLISHED_RESULTS = N_("{item}\nSo far: {results}")
+DIGEST_SILOS = NP_(
+    "*Across departments:* {count} piece published this month was made by people from more than one "
+    "department: {pieces}.",
+    "*Across departments:* {count} pieces published this month were made by people from more than one "
+    "department: {pieces}.",
+)
+DIGEST_SILOS_FIRST_TIME = N_("{silos} Working together for the first time: {pairs}.")
+DIGEST_SILOS_PIECE = N_("#{number} *{title}* ({departments})")
+DIGEST_DEPARTMENT_PAIR = N_("{first} and {second}")
+DIGEST_LIST = N_("{first}, {rest}")

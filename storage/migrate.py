@@ -15,6 +15,7 @@ plainly "at head", Alembic decides as before.
 from __future__ import annotations
 
 import ast
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,10 +148,16 @@ def scripted_head() -> str | None:
 
 _UNREADABLE = object()  # an assignment whose value is not a literal
 
+# CPython 3.11 before 3.11.8 can fail ``ast.parse`` with "SystemError: AST constructor recursion depth mismatch"
+# when two threads parse at once (python/cpython#106905); servers check the head from several threads.
+_PARSING = threading.Lock()
+
 
 def _literal_assignments(path: Path) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for node in ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body:
+    with _PARSING:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in tree.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
             name, value = node.target.id, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):

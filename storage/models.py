@@ -133,6 +133,9 @@ class Member(SQLModel, table=True):
     profile_fetched_at: datetime | None = None
     reminders_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     listed_in_digest: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # Whether this person hears, a while after a piece they helped make was published, what it earned
+    # (`/cocreate resultsnotes`, App Home).
+    results_notes_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     # Whether Cobot may DM this person invitations to requests that match their skills (`/cocreate invitations`).
     invitations_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
     # How many invitations this person accepts in any 30 days (`/cocreate asks`, App Home): 0 never, None the

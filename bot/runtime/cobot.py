@@ -268,6 +268,7 @@ def build_policy(settings: Settings) -> Policy:
             slot_horizon_days=behaviour.publishing.horizon_days,
             digest_channel=behaviour.digest.channel,
             digest_cron=behaviour.digest.cron,
+            results_back_days=behaviour.results_back.after_days,
         ),
         skill_synonyms=tuple(sorted(behaviour.skills.synonyms.items())),
         invite_count=behaviour.skills.invite_count,

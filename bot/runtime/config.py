@@ -228,6 +228,12 @@ class DigestSettings(_Strict):
         return value
 
 
+class ResultsBackSettings(_Strict):
+    """The thank-you note with a published piece's results that goes to everyone who helped make it."""
+
+    after_days: int = Field(default=7, ge=0, le=365)  # days after publishing; 0: no notes
+
+
 class LanguageSettings(_Strict):
     default: Literal["en", "da"] = "en"
     channels: dict[str, Literal["en", "da"]] = Field(default_factory=dict)
@@ -494,6 +500,7 @@ class Behaviour(_Strict):
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     publishing: PublishingSettings = Field(default_factory=PublishingSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    results_back: ResultsBackSettings = Field(default_factory=ResultsBackSettings)
     languages: LanguageSettings = Field(default_factory=LanguageSettings)
     skills: SkillsSettings = Field(default_factory=SkillsSettings)
     guests: GuestSettings = Field(default_factory=GuestSettings)

@@ -772,6 +772,7 @@ def home_view(home: HomeView, translate: Translate = identity) -> Block:
     for enabled, kind, on_text, off_text in (
         (settings.reminders, ids.SET_REMINDERS, texts.HOME_REMINDERS_ON, texts.HOME_REMINDERS_OFF),
         (settings.recognition, ids.SET_RECOGNITION, texts.HOME_RECOGNITION_ON, texts.HOME_RECOGNITION_OFF),
+        (settings.results_notes, ids.SET_RESULTS_NOTES, texts.HOME_RESULTS_NOTES_ON, texts.HOME_RESULTS_NOTES_OFF),
     ):
         toggle = button(
             translate(texts.BUTTON_TURN_OFF if enabled else texts.BUTTON_TURN_ON), kind, "off" if enabled else "on"

@@ -80,6 +80,7 @@ BOOK_SLOT = action_id(ActionKind.BOOK_SLOT)
 DERIVE = action_id(ActionKind.DERIVE)
 SET_REMINDERS = action_id(ActionKind.SET_REMINDERS)
 SET_RECOGNITION = action_id(ActionKind.SET_RECOGNITION)
+SET_RESULTS_NOTES = action_id(ActionKind.SET_RESULTS_NOTES)
 SET_LANGUAGE = action_id(ActionKind.SET_LANGUAGE)
 SET_ASKS = action_id(ActionKind.SET_ASKS)  # a menu: the chosen option's value is "never", "default" or a number
 INVITE_MATCHING = action_id(ActionKind.INVITE_MATCHING)

@@ -51,7 +51,7 @@ MODEL_TABLES = {
     "link_click_seen",
     "install_secret",
 }
-HEAD = "0018_tracked_links"
+HEAD = "0020_results_back"
 
 
 def _table_names(engine: Engine) -> set[str]:
