@@ -11,11 +11,10 @@ from sqlmodel import Session
 
 from handlers import notify
 from handlers.context import Ctx, Policy
+from handlers.departments import take_import
 from handlers.results import Reply
 from storage import queries
 from storage.models import Member
-
-DEPARTMENT_LIMIT = 100  # the column's width
 
 
 def find_context(
@@ -112,6 +111,6 @@ def set_profile(ctx: Ctx, *, department: str | None = None, tz: str | None = Non
             raise ValueError(f"{tz!r} is not a time zone name") from None
         ctx.actor.tz = tz
     if department is not None:
-        ctx.actor.department = department.strip()[:DEPARTMENT_LIMIT] or None
+        take_import(ctx.actor, department=department, platform=ctx.workspace.platform)
     ctx.session.add(ctx.actor)
     return Reply(())

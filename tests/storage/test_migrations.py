@@ -47,7 +47,7 @@ MODEL_TABLES = {
     "publication_override",
     "piece_result",
 }
-HEAD = "0017_piece_results"
+HEAD = "0019_member_departments"
 
 
 def _table_names(engine: Engine) -> set[str]:
