@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 
+from sqlmodel import Session
+
 from handlers import notify, texts
 from handlers.context import Ctx
 from handlers.results import Reply, Text, UserFacingError, t
+from storage import queries
 from storage.models import Member
 
 DEPARTMENT_LIMIT = 100  # the columns' width
@@ -52,6 +55,41 @@ def take_directory(member: Member, *, department: str | None, title: str | None,
     if department is not None:
         member.department_profile = clean(department, limit=DEPARTMENT_LIMIT)
         settle(member, profile_source=source)
+
+
+def _known(*, session: Session, platform: str, workspace_external_id: str, user_id: str) -> Member | None:
+    workspace = queries.find_workspace(session=session, platform=platform, external_id=workspace_external_id)
+    if workspace is None or workspace.id is None:
+        return None
+    member = queries.get_member(session=session, workspace_id=workspace.id, user_id=user_id)
+    return None if member is None or member.forgotten_at is not None else member
+
+
+def is_known(*, session: Session, platform: str, workspace_external_id: str, user_id: str) -> bool:
+    """Whether Cobot has met this person (a profile change of anyone else is none of its business)."""
+    return (
+        _known(session=session, platform=platform, workspace_external_id=workspace_external_id, user_id=user_id)
+        is not None
+    )
+
+
+def refresh_known(
+    *,
+    session: Session,
+    platform: str,
+    workspace_external_id: str,
+    user_id: str,
+    department: str | None,
+    title: str | None,
+    source: str,
+) -> bool:
+    """A known person's profile changed: their department and title as it says now (``take_directory``)."""
+    member = _known(session=session, platform=platform, workspace_external_id=workspace_external_id, user_id=user_id)
+    if member is None:
+        return False
+    take_directory(member, department=department, title=title, source=source)
+    session.add(member)
+    return True
 
 
 def take_import(member: Member, *, department: str | None, platform: str) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from handlers import notify
 from handlers.context import Ctx, Policy
-from handlers.departments import take_import
+from handlers.departments import PROFILE, take_directory, take_import
 from handlers.results import Reply
 from storage import queries
 from storage.models import Member
@@ -48,6 +48,10 @@ class Profile:
     tz: str | None = None
     locale: str | None = None
     email: str | None = None
+    # From the profile's department field, title or directory (``handlers.departments``); None: not asked.
+    department: str | None = None
+    title: str | None = None
+    department_source: str = PROFILE
 
 
 def open_context(
@@ -96,6 +100,7 @@ def take_profile(
     member.tz, member.locale = profile.tz, profile.locale
     member.email = (profile.email or "").strip()[:254] or None
     member.profile_fetched_at = now
+    take_directory(member, department=profile.department, title=profile.title, source=profile.department_source)
     session.add(member)
     return member
 

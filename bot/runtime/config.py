@@ -446,6 +446,30 @@ class AnalyticsSettings(_Strict):
         return value
 
 
+class ProfileSettings(_Strict):
+    """Where a person's department comes from on Slack (``bot.slack.profiles``): a custom profile field, by the
+    label an admin gave it, else the profile's title read by a pattern. Someone's own `/cocreate department` wins."""
+
+    # The label of the custom profile field that holds the department, e.g. "Department" (needs users.profile:read).
+    department_field: str | None = Field(default=None, min_length=1, max_length=100)
+    # A regular expression over the profile's title with a named group `department`, used when the field is empty,
+    # e.g. "^(?P<department>[^,]+)," reads "Marketing, Content Lead" as Marketing.
+    title_pattern: str | None = Field(default=None, min_length=1, max_length=500)
+
+    @field_validator("title_pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            compiled = re.compile(value)
+        except re.error as error:
+            raise ValueError(f"{value!r} is not a regular expression ({error})") from None
+        if "department" not in compiled.groupindex:
+            raise ValueError(f"{value!r} has no group (?P<department>...) that names the department")
+        return value
+
+
 class Behaviour(_Strict):
     """Everything ``app.yaml`` may say. Unknown keys are refused so a typo never passes silently."""
 
@@ -464,6 +488,7 @@ class Behaviour(_Strict):
     guests: GuestSettings = Field(default_factory=GuestSettings)
     teams: TeamsSettings = Field(default_factory=TeamsSettings)
     analytics: AnalyticsSettings | None = None  # none: no analytics server is polled
+    profiles: ProfileSettings | None = None  # none: departments only from `/cocreate department` and imports
 
     @field_validator("timezone")
     @classmethod
