@@ -35,6 +35,8 @@ DEFAULT_DATABASE_URL = "sqlite:///data/cobot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Where the Bot Framework publishes the keys that sign the tokens Teams sends with every activity.
 DEFAULT_TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+DEFAULT_GRAPH_API_URL = "https://graph.microsoft.com"  # Teams people's departments (bot/teams/graph.py)
+DEFAULT_GRAPH_LOGIN_URL = "https://login.microsoftonline.com"
 CONFIG_ENV = "COBOT_CONFIG"
 
 
@@ -511,6 +513,9 @@ class Environment(_Strict):
     teams_tenant_id: str | None = None
     teams_allow_unauthenticated: bool = False
     teams_openid_metadata_url: str = DEFAULT_TEAMS_OPENID_METADATA_URL
+    # Microsoft Graph, asked for Teams people's department and job title; tests point these at a local fake.
+    graph_api_url: str = Field(default=DEFAULT_GRAPH_API_URL, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    graph_login_url: str = Field(default=DEFAULT_GRAPH_LOGIN_URL, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     # Where Cobot sends e-mail (guests' invitations), e.g. smtp://user:password@mail.example.com:587; may carry a
     # password. Without it Cobot invites no guests.
     smtp_url: SecretStr | None = None
@@ -744,6 +749,8 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "TEAMS_TENANT_ID",
             "TEAMS_ALLOW_UNAUTHENTICATED",
             "TEAMS_OPENID_METADATA_URL",
+            "GRAPH_API_URL",
+            "GRAPH_LOGIN_URL",
             "SMTP_URL",
             "PUBLIC_URL",
             ANALYTICS_KEY_ENV,
