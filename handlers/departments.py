@@ -169,6 +169,11 @@ def _profile_source(member: Member, *, platform: str | None = None) -> str:
     return GRAPH if platform == "teams" else PROFILE
 
 
+def source_text(source: str | None) -> Text:
+    """Where a department came from, as the person reads it ("your Slack profile")."""
+    return _source_text(source)
+
+
 def _source_text(source: str | None) -> Text:
     return t(
         {
