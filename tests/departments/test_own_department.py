@@ -7,18 +7,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import run_as
+from factories import NOW, run_as
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.exports.plaintext import plain
 from bot.runtime.i18n import translator
 from handlers.commands import help_texts, parse_command, run_command
-from handlers.context import Ctx
+from handlers.context import Ctx, Policy, Scope
 from handlers.departments import take_directory
+from handlers.erasure import forget_member
 from handlers.people import set_profile
 from handlers.results import Reply, UserFacingError
-from storage.models import Member
+from storage.db import transaction
+from storage.models import Member, Workspace
 
 TODAY = date(2026, 11, 23)
 METTE = "U0METTE"
@@ -141,3 +143,23 @@ def test_the_help_names_the_new_commands_in_both_languages() -> None:
     danish = "\n".join(plain(text, translator("da")) for text in help_texts())
     assert "/cocreate department <name>" in english and "/cocreate whoami" in english
     assert "sætter den afdeling, du tæller med i rapporterne" in danish
+
+
+def test_forgetting_someone_erases_every_source_and_the_title(engine: Engine) -> None:
+    run_as(engine, METTE, lambda ctx: set_profile(ctx, department="Support"))
+    from_profile(engine, "Marketing", "Content Lead")
+    command(engine, "department Mettes hjørne")
+    with transaction(engine) as session:
+        workspace = session.exec(select(Workspace)).one()
+        found = session.exec(select(Member).where(Member.user_id == METTE)).one()
+        assert found.id is not None
+        forget_member(Scope(session=session, workspace=workspace, policy=Policy(), now=NOW), member_id=found.id)
+    with Session(engine) as session:
+        row = session.exec(select(Member).where(Member.id == found.id)).one()
+    assert (row.department, row.department_source, row.department_self, row.department_profile) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (row.department_import, row.title) == (None, None)
