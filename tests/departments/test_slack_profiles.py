@@ -110,3 +110,13 @@ def test_without_the_setting_slack_is_not_asked_for_profile_fields(sqlite_url: s
         assert (slack.member("U0ANNA").department, slack.member("U0ANNA").title) == (None, "Sales, Rep")
     finally:
         slack.close()
+
+
+def test_a_profile_looked_up_later_through_the_outbox_brings_the_department_too(slack: SlackScenario) -> None:
+    slack.fake.add_user("U0CARL", name="carl", title="Support, Agent", fields={FIELD: "Customer Service"})
+    slack.fake.fail_next("users.info", status=500)  # Slack does not answer before the first reply: queued
+    meet(slack, "U0CARL")
+    slack.settle()
+    carl = slack.member("U0CARL")
+    assert (carl.department, carl.department_source, carl.title) == ("Customer Service", "profile", "Support, Agent")
+    assert [call.ok for call in slack.fake.calls_to("users.info")] == [False, True]  # the second: the outbox's
