@@ -17,6 +17,7 @@ from handlers import texts
 from handlers.calendar import book_from_button, derive_hint, free_slots
 from handlers.cards import require_open, require_request
 from handlers.context import Ctx
+from handlers.departments import set_own_department
 from handlers.drafts import DRAFT_TEXT_LIMIT, DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time, decide_extension, default_proposal
 from handlers.guests import guest_command_hint
@@ -164,6 +165,8 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
             return set_language(ctx, value=value)
         case ActionKind.SET_ASKS:
             return set_ask_limit(ctx, value=value)
+        case ActionKind.SET_DEPARTMENT:
+            return set_own_department(ctx, value=value)
     raise AssertionError(f"unhandled action {kind!r}")
 
 

@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 from handlers import texts
 from handlers.calendar import add_slot, book_slot, derive_request, list_slots, mark_published
 from handlers.context import Ctx
+from handlers.departments import set_own_department, whoami
 from handlers.digest import preview_digest
 from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
@@ -78,6 +79,16 @@ _QUOTES = '"“”„«»'
 
 @dataclass(frozen=True)
 class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class OwnDepartment:
+    value: str  # a department, or "clear"
+
+
+@dataclass(frozen=True)
+class WhoAmI:
     pass
 
 
@@ -309,6 +320,8 @@ Command = (
     | ResultsNotesSetting
     | Report
     | Import
+    | OwnDepartment
+    | WhoAmI
     | Unparsable
 )
 C = TypeVar("C", bound=Command)
@@ -510,6 +523,12 @@ def _parse_language(rest: str, today: date) -> Language:
     if not rest:
         raise UserFacingError(t(texts.USAGE_LANGUAGE))
     return Language(rest)
+
+
+def _parse_department(rest: str, today: date) -> OwnDepartment:
+    if not rest.strip():
+        raise UserFacingError(t(texts.USAGE_DEPARTMENT))
+    return OwnDepartment(plain(rest))
 
 
 def _parse_slots(rest: str, today: date) -> Slots:
@@ -844,6 +863,21 @@ CORE: tuple[Subcommand[Any], ...] = (
         _parse_language,
         lambda ctx, c: set_language(ctx, value=c.value),
         texts.HELP_SETTINGS,
+    ),
+    Subcommand(
+        ("department", "afdeling"),
+        (OwnDepartment,),
+        _parse_department,
+        lambda ctx, c: set_own_department(ctx, value=c.value),
+        texts.HELP_DEPARTMENTS,
+    ),
+    Subcommand(
+        ("whoami", "hvemerjeg"),
+        (WhoAmI,),
+        lambda rest, today: WhoAmI(),
+        lambda ctx, c: whoami(ctx),
+        texts.HELP_DEPARTMENTS,
+        only_reads=True,
     ),
 )
 DIRECTORY: tuple[Subcommand[Any], ...] = (

@@ -138,7 +138,9 @@ def _forget(scope: Scope, *, member_id: int, by_themselves: bool) -> Forgotten:
     member.email = None
     member.tz = member.locale = member.language = None
     if department is not None:
-        member.department = None
+        member.department = member.department_source = None
+    # What each source said, and the job title, are the person's; the counted department above is the team's.
+    member.department_self = member.department_profile = member.department_import = member.title = None
     # Nothing is ever looked up about, sent to, or asked of them again. Whether the digest may thank them stays as
     # they chose: it thanks "a former contributor".
     member.profile_fetched_at = scope.now

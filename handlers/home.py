@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from handlers import texts
 from handlers.cards import STATUS_TEXTS
 from handlers.context import Scope
+from handlers.departments import source_text
 from handlers.requests import STATE_TEXTS
 from handlers.results import Action, ActionKind, Day, Text, UserRef, t
 from storage.models import (
@@ -67,6 +68,10 @@ class HomeSettings:
     ask_limit: int  # the workspace's
     results_notes: bool = True  # whether the person hears what the pieces they helped make earned
 
+    department: str | None = None  # the one that counts (``handlers.departments``)
+    department_source: Text | None = None  # where it came from, as shown
+    own_department: bool = False  # chosen by the person (so a button can go back to the profile's)
+
     @property
     def ask_choice(self) -> str:
         """The value of the chosen option of ``ask_choices``."""
@@ -116,6 +121,9 @@ def build_home(scope: Scope, member: Member, *, pages: dict[str, int] | None = N
             asks_per_month=member.asks_per_month if member.invitations_enabled else 0,
             ask_limit=scope.policy.monthly_ask_limit,
             results_notes=member.results_notes_enabled,
+            department=member.department,
+            department_source=source_text(member.department_source) if member.department else None,
+            own_department=bool(member.department_self),
         ),
         pages=dict(pages),
     )

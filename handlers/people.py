@@ -11,11 +11,10 @@ from sqlmodel import Session
 
 from handlers import notify
 from handlers.context import Ctx, Policy
+from handlers.departments import PROFILE, take_directory, take_import
 from handlers.results import Reply
 from storage import queries
 from storage.models import Member
-
-DEPARTMENT_LIMIT = 100  # the column's width
 
 
 def find_context(
@@ -49,6 +48,10 @@ class Profile:
     tz: str | None = None
     locale: str | None = None
     email: str | None = None
+    # From the profile's department field, title or directory (``handlers.departments``); None: not asked.
+    department: str | None = None
+    title: str | None = None
+    department_source: str = PROFILE
 
 
 def open_context(
@@ -97,6 +100,7 @@ def take_profile(
     member.tz, member.locale = profile.tz, profile.locale
     member.email = (profile.email or "").strip()[:254] or None
     member.profile_fetched_at = now
+    take_directory(member, department=profile.department, title=profile.title, source=profile.department_source)
     session.add(member)
     return member
 
@@ -112,6 +116,6 @@ def set_profile(ctx: Ctx, *, department: str | None = None, tz: str | None = Non
             raise ValueError(f"{tz!r} is not a time zone name") from None
         ctx.actor.tz = tz
     if department is not None:
-        ctx.actor.department = department.strip()[:DEPARTMENT_LIMIT] or None
+        take_import(ctx.actor, department=department, platform=ctx.workspace.platform)
     ctx.session.add(ctx.actor)
     return Reply(())

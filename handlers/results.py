@@ -202,6 +202,7 @@ class ActionKind(StrEnum):
     SET_RESULTS_NOTES = "set_results_notes"  # value: "on" or "off"
     SET_LANGUAGE = "set_language"  # value: "en" or "da"
     SET_ASKS = "set_asks"  # value: "never", "default" or a number of invitations a month
+    SET_DEPARTMENT = "set_department"  # value: a department as typed, or "clear" (``handlers.departments``)
     INVITE_MATCHING = "invite_matching"  # value: request number
     ACCEPT_INVITATION = "accept_invitation"  # value: invitation id
     DECLINE_INVITATION = "decline_invitation"  # value: invitation id

@@ -1406,3 +1406,51 @@ DIGEST_SILOS_FIRST_TIME = N_("{silos} Working together for the first time: {pair
 DIGEST_SILOS_PIECE = N_("#{number} *{title}* ({departments})")
 DIGEST_DEPARTMENT_PAIR = N_("{first} and {second}")
 DIGEST_LIST = N_("{first}, {rest}")
+
+# --- departments (branch `departments`): `/cocreate department`, `/cocreate whoami`, App Home (handlers.departments)
+HELP_DEPARTMENTS = N_(
+    "`/cocreate department <name>` sets the department you count for in reports (`clear` goes back to your "
+    "profile's) · `/cocreate whoami` shows your name, department and title, and where Cobot got them"
+)
+USAGE_DEPARTMENT = N_(
+    "Say which department you work in: `/cocreate department Marketing`, or `/cocreate department clear` to use "
+    "the one in your profile again."
+)
+DEPARTMENT_TOO_LONG = N_(
+    "A department name may have at most {limit} characters, and that one has {length}. Try a shorter name, "
+    "e.g. `/cocreate department Marketing`."
+)
+DEPARTMENT_SET = N_(
+    "Your department is now “{department}”: it counts in reports from now on. `/cocreate department clear` goes "
+    "back to the one in your profile."
+)
+DEPARTMENT_CLEARED = N_("You no longer choose your department yourself: it is now “{department}”, from {source}.")
+DEPARTMENT_CLEARED_NONE = N_(
+    "You no longer choose your department yourself, and neither your profile nor an import gives one, so you have "
+    "no department now."
+)
+DEPARTMENT_NOT_OWN = N_(
+    "You have not chosen a department yourself, so there was nothing to clear. `/cocreate whoami` shows where "
+    "yours comes from."
+)
+DEPARTMENT_SOURCE_SELF = N_("your own choice")
+DEPARTMENT_SOURCE_PROFILE = N_("your Slack profile")
+DEPARTMENT_SOURCE_GRAPH = N_("your Microsoft 365 profile")
+DEPARTMENT_SOURCE_IMPORT = N_("an import")
+WHOAMI_NAME = N_("Name: {name}")
+WHOAMI_DEPARTMENT = N_("Department: {department} (from {source})")
+WHOAMI_NO_DEPARTMENT = N_("Department: none")
+WHOAMI_TITLE = N_("Title: {title}")
+WHOAMI_NO_TITLE = N_("Title: none in your profile")
+WHOAMI_SOURCES = N_("What each source says:")
+WHOAMI_SOURCE_WINS = N_("• {source}: {department} ← this one counts")
+WHOAMI_SOURCE = N_("• {source}: {department}")
+WHOAMI_SOURCE_EMPTY = N_("• {source}: nothing")
+WHOAMI_ORDER = N_(
+    "Your own choice wins over your profile, and your profile over an import. `/cocreate department <name>` sets yours."
+)
+HOME_DEPARTMENT = N_("*Your department:* {department} (from {source})")
+HOME_NO_DEPARTMENT = N_("*Your department:* none yet")
+HOME_DEPARTMENT_CLEAR = N_("Use my profile's")
+HOME_DEPARTMENT_LABEL = N_("Department")
+HOME_DEPARTMENT_HINT = N_("Type the department you work in and press Enter.")

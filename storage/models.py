@@ -127,7 +127,13 @@ class Member(SQLModel, table=True):
     tz: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
     language: str | None = Field(default=None, max_length=8)  # chosen in Cobot; else the Slack locale decides
+    # The department reports count: the one of the sources below that wins (``handlers.departments``).
     department: str | None = Field(default=None, max_length=100)
+    department_source: str | None = Field(default=None, max_length=16)  # self, profile, graph or import
+    department_self: str | None = Field(default=None, max_length=100)  # `/cocreate department`, App Home
+    department_profile: str | None = Field(default=None, max_length=100)  # the Slack profile or Microsoft Graph
+    department_import: str | None = Field(default=None, max_length=100)
+    title: str | None = Field(default=None, max_length=200)  # the job title the profile gives
     # From the Slack profile (needs users:read.email); content plans may name owners by e-mail.
     email: str | None = Field(default=None, max_length=254)
     profile_fetched_at: datetime | None = None

@@ -126,6 +126,8 @@ class _User:
     tz: str
     locale: str
     email: str | None
+    title: str = ""
+    fields: dict[str, str] = field(default_factory=dict)  # custom profile field id → value
 
 
 class _BadRequestError(Exception):
@@ -500,6 +502,7 @@ class FakeSlack:
         self._response_urls: set[str] = set()
         self._failures: dict[str, deque[_Failure]] = {}
         self._not_joined: set[str] = set()
+        self._profile_fields: list[dict[str, Any]] = []  # the workspace's custom profile fields (team.profile.get)
 
         self._ts_counter = 0
         self._id_counter = 0
@@ -521,6 +524,8 @@ class FakeSlack:
             "conversations.join": self._conversations_join,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
+            "users.profile.get": self._users_profile_get,
+            "team.profile.get": self._team_profile_get,
             "views.open": self._views_open,
             "views.push": self._views_push,
             "views.update": self._views_update,
@@ -778,14 +783,34 @@ class FakeSlack:
         tz: str = "Europe/Copenhagen",
         locale: str = "en-US",
         email: str | None = None,
+        title: str = "",
+        fields: dict[str, str] | None = None,
     ) -> None:
+        """A member of the workspace; ``fields`` their values of custom profile fields, by field id. Adding
+        someone again replaces them, as a profile edit does."""
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             # Fail at setup time, not with a confusing 500 inside users.info.
             raise ValueError(f"unknown time zone {tz!r}") from exc
         with self._cond:
-            self._users[user_id] = _User(user_id, name, real_name, tz, locale, email)
+            self._users[user_id] = _User(user_id, name, real_name, tz, locale, email, title, dict(fields or {}))
+
+    def add_profile_field(self, field_id: str, label: str, *, hint: str = "", is_hidden: bool = False) -> None:
+        """A custom profile field an admin defined for the workspace (Slack ids look like ``Xf06054AAA``)."""
+        with self._cond:
+            self._profile_fields.append(
+                {
+                    "id": field_id,
+                    "ordering": len(self._profile_fields),
+                    "label": label,
+                    "hint": hint,
+                    "type": "text",
+                    "possible_values": None,
+                    "options": None,
+                    "is_hidden": is_hidden,
+                }
+            )
 
     def fail_next(
         self,
@@ -1202,6 +1227,7 @@ class FakeSlack:
         }
         if user.email is not None:
             profile["email"] = user.email
+        profile["title"] = user.title
         obj: dict[str, Any] = {
             "id": user.user_id,
             "team_id": self.team_id,
@@ -1216,6 +1242,44 @@ class FakeSlack:
         if _truthy(params.get("include_locale")):
             obj["locale"] = user.locale
         return _ok({"user": obj})
+
+    def _users_profile_get(self, params: dict[str, Any]) -> _Reply:
+        """As https://api.slack.com/methods/users.profile.get documents it: custom fields come keyed by field id,
+        each as ``{"value": …, "alt": …}``, and ``fields`` is null for someone who filled in none."""
+        user = self._users.get(str(params.get("user") or ""))
+        if user is None:
+            return _err("user_not_found")
+        real_name = user.real_name or user.name
+        first, _, last = real_name.partition(" ")
+        profile: dict[str, Any] = {
+            "title": user.title,
+            "phone": "",
+            "skype": "",
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": user.name,
+            "display_name_normalized": user.name,
+            "fields": {key: {"value": value, "alt": ""} for key, value in user.fields.items()} or None,
+            "status_text": "",
+            "status_emoji": "",
+            "status_expiration": 0,
+            "avatar_hash": "ge3b51ca72de",
+            "first_name": first,
+            "last_name": last,
+        }
+        if user.email is not None:
+            profile["email"] = user.email
+        return _ok({"profile": profile})
+
+    def _team_profile_get(self, params: dict[str, Any]) -> _Reply:
+        """As https://api.slack.com/methods/team.profile.get documents it: the field definitions, with ids."""
+        visibility = str(params.get("visibility") or "all")
+        fields = [
+            dict(f)
+            for f in self._profile_fields
+            if visibility == "all" or bool(f["is_hidden"]) == (visibility == "hidden")
+        ]
+        return _ok({"profile": {"fields": fields}})
 
     def _store_view(
         self, view: dict[str, Any], *, view_id: str | None, root_view_id: str | None = None

@@ -236,7 +236,9 @@ def run_manifest(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"the manifest needs Cobot's public URL in HTTP mode: {MANIFEST_URL_HINT}")
         if not args.url.startswith("https://"):
             raise ConfigError(f"--url {args.url}: Slack only sends to HTTPS; {MANIFEST_URL_HINT}")
-    sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket))
+    profiles = settings.behaviour.profiles
+    fields = profiles is not None and profiles.department_field is not None
+    sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket, profile_fields=fields))
     return 0
 
 

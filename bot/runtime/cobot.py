@@ -22,7 +22,7 @@ from bot.runtime.config import WEEKDAYS, Settings, clock_time
 from bot.runtime.delivery import Transport
 from bot.runtime.limits import WriteLimiter
 from bot.runtime.outbox import MailTransport, OutboxSender
-from handlers import texts, workspaces
+from handlers import departments, texts, workspaces
 from handlers.context import Ctx, FollowUp, Policy, RecurringSlot, Scope, TrackingRules, WorkingHours
 from handlers.guests import named_reply
 from handlers.people import Profile, fetch_profile_later, find_context, open_context, take_profile
@@ -172,6 +172,28 @@ class Cobot:
                 self._met.clear()  # a cache, not a record: forgetting only costs one more look-up each
             self._met.add((platform, workspace, user_id))
         return not known
+
+    def knows_member(self, *, platform: str, workspace: str, user_id: str) -> bool:
+        """Whether Cobot has met this person (and not forgotten them)."""
+        with Session(reader(self.engine)) as session:
+            return departments.is_known(
+                session=session, platform=platform, workspace_external_id=workspace, user_id=user_id
+            )
+
+    def profile_changed(
+        self, *, platform: str, workspace: str, user_id: str, department: str | None, title: str | None, source: str
+    ) -> bool:
+        """A known person's profile says this now (``handlers.departments.take_directory``); False: not known."""
+        with self.transaction() as session:
+            return departments.refresh_known(
+                session=session,
+                platform=platform,
+                workspace_external_id=workspace,
+                user_id=user_id,
+                department=department,
+                title=title,
+                source=source,
+            )
 
     def knows_workspace(self, *, platform: str, workspace: str) -> bool:
         """Whether anyone in the workspace has used Cobot yet (the console's demo seeds only a new one)."""

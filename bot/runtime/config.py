@@ -35,6 +35,8 @@ DEFAULT_DATABASE_URL = "sqlite:///data/cobot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 # Where the Bot Framework publishes the keys that sign the tokens Teams sends with every activity.
 DEFAULT_TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+DEFAULT_GRAPH_API_URL = "https://graph.microsoft.com"  # Teams people's departments (bot/teams/graph.py)
+DEFAULT_GRAPH_LOGIN_URL = "https://login.microsoftonline.com"
 CONFIG_ENV = "COBOT_CONFIG"
 
 
@@ -487,6 +489,30 @@ class TrackingSettings(_Strict):
         return self
 
 
+class ProfileSettings(_Strict):
+    """Where a person's department comes from on Slack (``bot.slack.profiles``): a custom profile field, by the
+    label an admin gave it, else the profile's title read by a pattern. Someone's own `/cocreate department` wins."""
+
+    # The label of the custom profile field that holds the department, e.g. "Department" (needs users.profile:read).
+    department_field: str | None = Field(default=None, min_length=1, max_length=100)
+    # A regular expression over the profile's title with a named group `department`, used when the field is empty,
+    # e.g. "^(?P<department>[^,]+)," reads "Marketing, Content Lead" as Marketing.
+    title_pattern: str | None = Field(default=None, min_length=1, max_length=500)
+
+    @field_validator("title_pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            compiled = re.compile(value)
+        except re.error as error:
+            raise ValueError(f"{value!r} is not a regular expression ({error})") from None
+        if "department" not in compiled.groupindex:
+            raise ValueError(f"{value!r} has no group (?P<department>...) that names the department")
+        return value
+
+
 class Behaviour(_Strict):
     """Everything ``app.yaml`` may say. Unknown keys are refused so a typo never passes silently."""
 
@@ -507,6 +533,8 @@ class Behaviour(_Strict):
     teams: TeamsSettings = Field(default_factory=TeamsSettings)
     analytics: AnalyticsSettings | None = None  # none: no analytics server is polled
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
+
+    profiles: ProfileSettings | None = None  # none: departments only from `/cocreate department` and imports
 
     @field_validator("timezone")
     @classmethod
@@ -529,6 +557,9 @@ class Environment(_Strict):
     teams_tenant_id: str | None = None
     teams_allow_unauthenticated: bool = False
     teams_openid_metadata_url: str = DEFAULT_TEAMS_OPENID_METADATA_URL
+    # Microsoft Graph, asked for Teams people's department and job title; tests point these at a local fake.
+    graph_api_url: str = Field(default=DEFAULT_GRAPH_API_URL, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    graph_login_url: str = Field(default=DEFAULT_GRAPH_LOGIN_URL, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     # Where Cobot sends e-mail (guests' invitations), e.g. smtp://user:password@mail.example.com:587; may carry a
     # password. Without it Cobot invites no guests.
     smtp_url: SecretStr | None = None
@@ -775,6 +806,8 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "TEAMS_TENANT_ID",
             "TEAMS_ALLOW_UNAUTHENTICATED",
             "TEAMS_OPENID_METADATA_URL",
+            "GRAPH_API_URL",
+            "GRAPH_LOGIN_URL",
             "SMTP_URL",
             "PUBLIC_URL",
             ANALYTICS_KEY_ENV,

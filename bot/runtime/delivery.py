@@ -29,6 +29,7 @@ from sqlmodel import Session, col
 from handlers import texts, workspaces
 from handlers.cards import build_card
 from handlers.context import Policy, Scope
+from handlers.departments import take_directory
 from handlers.guests import (
     guest_name,
     is_guest_user_id,
@@ -220,6 +221,10 @@ class ProfileFound:
     locale: str | None = None
     email: str | None = None
     fill_only: bool = False
+    # The department and title the profile gives (None: not asked), and where from: "profile" or "graph".
+    department: str | None = None
+    title: str | None = None
+    department_source: str = "profile"
 
 
 Outcome: TypeAlias = CardPosted | NoticePosted | ProfileFound | None
@@ -521,6 +526,11 @@ def _record_profile(engine: Engine, workspace_id: int, user_id: str, found: Prof
                 .where(*person, col(Member.display_name) == "")
                 .values(display_name=found.display_name[:200])
             )
+        if found.department is not None or found.title is not None:
+            member = queries.get_member(session=session, workspace_id=workspace_id, user_id=user_id)
+            if member is not None:
+                take_directory(member, department=found.department, title=found.title, source=found.department_source)
+                session.add(member)
 
 
 def tell_owner_not_delivered(engine: Engine, row: OutboxMessage, *, reason: str, now: datetime) -> None:

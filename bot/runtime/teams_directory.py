@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from storage import queries, teams_queries
 from storage.db import reader, transaction
-from storage.models import TeamsConversation
+from storage.models import TeamsConversation, Workspace
 
 PLATFORM = "teams"
 
@@ -135,6 +135,12 @@ class TeamsDirectory:
         with Session(reader(self.engine)) as session:
             row = teams_queries.get_user(session=session, workspace_id=workspace_id, user_id=user_id)
             return KnownUser(row.user_id, row.teams_id, row.name) if row is not None else None
+
+    def tenant(self, *, workspace_id: int) -> str | None:
+        """The Entra tenant id of a workspace (a Teams workspace is its tenant)."""
+        with Session(reader(self.engine)) as session:
+            row = session.get(Workspace, workspace_id)
+            return row.external_id if row is not None and row.platform == PLATFORM else None
 
     def conversation(self, *, workspace_id: int, key: str) -> KnownConversation | None:
         with Session(reader(self.engine)) as session:

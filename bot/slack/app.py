@@ -30,6 +30,7 @@ from bot.runtime.scheduler import FollowUpScheduler
 from bot.slack.inbound import signed_requests_only
 from bot.slack.listeners import register_all
 from bot.slack.listeners.common import PLATFORM, resolve_team
+from bot.slack.profiles import SlackProfiles
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport
 from bot.web.guest import guest_wsgi_app, is_guest_path
@@ -47,7 +48,9 @@ def build_client(cobot: Cobot, *, token: str) -> WebClient:
     return WebClient(token=token, base_url=cobot.settings.env.slack_api_url, timeout=10)
 
 
-def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | None) -> App:
+def build_bolt_app(
+    cobot: Cobot, *, client: WebClient, signing_secret: str | None, profiles: SlackProfiles | None = None
+) -> App:
     """The Bolt app with every listener registered. ``signing_secret`` None is for Socket Mode only."""
     app = App(
         client=client,
@@ -62,8 +65,11 @@ def build_bolt_app(cobot: Cobot, *, client: WebClient, signing_secret: str | Non
         raise_error_for_unhandled_request=True,
     )
 
+    readers = profiles or SlackProfiles(cobot.settings.behaviour.profiles)
+
     def provide_cobot(context: BoltContext, next: Callable[[], None]) -> None:
         context["cobot"] = cobot
+        context["profiles"] = readers
         next()
 
     app.use(provide_cobot)
@@ -200,17 +206,19 @@ class SlackService:
 
 def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None) -> SlackService:
     client = build_client(cobot, token=token)
+    profiles = SlackProfiles(cobot.settings.behaviour.profiles)
     transport = SlackTransport(
         client=client,
         clock=cobot.clock,
         channel_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
         posts_per_minute=cobot.settings.behaviour.outbox.posts_per_minute,
         translators=cobot.translators,
+        profiles=profiles,
     )
     sender = cobot.attach_sender({"slack": transport})
     return SlackService(
         cobot=cobot,
-        bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret),
+        bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret, profiles=profiles),
         sender=sender,
         signing_secret=signing_secret,
     )

@@ -25,6 +25,7 @@ from bot.slack.render import (
 from handlers import texts
 from handlers.actions import FORM_SPECS, FormPrompt, InputKind, form_for
 from handlers.cards import WAITING_MARK, card_actions, part_choice_label, part_line, people_line, status_facts
+from handlers.departments import DEPARTMENT_LIMIT
 from handlers.guests import NAME_LIMIT as GUEST_NAME_LIMIT
 from handlers.guests import GuestField, GuestFormPrompt
 from handlers.home import HomePage, HomeSettings, HomeView
@@ -783,7 +784,39 @@ def home_view(home: HomeView, translate: Translate = identity) -> Block:
     switch = button("English" if other == "en" else translate(texts.BUTTON_OTHER_LANGUAGE), ids.SET_LANGUAGE, other)
     blocks.append({**section(r(t(texts.HOME_LANGUAGE))), "accessory": switch})
     blocks.append({**section(r(t(texts.HOME_ASKS))), "accessory": _ask_menu(settings, translate)})
+    blocks.extend(_department_blocks(settings, translate))
     return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}
+
+
+def _department_blocks(settings: HomeSettings, translate: Translate) -> list[Block]:
+    """The department the person counts for and where it came from, and a field to type their own (Enter sets
+    it); once they chose one, a button goes back to their profile's."""
+
+    def r(text: Text) -> str:
+        return render(text, translate)
+
+    if settings.department and settings.department_source is not None:
+        shown = t(texts.HOME_DEPARTMENT, department=settings.department, source=settings.department_source)
+    else:
+        shown = t(texts.HOME_NO_DEPARTMENT)
+    now: Block = section(r(shown))
+    if settings.own_department:
+        now["accessory"] = button(translate(texts.HOME_DEPARTMENT_CLEAR), ids.SET_DEPARTMENT, "clear")
+    field: Block = {
+        "type": "input",
+        "block_id": "home_department",
+        "dispatch_action": True,
+        "optional": True,
+        "label": {"type": "plain_text", "text": truncate(translate(texts.HOME_DEPARTMENT_LABEL), LABEL_LIMIT)},
+        "hint": {"type": "plain_text", "text": translate(texts.HOME_DEPARTMENT_HINT)},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": ids.SET_DEPARTMENT,
+            "max_length": DEPARTMENT_LIMIT,
+            "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+        },
+    }
+    return [now, field]
 
 
 def _ask_menu(settings: HomeSettings, translate: Translate) -> Block:

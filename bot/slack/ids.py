@@ -82,6 +82,7 @@ SET_REMINDERS = action_id(ActionKind.SET_REMINDERS)
 SET_RECOGNITION = action_id(ActionKind.SET_RECOGNITION)
 SET_RESULTS_NOTES = action_id(ActionKind.SET_RESULTS_NOTES)
 SET_LANGUAGE = action_id(ActionKind.SET_LANGUAGE)
+SET_DEPARTMENT = action_id(ActionKind.SET_DEPARTMENT)  # Home's department field (typed text) and its clear button
 SET_ASKS = action_id(ActionKind.SET_ASKS)  # a menu: the chosen option's value is "never", "default" or a number
 INVITE_MATCHING = action_id(ActionKind.INVITE_MATCHING)
 ACCEPT_INVITATION = action_id(ActionKind.ACCEPT_INVITATION)

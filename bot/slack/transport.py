@@ -42,6 +42,7 @@ from bot.runtime.delivery import (
 )
 from bot.runtime.pacing import Pacer
 from bot.slack.blocks import card_fallback, digest_message, home_view, notice_message, reply_message, request_card
+from bot.slack.profiles import SlackProfiles
 from bot.slack.render import Translate, identity
 from handlers.messages import (
     CardRefresh,
@@ -103,8 +104,10 @@ class SlackTransport:
         channel_interval: float = 1.0,
         posts_per_minute: int = 0,
         translators: Callable[[str], Translate] = lambda language: identity,
+        profiles: SlackProfiles | None = None,
     ) -> None:
         self.client = client
+        self.profiles = profiles or SlackProfiles(None)  # departments from profiles, as app.yaml's profiles: says
         self.clock = clock
         self.post_interval = 60.0 / posts_per_minute if posts_per_minute > 0 else 0.0
         self._next_post_at = 0.0  # monotonic: when the next post may go, at ``posts_per_minute`` or the learned pace
@@ -211,7 +214,10 @@ class SlackTransport:
         user = self._api("users_info", pace=None, user=user_id, include_locale=True)["user"]
         profile = user.get("profile") or {}
         name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+        directory = self.profiles.read(self.client, user)
         return ProfileFound(
+            department=directory.department,
+            title=directory.title,
             display_name=name or "",
             tz=user.get("tz"),
             locale=user.get("locale"),

@@ -34,6 +34,7 @@ from bot.runtime.scheduler import FollowUpScheduler
 from bot.runtime.teams_directory import TeamsDirectory
 from bot.teams.agent import PLATFORM, CobotAgent
 from bot.teams.auth import BotFrameworkAuth, Unauthorized
+from bot.teams.graph import GraphDirectory
 from bot.teams.transport import TeamsConnector, TeamsTransport
 from bot.web.guest import guest_aiohttp_routes
 from bot.web.tracked import tracked_aiohttp_routes
@@ -199,6 +200,7 @@ def build_teams_service(
         policy=cobot.policy,
         conversation_interval=cobot.settings.behaviour.outbox.channel_interval_seconds,
         translators=cobot.translators,
+        graph=graph_directory(cobot, access),
     )
     sender = cobot.attach_sender({PLATFORM: transport})
     auth = (
@@ -208,6 +210,16 @@ def build_teams_service(
     )
     return TeamsService(
         cobot=cobot, access=access, adapter=adapter, agent=agent, auth=auth, sender=sender, connector=connector
+    )
+
+
+def graph_directory(cobot: Cobot, access: TeamsAccess) -> GraphDirectory | None:
+    """Microsoft Graph for departments, when Cobot has credentials to ask it with (not in unauthenticated mode)."""
+    if not access.authenticated or not access.password:
+        return None
+    env = cobot.settings.env
+    return GraphDirectory(
+        app_id=access.app_id, password=access.password, api_url=env.graph_api_url, login_url=env.graph_login_url
     )
 
 

@@ -40,6 +40,7 @@ from bot.runtime.delivery import (
 from bot.runtime.pacing import Pacer
 from bot.runtime.teams_directory import KnownConversation, SeenConversation, TeamsDirectory
 from bot.teams import cards, ids
+from bot.teams.graph import GraphDirectory
 from bot.teams.render import Person as Mentionable
 from bot.teams.render import TeamsRenderer, Translate, identity
 from handlers import texts
@@ -206,8 +207,10 @@ class TeamsTransport:
         policy: Policy,
         conversation_interval: float = 1.0,
         translators: Callable[[str], Translate] = lambda language: identity,
+        graph: GraphDirectory | None = None,
     ) -> None:
         self.directory = directory
+        self.graph = graph  # departments and job titles from Microsoft Graph, where the app may read them
         self.connector = connector
         self.clock = clock
         self.bot_name = bot_name
@@ -260,9 +263,17 @@ class TeamsTransport:
 
     def _known_profile(self, workspace_id: int, user_id: str) -> ProfileFound:
         """Teams tells Cobot a person's name with every activity, and their time zone and locale with most; what it
-        knows already is all a profile look-up needs."""
+        knows already is all a profile look-up needs, but for the department and job title, which Graph gives."""
         user = self.directory.user(workspace_id=workspace_id, user_id=user_id)
-        return ProfileFound(display_name=user.name if user is not None else None, fill_only=True)
+        tenant = self.directory.tenant(workspace_id=workspace_id) if self.graph is not None else None
+        found = self.graph.profile(tenant=tenant, user_id=user_id) if self.graph is not None and tenant else None
+        return ProfileFound(
+            display_name=user.name if user is not None else None,
+            fill_only=True,
+            department=found.department if found is not None else None,
+            title=found.title if found is not None else None,
+            department_source="graph",
+        )
 
     # --- addresses ------------------------------------------------------------------------------------------
 

@@ -18,9 +18,13 @@ from pathlib import Path
 from slack_sdk import WebClient
 
 import bot
-from bot.slack.manifest import EVENT_SUBSCRIPTIONS, build_manifest, registered
+from bot.slack.manifest import EVENT_SUBSCRIPTIONS, PROFILE_FIELD_SCOPES, build_manifest, registered
 
 SOURCE = Path(bot.__file__).parent
+# Methods Cobot calls only when app.yaml's profiles.department_field is set, and only from this module; their scope
+# is in the manifest only then (``build_manifest(profile_fields=True)``).
+PROFILE_FIELD_METHODS = frozenset({"team.profile.get", "users.profile.get"})
+PROFILE_FIELD_MODULE = "bot/slack/profiles.py"
 
 # Slack method → the bot scopes it needs (empty: none). From the "Required scopes" of each method's documentation.
 REQUIRED_SCOPES: dict[str, frozenset[str]] = {
@@ -46,6 +50,7 @@ REQUIRED_SCOPES: dict[str, frozenset[str]] = {
     "reactions.get": frozenset({"reactions:read"}),
     "reactions.remove": frozenset({"reactions:write"}),
     "team.info": frozenset({"team:read"}),
+    "team.profile.get": frozenset({"users.profile:read"}),
     "users.info": frozenset({"users:read"}),
     "users.lookupByEmail": frozenset({"users:read.email"}),
     "users.profile.get": frozenset({"users.profile:read"}),
@@ -89,8 +94,24 @@ def web_api_uses(root: Path = SOURCE) -> Iterator[Use]:
                 yield Use(slack_name(name), f"{where}:{node.lineno}")
 
 
-def manifest_scopes() -> set[str]:
-    return set(build_manifest(request_url=None, socket_mode=True)["oauth_config"]["scopes"]["bot"])
+def manifest_scopes(*, profile_fields: bool = True) -> set[str]:
+    manifest = build_manifest(request_url=None, socket_mode=True, profile_fields=profile_fields)
+    return set(manifest["oauth_config"]["scopes"]["bot"])
+
+
+def test_the_profile_field_methods_are_called_only_where_the_setting_switches_them_on() -> None:
+    uses = [use for use in web_api_uses() if use.method in PROFILE_FIELD_METHODS]
+    assert {use.method for use in uses} == PROFILE_FIELD_METHODS
+    assert {use.where.rsplit(":", 1)[0] for use in uses} == {PROFILE_FIELD_MODULE}
+
+
+def test_users_profile_read_is_asked_for_only_with_a_department_field() -> None:
+    assert "users.profile:read" not in manifest_scopes(profile_fields=False)
+    assert manifest_scopes(profile_fields=True) - manifest_scopes(profile_fields=False) == set(PROFILE_FIELD_SCOPES)
+    # Without the setting, every method called outside the profile-field module is still covered.
+    granted = manifest_scopes(profile_fields=False)
+    other = [use for use in web_api_uses() if use.method not in PROFILE_FIELD_METHODS]
+    assert [use for use in other if not REQUIRED_SCOPES[use.method] <= granted] == []
 
 
 def test_the_source_walk_finds_the_calls_cobot_is_known_to_make() -> None:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack import ids
-from bot.slack.listeners import actions, commands, events, files, forms, guests, lifecycle, signoff, views
+from bot.slack.listeners import (
+    actions,
+    commands,
+    events,
+    files,
+    forms,
+    guests,
+    lifecycle,
+    profiles,
+    signoff,
+    views,
+)
 from bot.slack.listeners.common import reported
 
 
@@ -16,6 +27,7 @@ def register_all(app: App) -> None:
     files.register(app)  # before events: a plan shared in a DM is not a thread reply
     events.register(app)
     lifecycle.register(app)
+    profiles.register(app)  # user_change: departments from edited profiles
     views.register(app)
     signoff.register(app)
     # The message shortcut and the new-request form (the form's openers live in forms.py too).

@@ -13,6 +13,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.runtime.cobot import Cobot
+from bot.slack.profiles import SlackProfiles
 from handlers import notify, texts
 from handlers.commands import Command, Derive, New, read_command
 from handlers.context import Ctx
@@ -28,6 +29,12 @@ log = logging.getLogger(__name__)
 def cobot_of(context: BoltContext) -> Cobot:
     cobot: Cobot = context["cobot"]
     return cobot
+
+
+def profiles_of(context: BoltContext) -> SlackProfiles:
+    """Where departments come from in Slack profiles (one reader per process, so a field id is looked up once)."""
+    profiles: SlackProfiles = context["profiles"]
+    return profiles
 
 
 def translate_for(context: BoltContext, language: str | None) -> Callable[[str], str]:
@@ -132,7 +139,10 @@ def first_profile(context: BoltContext, user_id: str) -> Profile | None:
         return None
     profile = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    directory = profiles_of(context).read(quick, user)
     return Profile(
+        department=directory.department,
+        title=directory.title,
         display_name=str(name or ""),
         tz=user.get("tz"),
         locale=user.get("locale"),

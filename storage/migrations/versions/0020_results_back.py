@@ -3,7 +3,7 @@ with what a piece they helped make earned, sent a while after it was published (
 notes went out needs no table: each is queued once under its own outbox dedupe key.
 
 Revision ID: 0020_results_back
-Revises: 0018_tracked_links
+Revises: 0019_member_departments
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020_results_back"
-down_revision: str | None = "0018_tracked_links"
+down_revision: str | None = "0019_member_departments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
