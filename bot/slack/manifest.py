@@ -29,6 +29,9 @@ EVENT_SUBSCRIPTIONS: dict[str, tuple[list[str], list[str]]] = {
     # Cobot stops sending to a workspace it was removed from (bot/slack/listeners/lifecycle.py).
     "app_uninstalled": (["app_uninstalled"], []),
     "tokens_revoked": (["tokens_revoked"], []),
+    # Sent only to organisation-ready (Enterprise Grid) apps: a workspace of the organisation taken away or given.
+    "team_access_granted": ([], []),
+    "team_access_revoked": ([], []),
 }
 # Scopes for the Web API methods the transport calls: post and update cards and DMs, join public channels to
 # post a card there, read a member's name, time zone and locale (and e-mail, which content plans may name owners
