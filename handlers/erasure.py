@@ -2,12 +2,12 @@
 
 ``forget_member`` erases one member in the caller's transaction: their name, e-mail address, time zone, locale and
 language, skills, department (when nobody else has it, so it would name them), the invitations Cobot sent them (whom
-it asked about what, and how they answered), their calendar feeds and guest links, what Teams told Cobot about them,
-and every message to them that has not been sent. The outbox's history is scrubbed too: a message that named them by
-id, by address or (a guest) by name names "a former contributor" instead. Their places on open requests with no
-draft handed in yet are given up as if they had withdrawn (the next in line moves up, the owner is told), since
-nobody can remind them any more; drafts, reviews, places with a draft (which the owner can still review), places on
-finished requests and the counts in reports stay as they were.
+it asked about what, and how they answered), the byline and bio of their sign-offs, their calendar feeds and guest
+links, what Teams told Cobot about them, and every message to them that has not been sent. The outbox's history is
+scrubbed too: a message that named them by id, by address or (a guest) by name names "a former contributor" instead.
+Their places on open requests with no draft handed in yet are given up as if they had withdrawn (the next in line
+moves up, the owner is told), since nobody can remind them any more; drafts, reviews, places with a draft (which the
+owner can still review), places on finished requests and the counts in reports stay as they were.
 
 The member row itself stays, so every draft and place keeps pointing at someone; ``forgotten_at`` marks it and its
 ``user_id`` becomes ``forgotten:<random>``. That id names nobody on any platform, and ``UserRef.stand_in``
@@ -44,6 +44,7 @@ from storage.models import (
     OutboxMessage,
     RequestStatus,
     ReviewState,
+    SignOff,
     VolunteerState,
 )
 
@@ -140,6 +141,7 @@ def _forget(scope: Scope, *, member_id: int, by_themselves: bool) -> Forgotten:
     )
     queries.delete_teams_person(session=session, workspace_id=workspace_id, user_id=old_user_id)
     invitations = _delete_invitations(session, workspace_id=workspace_id, member_id=member_id)
+    _blank_sign_offs(session, workspace_id=workspace_id, member_id=member_id)
     dropped = _scrub_outbox(
         scope,
         member_id=member_id,
@@ -194,6 +196,16 @@ def _delete_invitations(session: Any, *, workspace_id: int, member_id: int) -> i
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _blank_sign_offs(session: Any, *, workspace_id: int, member_id: int) -> None:
+    """The byline and bio they signed off under name them; the sign-off itself (which version, where it may be
+    published, when) stays, so a published piece keeps its record of consent."""
+    session.execute(
+        sa.update(SignOff)
+        .where(col(SignOff.workspace_id) == workspace_id, col(SignOff.member_id) == member_id)
+        .values(byline="", bio="")
+    )
 
 
 def _give_up_places(scope: Scope, member: Member, *, by_themselves: bool) -> list[ContentRequest]:
