@@ -85,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "tick",
         run_tick_command,
-        "queue and send the reminders, nudges, warnings and digest that are due now, and delete the guests' e-mail "
-        "addresses that guests.retention_days has run out for (cron-friendly; it waits a few seconds for posts "
+        "queue and send the reminders, nudges, warnings and digest that are due now, and delete what "
+        "guests.retention_days and retention: have run out for (cron-friendly; it waits a few seconds for posts "
         "paced behind one another in a channel)",
     )
     tick.add_argument(
