@@ -1,12 +1,13 @@
 """Erasure: a person's personal data goes, what they contributed stays, credited to "a former contributor".
 
 ``forget_member`` erases one member in the caller's transaction: their name, e-mail address, time zone, locale and
-language, skills, department (when nobody else has it, so it would name them), their calendar feeds and guest
+language, skills, department (when nobody else has it, so it would name them), the invitations Cobot sent them (whom
+it asked about what, and how they answered), the byline and bio of their sign-offs, their calendar feeds and guest
 links, what Teams told Cobot about them, and every message to them that has not been sent. The outbox's history is
-scrubbed too: a message that named them by id, by address or (a guest) by name names "a former contributor"
-instead. Their places on open requests with no draft handed in yet are given up as if they had withdrawn (the next
-in line moves up, the owner is told), since nobody can remind them any more; drafts, reviews, places with a draft
-(which the owner can still review), places on finished requests and the counts in reports stay as they were.
+scrubbed too: a message that named them by id, by address or (a guest) by name names "a former contributor" instead.
+Their places on open requests with no draft handed in yet are given up as if they had withdrawn (the next in line
+moves up, the owner is told), since nobody can remind them any more; drafts, reviews, places with a draft (which the
+owner can still review), places on finished requests and the counts in reports stay as they were.
 
 The member row itself stays, so every draft and place keeps pointing at someone; ``forgotten_at`` marks it and its
 ``user_id`` becomes ``forgotten:<random>``. That id names nobody on any platform, and ``UserRef.stand_in``
@@ -27,13 +28,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+from sqlmodel import col
+
 from handlers import notify, texts
 from handlers.context import Ctx, Scope
 from handlers.messages import MAIL_KINDS, NoticeSettled
 from handlers.results import FORGOTTEN_PREFIX, Notice, Reply, Text, UserFacingError, t
 from handlers.volunteering import promote_next
 from storage import queries
-from storage.models import ContentRequest, Member, OutboxMessage, RequestStatus, ReviewState, VolunteerState
+from storage.models import (
+    ContentRequest,
+    Invitation,
+    Member,
+    OutboxMessage,
+    RequestStatus,
+    ReviewState,
+    SignOff,
+    VolunteerState,
+)
 
 ERASED_ERROR = "dropped: its recipient's personal data was erased"
 # Statuses of a request a guest still takes part in: their address is kept until none is left.
@@ -61,6 +74,7 @@ class Forgotten:
     feeds_revoked: int
     messages_dropped: int
     places_given_up: tuple[int, ...]  # numbers of the open requests they had a place on
+    invitations: int = 0  # invitations to requests Cobot had sent them, deleted
 
     def lines(self) -> list[Text]:
         """One line per kind of thing erased, as `cobot forget` shows them."""
@@ -69,6 +83,8 @@ class Forgotten:
             lines.append(t(texts.FORGET_LINE_SKILLS, count=self.skills))
         if self.department:
             lines.append(t(texts.FORGET_LINE_DEPARTMENT, department=self.department))
+        if self.invitations:
+            lines.append(t(texts.FORGET_LINE_INVITATIONS, count=self.invitations))
         if self.links_revoked:
             lines.append(t(texts.FORGET_LINE_LINKS, count=self.links_revoked))
         if self.feeds_revoked:
@@ -124,6 +140,8 @@ def _forget(scope: Scope, *, member_id: int, by_themselves: bool) -> Forgotten:
         session=session, workspace_id=workspace_id, member_id=member_id, now=scope.now
     )
     queries.delete_teams_person(session=session, workspace_id=workspace_id, user_id=old_user_id)
+    invitations = _delete_invitations(session, workspace_id=workspace_id, member_id=member_id)
+    _blank_sign_offs(session, workspace_id=workspace_id, member_id=member_id)
     dropped = _scrub_outbox(
         scope,
         member_id=member_id,
@@ -166,6 +184,29 @@ def _forget(scope: Scope, *, member_id: int, by_themselves: bool) -> Forgotten:
         feeds_revoked=feeds,
         messages_dropped=dropped,
         places_given_up=tuple(r.number for r in given_up),
+        invitations=invitations,
+    )
+
+
+def _delete_invitations(session: Any, *, workspace_id: int, member_id: int) -> int:
+    """Deletes whom Cobot asked about what, and how they answered. A forgotten person is never asked again
+    (``invitations_enabled`` is off), so the rows that kept them from being asked twice have nothing left to do;
+    a place they took after an invitation stays, as a place."""
+    result = session.execute(
+        sa.delete(Invitation).where(
+            col(Invitation.workspace_id) == workspace_id, col(Invitation.member_id) == member_id
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _blank_sign_offs(session: Any, *, workspace_id: int, member_id: int) -> None:
+    """The byline and bio they signed off under name them; the sign-off itself (which version, where it may be
+    published, when) stays, so a published piece keeps its record of consent."""
+    session.execute(
+        sa.update(SignOff)
+        .where(col(SignOff.workspace_id) == workspace_id, col(SignOff.member_id) == member_id)
+        .values(byline="", bio="")
     )
 
 

@@ -1454,3 +1454,27 @@ HOME_NO_DEPARTMENT = N_("*Your department:* none yet")
 HOME_DEPARTMENT_CLEAR = N_("Use my profile's")
 HOME_DEPARTMENT_LABEL = N_("Department")
 HOME_DEPARTMENT_HINT = N_("Type the department you work in and press Enter.")
+
+# --- uninstall: `cobot export-person`, `cobot purge-workspace` (bot.entrypoints.cli_privacy); `cobot forget` ----
+EXPORT_PERSON_WRITTEN = N_("Wrote what Cobot holds about {user_id} in {workspace} to {path} (readable by you only).")
+EXPORT_PERSON_CANNOT_WRITE = N_("Could not write {path}: {reason}. Give --out a file in a folder you can write to.")
+PURGE_HEADING = N_("Deleting workspace {workspace} deletes these rows:")
+PURGE_DRY_RUN_HEADING = N_("Dry run: deleting workspace {workspace} would delete these rows:")
+PURGE_LINE = NP_("• {table}: {count} row", "• {table}: {count} rows")
+PURGE_STILL_INSTALLED = N_(
+    "Cobot is still installed in {workspace}: anything that happens there afterwards starts a new, empty workspace."
+)
+PURGE_CONFIRM = N_("Delete it all? Type yes to go ahead: ")
+PURGE_NOTHING_DELETED = N_("Nothing was deleted.")
+PURGE_DONE = NP_("Deleted workspace {workspace}: {count} row.", "Deleted workspace {workspace}: {count} rows.")
+PURGE_UNKNOWN = N_(
+    "Cobot knows no workspace {workspace}. Give its id as the platform has it (e.g. Slack's T0123ABC); nothing was "
+    "deleted."
+)
+PURGE_SEVERAL_PLATFORMS = N_(
+    "{workspace} names a workspace on several platforms ({platforms}); pick one with --platform. Nothing was deleted."
+)
+FORGET_LINE_INVITATIONS = NP_(
+    "• {count} invitation to a request, and how they answered it",
+    "• {count} invitations to requests, and how they answered them",
+)

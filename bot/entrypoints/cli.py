@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.entrypoints import cli_analytics, cli_erasure, cli_reports
+from bot.entrypoints import cli_analytics, cli_erasure, cli_privacy, cli_reports
 from bot.runtime.config import ConfigError, Settings, load_settings
 from storage.clock import utcnow
 
@@ -85,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "tick",
         run_tick_command,
-        "queue and send the reminders, nudges, warnings and digest that are due now, and delete the guests' e-mail "
-        "addresses that guests.retention_days has run out for (cron-friendly; it waits a few seconds for posts "
+        "queue and send the reminders, nudges, warnings and digest that are due now, and delete what "
+        "guests.retention_days and retention: have run out for (cron-friendly; it waits a few seconds for posts "
         "paced behind one another in a channel)",
     )
     tick.add_argument(
@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     teams_manifest.add_argument("--app-id", help="the bot's app id (default: $TEAMS_APP_ID)")
     cli_reports.register(commands)  # export, import, calendar-url
     cli_erasure.register(commands)  # forget
+    cli_privacy.register(commands)  # export-person, purge-workspace
     cli_analytics.register(commands)  # analytics poll
     return parser
 
@@ -204,6 +205,9 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
         if summary.addresses_erased:
             verb = "would delete" if args.dry_run else "deleted"
             print(f"{verb} {summary.addresses_erased} guest e-mail address(es) (guests.retention_days)")
+        if summary.workspaces_purged:
+            verb = "would delete" if args.dry_run else "deleted"
+            print(f"{verb} {len(summary.workspaces_purged)} uninstalled workspace(s) (retention.uninstalled_days)")
         for name, sender in (
             ("Slack", service.sender if service else None),
             ("Teams", teams.sender if teams else None),

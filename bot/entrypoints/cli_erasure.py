@@ -23,8 +23,8 @@ from handlers.results import Text, t
 from storage.clock import utcnow
 
 FORGET_HELP = (
-    "erase one person's personal data (name, e-mail address, time zone, skills, links, unsent messages to them); "
-    "what they contributed stays, credited to 'a former contributor'"
+    "erase one person's personal data (name, e-mail address, time zone, skills, invitations, links, unsent messages "
+    "to them); what they contributed stays, credited to 'a former contributor'"
 )
 
 

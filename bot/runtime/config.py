@@ -352,6 +352,17 @@ class GuestSettings(_Strict):
         return self
 
 
+class RetentionSettings(_Strict):
+    """How long Cobot keeps what it no longer needs (``storage.purge``, run by every tick)."""
+
+    # A workspace Cobot was uninstalled from (or lost its token for) is deleted, every row of it, this many days
+    # later unless Cobot is back by then; null keeps it until `cobot purge-workspace`.
+    uninstalled_days: int | None = Field(default=30, ge=0, le=3650)
+    # Slack event ids (the dedupe of retried events) and other once-only marks are deleted after this many days.
+    # Slack retries an event for minutes, so even the least allowed keeps every retry taking effect once.
+    events_days: int = Field(default=30, ge=2, le=3650)
+
+
 class TeamsSettings(_Strict):
     """Microsoft Teams: where ``cobot teams`` listens, and what ``cobot teams-manifest`` writes into the app package."""
 
@@ -531,6 +542,7 @@ class Behaviour(_Strict):
     skills: SkillsSettings = Field(default_factory=SkillsSettings)
     guests: GuestSettings = Field(default_factory=GuestSettings)
     teams: TeamsSettings = Field(default_factory=TeamsSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     analytics: AnalyticsSettings | None = None  # none: no analytics server is polled
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
 

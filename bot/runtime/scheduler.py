@@ -8,7 +8,9 @@ already did that day).
 A tick asks each workspace what is due now (``handlers.followup.run_follow_ups``), deletes the guests' e-mail
 addresses that ``guests.retention_days`` has run out for (``handlers.erasure.apply_retention``), refreshes once a day
 the cards of pieces whose tracked link counted new clicks, deletes earlier days' reader hashes of tracked links
-(``handlers.tracking``) and wakes the outbox sender.
+(``handlers.tracking``) and wakes the outbox sender. It also deletes what ``retention:`` says Cobot no longer
+keeps (``storage.purge``): once a day per workspace the once-only marks older than ``retention.events_days``, and
+every workspace Cobot has been uninstalled from for ``retention.uninstalled_days``.
 Nothing about the work is kept in APScheduler's job store: the jobs only say *when* to look, and the database
 says *what* is due. That makes restarts (the first tick runs at start and catches up), clock jumps and several
 processes safe: dedupe keys let each follow-up be queued once, and the outbox claims let it be sent once.
@@ -32,7 +34,9 @@ from handlers.context import Scope
 from handlers.erasure import apply_retention
 from handlers.followup import run_follow_ups
 from handlers.tracking import prune_seen, refresh_changed_cards
+from storage import purge
 from storage.models import Workspace
+from storage.queries import record_event_once
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,8 @@ class TickSummary:
     addresses_erased: int = 0  # guests' e-mail addresses deleted by ``guests.retention_days``
     cards_refreshed: int = 0  # cards of pieces whose tracked link counted new clicks (once a day each)
     readers_forgotten: int = 0  # tracked links' hashes of earlier days' readers, deleted
+    events_pruned: int = 0  # once-only marks older than ``retention.events_days``
+    workspaces_purged: list[int] = field(default_factory=list)  # ids deleted by ``retention.uninstalled_days``
 
     @property
     def total(self) -> int:
@@ -75,6 +81,7 @@ def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
             report = run_follow_ups(scope)
             erased = apply_retention(scope)
             refreshed = refresh_changed_cards(scope)
+            pruned = _prune_events(cobot, session, scope.workspace_id, now)
             if dry_run:
                 session.rollback()
             else:
@@ -83,15 +90,50 @@ def run_tick(cobot: Cobot, *, dry_run: bool = False) -> TickSummary:
         summary.queued.update(report.counts())
         summary.addresses_erased += erased
         summary.cards_refreshed += refreshed
+        summary.events_pruned += pruned
     with Session(cobot.engine) as session:
         summary.readers_forgotten = prune_seen(session, today=now.astimezone(cobot.policy.timezone).date())
         if dry_run:
             session.rollback()
         else:
             session.commit()
+    summary.workspaces_purged = _purge_uninstalled(cobot, now, dry_run=dry_run)
     if (summary.total or summary.cards_refreshed) and not dry_run:
         cobot.wake_sender()
     return summary
+
+
+def _prune_events(cobot: Cobot, session: Session, workspace_id: int, now: datetime) -> int:
+    """Once a day per workspace (claimed, so one process does it): the once-only marks older than
+    ``retention.events_days``, and never one an empty-slot warning may still look at."""
+    days = max(cobot.settings.behaviour.retention.events_days, cobot.policy.follow_up.empty_slot_warning_days + 1)
+    claim = f"prune-events:{now.date().isoformat()}"
+    if not record_event_once(session=session, workspace_id=workspace_id, event_id=claim, now=now):
+        return 0
+    return purge.prune_events(session=session, workspace_id=workspace_id, before=now - timedelta(days=days))
+
+
+def _purge_uninstalled(cobot: Cobot, now: datetime, *, dry_run: bool) -> list[int]:
+    """Deletes every workspace Cobot has been uninstalled from for ``retention.uninstalled_days``; their ids."""
+    days = cobot.settings.behaviour.retention.uninstalled_days
+    if days is None:
+        return []
+    before = now - timedelta(days=days)
+    with Session(cobot.engine) as session:
+        due = purge.workspaces_inactive_since(session=session, before=before)
+    purged: list[int] = []
+    for workspace_id in due:
+        with Session(cobot.engine) as session:
+            if not purge.lock_if_still_inactive(session=session, workspace_id=workspace_id, before=before):
+                continue  # back again, or purged by another process a moment ago
+            counts = purge.purge_workspace(session=session, workspace_id=workspace_id)
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+                log.info("workspace %d deleted (retention.uninstalled_days): %s", workspace_id, counts)
+        purged.append(workspace_id)
+    return purged
 
 
 class FollowUpScheduler:
@@ -153,6 +195,8 @@ class FollowUpScheduler:
             log.info("follow-ups queued: %s", dict(summary.queued))
         if summary.addresses_erased:
             log.info("guests' e-mail addresses deleted (guests.retention_days): %d", summary.addresses_erased)
+        if summary.events_pruned:
+            log.info("once-only marks deleted (retention.events_days): %d", summary.events_pruned)
 
     def poll_analytics(self) -> None:
         """The daily analytics poll, claimed so that one process polls each workspace a day; a failure is logged

@@ -31,6 +31,9 @@ EVENT_SUBSCRIPTIONS: dict[str, tuple[list[str], list[str]]] = {
     "tokens_revoked": (["tokens_revoked"], []),
     # A profile edited: a known person's department is read again (bot/slack/listeners/profiles.py).
     "user_change": (["user_change"], ["users:read"]),
+    # Sent only to organisation-ready (Enterprise Grid) apps: a workspace of the organisation taken away or given.
+    "team_access_granted": ([], []),
+    "team_access_revoked": ([], []),
 }
 # Scopes for the Web API methods the transport calls: post and update cards and DMs, join public channels to
 # post a card there, read a member's name, time zone and locale (and e-mail, which content plans may name owners

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from followup_support import METTE, OWNER, move_to, tick, utc
 from sqlmodel import col, select
 
@@ -89,6 +90,49 @@ def test_invalid_auth_from_the_web_api_stops_sending_and_a_working_token_resumes
 
     # The app is installed again (or given a new token): the start-up check finds the token working.
     assert slack.service.token_works()
+    assert workspace(slack).inactive_since is None
+    later = slack.create("Case study", due="2026-12-20")
+    assert slack.card(later)["ts"], "cards are posted again"
+
+
+@pytest.mark.parametrize("error", ["account_inactive", "token_revoked"])
+def test_every_answer_that_means_the_workspace_is_gone_stops_sending_without_a_retry(
+    slack: SlackScenario, error: str
+) -> None:
+    number = a_request_with_a_volunteer(slack)
+    slack.fake.fail_next("chat.update", status=200, error=error)
+    updates_before = len(slack.fake.calls_to("chat.update"))
+    slack.command_reply(f"withdraw {number}", user=METTE)
+    slack.settle()
+    assert workspace(slack).inactive_reason == error
+    assert unsent(slack) == [], "nothing queued is left to retry"
+    move_to(slack, slack.clock() + timedelta(days=3))
+    assert tick(slack).total == 0
+    slack.service.sender.drain_until_idle()
+    assert len(slack.fake.calls_to("chat.update")) == updates_before + 1, "one failed call, no retries"
+
+
+def test_team_access_revoked_stops_the_named_workspaces_and_team_access_granted_resumes_them(
+    slack: SlackScenario,
+) -> None:
+    number = a_request_with_a_volunteer(slack)
+    slack.fake.fail_next("chat.update", status=429, retry_after=3600)  # a card refresh waits in the outbox
+    slack.command_reply(f"withdraw {number}", user=METTE)
+    slack.settle()
+    assert unsent(slack)
+
+    response = slack.event({"type": "team_access_revoked", "team_ids": [TEAM, "T0NEVERSEEN"]})
+    assert response.status == 200
+    assert workspace(slack).inactive_reason == "team_access_revoked"
+    assert unsent(slack) == []
+    calls_before = len(slack.fake.calls)
+    move_to(slack, utc(2026, 11, 23, 8, 5))
+    assert tick(slack).total == 0
+    slack.service.sender.drain_until_idle()
+    assert len(slack.fake.calls) == calls_before
+
+    response = slack.event({"type": "team_access_granted", "team_ids": [TEAM]})
+    assert response.status == 200
     assert workspace(slack).inactive_since is None
     later = slack.create("Case study", due="2026-12-20")
     assert slack.card(later)["ts"], "cards are posted again"
