@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack import ids
-from bot.slack.listeners import actions, commands, events, files, forms, guests, lifecycle, signoff, views
+from bot.slack.listeners import actions, commands, events, files, forms, guests, lifecycle, results, signoff, views
 from bot.slack.listeners.common import reported
 
 
@@ -13,6 +13,7 @@ def register_all(app: App) -> None:
     commands.register(app)
     actions.register(app)
     guests.register(app)
+    results.register(app)
     files.register(app)  # before events: a plan shared in a DM is not a thread reply
     events.register(app)
     lifecycle.register(app)
