@@ -1321,11 +1321,11 @@ USAGE_RESULTS = N_(
 )
 RESULTS_PROBLEM = N_("{problem} Nothing was saved. {usage}")
 RESULTS_BAD_METRIC = N_(
-    "`{name}` can't be a metric's name: use letters, digits, `-` or `_`, at most {limit} characters."
+    "“{name}” can't be a metric's name: use letters, digits, `-` or `_`, at most {limit} characters."
 )
-RESULTS_NOT_A_FIGURE = N_("`{value}` is not a whole number of at least 0.")
-RESULTS_FIGURE_TOO_BIG = N_("`{value}` is too big to be a count; figures go up to {limit}.")
-RESULTS_METRIC_TWICE = N_("`{name}` is given twice; give each metric once.")
+RESULTS_NOT_A_FIGURE = N_("“{value}” is not a whole number of at least 0.")
+RESULTS_FIGURE_TOO_BIG = N_("“{value}” is too big to be a count; figures go up to {limit}.")
+RESULTS_METRIC_TWICE = N_("“{name}” is given twice; give each metric once.")
 ONLY_OWNER_RESULTS = N_("Only the request's owner ({owner}) or an admin can give the results of #{number}.")
 RESULTS_NOT_PUBLISHED = N_(
     "Request #{number} is {status}, not published yet: its results can be given once it is, after "

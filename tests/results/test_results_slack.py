@@ -75,13 +75,13 @@ def test_in_danish_with_danish_words_separators_and_a_metric_of_its_own(
 @pytest.mark.parametrize(
     ("typed", "answer"),
     [
-        ("views:12x", "`12x` is not a whole number of at least 0."),
-        ("views:-5", "`-5` is not a whole number of at least 0."),
-        ("views:1.5", "`1.5` is not a whole number of at least 0."),
-        ("views:99999999999999999999", "`99999999999999999999` is too big to be a count"),
-        ("visninger:2", "`visninger` is given twice"),
+        ("views:12x", "“12x” is not a whole number of at least 0."),
+        ("views:-5", "“-5” is not a whole number of at least 0."),
+        ("views:1.5", "“1.5” is not a whole number of at least 0."),
+        ("views:99999999999999999999", "“99999999999999999999” is too big to be a count"),
+        ("visninger:2", "“visninger” is given twice"),
         ("<!channel>:3", "can't be a metric's name"),
-        ("views:", "`—` is not a whole number"),
+        ("views:", "“—” is not a whole number"),
         ("lots of views", "Name the published request and its figures so far: `/cocreate results 1 views:1200"),
     ],
     ids=["letters", "negative", "decimal", "huge", "twice", "markup", "empty", "no pairs"],
@@ -206,7 +206,7 @@ def test_bad_input_in_the_form_is_an_error_beside_its_field_and_nothing_is_store
     assert bad.json() == {
         "response_action": "errors",
         "errors": {
-            ids.results_block("clicks"): "-3 is not a whole number of at least 0.",  # form errors are plain text
+            ids.results_block("clicks"): "“-3” is not a whole number of at least 0.",
             ids.results_block(OTHER_FIELD): (
                 "Write other metrics as name: number, separated by commas, e.g. webinar-guests: 40"
             ),
