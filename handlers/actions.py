@@ -20,6 +20,7 @@ from handlers.context import Ctx
 from handlers.departments import set_own_department
 from handlers.drafts import DRAFT_TEXT_LIMIT, DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time, decide_extension, default_proposal
+from handlers.figures import results_hint
 from handlers.guests import guest_command_hint
 from handlers.invitations import answer_invitation, invite_matching
 from handlers.parsing import parse_day
@@ -148,6 +149,9 @@ def press(ctx: Ctx, kind: ActionKind, value: str, *, form_value: str | None = No
         case ActionKind.INVITE_GUEST:
             # Pressed where no form opens (Slack and Teams open ``guests.open_guest_form``'s): the command to type.
             return guest_command_hint(ctx, number=number_of(value))
+        case ActionKind.ADD_RESULTS:
+            # Pressed where no form opens (Slack opens ``figures.open_results_form``'s): the command to type.
+            return results_hint(ctx, number=number_of(value))
         case ActionKind.ACCEPT_INVITATION | ActionKind.DECLINE_INVITATION:
             accept = kind is ActionKind.ACCEPT_INVITATION
             return answer_invitation(ctx, invitation_id=number_of(value), accept=accept)

@@ -233,7 +233,10 @@ def card_actions(view: CardView, *, part_menu: bool = False) -> tuple[Action, ..
     everyone sees. "Invite someone outside" (``ActionKind.INVITE_GUEST``) is the owner's too, but it is on the card,
     last, when Cobot can e-mail guests (``CardView.invites_guests``): a channel's card looks the same to everyone,
     so a platform with a menu for secondary actions puts it there (Slack's overflow menu, Teams' "…"), and anyone
-    else who picks it is refused before any form opens."""
+    else who picks it is refused before any form opens. A published piece's card has one button, "Add results"
+    (``ActionKind.ADD_RESULTS``), which is its owner's in the same way."""
+    if view.status is RequestStatus.PUBLISHED:  # the owner's, as "Invite someone outside": others are refused
+        return (Action(ActionKind.ADD_RESULTS, str(view.number), texts.BUTTON_ADD_RESULTS),)
     if not view.is_open:
         return ()
     number = str(view.number)

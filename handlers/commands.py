@@ -32,6 +32,8 @@ from handlers.digest import preview_digest
 from handlers.drafts import DraftContent, submit_draft
 from handlers.extensions import ask_for_more_time
 from handlers.feeds import send_personal_feed_url
+from handlers.figures import record_typed_results, results_hint, split_pairs
+from handlers.figures import usage as results_usage
 from handlers.guests import invite_guest, remove_guest
 from handlers.invitations import invite_matching, list_invitations, set_invitations
 from handlers.parsing import MENTION, parse_day, split_trailing_day
@@ -198,6 +200,12 @@ class Published:
 
 
 @dataclass(frozen=True)
+class Results:
+    number: int
+    pairs: tuple[tuple[str, str], ...] | None  # as typed; None: no figures (adapters with forms open one)
+
+
+@dataclass(frozen=True)
 class SignOffCmd:
     number: int
     byline: str | None = None
@@ -305,6 +313,7 @@ Command = (
     | AddSlot
     | Book
     | Published
+    | Results
     | SignOffCmd
     | WithdrawConsent
     | RemoveGuest
@@ -562,6 +571,22 @@ def _parse_published(rest: str, today: date) -> Published:
     return Published(number, plain(url).strip(), options.get("force"))
 
 
+def _parse_results(rest: str, today: date) -> Results:
+    """``<id> [metric:number …]``; the figures are checked when run (``handlers.figures``)."""
+    ref, _, tail = rest.partition(" ")
+    number = _parse_id(ref, results_usage())
+    pairs, left_over = split_pairs(plain(tail))
+    if left_over:
+        raise UserFacingError(results_usage(number))
+    return Results(number, tuple(pairs) or None)
+
+
+def _run_results(ctx: Ctx, command: Results) -> Reply:
+    if command.pairs is None:
+        return results_hint(ctx, number=command.number)
+    return record_typed_results(ctx, number=command.number, pairs=command.pairs)
+
+
 def _parse_signoff(rest: str, today: date) -> SignOffCmd:
     """``<id> [byline:"Your Name"] [bio:"One line"]``."""
     options, words = _split_options(rest, option=_SIGNOFF_OPTION)
@@ -787,6 +812,7 @@ CORE: tuple[Subcommand[Any], ...] = (
         lambda ctx, c: mark_published(ctx, number=c.number, url=c.url, force_reason=c.force_reason),
         texts.HELP_CALENDAR,
     ),
+    Subcommand(("results", "resultater"), (Results,), _parse_results, _run_results, texts.HELP_RESULTS),
     Subcommand(
         ("signoff", "sign-off"),
         (SignOffCmd,),

@@ -208,6 +208,7 @@ class ActionKind(StrEnum):
     DECLINE_INVITATION = "decline_invitation"  # value: invitation id
     SIGN_OFF = "sign_off"  # value: draft id (the approved version); opens the sign-off form where there is one
     INVITE_GUEST = "invite_guest"  # value: request number; the owner's form (``handlers.guests.open_guest_form``)
+    ADD_RESULTS = "add_results"  # value: request number; the owner's form (``handlers.figures.open_results_form``)
 
 
 @dataclass(frozen=True)

@@ -1478,3 +1478,93 @@ FORGET_LINE_INVITATIONS = NP_(
     "• {count} invitation to a request, and how they answered it",
     "• {count} invitations to requests, and how they answered them",
 )
+
+# --- results (branch `results`): figures typed by the owner (`/cocreate results`, its form) and imported from a file
+HELP_RESULTS = N_(
+    "`/cocreate results <id> views:1200 clicks:86 leads:3` what a published piece earned (owners; "
+    "on Slack without figures: a form)"
+)
+USAGE_RESULTS = N_(
+    "Name the published request and its figures so far: `/cocreate results {number} views:1200 clicks:86 leads:3`. "
+    "Known metrics: views, clicks, leads, shares, comments, reactions, downloads, signups (in Danish too: visninger, "
+    "klik, kundeemner, …); any other name with a number, like `webinar-guests:40`, counts as a metric of its own."
+)
+RESULTS_PROBLEM = N_("{problem} Nothing was saved. {usage}")
+RESULTS_BAD_METRIC = N_(
+    "“{name}” can't be a metric's name: use letters, digits, `-` or `_`, at most {limit} characters."
+)
+RESULTS_NOT_A_FIGURE = N_("“{value}” is not a whole number of at least 0.")
+RESULTS_FIGURE_TOO_BIG = N_("“{value}” is too big to be a count; figures go up to {limit}.")
+RESULTS_METRIC_TWICE = N_("“{name}” is given twice; give each metric once.")
+ONLY_OWNER_RESULTS = N_("Only the request's owner ({owner}) or an admin can give the results of #{number}.")
+RESULTS_NOT_PUBLISHED = N_(
+    "Request #{number} is {status}, not published yet: its results can be given once it is, after "
+    "`/cocreate published {number} <url>`."
+)
+RESULTS_SAVED = N_("Saved. #{number} *{title}* so far: {figures}")
+BUTTON_ADD_RESULTS = N_("Add results")
+RESULTS_FORM_TITLE = N_("Results")
+RESULTS_FORM_SAVE = N_("Save")
+RESULTS_FORM_HINT = N_(
+    "What #{number} {title} has earned so far, in total. Fill in what you know; empty fields are left as they were."
+)
+RESULTS_FORM_OTHER = N_("Other metrics")
+RESULTS_FORM_OTHER_HINT = N_("As name: number, e.g. webinar-guests: 40, podcast-plays: 300")
+RESULTS_FORM_BAD_OTHER = N_("Write other metrics as name: number, separated by commas, e.g. webinar-guests: 40")
+RESULTS_FORM_EMPTY = N_("Fill in at least one figure.")
+# `cobot import results <file>`: one row per piece and day, one column per metric.
+RESULTS_FILE_UNREADABLE = N_(
+    "{file} could not be read ({reason}). Import results from a .csv file or an unprotected .xlsx workbook."
+)
+RESULTS_FILE_TYPE = N_("{file} is neither a .csv file nor an .xlsx workbook; save the results as one of them.")
+RESULTS_FILE_TOO_BIG = N_("{file} is {size} MB; Cobot imports results files of up to {limit} MB. Split it up.")
+RESULTS_FILE_EMPTY = N_(
+    "{file} is empty. Its first row names the columns: url (or request), date, then one column per metric, e.g. "
+    "url;date;views;clicks"
+)
+RESULTS_FILE_NO_ROWS = N_("{file} has headers but no rows of figures below them; nothing was imported.")
+RESULTS_FILE_TOO_MANY_ROWS = N_("{file} has {count} rows; Cobot imports at most {limit} at once. Split it up.")
+RESULTS_COL_MISSING_PIECE = N_(
+    "{cell}: no column says which piece a row is about; name one url (the address it was published at) or request "
+    "(its number)"
+)
+RESULTS_COL_MISSING_DATE = N_("{cell}: the column date is missing; give each row's day as YYYY-MM-DD")
+RESULTS_COL_NO_METRICS = N_(
+    "{cell}: no column of figures; add one per metric, named e.g. views, clicks, leads (or visninger, klik, …)"
+)
+RESULTS_COL_BAD = N_("{cell}: “{value}” is not a column Cobot knows nor a metric's name")
+RESULTS_COL_TWICE = N_("{cell}: the column {value} appears twice (as {first})")
+RESULTS_CELL_FORMULA = N_(
+    "{cell}: holds the formula {value} without a saved result; open the file in Excel and save it, or type the number"
+)
+RESULTS_CELL_NO_PIECE = N_("{cell}: say which piece this row is about")
+RESULTS_CELL_BAD_REQUEST = N_("{cell}: “{value}” is not a request number")
+RESULTS_CELL_NO_REQUEST = N_("{cell}: there is no request #{number}")
+RESULTS_CELL_NOT_PUBLISHED = N_("{cell}: #{number} is {status}, not published")
+RESULTS_CELL_NO_URL = N_("{cell}: no published piece has the address {url}")
+RESULTS_CELL_SEVERAL_URL = N_("{cell}: several published pieces have the address {url}; use the request column")
+RESULTS_CELL_URL_OTHER = N_("{cell}: #{number} was published at {published}, not {url}")
+RESULTS_CELL_NO_DATE = N_("{cell}: give the day as YYYY-MM-DD or dd-mm-yyyy")
+RESULTS_CELL_BAD_DATE = N_("{cell}: “{value}” is not a date; write it as YYYY-MM-DD or dd-mm-yyyy")
+RESULTS_CELL_FUTURE = N_("{cell}: {day} has not come yet; import figures of days gone by")
+RESULTS_CELL_FIGURE = N_("{cell}: {problem}")
+RESULTS_CELL_NO_FIGURES = N_("{cell}: this row has no figures")
+RESULTS_ROW_REPEATED = N_("{cell}: #{number} on {day} is already in row {row} with other figures; keep one of them")
+RESULTS_ROW_DUPLICATE = N_("{cell}: row {row} repeats row {first}; it is imported once")
+RESULTS_IMPORT_PROBLEMS = NP_(
+    "{file}: {count} problem, so nothing was imported:", "{file}: {count} problems, so nothing was imported:"
+)
+RESULTS_IMPORT_LINE = N_("#{number} {title}: {figures}")
+COUNT_FIGURES = NP_("{count} figure", "{count} figures")
+COUNT_PIECES = NP_("{count} piece", "{count} pieces")
+RESULTS_IMPORTED = N_("Imported {figures} for {pieces} from {file}.")
+RESULTS_IMPORT_DRY_RUN = N_("Dry run, nothing was changed: importing {file} would store {figures} for {pieces}.")
+# The form's label of each known metric (``handlers.outcomes.KNOWN_METRICS``).
+RESULTS_LABEL_VIEWS = N_("Views")
+RESULTS_LABEL_CLICKS = N_("Clicks")
+RESULTS_LABEL_LEADS = N_("Leads")
+RESULTS_LABEL_SHARES = N_("Shares")
+RESULTS_LABEL_COMMENTS = N_("Comments")
+RESULTS_LABEL_REACTIONS = N_("Reactions")
+RESULTS_LABEL_DOWNLOADS = N_("Downloads")
+RESULTS_LABEL_SIGNUPS = N_("Sign-ups")

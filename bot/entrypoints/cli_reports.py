@@ -52,11 +52,20 @@ def register(commands: Any) -> None:
         commands,
         "import",
         run_import,
-        "import a content plan (.xlsx: requests and publishing slots); a file with any problem imports nothing",
+        "import a content plan (.xlsx: requests and publishing slots), or with `import results` the figures of "
+        "published pieces (.csv or .xlsx: url or request, date, one column per metric); a file with any problem "
+        "imports nothing",
     )
-    plan.add_argument("file", type=Path, help="the plan to import (or, with --template, the template to write)")
+    plan.add_argument(
+        "kind",
+        nargs="?",
+        choices=("plan", "results"),
+        default="plan",
+        help="what the file holds: a content plan (the default) or results",
+    )
+    plan.add_argument("file", type=Path, help="the file to import (or, with --template, the plan template to write)")
     plan.add_argument("--template", action="store_true", help="write an empty plan with an example row instead")
-    plan.add_argument("--dry-run", action="store_true", help="check the plan and show what would be added")
+    plan.add_argument("--dry-run", action="store_true", help="check the file and show what would be added")
     plan.add_argument(
         "--as",
         dest="actor",
@@ -257,6 +266,10 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import read_only, transaction
     from storage.migrate import upgrade_to_head
 
+    if args.kind == "results":
+        from bot.entrypoints.cli_results import run_import_results
+
+        return run_import_results(args, settings)
     target: Path = args.file
     # The template speaks the workspace's language; a filled-in plan may use the headers of any language.
     translators = build_translators(settings)

@@ -26,6 +26,7 @@ from handlers import texts
 from handlers.actions import FORM_SPECS, FormPrompt, InputKind, form_for
 from handlers.cards import WAITING_MARK, card_actions, part_choice_label, part_line, people_line, status_facts
 from handlers.departments import DEPARTMENT_LIMIT
+from handlers.figures import MAX_FIGURE, METRIC_LABELS, OTHER_FIELD, ResultsFormPrompt
 from handlers.guests import NAME_LIMIT as GUEST_NAME_LIMIT
 from handlers.guests import GuestField, GuestFormPrompt
 from handlers.home import HomePage, HomeSettings, HomeView
@@ -153,7 +154,7 @@ def request_card(view: CardView, translate: Translate = identity, *, with_action
                 "elements": [{"type": "mrkdwn", "text": r(t(texts.CARD_DERIVED, number=view.derived_from))}],
             }
         )
-    if with_actions and view.is_open:
+    if with_actions and card_actions(view):  # an open request's buttons, or a published piece's "Add results"
         tail.append(_card_actions(view, translate))
     if not view.parts:
         return [*blocks, section(_people_line(view.holders, view.waiting, translate, view.guests)), *tail]
@@ -840,3 +841,45 @@ def _pager(home: HomeView, page: HomePage, translate: Translate) -> list[Block]:
         {"type": "context", "elements": [{"type": "mrkdwn", "text": counter}]},
         {"type": "actions", "block_id": f"pager_{page.section}", "elements": _unique(elements)},
     ]
+
+
+def results_modal(prompt: ResultsFormPrompt, translate: Translate = identity) -> Block:
+    """The owner's form for a published piece's results (the card's "Add results", `/cocreate results <id>`): a
+    whole-number field per known metric, all optional, and a free field for other metrics ("name: number").
+    Its private_metadata is the request number."""
+    hint = truncate(render_plain(prompt.hint, translate), 2000)
+    blocks: list[Block] = [{"type": "context", "elements": [{"type": "plain_text", "emoji": True, "text": hint}]}]
+    for metric in prompt.metrics:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": ids.results_block(metric),
+                "label": _label(METRIC_LABELS[metric], translate),
+                "optional": True,
+                "element": {
+                    "type": "number_input",
+                    "action_id": ids.INPUT,
+                    "is_decimal_allowed": False,
+                    "min_value": "0",
+                    "max_value": str(MAX_FIGURE),
+                },
+            }
+        )
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": ids.results_block(OTHER_FIELD),
+            "label": _label(texts.RESULTS_FORM_OTHER, translate),
+            "hint": _label(texts.RESULTS_FORM_OTHER_HINT, translate),
+            "optional": True,
+            "element": {"type": "plain_text_input", "action_id": ids.INPUT, "max_length": 500},
+        }
+    )
+    return _modal(
+        ids.RESULTS_VIEW,
+        metadata=str(prompt.number),
+        title=texts.RESULTS_FORM_TITLE,
+        blocks=blocks,
+        translate=translate,
+        submit=texts.RESULTS_FORM_SAVE,
+    )

@@ -89,6 +89,7 @@ ACCEPT_INVITATION = action_id(ActionKind.ACCEPT_INVITATION)
 DECLINE_INVITATION = action_id(ActionKind.DECLINE_INVITATION)
 SIGN_OFF = action_id(ActionKind.SIGN_OFF)
 INVITE_GUEST = action_id(ActionKind.INVITE_GUEST)  # on the card: an option of its overflow menu
+ADD_RESULTS = action_id(ActionKind.ADD_RESULTS)  # on a published piece's card
 ACTION_IDS: dict[ActionKind, str] = {kind: action_id(kind) for kind in ActionKind}
 
 SUBMIT_DRAFT_VIEW = view_id(ActionKind.SUBMIT_DRAFT)
@@ -105,6 +106,15 @@ SIGN_OFF_BLOCKS = {"byline": "so_byline", "bio": "so_bio", "places": "so_places"
 # input's element has the action_id ``INPUT``.
 GUEST_VIEW = view_id(ActionKind.INVITE_GUEST)
 GUEST_BLOCKS: dict[GuestField, str] = {field: f"guest_{field.value}" for field in GuestField}
+# The owner's form for a published piece's results: its private_metadata is the request number; one input block
+# per known metric and one for other metrics, each element's action_id ``INPUT``.
+RESULTS_VIEW = view_id(ActionKind.ADD_RESULTS)
+
+
+def results_block(field: str) -> str:
+    """The block of a results form's field: a known metric (``views``) or ``figures.OTHER_FIELD``."""
+    return f"results_{field}"
+
 
 NEW_REQUEST_VIEW = "cocreate_new_request_view"
 FROM_MESSAGE_SHORTCUT = "cocreate_request_from_message"

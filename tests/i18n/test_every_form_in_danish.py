@@ -68,6 +68,7 @@ OTHER_FORMS: dict[Surface, tuple[str, ...]] = {
         "settings (Home)",
         "sign off (modal)",
         "invite someone outside",
+        "results of a published piece",
     ),
     "teams": ("new request offer", "new request dialog", "pick a part (card)", "book a slot", "invite someone outside"),
     "console": ("new request",),
@@ -349,6 +350,9 @@ def render_slack(language: str, database_url: str) -> Shown:
         shown["from a message (shortcut)"] = slack_strings(prefilled)
         guest = opened_view(slack, lambda: slack.click(ids.INVITE_GUEST, selected="1", user=SLACK_OWNER))
         shown["invite someone outside"] = slack_strings(guest)
+        slack_command(slack, 'published 2 https://blog.example.com/jensen force:"demo"', user=SLACK_OWNER)
+        results = opened_view(slack, lambda: slack.click(ids.ADD_RESULTS, "2", user=SLACK_OWNER))
+        shown["results of a published piece"] = slack_strings(results)
 
         opened = {call.params["view"]["callback_id"] for call in slack.fake.calls_to("views.open") if call.ok}
         assert opened == slack_views_listened_for(), "a modal the app listens for was not opened here"

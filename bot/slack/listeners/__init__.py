@@ -14,6 +14,7 @@ from bot.slack.listeners import (
     guests,
     lifecycle,
     profiles,
+    results,
     signoff,
     views,
 )
@@ -24,6 +25,7 @@ def register_all(app: App) -> None:
     commands.register(app)
     actions.register(app)
     guests.register(app)
+    results.register(app)
     files.register(app)  # before events: a plan shared in a DM is not a thread reply
     events.register(app)
     lifecycle.register(app)

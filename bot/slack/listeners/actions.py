@@ -32,6 +32,8 @@ def register(app: App) -> None:
             continue  # its form has fields of its own: bot.slack.listeners.signoff
         if kind is ActionKind.INVITE_GUEST:
             continue  # the owner's form for a guest: ``listeners.guests``
+        if kind is ActionKind.ADD_RESULTS:
+            continue  # the owner's form for a piece's results: ``listeners.results``
         if kind is ActionKind.DERIVE:
             # On Slack, Derive opens the new-request form pre-filled from the original (elsewhere it explains the
             # command).

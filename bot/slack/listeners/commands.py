@@ -16,6 +16,7 @@ from bot.slack.blocks import reply_message
 from bot.slack.listeners.common import act, command_of, reported, translate_for, wants_form
 from bot.slack.listeners.forms import open_form_for_command
 from bot.slack.listeners.reports import deliver_report
+from bot.slack.listeners.results import open_results_for_command, wants_results_form
 from handlers import texts
 from handlers.commands import Command, Report, only_reads, run_command
 from handlers.context import Ctx
@@ -29,14 +30,15 @@ def register(app: App) -> None:
     # copies the request and starts a thread for each lazy listener, so the other commands go to a listener
     # without any: the first whose matcher accepts the command runs.
     app.command(ids.COMMAND, matchers=[has_work_after_ack])(
-        ack=cocreate, lazy=[reported(open_form_for_command), reported(deliver_report)]
+        ack=cocreate,
+        lazy=[reported(open_form_for_command), reported(open_results_for_command), reported(deliver_report)],
     )
     app.command(ids.COMMAND)(cocreate)
 
 
 def has_work_after_ack(body: dict[str, Any], context: BoltContext) -> bool:
     command = command_of(body, context)
-    return wants_form(command) or isinstance(command, Report)
+    return wants_form(command) or wants_results_form(command) or isinstance(command, Report)
 
 
 def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -44,7 +46,7 @@ def cocreate(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     their own, acknowledges while the lazy listener opens the form)."""
     command = command_of(body, context)
     display_name = str(body.get("user_name") or "")
-    if wants_form(command):
+    if wants_form(command) or wants_results_form(command):
         ack()
         return
     if isinstance(command, Report):  # answered at once; the lazy listener builds and sends the file
