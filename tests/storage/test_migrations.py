@@ -46,8 +46,11 @@ MODEL_TABLES = {
     "sign_off",
     "publication_override",
     "piece_result",
+    "slack_installation",
+    "slack_org_team",
+    "slack_oauth_state",
 }
-HEAD = "0017_piece_results"
+HEAD = "0022_installations"
 
 
 def _table_names(engine: Engine) -> set[str]:
