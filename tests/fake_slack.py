@@ -40,7 +40,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -135,6 +135,7 @@ class _Grant:
     installer: str
     rotating: bool
     expires_in: int | None
+    refreshed_expires_in: int = 12 * 3600
     expires_at: float | None = None  # time.time(); None: never expires
 
 
@@ -773,10 +774,12 @@ class FakeSlack:
         org_wide: bool = False,
         installer: str = "U0ADMIN",
         expires_in: int | None = None,
+        refreshed_expires_in: int = 12 * 3600,
     ) -> str:
         """The ``code`` Slack puts on the redirect URL once someone approved the install: for one workspace
         (``team_id``, maybe inside ``enterprise_id``), or with ``org_wide`` for a whole Enterprise Grid org (no team).
-        ``expires_in`` (seconds) is token rotation: the token expires and comes with a refresh token."""
+        ``expires_in`` (seconds) is token rotation: the token expires and comes with a refresh token; the tokens
+        that refresh it live ``refreshed_expires_in`` (Slack's 12 hours)."""
         if org_wide and (enterprise_id is None or team_id is not None):
             raise ValueError("an org-wide install names its enterprise and no team")
         if not org_wide and team_id is None:
@@ -790,6 +793,7 @@ class FakeSlack:
             installer=installer,
             rotating=expires_in is not None,
             expires_in=expires_in,
+            refreshed_expires_in=refreshed_expires_in,
         )
         with self._cond:
             code = f"{self._next_id('code').lower()}.{time.time_ns()}"
@@ -1005,9 +1009,7 @@ class FakeSlack:
             if parse_error is not None:
                 reply = _err(parse_error)
             elif method == "oauth.v2.access":
-                reply = self._take_failure_locked(method) or self._oauth_v2_access(
-                    params, _basic_credentials(headers)
-                )
+                reply = self._take_failure_locked(method) or self._oauth_v2_access(params, _basic_credentials(headers))
             else:
                 reply = self._api_locked(method, copy.deepcopy(params), token)
             self._record_locked(Call(method, params, token, received, ok=reply.ok))
@@ -1179,9 +1181,10 @@ class FakeSlack:
         if self._oauth_apps[client_id] != secret:
             return _err("bad_client_secret")
         if params.get("grant_type") == "refresh_token":
-            grant = self._refresh_tokens.pop(str(params.get("refresh_token") or ""), None)
-            if grant is None:
+            refreshed = self._refresh_tokens.pop(str(params.get("refresh_token") or ""), None)
+            if refreshed is None:
                 return _err("invalid_refresh_token")
+            grant = replace(refreshed, expires_in=refreshed.refreshed_expires_in)
         else:
             grant = self._codes.pop(str(params.get("code") or ""), None)
             if grant is None:
@@ -1196,9 +1199,7 @@ class FakeSlack:
             "bot_user_id": self.bot_user_id,
             "app_id": APP_ID,
             "team": {"id": grant.team_id, "name": grant.team_name} if grant.team_id else None,
-            "enterprise": (
-                {"id": grant.enterprise_id, "name": grant.enterprise_name} if grant.enterprise_id else None
-            ),
+            "enterprise": ({"id": grant.enterprise_id, "name": grant.enterprise_name} if grant.enterprise_id else None),
             "is_enterprise_install": grant.is_enterprise_install,
             "authed_user": {"id": grant.installer},
         }

@@ -274,14 +274,17 @@ def run_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.entrypoints.server import serve
 
+    # SLACK_CLIENT_ID without a bot token: installs through OAuth (README, "Installing through OAuth").
+    oauth = settings.require_slack_oauth() if settings.slack_oauth_configured else None
     connected = settings.env.slack_bot_token is not None or settings.env.slack_signing_secret is not None
     # Neither secret set: a local start without Slack. One of them set: a misconfiguration, refused below.
-    token, secret = settings.require_slack_http() if connected else (None, None)
+    token, secret = settings.require_slack_http() if connected and oauth is None else (None, None)
     server = settings.behaviour.server
     return serve(
         settings,
         token=token,
         signing_secret=secret,
+        oauth=oauth,
         host=args.host or server.host,
         port=args.port or server.port,
         workers=args.workers or server.workers,

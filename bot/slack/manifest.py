@@ -92,6 +92,15 @@ def registered() -> _Recorder:
     return recorder
 
 
+def bot_scopes() -> list[str]:
+    """The bot scopes Cobot needs, as the manifest lists them (and the OAuth install asks for them)."""
+    found = registered()
+    scopes = {"commands", *TRANSPORT_SCOPES}
+    for event in found.events:
+        scopes.update(EVENT_SUBSCRIPTIONS.get(event, ([], []))[1])
+    return sorted(scopes)
+
+
 def build_manifest(*, request_url: str | None, socket_mode: bool, name: str = "Cobot") -> dict[str, Any]:
     found = registered()
     unknown = sorted(set(found.events) - set(EVENT_SUBSCRIPTIONS))
