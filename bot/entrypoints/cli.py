@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     manifest = _command(commands, "manifest", run_manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public URL of /slack/events (HTTP mode)")
     manifest.add_argument("--socket", action="store_true", help="manifest for Socket Mode instead of HTTP")
+    manifest.add_argument(
+        "--oauth",
+        action="store_true",
+        help="for installs through OAuth: redirect URL, token rotation, org-wide installs (the default when "
+        "SLACK_CLIENT_ID is set without SLACK_BOT_TOKEN)",
+    )
 
     teams = _command(
         commands,
@@ -236,7 +242,10 @@ def run_manifest(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"the manifest needs Cobot's public URL in HTTP mode: {MANIFEST_URL_HINT}")
         if not args.url.startswith("https://"):
             raise ConfigError(f"--url {args.url}: Slack only sends to HTTPS; {MANIFEST_URL_HINT}")
-    sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket))
+    oauth = args.oauth or (settings.slack_oauth_configured and not args.socket)
+    if oauth and args.socket:
+        raise ConfigError("--oauth needs HTTP mode: Socket Mode runs with one bot token (README, 'Socket Mode')")
+    sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket, oauth=oauth))
     return 0
 
 
