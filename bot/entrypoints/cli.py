@@ -189,13 +189,15 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
 
     at: datetime | None = args.at
     # Slack's token is needed unless this is a Teams-only installation; Teams messages go out when it is set up.
-    slack = settings.env.slack_bot_token is not None or not settings.teams_configured
+    # Installs through OAuth send with each workspace's own token (README, "Installing through OAuth").
+    oauth = settings.require_slack_oauth() if settings.slack_oauth_configured and not args.dry_run else None
+    slack = oauth is None and (settings.env.slack_bot_token is not None or not settings.teams_configured)
     token = None if args.dry_run or not slack else settings.require_slack_http_token()
     access = settings.require_teams() if settings.teams_configured and not args.dry_run else None
     # With --at, the clock starts there and runs at real speed, so waiting out a pacing turn moves it on.
     cobot = create_app(settings, clock=_RunningFrom(at) if at is not None else utcnow)
     upgrade_to_head(cobot.engine)
-    service = build_slack_service(cobot, token=token, signing_secret=None) if token else None
+    service = build_slack_service(cobot, token=token, signing_secret=None, oauth=oauth) if token or oauth else None
     teams = None
     if access is not None:
         from bot.teams.app import build_teams_service

@@ -11,10 +11,12 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from oauth_harness import (
     CLIENT_ID,
+    CLIENT_SECRET,
     authorize_query,
     begin_install,
     browse,
@@ -24,9 +26,10 @@ from oauth_harness import (
 )
 from sqlmodel import Session, select
 
+from bot.entrypoints.cli import main
 from bot.slack.manifest import bot_scopes
 from fake_slack import Call
-from harness import CHANNEL, SlackScenario, message_text, payload
+from harness import CHANNEL, SIGNING_SECRET, SlackScenario, message_text, payload
 from storage.models import SlackInstallation, SlackOAuthState, Workspace
 
 ORG = "E0GRID"
@@ -265,3 +268,36 @@ def test_with_one_bot_token_there_is_no_install_page_and_the_one_token_sends(sla
 
     assert [call.token for call in sent_with(slack, "chat.postMessage")] == ["xoxb-test-token"]
     assert installations(slack) == []
+
+
+def test_cobot_tick_sends_reminders_with_each_workspaces_own_token(
+    oauth_slack: SlackScenario,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    install(oauth_slack, team_id="T0ACME", team_name="Acme")
+    [token] = oauth_slack.fake.issued_tokens()
+    assert "Posted request #1" in oauth_slack.command_reply("new Ten SEO tips due:2026-11-26", team="T0ACME")
+    assert "Thank you!" in oauth_slack.command_reply("volunteer 1", team="T0ACME", user="U0METTE")
+    oauth_slack.settle()
+    oauth_slack.service.sender.stop()  # only the command's own sender may deliver now
+    config = tmp_path / "app.yaml"
+    config.write_text("timezone: Europe/Copenhagen\n", encoding="utf-8")
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    settings = oauth_slack.service.cobot.settings
+    monkeypatch.setenv("COBOT_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", settings.env.database_url)
+    monkeypatch.setenv("SLACK_API_URL", oauth_slack.fake.api_url)
+    monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    before = len(sent_with(oauth_slack, "chat.postMessage"))
+
+    assert main(["tick", "--at", "2026-11-23T09:30+01:00"]) == 0
+
+    assert "sent 1 message(s) now" in capsys.readouterr().out
+    [reminder] = sent_with(oauth_slack, "chat.postMessage")[before:]
+    assert reminder.params["channel"] == "U0METTE"
+    assert reminder.token == token
