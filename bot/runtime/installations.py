@@ -122,8 +122,9 @@ class Installations:
         renew: Callable[[InstalledBot], InstalledBot | None],
     ) -> InstalledBot:
         """The installation with a token that is not ``due`` for refreshing: ``renew`` (a call to Slack) runs once
-        for it, with the row locked and read again, so that a request and the outbox sender in this process, or
-        two workers on PostgreSQL, do not both spend the same refresh token."""
+        for it, with the row locked and read again (on SQLite every write transaction begins IMMEDIATE, which
+        locks the database), so that a request and the outbox sender, or two workers, do not both spend the same
+        refresh token."""
         with self._refreshing, transaction(self.engine) as session:
             locked = session.exec(
                 select(SlackInstallation)
