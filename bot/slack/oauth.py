@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = OAUTH_REDIRECT_PATH
 TOKEN_MEMORY_SECONDS = 60.0  # a reinstall's new token is used within a minute by the outbox of every worker
-# What Bolt names a failed install, and what the page says about it.
+# Bolt's reasons for a state that does not hold: expired, used already, forged, or its cookie not sent back.
 STATE_FAILURES = frozenset({"invalid_state", "invalid_browser"})
 
 
@@ -62,7 +62,7 @@ class OAuthInstall:
         """Middleware (after ``resolve_team``): a request from a workspace of an org-wide install records the
         workspace as the org's, so the messages Cobot sends there later find the org's token."""
         team = context.get(TEAM_KEY)
-        if context.is_enterprise_install and context.enterprise_id and team:
+        if context.is_enterprise_install and context.enterprise_id and team and team != context.enterprise_id:
             self.records.installations.remember_org_team(team_id=str(team), enterprise_id=str(context.enterprise_id))
         next()
 
