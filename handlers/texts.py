@@ -1568,3 +1568,21 @@ RESULTS_LABEL_COMMENTS = N_("Comments")
 RESULTS_LABEL_REACTIONS = N_("Reactions")
 RESULTS_LABEL_DOWNLOADS = N_("Downloads")
 RESULTS_LABEL_SIGNUPS = N_("Sign-ups")
+# --- oauth: the pages after "Add to Slack" (bot.slack.oauth) ---------------------------------------------------
+OAUTH_INSTALLED_TITLE = N_("Cobot is installed")
+OAUTH_INSTALLED = N_("Cobot is now installed in {workspace}. Open Slack and type `/cocreate help` to begin.")
+OAUTH_FAILED_TITLE = N_("Cobot was not installed")
+OAUTH_STATE_EXPIRED = N_(
+    "This install link has expired, or it was opened in another browser. Nothing was installed; please start again "
+    "in this browser."
+)
+OAUTH_CANCELLED = N_("The install was cancelled and nothing was changed. You can start it again whenever you like.")
+OAUTH_FAILED = N_(
+    "Slack did not complete the install ({reason}). Please start again; if it keeps failing, ask the person who runs "
+    "Cobot."
+)
+OAUTH_START_AGAIN = N_("Start the install again")
+OAUTH_NOT_INSTALLED = N_(
+    "Cobot is not installed in this workspace yet. An admin can add it from {url} (“Add to Slack”)."
+)
+OAUTH_INSTALL_PAGE = N_("Cobot's install page")

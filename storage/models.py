@@ -701,3 +701,55 @@ class InstallSecret(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)
     created_at: datetime
+
+
+# --- Slack installations through OAuth (bot.slack.installations) ------------------------------------------------
+
+
+class SlackInstallation(SQLModel, table=True):
+    """Cobot's bot token in one Slack workspace, or in a whole Enterprise Grid org (an org-wide install: no team),
+    as the OAuth install left it; with token rotation, the token expires and the refresh token gets the next one.
+    ``enterprise_id`` and ``team_id`` are "" when absent, so that the pair is unique."""
+
+    __tablename__ = "slack_installation"
+    __table_args__ = (sa.UniqueConstraint("enterprise_id", "team_id", name="uq_slack_installation_target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(default="", max_length=32)
+    is_enterprise_install: bool = False
+    enterprise_name: str = Field(default="", max_length=200)
+    team_name: str = Field(default="", max_length=200)
+    app_id: str = Field(default="", max_length=32)
+    installer_id: str = Field(default="", max_length=32)
+    bot_id: str = Field(default="", max_length=32)
+    bot_user_id: str = Field(default="", max_length=32)
+    bot_scopes: str = Field(default="", max_length=1000)
+    bot_token: str = Field(max_length=400)
+    bot_refresh_token: str | None = Field(default=None, max_length=400)
+    bot_token_expires_at: datetime | None = None
+    installed_at: datetime
+    updated_at: datetime
+
+
+class SlackOrgTeam(SQLModel, table=True):
+    """A workspace of an Enterprise Grid org that Cobot was installed in org-wide: its messages go out with the org's
+    token. Learnt from the requests the workspace sends (they name both the team and the enterprise)."""
+
+    __tablename__ = "slack_org_team"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    enterprise_id: str = Field(max_length=32)
+    seen_at: datetime
+
+
+class SlackOAuthState(SQLModel, table=True):
+    """The ``state`` of an install begun on ``/slack/install``: the redirect back from Slack must bring it, once,
+    before it expires."""
+
+    __tablename__ = "slack_oauth_state"
+    __table_args__ = (sa.UniqueConstraint("state", name="uq_slack_oauth_state_state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    state: str = Field(max_length=64)
+    expires_at: datetime

@@ -16,6 +16,10 @@ Besides answering like Slack does, the fake:
 * can inject failures (:meth:`FakeSlack.fail_next`), simulate a bot that is not
   in a channel, and simulate Slack's posting rate limits;
 * hands out response URLs and file upload URLs that live on the same server;
+* plays Slack's side of the OAuth install (:meth:`FakeSlack.register_oauth_app`, :meth:`FakeSlack.authorization_code`):
+  ``oauth.v2.access`` exchanges a code for a workspace's or a whole Enterprise Grid org's bot token, and with token
+  rotation hands out expiring tokens and refreshes them (``grant_type=refresh_token``); every token it issued is
+  accepted by the Web API until it expires (``token_expired``), and ``auth.test`` describes it;
 * lets a test share a file as a person would (:meth:`FakeSlack.share_file`): ``files.info`` then describes it
   and its ``url_private_download`` serves its bytes, like Slack's, only with ``Authorization: Bearer <token>``
   (without it, Slack answers its HTML sign-in page, and so does the fake).
@@ -25,6 +29,7 @@ Everything is stdlib; one server per test is cheap (it binds an ephemeral port).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import hashlib
@@ -35,7 +40,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -116,6 +121,22 @@ class _Failure:
     retry_after: int
     error: str | None
     body: str | None = None  # answered as it is (e.g. a proxy's HTML page or a JSON answer cut short)
+
+
+@dataclass
+class _Grant:
+    """A bot token the fake issued through ``oauth.v2.access``: whose it is, and until when it works."""
+
+    team_id: str | None
+    team_name: str
+    enterprise_id: str | None
+    enterprise_name: str
+    is_enterprise_install: bool
+    installer: str
+    rotating: bool
+    expires_in: int | None
+    refreshed_expires_in: int = 12 * 3600
+    expires_at: float | None = None  # time.time(); None: never expires
 
 
 @dataclass
@@ -237,6 +258,19 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
         return _form_to_dict(stripped.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise _BadRequestError("invalid_form_data") from exc
+
+
+def _basic_credentials(headers: Message) -> tuple[str, str] | None:
+    """The client id and secret of ``Authorization: Basic``, as slack_sdk sends them to ``oauth.v2.access``."""
+    auth = headers.get("Authorization")
+    if not auth or not auth.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(auth[len("basic ") :].strip()).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret
 
 
 def _bearer_token(headers: Message) -> str | None:
@@ -507,6 +541,11 @@ class FakeSlack:
         self._ts_counter = 0
         self._id_counter = 0
 
+        self._oauth_apps: dict[str, str] = {}  # client id → client secret
+        self._codes: dict[str, _Grant] = {}  # authorization codes not yet exchanged
+        self._grants: dict[str, _Grant] = {}  # bot tokens issued through oauth.v2.access
+        self._refresh_tokens: dict[str, _Grant] = {}
+
         self._channel_interval: float | None = None
         self._channel_capacity = 2.0
         self._channel_buckets: dict[str, tuple[float, float]] = {}
@@ -722,6 +761,59 @@ class FakeSlack:
             self._rejected_count = 0
             self._channel_buckets.clear()
             self._workspace_window.clear()
+
+    # ---- OAuth installs -----------------------------------------------------
+
+    def register_oauth_app(self, client_id: str, client_secret: str) -> None:
+        """The app's credentials, which ``oauth.v2.access`` checks (``invalid_client_id``, ``bad_client_secret``)."""
+        with self._cond:
+            self._oauth_apps[client_id] = client_secret
+
+    def authorization_code(
+        self,
+        *,
+        team_id: str | None = None,
+        team_name: str = "",
+        enterprise_id: str | None = None,
+        enterprise_name: str = "",
+        org_wide: bool = False,
+        installer: str = "U0ADMIN",
+        expires_in: int | None = None,
+        refreshed_expires_in: int = 12 * 3600,
+    ) -> str:
+        """The ``code`` Slack puts on the redirect URL once someone approved the install: for one workspace
+        (``team_id``, maybe inside ``enterprise_id``), or with ``org_wide`` for a whole Enterprise Grid org (no team).
+        ``expires_in`` (seconds) is token rotation: the token expires and comes with a refresh token; the tokens
+        that refresh it live ``refreshed_expires_in`` (Slack's 12 hours)."""
+        if org_wide and (enterprise_id is None or team_id is not None):
+            raise ValueError("an org-wide install names its enterprise and no team")
+        if not org_wide and team_id is None:
+            raise ValueError("a workspace install names its team")
+        grant = _Grant(
+            team_id=team_id,
+            team_name=team_name,
+            enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name,
+            is_enterprise_install=org_wide,
+            installer=installer,
+            rotating=expires_in is not None,
+            expires_in=expires_in,
+            refreshed_expires_in=refreshed_expires_in,
+        )
+        with self._cond:
+            code = f"{self._next_id('code').lower()}.{time.time_ns()}"
+            self._codes[code] = grant
+        return code
+
+    def issued_tokens(self) -> list[str]:
+        """Every bot token ``oauth.v2.access`` handed out, oldest first (refreshed ones included)."""
+        with self._cond:
+            return list(self._grants)
+
+    def expire_token(self, token: str) -> None:
+        """Makes an issued token expire now, as a rotating token does when nobody refreshed it in time."""
+        with self._cond:
+            self._grants[token].expires_at = time.time()
 
     # ---- files people share ------------------------------------------------
 
@@ -941,6 +1033,8 @@ class FakeSlack:
         with self._cond:
             if parse_error is not None:
                 reply = _err(parse_error)
+            elif method == "oauth.v2.access":
+                reply = self._take_failure_locked(method) or self._oauth_v2_access(params, _basic_credentials(headers))
             else:
                 reply = self._api_locked(method, copy.deepcopy(params), token)
             self._record_locked(Call(method, params, token, received, ok=reply.ok))
@@ -953,7 +1047,13 @@ class FakeSlack:
         if token is None:
             return _err("not_authed")
         if token != self.bot_token:
-            return _err("invalid_auth")
+            grant = self._grants.get(token)
+            if grant is None:
+                return _err("invalid_auth")
+            if grant.expires_at is not None and time.time() >= grant.expires_at:
+                return _err("token_expired")
+        if method == "auth.test":
+            return self._auth_test(params, token=token)
         handler = self._handlers.get(method)
         if handler is None:
             return _err("unknown_method")
@@ -1066,7 +1166,22 @@ class FakeSlack:
 
     # ---- Web API methods ---------------------------------------------------
 
-    def _auth_test(self, params: dict[str, Any]) -> _Reply:
+    def _auth_test(self, params: dict[str, Any], *, token: str | None = None) -> _Reply:
+        grant = self._grants.get(token or "")
+        if grant is not None:
+            # An org-wide token belongs to the org: Slack names the enterprise, and no single workspace.
+            return _ok(
+                {
+                    "url": f"https://{(grant.team_id or grant.enterprise_id or '').lower()}.fake.slack/",
+                    "team": grant.team_name or grant.enterprise_name,
+                    "user": "cobot",
+                    "team_id": grant.team_id or grant.enterprise_id,
+                    "user_id": self.bot_user_id,
+                    "bot_id": BOT_ID,
+                    "enterprise_id": grant.enterprise_id,
+                    "is_enterprise_install": grant.is_enterprise_install,
+                }
+            )
         return _ok(
             {
                 "url": "https://fake.slack/",
@@ -1078,6 +1193,48 @@ class FakeSlack:
                 "is_enterprise_install": False,
             }
         )
+
+    def _oauth_v2_access(self, params: dict[str, Any], credentials: tuple[str, str] | None) -> _Reply:
+        """Slack's answer to ``oauth.v2.access``: a code exchanged (``grant_type`` authorization_code, the
+        default) or a rotating token refreshed (``grant_type=refresh_token``), as Slack documents them."""
+        client_id, secret = credentials or (
+            str(params.get("client_id") or ""),
+            str(params.get("client_secret") or ""),
+        )
+        if client_id not in self._oauth_apps:
+            return _err("invalid_client_id")
+        if self._oauth_apps[client_id] != secret:
+            return _err("bad_client_secret")
+        if params.get("grant_type") == "refresh_token":
+            refreshed = self._refresh_tokens.pop(str(params.get("refresh_token") or ""), None)
+            if refreshed is None:
+                return _err("invalid_refresh_token")
+            grant = replace(refreshed, expires_in=refreshed.refreshed_expires_in)
+        else:
+            grant = self._codes.pop(str(params.get("code") or ""), None)
+            if grant is None:
+                return _err("invalid_code")
+        issued = copy.copy(grant)
+        prefix = "xoxe.xoxb-1-" if grant.rotating else "xoxb-"
+        token = f"{prefix}{self._next_id('').lower()}-{time.time_ns()}"
+        answer: dict[str, Any] = {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write,users:read",
+            "bot_user_id": self.bot_user_id,
+            "app_id": APP_ID,
+            "team": {"id": grant.team_id, "name": grant.team_name} if grant.team_id else None,
+            "enterprise": ({"id": grant.enterprise_id, "name": grant.enterprise_name} if grant.enterprise_id else None),
+            "is_enterprise_install": grant.is_enterprise_install,
+            "authed_user": {"id": grant.installer},
+        }
+        if grant.rotating and grant.expires_in is not None:
+            refresh = f"xoxe-1-{self._next_id('').lower()}-{time.time_ns()}"
+            issued.expires_at = time.time() + grant.expires_in
+            self._refresh_tokens[refresh] = grant
+            answer.update(expires_in=grant.expires_in, refresh_token=refresh)
+        self._grants[token] = issued
+        return _ok(answer)
 
     def _message_content_error(self, params: dict[str, Any]) -> _Reply | None:
         text = params.get("text")

@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     manifest = _command(commands, "manifest", run_manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public URL of /slack/events (HTTP mode)")
     manifest.add_argument("--socket", action="store_true", help="manifest for Socket Mode instead of HTTP")
+    manifest.add_argument(
+        "--oauth",
+        action="store_true",
+        help="for installs through OAuth: redirect URL, token rotation, org-wide installs (the default when "
+        "SLACK_CLIENT_ID is set without SLACK_BOT_TOKEN)",
+    )
 
     teams = _command(
         commands,
@@ -184,13 +190,15 @@ def run_tick_command(args: argparse.Namespace, settings: Settings) -> int:
 
     at: datetime | None = args.at
     # Slack's token is needed unless this is a Teams-only installation; Teams messages go out when it is set up.
-    slack = settings.env.slack_bot_token is not None or not settings.teams_configured
+    # Installs through OAuth send with each workspace's own token (README, "Installing through OAuth").
+    oauth = settings.require_slack_oauth() if settings.slack_oauth_configured and not args.dry_run else None
+    slack = oauth is None and (settings.env.slack_bot_token is not None or not settings.teams_configured)
     token = None if args.dry_run or not slack else settings.require_slack_http_token()
     access = settings.require_teams() if settings.teams_configured and not args.dry_run else None
     # With --at, the clock starts there and runs at real speed, so waiting out a pacing turn moves it on.
     cobot = create_app(settings, clock=_RunningFrom(at) if at is not None else utcnow)
     upgrade_to_head(cobot.engine)
-    service = build_slack_service(cobot, token=token, signing_secret=None) if token else None
+    service = build_slack_service(cobot, token=token, signing_secret=None, oauth=oauth) if token or oauth else None
     teams = None
     if access is not None:
         from bot.teams.app import build_teams_service
@@ -242,7 +250,10 @@ def run_manifest(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(f"--url {args.url}: Slack only sends to HTTPS; {MANIFEST_URL_HINT}")
     profiles = settings.behaviour.profiles
     fields = profiles is not None and profiles.department_field is not None
-    sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket, profile_fields=fields))
+    oauth = args.oauth or (settings.slack_oauth_configured and not args.socket)
+    if oauth and args.socket:
+        raise ConfigError("--oauth needs HTTP mode: Socket Mode runs with one bot token (README, 'Socket Mode')")
+    sys.stdout.write(manifest_yaml(request_url=args.url, socket_mode=args.socket, oauth=oauth, profile_fields=fields))
     return 0
 
 
@@ -280,14 +291,17 @@ def run_teams_manifest(args: argparse.Namespace, settings: Settings) -> int:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.entrypoints.server import serve
 
+    # SLACK_CLIENT_ID without a bot token: installs through OAuth (README, "Installing through OAuth").
+    oauth = settings.require_slack_oauth() if settings.slack_oauth_configured else None
     connected = settings.env.slack_bot_token is not None or settings.env.slack_signing_secret is not None
     # Neither secret set: a local start without Slack. One of them set: a misconfiguration, refused below.
-    token, secret = settings.require_slack_http() if connected else (None, None)
+    token, secret = settings.require_slack_http() if connected and oauth is None else (None, None)
     server = settings.behaviour.server
     return serve(
         settings,
         token=token,
         signing_secret=secret,
+        oauth=oauth,
         host=args.host or server.host,
         port=args.port or server.port,
         workers=args.workers or server.workers,

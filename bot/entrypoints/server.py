@@ -15,8 +15,9 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from bot.runtime.cobot import create_app
-from bot.runtime.config import Settings
+from bot.runtime.config import Settings, SlackOAuthAccess
 from bot.slack.app import EVENTS_PATH, build_slack_service
+from bot.slack.oauth import INSTALL_PATH
 from bot.web.guest import guest_wsgi_app, is_guest_path
 from bot.web.tracked import is_tracked_path, tracked_wsgi_app
 from storage.db import make_engine
@@ -62,10 +63,17 @@ def not_connected_app(environ: dict[str, Any], start_response: Callable[..., Any
 
 class CobotServer(BaseApplication):  # type: ignore[misc]
     def __init__(
-        self, settings: Settings, *, token: str | None, signing_secret: str | None, options: dict[str, Any]
+        self,
+        settings: Settings,
+        *,
+        token: str | None,
+        signing_secret: str | None,
+        options: dict[str, Any],
+        oauth: SlackOAuthAccess | None = None,
     ) -> None:
         self.settings = settings
         self.token = token
+        self.oauth = oauth
         self.signing_secret = signing_secret
         self.options = options
         super().__init__()
@@ -75,13 +83,18 @@ class CobotServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        if self.token is None or self.signing_secret is None:
+        if self.oauth is not None:
+            service = build_slack_service(
+                create_app(self.settings), token=None, signing_secret=self.oauth.signing_secret, oauth=self.oauth
+            ).start()
+        elif self.token is None or self.signing_secret is None:
             # No Slack yet, but guests' links (and the owner's downloads of their files) still work.
             cobot = create_app(self.settings)
             return not_connected(guest_wsgi_app(cobot), tracked_wsgi_app(cobot))
-        service = build_slack_service(
-            create_app(self.settings), token=self.token, signing_secret=self.signing_secret
-        ).start()
+        else:
+            service = build_slack_service(
+                create_app(self.settings), token=self.token, signing_secret=self.signing_secret
+            ).start()
         # Everything built so far lives as long as the worker: kept out of the garbage collector's full passes,
         # which otherwise scanned it all (about 50 ms with every thread of the worker stopped, several times a
         # minute under load: the slowest 1 % of acknowledgements, bench/bench_serve.py).
@@ -98,11 +111,14 @@ def serve(
     port: int,
     workers: int,
     threads: int,
+    oauth: SlackOAuthAccess | None = None,
 ) -> int:
     engine = make_engine(settings.env.database_url)  # migrations: the default, longer statement timeout
     upgrade_to_head(engine)
     engine.dispose()
-    if token is None:
+    if oauth is not None:
+        log.info("Slack installs through OAuth: Add to Slack at http://%s:%d%s", host, port, INSTALL_PATH)
+    elif token is None:
         log.warning(NOT_CONNECTED.format(host=host, port=port))
     if settings.teams_configured:
         log.info("Teams settings found: Teams is served by its own process, `cobot teams` (README, 'Microsoft Teams')")
@@ -118,6 +134,7 @@ def serve(
         settings,
         token=token,
         signing_secret=signing_secret,
+        oauth=oauth,
         options={
             "bind": f"{host}:{port}",
             "workers": workers,

@@ -33,6 +33,7 @@ from storage.db import Timeouts
 
 DEFAULT_DATABASE_URL = "sqlite:///data/cobot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"  # Bolt's, and the manifest's redirect URL
 # Where the Bot Framework publishes the keys that sign the tokens Teams sends with every activity.
 DEFAULT_TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 DEFAULT_GRAPH_API_URL = "https://graph.microsoft.com"  # Teams people's departments (bot/teams/graph.py)
@@ -562,6 +563,9 @@ class Environment(_Strict):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Installs through OAuth ("Add to Slack", README "Installing through OAuth"), instead of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = Field(default=None, pattern=r"^[0-9]+\.[0-9]+$")
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)  # may carry a password
     teams_app_id: str | None = None
@@ -644,6 +648,24 @@ class Settings(_Strict):
     def require_slack_http_token(self) -> str:
         """The bot token alone: enough to send through the Web API (``cobot tick``)."""
         return self._token("SLACK_BOT_TOKEN", self.env.slack_bot_token, "xoxb-")
+
+    @property
+    def slack_oauth_configured(self) -> bool:
+        """Installs through OAuth: a client id and no bot token (a bot token keeps the one-workspace mode)."""
+        return self.env.slack_client_id is not None and self.env.slack_bot_token is None
+
+    def require_slack_oauth(self) -> SlackOAuthAccess:
+        """The app's client id and secret and the signing secret that installs through OAuth need."""
+        client_id = self.env.slack_client_id
+        if client_id is None:
+            raise ConfigError("SLACK_CLIENT_ID is not set; see README, 'Installing through OAuth'")
+        public = self.public_url
+        return SlackOAuthAccess(
+            client_id=client_id,
+            client_secret=self._secret("SLACK_CLIENT_SECRET", self.env.slack_client_secret),
+            signing_secret=self._secret("SLACK_SIGNING_SECRET", self.env.slack_signing_secret),
+            redirect_uri=f"{public}{OAUTH_REDIRECT_PATH}" if public else None,
+        )
 
     def require_slack_socket(self) -> tuple[str, str]:
         """The bot token and app-level token that Socket Mode needs."""
@@ -762,6 +784,17 @@ class Settings(_Strict):
 
 
 @dataclass(frozen=True)
+class SlackOAuthAccess:
+    """The Slack app's OAuth credentials, validated. ``redirect_uri`` is where Slack sends the installer back
+    (``PUBLIC_URL`` + ``/slack/oauth_redirect``), None to let Slack use the app's first redirect URL."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    signing_secret: str = field(repr=False)
+    redirect_uri: str | None
+
+
+@dataclass(frozen=True)
 class TeamsAccess:
     """The Teams credentials, validated. ``authenticated`` False is the local-development mode in which incoming
     activities are not checked and outgoing calls carry no token."""
@@ -811,6 +844,8 @@ def load_settings(config: Path | None = None, environ: Mapping[str, str] | None 
             "SLACK_BOT_TOKEN",
             "SLACK_SIGNING_SECRET",
             "SLACK_APP_TOKEN",
+            "SLACK_CLIENT_ID",
+            "SLACK_CLIENT_SECRET",
             "SLACK_API_URL",
             "DATABASE_URL",
             "TEAMS_APP_ID",

@@ -25,11 +25,15 @@ from slack_sdk.webhook import WebhookClient
 from bot.exports.ics import PATH_PREFIX as CALENDAR_PREFIX
 from bot.exports.ics import calendar_app
 from bot.runtime.cobot import Cobot
+from bot.runtime.config import SlackOAuthAccess
+from bot.runtime.installations import Installations
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
 from bot.slack.inbound import signed_requests_only
 from bot.slack.listeners import register_all
 from bot.slack.listeners.common import PLATFORM, resolve_team
+from bot.slack.manifest import bot_scopes
+from bot.slack.oauth import OAuthInstall, WorkspaceTokens, build_oauth
 from bot.slack.profiles import SlackProfiles
 from bot.slack.render import render
 from bot.slack.transport import SlackTransport
@@ -44,14 +48,27 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def build_client(cobot: Cobot, *, token: str) -> WebClient:
+def build_client(cobot: Cobot, *, token: str | None) -> WebClient:
     return WebClient(token=token, base_url=cobot.settings.env.slack_api_url, timeout=10)
 
 
 def build_bolt_app(
-    cobot: Cobot, *, client: WebClient, signing_secret: str | None, profiles: SlackProfiles | None = None
+    cobot: Cobot,
+    *,
+    client: WebClient,
+    signing_secret: str | None,
+    profiles: SlackProfiles | None = None,
+    oauth: OAuthInstall | None = None,
 ) -> App:
-    """The Bolt app with every listener registered. ``signing_secret`` None is for Socket Mode only."""
+    """The Bolt app with every listener registered. ``signing_secret`` None is for Socket Mode only; ``oauth``:
+    installs through OAuth (``bot.slack.oauth``), each request answered with its workspace's token."""
+    installs: dict[str, Any] = {}
+    if oauth is not None:
+        installs = {
+            "oauth_settings": oauth.settings,
+            "authorize": oauth.authorize,
+            "user_facing_authorize_error_message": oauth.not_installed,
+        }
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -63,6 +80,7 @@ def build_bolt_app(
         # does not use) reaches the error handler below, which acknowledges it; Bolt alone would answer 404 and
         # log a warning, and Slack would show the person an error or count the event as failed.
         raise_error_for_unhandled_request=True,
+        **installs,
     )
 
     readers = profiles or SlackProfiles(cobot.settings.behaviour.profiles)
@@ -74,6 +92,8 @@ def build_bolt_app(
 
     app.use(provide_cobot)
     app.use(resolve_team)  # the same team for events, commands and buttons (org-wide installs)
+    if oauth is not None:
+        app.use(oauth.remember_org_team)
     app.error(handle_unexpected_error)
     register_all(app)
     return app
@@ -159,6 +179,8 @@ class SlackService:
     def token_works(self) -> bool:
         """Asks Slack (``auth.test``) whether the bot token works; if it does, a workspace Cobot had stopped sending
         to (uninstalled, token revoked) is active again: it was installed anew or given a new token."""
+        if self.bolt.client.token is None:
+            return False  # installs through OAuth: an install saved again resumes its workspace (bot.slack.oauth)
         try:
             found = self.bolt.client.auth_test()
         except Exception as error:  # any failure only means "not known to work"; sending stays as it is
@@ -204,9 +226,18 @@ class SlackService:
         return application
 
 
-def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None) -> SlackService:
+def build_slack_service(
+    cobot: Cobot, *, token: str | None, signing_secret: str | None, oauth: SlackOAuthAccess | None = None
+) -> SlackService:
+    """Cobot on Slack with one bot token (``token``), or installed through OAuth (``oauth``, no token)."""
     client = build_client(cobot, token=token)
     profiles = SlackProfiles(cobot.settings.behaviour.profiles)
+    install = None
+    tokens = None
+    if oauth is not None:
+        installations = Installations(engine=cobot.engine, clock=cobot.clock)
+        install = build_oauth(cobot, access=oauth, client=client, scopes=bot_scopes(), installations=installations)
+        tokens = WorkspaceTokens(records=install.records)
     transport = SlackTransport(
         client=client,
         clock=cobot.clock,
@@ -214,11 +245,12 @@ def build_slack_service(cobot: Cobot, *, token: str, signing_secret: str | None)
         posts_per_minute=cobot.settings.behaviour.outbox.posts_per_minute,
         translators=cobot.translators,
         profiles=profiles,
+        tokens=tokens,
     )
     sender = cobot.attach_sender({"slack": transport})
     return SlackService(
         cobot=cobot,
-        bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret, profiles=profiles),
+        bolt=build_bolt_app(cobot, client=client, signing_secret=signing_secret, profiles=profiles, oauth=install),
         sender=sender,
         signing_secret=signing_secret,
     )

@@ -105,9 +105,13 @@ class SlackTransport:
         posts_per_minute: int = 0,
         translators: Callable[[str], Translate] = lambda language: identity,
         profiles: SlackProfiles | None = None,
+        tokens: Callable[[int], str | None] | None = None,
     ) -> None:
         self.client = client
         self.profiles = profiles or SlackProfiles(None)  # departments from profiles, as app.yaml's profiles: says
+        # Installs through OAuth: each workspace's token (by workspace row id) instead of the client's one token.
+        self.tokens = tokens
+        self._clients: dict[str, WebClient] = {}
         self.clock = clock
         self.post_interval = 60.0 / posts_per_minute if posts_per_minute > 0 else 0.0
         self._next_post_at = 0.0  # monotonic: when the next post may go, at ``posts_per_minute`` or the learned pace
@@ -130,6 +134,7 @@ class SlackTransport:
 
     def send(self, delivery: Prepared) -> Outcome:
         self._sending.id = delivery.message_id
+        self._sending.client = self._client_for(delivery.workspace_id)
         match delivery:
             case PostCard():
                 return self._send_card(delivery)
@@ -227,6 +232,23 @@ class SlackTransport:
 
     # --- helpers ------------------------------------------------------------------------------------------
 
+    def _client_for(self, workspace_id: int) -> WebClient:
+        """The client with the workspace's token (one client per token); the one client with a single token."""
+        if self.tokens is None:
+            return self.client
+        token = self.tokens(workspace_id)
+        if token is None:
+            raise WorkspaceLost("not_installed")  # never installed, or the installation is gone
+        with self._lock:
+            client = self._clients.get(token)
+            if client is None:
+                if len(self._clients) > 1000:  # rotated tokens pile up: start again rather than keep them all
+                    self._clients.clear()
+                client = self._clients[token] = WebClient(
+                    token=token, base_url=self.client.base_url, timeout=self.client.timeout
+                )
+        return client
+
     def _message_id(self) -> int:
         return getattr(self._sending, "id", None) or 0
 
@@ -300,7 +322,7 @@ class SlackTransport:
         if method in POSTING_METHODS:
             self._spread_posts()
         try:
-            response = getattr(self.client, method)(**kwargs)
+            response = getattr(getattr(self._sending, "client", None) or self.client, method)(**kwargs)
         except SlackApiError as error:
             outcome = _classify(error)
             if isinstance(outcome, RetryLater) and outcome.reason == "ratelimited" and outcome.seconds:

@@ -221,3 +221,27 @@ def test_secrets_never_show_in_repr_or_str() -> None:
     for secret in (BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, "SECRET"):
         assert secret not in shown
     assert "**********" in repr(settings.env)  # still visible that they are set
+
+
+def test_a_client_id_without_a_bot_token_means_installs_through_oauth() -> None:
+    environ = {
+        "SLACK_CLIENT_ID": "1111111111.2222222222",
+        "SLACK_CLIENT_SECRET": "a-real-client-secret",
+        "SLACK_SIGNING_SECRET": "a-real-signing-secret",
+        "PUBLIC_URL": "https://cobot.example.com/",
+    }
+    settings = env_settings(**environ)
+
+    assert settings.slack_oauth_configured
+    access = settings.require_slack_oauth()
+    assert access.redirect_uri == "https://cobot.example.com/slack/oauth_redirect"
+    assert "a-real-client-secret" not in repr(access) and "a-real-signing-secret" not in repr(access)
+    # A bot token as well keeps the one-workspace mode, unchanged.
+    assert not env_settings(**environ, SLACK_BOT_TOKEN=BOT_TOKEN).slack_oauth_configured
+
+
+def test_installs_through_oauth_name_the_missing_secret() -> None:
+    settings = env_settings(SLACK_CLIENT_ID="1111111111.2222222222", SLACK_SIGNING_SECRET="a-real-secret")
+
+    with pytest.raises(ConfigError, match="SLACK_CLIENT_SECRET is not set"):
+        settings.require_slack_oauth()

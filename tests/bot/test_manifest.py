@@ -151,3 +151,41 @@ def test_cobot_manifest_refuses_a_url_slack_would_not_send_to(capsys: pytest.Cap
 def test_an_http_manifest_is_never_built_with_a_made_up_host() -> None:
     with pytest.raises(ValueError, match="request URL"):
         build_manifest(request_url=None, socket_mode=False)
+
+
+def test_an_oauth_manifest_has_the_redirect_url_token_rotation_and_org_wide_installs() -> None:
+    manifest = build_manifest(request_url=URL, socket_mode=False, oauth=True)
+
+    assert manifest["oauth_config"]["redirect_urls"] == [URL.removesuffix("/slack/events") + "/slack/oauth_redirect"]
+    assert (
+        manifest["oauth_config"]["scopes"]
+        == build_manifest(request_url=URL, socket_mode=False)["oauth_config"]["scopes"]
+    )
+    assert manifest["settings"]["token_rotation_enabled"] is True
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    # With one bot token, nothing of it.
+    plain = build_manifest(request_url=URL, socket_mode=False)
+    assert "redirect_urls" not in plain["oauth_config"]
+    assert plain["settings"]["token_rotation_enabled"] is False
+    assert plain["settings"]["org_deploy_enabled"] is False
+
+
+def test_cobot_manifest_oauth_by_flag_or_by_the_client_id(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["manifest", "--url", URL, "--oauth"]) == 0
+    flagged = capsys.readouterr().out
+    assert yaml.safe_load(flagged) == build_manifest(request_url=URL, socket_mode=False, oauth=True)
+    assert "SLACK_CLIENT_ID" in flagged.split("display_information")[0]
+
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1111111111.2222222222")
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    assert main(["manifest", "--url", URL]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["settings"]["token_rotation_enabled"] is True
+
+
+def test_cobot_manifest_refuses_oauth_in_socket_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["manifest", "--socket", "--oauth"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Socket Mode runs with one bot token" in captured.err

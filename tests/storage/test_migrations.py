@@ -50,8 +50,11 @@ MODEL_TABLES = {
     "link_click_day",
     "link_click_seen",
     "install_secret",
+    "slack_installation",
+    "slack_org_team",
+    "slack_oauth_state",
 }
-HEAD = "0020_results_back"
+HEAD = "0021_installations"
 
 
 def _table_names(engine: Engine) -> set[str]:
