@@ -2,8 +2,9 @@
 app.yaml's ``retention.uninstalled_days`` or by hand with `cobot purge-workspace`, and old once-only marks
 (``prune_events``).
 
-A workspace's rows are found generically: every table with a ``workspace_id`` column, children before the tables
-they point at (SQLAlchemy's dependency order of the metadata), and the ``workspace`` row last. A table added later
+A workspace's rows are found generically: every table with a ``workspace_id`` column, and every table without one
+whose rows point at such a table (a tracked link's readers of the day), children before the tables they point at
+(SQLAlchemy's dependency order of the metadata), and the ``workspace`` row last. A table added later
 is purged with the rest without touching this module; ``workspace_tables`` is what the tests check against the
 schema.
 
@@ -27,7 +28,25 @@ def workspace_tables() -> list[sa.Table]:
     """Every table whose rows belong to a workspace, in an order that deletes a row before the rows it points at."""
     import storage.models  # noqa: F401  (every table registered on the metadata)
 
-    return [table for table in reversed(SQLModel.metadata.sorted_tables) if "workspace_id" in table.c]
+    owned = {table.name for table in SQLModel.metadata.sorted_tables if "workspace_id" in table.c}
+    return [
+        table
+        for table in reversed(SQLModel.metadata.sorted_tables)
+        if table.name in owned or any(key.column.table.name in owned for key in table.foreign_keys)
+    ]
+
+
+def of_workspace(table: sa.Table, workspace_id: int) -> sa.ColumnElement[bool]:
+    """The rows of ``table`` that belong to the workspace: by its own ``workspace_id``, else through the rows of
+    the workspace it points at."""
+    if "workspace_id" in table.c:
+        return table.c.workspace_id == workspace_id
+    conditions = [
+        key.parent.in_(sa.select(key.column).where(key.column.table.c.workspace_id == workspace_id))
+        for key in table.foreign_keys
+        if "workspace_id" in key.column.table.c
+    ]
+    return sa.or_(*conditions)
 
 
 def workspace_rows(*, session: Session, workspace_id: int) -> dict[str, int]:
@@ -35,7 +54,7 @@ def workspace_rows(*, session: Session, workspace_id: int) -> dict[str, int]:
     counts: dict[str, int] = {}
     for table in workspace_tables():
         found = session.execute(
-            sa.select(sa.func.count()).select_from(table).where(table.c.workspace_id == workspace_id)
+            sa.select(sa.func.count()).select_from(table).where(of_workspace(table, workspace_id))
         ).scalar_one()
         if found:
             counts[table.name] = int(found)
@@ -50,7 +69,7 @@ def purge_workspace(*, session: Session, workspace_id: int) -> dict[str, int]:
     statement, so no foreign key is ever left pointing at nothing."""
     counts: dict[str, int] = {}
     for table in workspace_tables():
-        result = session.execute(sa.delete(table).where(table.c.workspace_id == workspace_id))
+        result = session.execute(sa.delete(table).where(of_workspace(table, workspace_id)))
         if deleted := int(getattr(result, "rowcount", 0) or 0):
             counts[table.name] = deleted
     result = session.execute(sa.delete(Workspace).where(col(Workspace.id) == workspace_id))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -27,9 +28,10 @@ from bot.runtime.scheduler import run_tick
 from handlers import workspaces
 from handlers.calendar import mark_published
 from handlers.skills import add_skills
+from handlers.tracking import follow_link
 from storage import purge
 from storage.db import transaction
-from storage.models import ContentRequest, ProcessedEvent, Workspace
+from storage.models import ContentRequest, ProcessedEvent, TrackedLink, Workspace
 from storage.queries import record_event_once
 
 ANNA = "U0ANNA"
@@ -68,6 +70,19 @@ def _busy_workspace(engine: Engine) -> None:
         OWNER,
         lambda ctx: mark_published(ctx, number=number, url="https://example.com/guide", force_reason="agreed"),
     )
+    with transaction(engine) as session:  # a reader follows the piece's tracked link (a row without workspace_id)
+        link = session.exec(select(TrackedLink)).one()
+        followed = follow_link(
+            session,
+            code=link.code,
+            method="GET",
+            client="192.0.2.7",
+            user_agent="Mozilla/5.0 (Macintosh) Firefox/133.0",
+            now=NOW + timedelta(hours=2),
+            timezone=ZoneInfo("Europe/Copenhagen"),
+            secret=b"s" * 32,
+        )
+        assert followed is not None and followed.counted
     posted_request(engine, workspace=OTHER, title="Elsewhere")
 
 
@@ -90,7 +105,13 @@ def _cobot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, engine: En
 def test_every_table_with_workspace_rows_is_purged_children_first() -> None:
     names = [table.name for table in purge.workspace_tables()]
     with_workspace = {t.name for t in SQLModel.metadata.sorted_tables if "workspace_id" in t.c}
-    assert set(names) == with_workspace and "workspace" not in names
+    through_them = {
+        t.name
+        for t in SQLModel.metadata.sorted_tables
+        if any(key.column.table.name in with_workspace for key in t.foreign_keys)
+    }
+    assert set(names) == with_workspace | through_them and "workspace" not in names
+    assert "link_click_seen" in names  # a tracked link's readers of the day, which have no workspace_id
     for table in purge.workspace_tables():
         for key in table.foreign_keys:
             parent = key.column.table.name
@@ -128,7 +149,7 @@ def test_the_tick_deletes_an_uninstalled_workspace_after_uninstalled_days_and_no
     with Session(any_engine) as session:
         left = {
             table.name: session.execute(
-                sa.select(sa.func.count()).select_from(table).where(table.c.workspace_id == t1)
+                sa.select(sa.func.count()).select_from(table).where(purge.of_workspace(table, t1))
             ).scalar_one()
             for table in purge.workspace_tables()
         }
@@ -136,6 +157,7 @@ def test_the_tick_deletes_an_uninstalled_workspace_after_uninstalled_days_and_no
     assert set(left.values()) == {0}, "no row of the workspace is left anywhere"
     assert before["content_request"] > after["content_request"] and before["member_skill"] > 0
     assert after["member_skill"] == 0
+    assert before["link_click_seen"] == 1 and after["link_click_seen"] == 0, "the reader's hash goes with its link"
     # T2 keeps what it had (its tick may have queued follow-ups and claimed the day's pruning since).
     assert other_after["content_request"] == other_before["content_request"]
     assert other_after["member"] == other_before["member"]
