@@ -112,18 +112,23 @@ def redactor() -> Redactor:
 
 
 def configure(*, fmt: str = "text", level: int = logging.INFO, secrets: Iterable[str] = ()) -> None:
-    """Sets up the root logger: one handler on stderr in ``fmt``, the redacting filter with ``secrets`` on it."""
+    """Sets up the root logger: one handler on stderr in ``fmt``, the redacting filter with ``secrets`` on it. Like
+    ``logging.basicConfig``, it leaves a root logger that someone else set up (a test runner) as it is."""
     _redactor.add(secrets)
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if fmt == "json" else _PlainFormatter(PLAIN_FORMAT))
-    handler.addFilter(_redactor)
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(level)
     for name, quiet in QUIETED.items():
         logging.getLogger(name).setLevel(quiet)
+    root = logging.getLogger()
+    ours = [handler for handler in root.handlers if getattr(handler, "cobot", False)]
+    if len(ours) < len(root.handlers):
+        return
+    for old in ours:
+        root.removeHandler(old)
+    handler = logging.StreamHandler()
+    handler.cobot = True  # type: ignore[attr-defined]
+    handler.setFormatter(JsonFormatter() if fmt == "json" else _PlainFormatter(PLAIN_FORMAT))
+    handler.addFilter(_redactor)
+    root.addHandler(handler)
+    root.setLevel(level)
 
 
 def settings_secrets(env: object) -> list[str]:

@@ -42,6 +42,7 @@ TRANSPORT_SCOPES = [
     "im:write",
     "files:write",
     "files:read",
+    "channels:read",  # conversations.info: `cobot doctor` checks that the digest channel exists and Cobot is in it
 ]
 COMMAND_DESCRIPTIONS = {"/cocreate": "Co-create content with your colleagues"}
 # Message shortcuts Cobot registers: callback id → (name shown in Slack's "More actions" menu, description).
