@@ -131,11 +131,17 @@ class OutboxCollector(Collector):
             sa.select(
                 col(Workspace.platform),
                 col(Workspace.external_id),
-                sa.func.count(),
+                sa.func.count(col(OutboxMessage.id)),
                 sa.func.min(col(OutboxMessage.created_at)),
             )
-            .join(Workspace, col(Workspace.id) == col(OutboxMessage.workspace_id))
-            .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None))
+            .outerjoin(
+                OutboxMessage,
+                sa.and_(
+                    col(OutboxMessage.workspace_id) == col(Workspace.id),
+                    col(OutboxMessage.sent_at).is_(None),
+                    col(OutboxMessage.failed_at).is_(None),
+                ),
+            )
             .group_by(col(Workspace.platform), col(Workspace.external_id))
         )
         now = self.clock()

@@ -330,7 +330,9 @@ class OutboxSender:
                 self._give_up(message, f"gave up after {attempts} attempts: {retry.reason}")
                 self._count(message, "given_up")
                 return "failed"
-            self._count(message, send_result(retry.reason))
+            result = send_result(retry.reason)
+            if retry.count_attempt or result == "429":  # not a channel's pacing turn, which is no send at all
+                self._count(message, result)
             backoff = mail_backoff_seconds if mail else backoff_seconds
             seconds = retry.seconds if retry.seconds is not None else backoff(attempts)
             self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason, into=deferred)

@@ -97,11 +97,11 @@ def observe_request(body: dict[str, Any], next: Callable[[], None]) -> None:
         team = body["team"].get("id") or ""
     if facts is not None:
         facts.update(surface=surface_of(body), workspace=str(team), request_id=rid)
-    token = request_id.set(rid)
-    try:
-        next()
-    finally:
-        request_id.reset(token)
+    # Left set: Bolt runs the listeners after the middleware has returned (``next`` only lets it go on). The WSGI
+    # wrapper (``counted``) restores the thread's previous value once the request is answered; in Socket Mode the
+    # next request sets its own.
+    request_id.set(rid)
+    next()
 
 
 def _note_outcome(outcome: str) -> None:
@@ -327,10 +327,12 @@ def counted(
         return start_response(status, headers, *rest)
 
     token = _request_facts.set(facts)
+    named = request_id.set(None)
     started = time.perf_counter()
     try:
         body = list(slack(environ, noting_start_response))
     finally:
+        request_id.reset(named)
         _request_facts.reset(token)
     took = time.perf_counter() - started
     code = int(statuses[0].split()[0]) if statuses else 500
