@@ -71,6 +71,8 @@ def slack_identity(client: WebClient) -> SlackIdentity:
         answer = client.auth_test()
     except SlackApiError as error:
         code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        if error.response.status_code != 200 or "non-JSON" in str(code or ""):
+            code = None  # slack_sdk's own words for an answer that is no Web API's
         if code in TOKEN_REJECTED:
             raise StartupError(f"SLACK_BOT_TOKEN: Slack does not accept it ({code}); {TOKEN_HINT}") from None
         if code:

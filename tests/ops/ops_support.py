@@ -30,7 +30,7 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
         for key, value in os.environ.items()
         if key not in COBOT_SETTINGS and key not in ("COBOT_CONFIG", "LOG_FORMAT", "PROMETHEUS_MULTIPROC_DIR")
     }
-    env.update(PYTHONDONTWRITEBYTECODE="1", DATABASE_URL=f"sqlite:///{tmp_path}/cobot.db", **settings)
+    env.update({"PYTHONDONTWRITEBYTECODE": "1", "DATABASE_URL": f"sqlite:///{tmp_path}/cobot.db", **settings})
     return env
 
 

@@ -77,7 +77,7 @@ def test_json_logs_are_one_object_a_line_without_secrets_and_follow_a_request_in
         LOG_FORMAT="json",
     )
     with cobot_serve(tmp_path, env) as served:
-        status, text = signed_command(served.base_url, fake, "new Ten SEO tips due:2027-12-10")
+        _, text = signed_command(served.base_url, fake, "new Ten SEO tips due:2027-12-10")
         assert "Posted request #1" in message_text(json.loads(text))
         fake.wait_for("chat.postMessage", lambda c: c.ok, timeout=10)
         deadline = time.monotonic() + 10
