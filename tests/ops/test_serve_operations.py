@@ -93,6 +93,7 @@ def test_json_logs_are_one_object_a_line_without_secrets_and_follow_a_request_in
     assert {"gunicorn.error", "cobot.server"} <= {line["logger"] for line in lines}  # one format for both
     assert BOT_TOKEN not in log and SIGNING_SECRET not in log
     assert not any("will be unused" in line["message"] for line in lines)
+    assert not [line for line in lines if line["logger"].startswith("apscheduler") and line["level"] == "INFO"]
     [sent] = [line for line in lines if line["message"].endswith("(card) sent")]
     assert sent["logger"] == "bot.runtime.outbox"
     assert len(sent["request_id"]) >= 8
