@@ -45,6 +45,7 @@ from storage.models import (
     VolunteerState,
     Workspace,
 )
+from storage.trace import traced
 
 _p = sa.bindparam
 
@@ -514,7 +515,7 @@ def enqueue(
             "kind": kind,
             "request_id": request_id,
             "sequence_key": sequence_key,
-            "payload": payload,
+            "payload": traced(payload),
             "not_before": not_before or now,
             "expires_at": expires_at,
             "created_at": now,
@@ -562,7 +563,7 @@ def enqueue_many(
                 "kind": by_key[key].kind,
                 "request_id": by_key[key].request_id,
                 "sequence_key": by_key[key].sequence_key,
-                "payload": by_key[key].payload,
+                "payload": traced(by_key[key].payload),
                 "not_before": by_key[key].not_before,
                 "expires_at": by_key[key].expires_at,
                 "attempts": 0,

@@ -537,6 +537,10 @@ class FakeSlack:
         self._failures: dict[str, deque[_Failure]] = {}
         self._not_joined: set[str] = set()
         self._profile_fields: list[dict[str, Any]] = []  # the workspace's custom profile fields (team.profile.get)
+        # The scopes granted to the bot token, which auth.test names in its x-oauth-scopes header as Slack does
+        # (None: every scope Cobot's manifest asks for), and the channels conversations.info knows.
+        self.granted_scopes: list[str] | None = None
+        self.channels: dict[str, dict[str, Any]] = {}
 
         self._ts_counter = 0
         self._id_counter = 0
@@ -556,6 +560,7 @@ class FakeSlack:
 
         self._handlers: dict[str, Handler] = {
             "auth.test": self._auth_test,
+            "conversations.info": self._conversations_info,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -1170,7 +1175,7 @@ class FakeSlack:
         grant = self._grants.get(token or "")
         if grant is not None:
             # An org-wide token belongs to the org: Slack names the enterprise, and no single workspace.
-            return _ok(
+            reply = _ok(
                 {
                     "url": f"https://{(grant.team_id or grant.enterprise_id or '').lower()}.fake.slack/",
                     "team": grant.team_name or grant.enterprise_name,
@@ -1182,17 +1187,45 @@ class FakeSlack:
                     "is_enterprise_install": grant.is_enterprise_install,
                 }
             )
-        return _ok(
-            {
-                "url": "https://fake.slack/",
-                "team": "Fake Team",
-                "user": "cobot",
-                "team_id": self.team_id,
-                "user_id": self.bot_user_id,
-                "bot_id": BOT_ID,
-                "is_enterprise_install": False,
+        else:
+            reply = _ok(
+                {
+                    "url": "https://fake.slack/",
+                    "team": "Fake Team",
+                    "user": "cobot",
+                    "team_id": self.team_id,
+                    "user_id": self.bot_user_id,
+                    "bot_id": BOT_ID,
+                    "is_enterprise_install": False,
+                }
+            )
+        scopes = self.granted_scopes
+        if scopes is None:
+            from bot.slack.manifest import build_manifest
+
+            scopes = build_manifest(request_url=None, socket_mode=True)["oauth_config"]["scopes"]["bot"]
+        reply.headers["x-oauth-scopes"] = ",".join(scopes)
+        return reply
+
+    def add_channel(self, channel_id: str, *, name: str, is_member: bool = True, is_archived: bool = False) -> None:
+        """A channel ``conversations.info`` knows (any other id is ``channel_not_found``)."""
+        with self._cond:
+            self.channels[channel_id] = {
+                "id": channel_id,
+                "name": name,
+                "is_channel": True,
+                "is_member": is_member,
+                "is_archived": is_archived,
             }
-        )
+
+    def _conversations_info(self, params: dict[str, Any]) -> _Reply:
+        scopes = self.granted_scopes
+        if scopes is not None and "channels:read" not in scopes:
+            return _err("missing_scope", {"needed": "channels:read", "provided": ",".join(scopes)})
+        found = self.channels.get(str(params.get("channel") or ""))
+        if found is None:
+            return _err("channel_not_found")
+        return _ok({"channel": dict(found)})
 
     def _oauth_v2_access(self, params: dict[str, Any], credentials: tuple[str, str] | None) -> _Reply:
         """Slack's answer to ``oauth.v2.access``: a code exchanged (``grant_type`` authorization_code, the

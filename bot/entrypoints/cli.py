@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.entrypoints import cli_analytics, cli_erasure, cli_privacy, cli_reports
-from bot.runtime.config import ConfigError, Settings, load_settings
+from bot.entrypoints import cli_analytics, cli_doctor, cli_erasure, cli_privacy, cli_reports
+from bot.runtime.config import DEFAULT_DATABASE_URL, ConfigError, Settings, load_settings
 from storage.clock import utcnow
 
 log = logging.getLogger("cobot")
@@ -34,16 +35,25 @@ SLACK_APP_TOKEN (Socket Mode), SLACK_API_URL (default https://slack.com/api/), D
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # migrations report through `cobot migrate` instead
-    logging.getLogger("microsoft_agents").setLevel(logging.WARNING)  # the Teams SDK logs every call at INFO
+    from bot.entrypoints.startup import explain
+    from bot.runtime import logs
+
     try:
+        # One format for Cobot, gunicorn and the libraries (LOG_FORMAT=json: a JSON object a line); no secrets.
+        logs.configure(fmt=logs.log_format())
         settings = load_settings(args.config)
+        logs.redactor().add(logs.settings_secrets(settings.env))
         result: int = args.run(args, settings)
         return result
-    except ConfigError as error:
+    except (ConfigError, logs.LogFormatError) as error:
         print(f"cobot: {error}", file=sys.stderr)
         return 2
+    except Exception as error:
+        line = explain(error, database_url=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+        if line is None:
+            raise
+        print(f"cobot: {line}", file=sys.stderr)
+        return 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cobot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--config", type=Path, default=None, help="path to app.yaml")
+    parser.add_argument("--version", action="version", version=f"cobot {_version()}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     serve = _command(
@@ -121,7 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     cli_erasure.register(commands)  # forget
     cli_privacy.register(commands)  # export-person, purge-workspace
     cli_analytics.register(commands)  # analytics poll
+    cli_doctor.register(commands)  # doctor
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cobot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _command(
@@ -312,11 +333,13 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
 def run_socket(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    from bot.entrypoints.startup import check_slack_token
     from bot.runtime.cobot import create_app
     from bot.slack.app import build_slack_service
     from storage.migrate import upgrade_to_head
 
     token, app_token = settings.require_slack_socket()
+    check_slack_token(token, api_url=settings.env.slack_api_url)  # a wrong token stops the start, in one line
     cobot = create_app(settings)
     upgrade_to_head(cobot.engine)
     service = build_slack_service(cobot, token=token, signing_secret=None).start()

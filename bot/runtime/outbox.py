@@ -32,10 +32,12 @@ from sqlmodel import Session, col, select
 
 from bot.runtime import delivery
 from bot.runtime.delivery import MailRetryLater, RetryLater, SendEmail, SendFailed, Transport, WorkspaceLost
+from bot.runtime.metrics import metrics, send_result
 from handlers.context import Policy
 from handlers.messages import MAIL_KINDS, decode
 from storage.db import is_sqlite, reader, transaction
 from storage.models import OutboxMessage, Workspace
+from storage.trace import TRACE_KEY, tracing
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,7 @@ class OutboxSender:
     _stop: threading.Event = field(default_factory=threading.Event, init=False)
     _thread: threading.Thread | None = field(default=None, init=False)
     _platforms: dict[int, str] = field(default_factory=dict, init=False)
+    _workspaces: dict[int, str] = field(default_factory=dict, init=False)  # id → the platform's id (metrics' label)
     _last_next_due: datetime | None = field(default=None, init=False)  # the last pass's ``DrainResult.next_due``
 
     # --- one pass ---------------------------------------------------------------------------------------
@@ -291,6 +294,17 @@ class OutboxSender:
         return message.claimed_until - self.clock() < timedelta(seconds=SEND_MARGIN_SECONDS)
 
     def _send_one(self, message: OutboxMessage, *, deferred: list[dict[str, Any]]) -> str:
+        """Sends one message under the request id that queued it, so the lines logged about it name that id."""
+        queued_by = message.payload.get(TRACE_KEY) if isinstance(message.payload, dict) else None
+        with tracing(str(queued_by) if queued_by else None):
+            return self._attempt(message, deferred=deferred)
+
+    def _count(self, message: OutboxMessage, result: str) -> None:
+        platform = self._platform_of(message.workspace_id)
+        workspace = self._workspaces.get(message.workspace_id, str(message.workspace_id))
+        metrics().sends.labels(platform=platform, result=result, workspace=workspace).inc()
+
+    def _attempt(self, message: OutboxMessage, *, deferred: list[dict[str, Any]]) -> str:
         if message.expires_at is not None and self.clock() > message.expires_at:
             # A digest titled "this week" ten days later, a reminder next to the one that replaced it: worse than
             # nothing. Dropped where an operator sees it.
@@ -300,6 +314,7 @@ class OutboxSender:
             log.info(
                 "outbox %s (%s) dropped unsent: no longer useful after %s", message.id, message.kind, message.expires_at
             )
+            self._count(message, "expired")
             return "failed"
         platform = self._platform_of(message.workspace_id)
         transport = self.transports.get(platform)
@@ -313,7 +328,11 @@ class OutboxSender:
             mail = isinstance(retry, MailRetryLater)
             if attempts >= (MAIL_MAX_ATTEMPTS if mail else self.max_attempts):
                 self._give_up(message, f"gave up after {attempts} attempts: {retry.reason}")
+                self._count(message, "given_up")
                 return "failed"
+            result = send_result(retry.reason)
+            if retry.count_attempt or result == "429":  # not a channel's pacing turn, which is no send at all
+                self._count(message, result)
             backoff = mail_backoff_seconds if mail else backoff_seconds
             seconds = retry.seconds if retry.seconds is not None else backoff(attempts)
             self._defer(message, seconds=seconds, attempts=attempts, error=retry.reason, into=deferred)
@@ -327,9 +346,11 @@ class OutboxSender:
                 lost,
                 given_up,
             )
+            self._count(message, "failed")
             return "failed"
         except SendFailed as failure:
             self._give_up(message, str(failure), for_good=True)
+            self._count(message, "failed")
             return "failed"
         except Exception as error:
             attempts = message.attempts + 1
@@ -337,10 +358,14 @@ class OutboxSender:
             reason = f"{type(error).__name__}: {error}"[:500]
             if attempts >= self.max_attempts:
                 self._give_up(message, reason)
+                self._count(message, "given_up")
                 return "failed"
+            self._count(message, "retry")
             self._defer(message, seconds=backoff_seconds(attempts), attempts=attempts, error=reason, into=deferred)
             return "deferred"
         self._finish(message, failed=False, error=None)
+        self._count(message, "ok")
+        log.info("outbox %s (%s) sent", message.id, message.kind)
         return "sent"
 
     def _deliver(self, transport: Transport, message: OutboxMessage) -> None:
@@ -452,4 +477,5 @@ class OutboxSender:
             with Session(reader(self.engine)) as session:
                 workspace = session.get(Workspace, workspace_id)
                 self._platforms[workspace_id] = workspace.platform if workspace else "?"
+                self._workspaces[workspace_id] = workspace.external_id if workspace else str(workspace_id)
         return self._platforms[workspace_id]

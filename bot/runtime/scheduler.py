@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from bot.runtime.analytics import AnalyticsPoller
 from bot.runtime.cobot import Cobot
+from bot.runtime.metrics import metrics
 from handlers.context import Scope
 from handlers.erasure import apply_retention
 from handlers.followup import run_follow_ups
@@ -187,7 +188,8 @@ class FollowUpScheduler:
 
     def tick(self) -> None:
         try:
-            summary = run_tick(self.cobot)
+            with metrics().tick_seconds.time():
+                summary = run_tick(self.cobot)
         except Exception:  # a failed pass is retried at the next tick; nothing is lost
             log.exception("follow-up tick failed")
             return

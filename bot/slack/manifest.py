@@ -50,6 +50,7 @@ TRANSPORT_SCOPES = [
     "im:write",
     "files:write",
     "files:read",
+    "channels:read",  # conversations.info: `cobot doctor` checks that the digest channel exists and Cobot is in it
 ]
 # Custom profile fields (team.profile.get, users.profile.get), asked for only when app.yaml's
 # profiles.department_field names one: without it Cobot never calls those methods.

@@ -10,10 +10,13 @@ claims its own platform's messages, and the follow-up scheduler is safe to run i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 from microsoft_agents.authentication.msal import MsalConnectionManager
@@ -27,8 +30,11 @@ from microsoft_agents.hosting.core import (
     TurnContext,
 )
 
+from bot.runtime import health
 from bot.runtime.cobot import Cobot
 from bot.runtime.config import TeamsAccess
+from bot.runtime.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.runtime.metrics import OutboxCollector, exposition, metrics
 from bot.runtime.outbox import OutboxSender
 from bot.runtime.scheduler import FollowUpScheduler
 from bot.runtime.teams_directory import TeamsDirectory
@@ -38,11 +44,14 @@ from bot.teams.graph import GraphDirectory
 from bot.teams.transport import TeamsConnector, TeamsTransport
 from bot.web.guest import guest_aiohttp_routes
 from bot.web.tracked import tracked_aiohttp_routes
+from storage.trace import new_request_id, request_id
 
 log = logging.getLogger(__name__)
 
 MESSAGES_PATH = "/api/messages"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 # Multi-tenant bot registrations get their tokens from the Bot Framework's own tenant.
 BOT_FRAMEWORK_TENANT = "botframework.com"
 
@@ -108,12 +117,41 @@ class TeamsService:
         app = web.Application(client_max_size=1024**2)
         app.router.add_post(MESSAGES_PATH, self.messages)
         app.router.add_get(HEALTH_PATH, self.health)
+        app.router.add_get(READY_PATH, self.ready)
+        app.router.add_get(METRICS_PATH, self.metrics)
         guest_aiohttp_routes(app, self.cobot)  # /guest/<token>: a guest's page, as `cobot serve` has it
         tracked_aiohttp_routes(app, self.cobot)  # /r/<code>: a published piece's tracked link
         return app
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
-        """``POST /api/messages``: one activity from Teams, checked, then run by the agent."""
+        """``POST /api/messages``: one activity, counted by type, tenant and outcome, with its answer time, and run
+        under its request id (the activity's id), which the outbox rows it queues and the lines it logs carry."""
+        facts = {"surface": "unparsed", "workspace": ""}
+        started = time.perf_counter()
+        named = request_id.set(None)
+        try:
+            response = await self._activity(request, facts)
+        except Exception:
+            _count(facts, 500, started)
+            raise
+        finally:
+            request_id.reset(named)
+        _count(facts, response.status, started)
+        return response
+
+    async def ready(self, request: web.Request) -> web.Response:
+        readiness = await asyncio.to_thread(
+            health.readiness, {"database": lambda: health.database_check(self.cobot.engine)}
+        )
+        return web.Response(status=readiness.status, body=readiness.body(), content_type="application/json")
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        collector = OutboxCollector(self.cobot.engine, clock=self.cobot.clock)
+        body = await asyncio.to_thread(exposition, (collector,))
+        return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
+
+    async def _activity(self, request: web.Request, facts: dict[str, str]) -> web.StreamResponse:
+        """One activity from Teams, checked, then run by the agent."""
         # Checked in both modes: without authentication a body that is not an activity reached the SDK, which
         # failed on it with a 500 and a traceback.
         try:
@@ -124,6 +162,8 @@ class TeamsService:
         if problem is not None:
             log.warning("refused a body on %s: %s", MESSAGES_PATH, problem)
             return web.json_response({"error": "not a JSON activity"}, status=400)
+        facts.update(surface=str(body["type"])[:40], workspace=_tenant_of(body))
+        request_id.set(str(body.get("id") or "")[:64] or new_request_id())
         if self.auth is not None:
             try:
                 identity = await self.auth.validate(request.headers.get("Authorization"), body)
@@ -147,6 +187,23 @@ class TeamsService:
     async def health(self, request: web.Request) -> web.Response:
         mode = "authenticated" if self.access.authenticated else "UNAUTHENTICATED (development only)"
         return web.json_response({"ok": True, "teams": mode})
+
+
+def _tenant_of(activity: dict[str, Any]) -> str:
+    channel_data = activity.get("channelData") or {}
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    if isinstance(tenant, dict) and tenant.get("id"):
+        return str(tenant["id"])[:64]
+    return str((activity.get("conversation") or {}).get("tenantId") or "")[:64]
+
+
+def _count(facts: dict[str, str], status: int, started: float) -> None:
+    outcome = "ok" if status < 400 else "refused" if status < 500 else "error"
+    found = metrics()
+    found.requests.labels(
+        platform="teams", surface=facts["surface"], outcome=outcome, workspace=facts["workspace"]
+    ).inc()
+    found.ack_seconds.labels(platform="teams", surface=facts["surface"]).observe(time.perf_counter() - started)
 
 
 # Fields of an activity that the SDK reads as objects (Bot Framework's Activity schema).
@@ -236,7 +293,13 @@ def run_teams_server(service: TeamsService, *, host: str, port: int) -> None:
         log.warning(UNAUTHENTICATED_WARNING.format(url=url))
         # Said once, loudly, above; the SDK would otherwise repeat "App ID is not provided" on every activity.
         logging.getLogger("microsoft_agents.hosting.core.connector.client.user_token_client").setLevel(logging.ERROR)
-    log.info("Cobot's Teams endpoint listening on %s (health: %s)", url, HEALTH_PATH)
+    log.info(
+        "Cobot's Teams endpoint listening on %s (health: %s, %s; metrics: %s)",
+        url,
+        HEALTH_PATH,
+        READY_PATH,
+        METRICS_PATH,
+    )
 
     async def started(_app: web.Application) -> None:
         service.start()

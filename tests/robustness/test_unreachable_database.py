@@ -1,7 +1,8 @@
 """A database that does not answer: a PostgreSQL host that accepts connections and never says a word (a local
 listener standing in for a blackholed host), and a SQLite file another connection holds locked. Slack is answered
-"Cobot can't reach its database just now" within 3 s, and ``/healthz`` answers 503 while PostgreSQL is silent.
-Before, a request hung past 20 s (the driver waited for ever) while ``/healthz`` said 200.
+"Cobot can't reach its database just now" within 3 s, and ``/readyz`` answers 503 (naming the database) while
+PostgreSQL is silent, where ``/healthz`` (the process is alive) stays 200. Before, a request hung past 20 s (the
+driver waited for ever).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def silent_postgres(blackhole: int) -> Iterator[SlackScenario]:
     fake.stop()
 
 
-def test_a_silent_postgres_gets_slack_a_polite_answer_within_3_s_and_healthz_503(
+def test_a_silent_postgres_gets_slack_a_polite_answer_within_3_s_and_readyz_503(
     silent_postgres: SlackScenario,
 ) -> None:
     started = time.monotonic()
@@ -95,8 +96,11 @@ def test_a_silent_postgres_gets_slack_a_polite_answer_within_3_s_and_healthz_503
     assert took < ANSWER_WITHIN_S, f"answered after {took:.1f} s"
 
     started = time.monotonic()
-    assert silent_postgres.get("/healthz").status == 503
+    ready = silent_postgres.get("/readyz")
+    assert ready.status == 503
+    assert list(ready.json()["failed"]) == ["database"]
     assert time.monotonic() - started < ANSWER_WITHIN_S
+    assert silent_postgres.get("/healthz").status == 200
 
 
 def test_a_locked_sqlite_database_gets_a_polite_answer_within_3_s(sqlite_url: str) -> None:
