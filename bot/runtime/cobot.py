@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.runtime import installations
 from bot.runtime.config import WEEKDAYS, Settings, clock_time
 from bot.runtime.delivery import Transport
 from bot.runtime.limits import WriteLimiter
@@ -129,6 +130,8 @@ class Cobot:
         """Cobot was uninstalled from the workspace or lost its token: nothing more is sent there, nothing queued is
         retried, no follow-ups run (``handlers.workspaces``). False when Cobot never knew the workspace."""
         with self.transaction() as session:
+            if platform == "slack":
+                installations.remove_installation(session, workspace=workspace)
             return workspaces.deactivate_by_id(
                 session=session, platform=platform, external_id=workspace, reason=reason, now=self.clock()
             )

@@ -182,6 +182,23 @@ class Installations:
         return bool(getattr(used, "rowcount", 0))
 
 
+def remove_installation(session: Session, *, workspace: str) -> int:
+    """Cobot was uninstalled from ``workspace`` (a team, or an org for an org-wide install) or its token was
+    revoked: its installation goes, so its token is never used again; installing again makes a new one. A team
+    of an org-wide install has no installation of its own, so losing one team keeps the org's. How many went."""
+    found = session.exec(
+        select(SlackInstallation).where(
+            sa.or_(
+                col(SlackInstallation.team_id) == workspace,
+                sa.and_(col(SlackInstallation.team_id) == "", col(SlackInstallation.enterprise_id) == workspace),
+            )
+        )
+    ).all()
+    for row in found:
+        session.delete(row)
+    return len(found)
+
+
 def _row_at(session: Session, enterprise: str, team: str) -> SlackInstallation | None:
     return session.exec(
         select(SlackInstallation).where(

@@ -301,3 +301,29 @@ def test_cobot_tick_sends_reminders_with_each_workspaces_own_token(
     [reminder] = sent_with(oauth_slack, "chat.postMessage")[before:]
     assert reminder.params["channel"] == "U0METTE"
     assert reminder.token == token
+
+
+def test_uninstalling_removes_the_installation_and_stops_everything_queued_for_that_workspace(
+    oauth_slack: SlackScenario,
+) -> None:
+    install(oauth_slack, team_id="T0ACME", team_name="Acme")
+    install(oauth_slack, team_id="T0BETA", team_name="Beta")
+    assert "Posted request #1" in oauth_slack.command_reply("new Ten SEO tips due:2026-12-10", team="T0ACME")
+    oauth_slack.settle()
+
+    # Slack tells an OAuth app it was removed with app_uninstalled, from that workspace, naming it.
+    uninstalled = oauth_slack.event({"type": "app_uninstalled"}, team="T0ACME")
+    assert uninstalled.status == 200
+    oauth_slack.settle()
+
+    assert [row.team_id for row in installations(oauth_slack)] == ["T0BETA"], "only Acme's installation went"
+    with Session(oauth_slack.engine) as session:
+        acme = session.exec(select(Workspace).where(Workspace.external_id == "T0ACME")).one()
+    assert acme.inactive_since is not None
+    # A command from Acme now finds no installation: Slack's user is told Cobot is not installed, nothing is posted.
+    posted = len(sent_with(oauth_slack, "chat.postMessage"))
+    oauth_slack.command("new Another due:2026-12-10", team="T0ACME")
+    oauth_slack.settle()
+    assert len(sent_with(oauth_slack, "chat.postMessage")) == posted
+    # Beta is untouched and keeps being answered with its own token.
+    assert "Posted request #1" in oauth_slack.command_reply("new Beta tips due:2026-12-10", team="T0BETA")
