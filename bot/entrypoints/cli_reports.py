@@ -16,13 +16,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.exports.plaintext import plain
 from bot.runtime.config import Settings
 from handlers import texts
 from handlers.results import Text, t
 from storage.clock import utcnow
+
+if TYPE_CHECKING:
+    from handlers.context import Scope
 
 RunCommand = Callable[[argparse.Namespace, Settings], int]
 
@@ -132,6 +135,45 @@ def _say(text: Text, settings: Settings, *, stream: Any = None) -> None:
     timezone = ZoneInfo(settings.behaviour.timezone)
     translate = build_translators(settings)(settings.behaviour.languages.default)  # the workspace's language
     print(plain(text, translate, timezone=timezone), file=stream or sys.stdout)
+
+
+def import_in_workspace(
+    args: argparse.Namespace,
+    settings: Settings,
+    *,
+    command: str,
+    work: Callable[[Scope], Any],
+    rejected: type[Exception],
+) -> Any:
+    """Runs an import's ``work`` in the workspace ``--workspace`` names (the database migrated first): a dry run
+    only reads, a real one is one transaction, so a refusal anywhere leaves nothing behind. What ``work`` returned,
+    or None when the import was refused (``_Refusal``, or ``rejected`` with its ``header`` and ``problems``), which
+    has been said on stderr."""
+    from sqlmodel import Session
+
+    from bot.runtime.cobot import create_app
+    from handlers.context import Scope
+    from storage.db import read_only, transaction
+    from storage.migrate import upgrade_to_head
+
+    if (missing := missing_database(settings, command=command)) is not None:
+        print(missing, file=sys.stderr)
+        return None
+    cobot = create_app(settings)
+    try:
+        upgrade_to_head(cobot.engine)
+        with Session(read_only(cobot.engine)) if args.dry_run else transaction(cobot.engine) as session:
+            workspace = _workspace(session, args.workspace)
+            return work(Scope(session=session, workspace=workspace, policy=cobot.policy, now=utcnow()))
+    except _Refusal as refusal:
+        _say(refusal.text, settings, stream=sys.stderr)
+    except rejected as error:
+        _say(error.header, settings, stream=sys.stderr)  # type: ignore[attr-defined]
+        for problem in error.problems:  # type: ignore[attr-defined]
+            _say(problem, settings, stream=sys.stderr)
+    finally:
+        cobot.close()
+    return None
 
 
 def _workspace(session: Any, wanted: str | None) -> Any:
@@ -255,16 +297,11 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from zoneinfo import ZoneInfo
 
-    from sqlmodel import Session
-
     from bot.exports.excel.plan import PlanFileError, read_plan, write_template
-    from bot.runtime.cobot import build_policy, build_translators, create_app
+    from bot.runtime.cobot import build_policy, build_translators
     from bot.runtime.i18n import SUPPORTED
     from bot.slack.mentions import as_mention as slack_mention
-    from handlers.context import Scope
     from handlers.plan_import import PlanRejected, import_plan
-    from storage.db import read_only, transaction
-    from storage.migrate import upgrade_to_head
 
     if args.kind == "results":
         from bot.entrypoints.cli_results import run_import_results
@@ -292,30 +329,16 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     except PlanFileError as unreadable:
         _say(unreadable.text, settings, stream=sys.stderr)
         return 1
-    if (missing := missing_database(settings, command="import")) is not None:
-        print(missing, file=sys.stderr)
-        return 1
     actor = args.actor or next(iter(settings.behaviour.permissions.admins), None)
-    cobot = create_app(settings)
-    try:
-        upgrade_to_head(cobot.engine)
-        # A dry run only reads; a real one is one transaction, so a refusal anywhere leaves nothing behind.
-        with Session(read_only(cobot.engine)) if args.dry_run else transaction(cobot.engine) as session:
-            workspace = _workspace(session, args.workspace)
-            scope = Scope(session=session, workspace=workspace, policy=cobot.policy, now=utcnow())
-            # The platform's own way of writing someone Cobot has not met yet (Slack: a bare member id, U0123).
-            mention = slack_mention if workspace.platform == "slack" else None
-            result = import_plan(scope, plan, actor_user_id=actor, dry_run=args.dry_run, as_mention=mention)
-    except _Refusal as refusal:
-        _say(refusal.text, settings, stream=sys.stderr)
+
+    def load(scope: Scope) -> Any:
+        # The platform's own way of writing someone Cobot has not met yet (Slack: a bare member id, U0123).
+        mention = slack_mention if scope.workspace.platform == "slack" else None
+        return import_plan(scope, plan, actor_user_id=actor, dry_run=args.dry_run, as_mention=mention)
+
+    result = import_in_workspace(args, settings, command="import", work=load, rejected=PlanRejected)
+    if result is None:
         return 1
-    except PlanRejected as rejected:
-        _say(rejected.header, settings, stream=sys.stderr)
-        for problem in rejected.problems:
-            _say(problem, settings, stream=sys.stderr)
-        return 1
-    finally:
-        cobot.close()
     for line in result.lines:
         _say(line, settings)
     _say(result.summary, settings)
