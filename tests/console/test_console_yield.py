@@ -5,6 +5,8 @@ demo's departments come from the people's profiles, as `/cocreate whoami` says."
 from __future__ import annotations
 
 import io
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +110,25 @@ def test_someone_without_requests_gets_no_report_file(tmp_path: Path) -> None:
     assert "Reports are for request owners and admins, and you don't own a request so far." in transcript
     assert "Try `/cocreate report` for everything so far, or `/cocreate report 2026-11` for one month." in transcript
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_a_folder_the_report_goes_to_a_temporary_one_that_outlives_the_console() -> None:
+    out = io.StringIO()
+    code = run_console(
+        load_settings(None, {}),
+        demo=True,
+        database=None,
+        start=None,
+        stdin=io.StringIO("/cocreate report\n"),
+        stdout=out,
+    )
+    assert code == 0
+    [written] = re.findall(r"written to `([^`]+)`", out.getvalue())
+    path = Path(written)
+    try:
+        assert path.parent.name.startswith("cobot-console-files-") and path.name == "cobot-report-all.xlsx"
+        workbook = openpyxl.load_workbook(path, read_only=True)
+        assert "Yield" in workbook.sheetnames
+        workbook.close()
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
