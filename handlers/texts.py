@@ -1586,3 +1586,7 @@ OAUTH_NOT_INSTALLED = N_(
     "Cobot is not installed in this workspace yet. An admin can add it from {url} (“Add to Slack”)."
 )
 OAUTH_INSTALL_PAGE = N_("Cobot's install page")
+# --- yieldconsole: the console writes the report it cannot send (bot.console.app) ----------------------------
+CONSOLE_REPORT_WRITTEN = N_(
+    "Your report {period} is written to `{path}` ({requests}, {rows}). In Slack I would send it to you in a DM."
+)

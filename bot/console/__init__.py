@@ -30,9 +30,11 @@ def run_console(
     start: datetime | None,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
+    files: Path | None = None,
 ) -> int:
     """Runs the console until ``:quit`` or the end of input. Without ``database`` it works in a fresh temporary
-    SQLite file, so every run starts from the same state."""
+        SQLite file, so every run starts from the same state. ``/cocreate report`` writes its workbook into ``files``
+    (else into a new temporary folder, kept after the console ends)."""
     interactive = stdin.isatty()
     ask = (lambda prompt: _ask(prompt, stdin, stdout)) if interactive else None
     with open_console(
@@ -44,6 +46,7 @@ def run_console(
         color=stdout.isatty() and not os.environ.get("NO_COLOR"),
         echo=not interactive,
         ask=ask,
+        files=files,
     ) as console:
         stdout.write(_welcome(console, demo=demo))
         try:
@@ -65,6 +68,7 @@ def open_console(
     color: bool = False,
     echo: bool = False,
     ask: Callable[[str], str | None] | None = None,
+    files: Path | None = None,
 ) -> Iterator[Console]:
     """A console on its own workspace (the demo's, seeded, with ``demo``), writing to ``out`` and asking for a
     form's text with ``ask``; closed when the block ends. ``run_console`` runs one on a terminal or a pipe."""
@@ -104,6 +108,7 @@ def open_console(
                 channel=CHANNEL if demo else "#general",
                 echo=echo,
                 ask=ask,
+                files=files,
             )
         finally:
             cobot.close()

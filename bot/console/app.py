@@ -11,10 +11,12 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from apscheduler.triggers.cron import CronTrigger
@@ -26,10 +28,12 @@ from bot.runtime.scheduler import run_tick
 from handlers import guest_page, inbound, texts, tracking
 from handlers.actions import FORM_SPECS, form_for, number_of, press
 from handlers.cards import card_actions, require_request
-from handlers.commands import New, parse_command, run_command
+from handlers.commands import New, Report, parse_command, run_command
 from handlers.context import Ctx, Policy
 from handlers.drafts import DraftContent
 from handlers.guest_page import PageLink
+from handlers.reports import Report as ReportRows
+from handlers.reports import ReportOrder, order_report
 from handlers.results import ActionKind, Reply, UserFacingError, UserRef, t
 from handlers.schedule import at_local, occurrences, slot_trigger
 from handlers.signoff import SignOffForm, sign_off, signoff_form
@@ -130,6 +134,7 @@ class Console:
     _opened: set[str] = field(default_factory=set, init=False)  # channels made with `:in new #channel`
     _readers: int = field(default=0, init=False)  # readers who followed a tracked link (`:click`)
     _links: TrackedLinks | None = field(default=None, init=False)
+    files: Path | None = None  # where `/cocreate report` writes its workbook; a new temporary folder when None
 
     def __post_init__(self) -> None:
         self.world.listeners.append(self._print_delivery)
@@ -227,13 +232,43 @@ class Console:
     def _command(self, text: str) -> None:
         prepared = self._as_slack_text(text)
 
+        ordered: list[ReportOrder] = []
+
         def run(ctx: Ctx) -> Reply:
             command = parse_command(prepared, today=ctx.today())
             if isinstance(command, New) and command.request is None:
                 raise UserFacingError(t(texts.USAGE_NEW))  # Slack opens a form here; the console asks for the line
+            if isinstance(command, Report):
+                ordered.append(order_report(ctx, period=command.period))  # refused here as in Slack
+                return Reply(())
             return run_command(ctx, command)
 
-        self._reply(self._act(run))
+        reply = self._act(run)
+        if ordered:
+            self._report(ordered[0], language=reply.language)
+        else:
+            self._reply(reply)
+
+    def _report(self, order: ReportOrder, *, language: str | None) -> None:
+        """Writes the report a person may have as Slack would send it to their DM, but into the console's folder
+        (``--files``, else a temporary one kept after the console ends), and says where it is."""
+        from bot.exports.excel.report import write_report
+
+        if self.files is None:
+            self.files = Path(tempfile.mkdtemp(prefix="cobot-console-files-"))
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / f"cobot-report-{order.period.slug()}.xlsx"
+        translate = self.cobot.translators(language or self.cobot.policy.default_language)
+        with self.cobot.snapshot(platform=PLATFORM, workspace=WORKSPACE) as scope:
+            stats = write_report(ReportRows(scope, order), path, translate=translate)
+        written = t(
+            texts.CONSOLE_REPORT_WRITTEN,
+            period=order.period.label(),
+            path=str(path),
+            requests=t(texts.COUNT_REQUESTS, count=stats.requests),
+            rows=t(texts.COUNT_CONTRIBUTIONS, count=stats.contributions),
+        )
+        self._reply(Reply.of(written))
 
     def _press(self, rest: str) -> bool | None:
         button, typed = self._find_button(rest)

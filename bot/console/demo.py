@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.runtime.cobot import Cobot
 from handlers.context import Ctx
+from handlers.departments import PROFILE, take_directory
 from handlers.drafts import DraftContent, submit_draft
 from handlers.people import set_profile
 from handlers.requests import NewRequest, create_request
@@ -130,8 +131,11 @@ def _draft(ctx: Ctx, number: int, text: str) -> Reply:
 
 
 def _profile(ctx: Ctx, person: Person) -> Reply:
-    """Department and time zone as a directory would set them, and skills as the person would list them."""
-    set_profile(ctx, department=person.department, tz="Europe/Copenhagen")
+    """Department and time zone as the person's profile gives them (so `/cocreate whoami` says "from your
+    profile", as it would in Slack), and skills as the person would list them."""
+    set_profile(ctx, tz="Europe/Copenhagen")
+    take_directory(ctx.actor, department=person.department, title=None, source=PROFILE)
+    ctx.session.add(ctx.actor)
     return add_skills(ctx, skills=person.skills)
 
 

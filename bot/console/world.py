@@ -139,7 +139,7 @@ class ConsoleTransport:
                             (line.action,), renderer=self.renderer, shown_to=None, number=None, language=language
                         )
                         text += "  " + self.renderer.style.button(f"[{button.number}] {button.label}")
-                    lines.append(text)
+                    lines.extend(text.splitlines())  # a line with results under it stays indented as one
                 self._show(delivery, lines, (), None)
             case _:
                 raise SendFailed(f"the console cannot show {type(delivery).__name__}")

@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the workspace in this database: a file (demo.db) or a URL (default: a fresh temporary SQLite)",
     )
     console.add_argument("--now", type=_moment, help="start the simulated clock here (ISO-8601)")
+    console.add_argument(
+        "--files",
+        type=Path,
+        metavar="DIR",
+        help="where `/cocreate report` writes its Excel file (default: a new temporary folder, kept)",
+    )
 
     _command(commands, "socket", run_socket, "connect to Slack in Socket Mode (no public URL needed)")
     _command(commands, "migrate", run_migrate, "upgrade the database schema to the latest version")
@@ -256,7 +262,7 @@ def run_console_command(args: argparse.Namespace, settings: Settings) -> int:
 
     # Keep the conversation readable: the console reports problems itself, so only warnings reach the terminal.
     logging.getLogger().setLevel(logging.WARNING)
-    return run_console(settings, demo=args.demo, database=args.db, start=args.now)
+    return run_console(settings, demo=args.demo, database=args.db, start=args.now, files=args.files)
 
 
 def run_manifest(args: argparse.Namespace, settings: Settings) -> int:

@@ -41,7 +41,10 @@ def run_console(stdin: str, *args: str, env: dict[str, str] | None = None) -> su
 def tour(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """The shipped tour, run once through the real CLI from a pipe, keeping its database to inspect."""
     database = tmp_path_factory.mktemp("tour") / "console.db"
-    result = run_console(TOUR.read_text(encoding="utf-8"), "--demo", "--db", f"sqlite:///{database}")
+    files = database.parent / "files"  # the tour's report, in the test's folder rather than a kept temporary one
+    result = run_console(
+        TOUR.read_text(encoding="utf-8"), "--demo", "--db", f"sqlite:///{database}", "--files", str(files)
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout, database
 
