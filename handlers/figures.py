@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from handlers import texts
+from handlers import notify, texts
 from handlers.cards import STATUS_TEXTS, require_request
 from handlers.context import Ctx
 from handlers.outcomes import KNOWN_METRICS, outcome_text, outcomes_of, record_result
 from handlers.requests import require_owner_or_admin
 from handlers.results import Reply, Text, UserFacingError, t
-from storage.models import RequestStatus, ResultSource
+from storage.models import ContentRequest, RequestStatus, ResultSource
 
 # Every word for a known metric, singular and plural, English and Danish, as they are matched (case-folded).
 METRIC_WORDS: dict[str, str] = {
@@ -173,20 +173,23 @@ def record_typed_results(ctx: Ctx, *, number: int, pairs: Iterable[tuple[str, st
     return record_figures(ctx, number=number, figures=figures)
 
 
-def require_results_allowed(ctx: Ctx, number: int, *, lock: bool = False) -> tuple[int, str]:
-    """The request's row id and title, once it is sure the actor may give #number's results: its owner or an admin,
-    and only once it is published."""
+def require_results_allowed(ctx: Ctx, number: int, *, lock: bool = False) -> ContentRequest:
+    """The request, once it is sure the actor may give #number's results: its owner or an admin, and only once it
+    is published."""
     request = require_request(ctx, number, lock=lock)
     require_owner_or_admin(ctx, request, refusal=texts.ONLY_OWNER_RESULTS)
     if request.status is not RequestStatus.PUBLISHED:
         raise UserFacingError(t(texts.RESULTS_NOT_PUBLISHED, number=number, status=t(STATUS_TEXTS[request.status])))
     assert request.id is not None
-    return request.id, request.title
+    return request
 
 
 def record_figures(ctx: Ctx, *, number: int, figures: dict[str, int]) -> Reply:
-    """Stores checked figures as the actor's totals so far for today, and answers with the piece's figures."""
-    request_id, title = require_results_allowed(ctx, number, lock=True)
+    """Stores checked figures as the actor's totals so far for today, shows them on the card, and answers with the
+    piece's figures."""
+    request = require_results_allowed(ctx, number, lock=True)
+    assert request.id is not None
+    request_id, title = request.id, request.title
     for metric, value in figures.items():
         record_result(
             session=ctx.session,
@@ -202,6 +205,7 @@ def record_figures(ctx: Ctx, *, number: int, figures: dict[str, int]) -> Reply:
     outcome = outcomes_of(session=ctx.session, workspace_id=ctx.workspace_id, request_ids=[request_id])[request_id]
     shown = outcome_text(outcome)
     assert shown is not None  # at least one figure was just stored
+    notify.refresh_card(ctx, request)  # the card's "So far" line shows the new figures now, not after new clicks
     return Reply.of(t(texts.RESULTS_SAVED, number=number, title=title, figures=shown))
 
 
@@ -243,8 +247,7 @@ class ResultsFormPrompt:
 
 def open_results_form(ctx: Ctx, *, number: int) -> ResultsFormPrompt:
     """The form, or a refusal before it opens (not the owner or an admin, not published yet)."""
-    _, title = require_results_allowed(ctx, number)
-    return ResultsFormPrompt(number=number, title=title)
+    return ResultsFormPrompt(number=number, title=require_results_allowed(ctx, number).title)
 
 
 def results_form_problems(typed: dict[str, str]) -> tuple[dict[str, int], list[tuple[str, Text]]]:
