@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 
 from sqlmodel import col, select
 
-from handlers import texts
+from handlers import notify, texts
 from handlers.cards import MAX_REQUEST_NUMBER, STATUS_TEXTS
 from handlers.context import Scope
 from handlers.figures import bad_figure, figure_of, metric_of
@@ -173,6 +173,9 @@ def import_results(scope: Scope, table: ResultsTable, *, dry_run: bool = False) 
                     source=ResultSource.IMPORT,
                     now=scope.now,
                 )
+    if not dry_run:
+        for piece in pieces.values():
+            notify.refresh_card(scope, piece.request)  # the card's "So far" line shows the imported figures now
     lines = []
     for piece in sorted(pieces.values(), key=lambda p: p.request.number):
         shown = outcome_text(Outcome(metrics=piece.figures))

@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from handlers import notify
 from handlers.context import Scope, TrackingRules
 from storage import queries
-from storage.models import ContentRequest, InstallSecret, LinkClickDay, LinkClickSeen, TrackedLink
+from storage.models import ContentRequest, InstallSecret, LinkClickDay, LinkClickSeen, PieceResult, TrackedLink
 
 PATH_PREFIX = "/r/"
 CODE_BYTES = 7  # 10 characters of URL-safe base64
@@ -266,13 +266,25 @@ def prune_seen(session: Session, *, today: date) -> int:
 
 
 def refresh_changed_cards(scope: Scope) -> int:
-    """Once a day, the card of each piece whose tracked link counted new clicks shows the new count; how many cards
-    were refreshed."""
+    """Once a day, the card of each piece whose tracked link counted new clicks, or that got figures (the analytics
+    server's nightly poll) on or after the day its card was last refreshed, shows them; how many cards were
+    refreshed. Refreshes are known by day, so figures stored earlier on a refresh's day refresh once more."""
     today = scope.today()
+    new_figures = (
+        sa.select(col(PieceResult.id))
+        .where(
+            col(PieceResult.request_id) == col(TrackedLink.request_id),
+            sa.or_(
+                col(TrackedLink.card_refreshed_on).is_(None),
+                col(PieceResult.recorded_at) >= col(TrackedLink.card_refreshed_on),
+            ),
+        )
+        .exists()
+    )
     links = scope.session.exec(
         select(TrackedLink).where(
             TrackedLink.workspace_id == scope.workspace_id,
-            col(TrackedLink.clicks) != col(TrackedLink.card_clicks),
+            sa.or_(col(TrackedLink.clicks) != col(TrackedLink.card_clicks), new_figures),
             sa.or_(col(TrackedLink.card_refreshed_on).is_(None), col(TrackedLink.card_refreshed_on) < today),
         )
     ).all()

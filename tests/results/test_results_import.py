@@ -21,8 +21,9 @@ from bot.exports.plaintext import plain
 from bot.exports.results_file import read_results_file
 from handlers.context import Policy, Scope
 from handlers.results_import import ImportedResults, ResultsFileError, ResultsRejected, import_results
+from storage import queries
 from storage.db import transaction
-from storage.models import ContentRequest, PieceResult, RequestStatus, ResultSource, Workspace
+from storage.models import ContentRequest, OutboxMessage, PieceResult, RequestStatus, ResultSource, Workspace
 
 SEO = "https://blog.example.com/seo"
 CASE = "https://blog.example.com/case"
@@ -309,3 +310,28 @@ def test_the_help_of_import_names_both_kinds(cobot: list[str], capsys: pytest.Ca
     out = " ".join(capsys.readouterr().out.split())
     assert "{plan,results}" in out
     assert "import results" in out
+
+
+def test_an_import_updates_the_cards_of_the_pieces_it_gave_figures_and_a_dry_run_does_not(
+    engine: Engine, pieces: tuple[int, int, int]
+) -> None:
+    seo, case, _ = pieces
+    data = csv_bytes(["url|date|views", f"{SEO}|2026-11-20|1200"])
+
+    def refreshing() -> set[int]:
+        with Session(engine) as session:
+            found = session.exec(select(ContentRequest)).all()
+            return {
+                r.number
+                for r in found
+                if r.id is not None
+                and queries.pending_card_refresh(session=session, workspace_id=r.workspace_id, request_id=r.id)
+            }
+
+    with Session(engine) as session, session.begin():  # the cards posted so far went out
+        session.execute(sa.update(OutboxMessage).values(sent_at=NOW))
+    run(engine, data, dry_run=True)
+    assert refreshing() == set()
+    run(engine, data)
+    assert refreshing() == {seo}  # its card's "So far" line is sent again; the other piece's is not
+    assert case not in refreshing()

@@ -13,8 +13,9 @@ from sqlmodel import select
 from tracked_support import BROWSER, OTHER_BROWSER, OWNER, PUBLIC_URL, open_link, path_of, publish
 
 from bot.runtime.scheduler import run_tick
+from handlers.outcomes import record_result
 from harness import SlackScenario, message_text
-from storage.models import LinkClickDay, LinkClickSeen, RequestStatus, TrackedLink
+from storage.models import LinkClickDay, LinkClickSeen, RequestStatus, ResultSource, TrackedLink
 
 SLOTS = {"slots": [{"name": "LinkedIn", "weekdays": ["tue", "thu"], "time": "10:00"}]}
 PREVIEW_BOTS = (
@@ -189,6 +190,45 @@ def test_the_card_and_show_give_the_link_and_its_clicks_and_the_tick_refreshes_t
     run_tick(slack.service.cobot)
     slack.settle()
     assert "3 clicks on its Cobot link" in message_text(slack.card(number))
+
+
+def test_figures_from_the_analytics_server_reach_the_card_at_a_later_days_tick(slack: SlackScenario) -> None:
+    number, _path = publish(slack, "https://example.com/seo")
+    slack.settle()
+    run_tick(slack.service.cobot)  # today's refresh is spent (the link's card was shown on publishing)
+    slack.clock.advance(timedelta(days=1))
+    request = slack.request(number)
+    assert request.id is not None
+    with slack.session() as session:  # the nightly poll stores a day's page views, as handlers.analytics does
+        record_result(
+            session=session,
+            workspace_id=request.workspace_id,
+            request_id=request.id,
+            metric="views",
+            value=340,
+            day=slack.clock().date() - timedelta(days=1),
+            source=ResultSource.ANALYTICS,
+            now=slack.clock(),
+        )
+        session.commit()
+    updates = len(slack.fake.calls_to("chat.update"))
+
+    run_tick(slack.service.cobot)
+    slack.settle()
+    assert "340 views" in message_text(slack.card(number))
+    assert len(slack.fake.calls_to("chat.update")) == updates + 1
+    # Refreshes are counted by day, so figures stored on the day of a refresh refresh once more the next day; after
+    # that, with nothing new, the card is left alone.
+    for _ in range(3):
+        slack.clock.advance(timedelta(days=1))
+        run_tick(slack.service.cobot)
+    slack.settle()
+    assert len(slack.fake.calls_to("chat.update")) <= updates + 2
+    refreshed = len(slack.fake.calls_to("chat.update"))
+    slack.clock.advance(timedelta(days=1))
+    run_tick(slack.service.cobot)
+    slack.settle()
+    assert len(slack.fake.calls_to("chat.update")) == refreshed
 
 
 def test_with_tracking_off_no_link_is_made(make_slack: Callable[..., SlackScenario]) -> None:
