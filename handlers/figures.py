@@ -219,17 +219,6 @@ def results_hint(ctx: Ctx, *, number: int) -> Reply:
 # --- the owner's form (Slack's modal behind "Add results" and `/cocreate results <id>`) ----------------------------
 
 OTHER_FIELD = "other"  # the form's free field: "webinar-guests: 40, podcast-plays: 300"
-METRIC_LABELS = {
-    "views": texts.RESULTS_LABEL_VIEWS,
-    "clicks": texts.RESULTS_LABEL_CLICKS,
-    "leads": texts.RESULTS_LABEL_LEADS,
-    "shares": texts.RESULTS_LABEL_SHARES,
-    "comments": texts.RESULTS_LABEL_COMMENTS,
-    "reactions": texts.RESULTS_LABEL_REACTIONS,
-    "downloads": texts.RESULTS_LABEL_DOWNLOADS,
-    "signups": texts.RESULTS_LABEL_SIGNUPS,
-}
-assert set(METRIC_LABELS) == set(KNOWN_METRICS)
 
 
 @dataclass(frozen=True)

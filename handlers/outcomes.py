@@ -55,6 +55,20 @@ METRIC_TEXTS = {
 }
 
 
+# Each known metric's name ("Views"): a report's column header, a form's label.
+METRIC_NAMES = {
+    "views": texts.METRIC_NAME_VIEWS,
+    "clicks": texts.METRIC_NAME_CLICKS,
+    "leads": texts.METRIC_NAME_LEADS,
+    "shares": texts.METRIC_NAME_SHARES,
+    "comments": texts.METRIC_NAME_COMMENTS,
+    "reactions": texts.METRIC_NAME_REACTIONS,
+    "downloads": texts.METRIC_NAME_DOWNLOADS,
+    "signups": texts.METRIC_NAME_SIGNUPS,
+}
+assert set(METRIC_TEXTS) == set(METRIC_NAMES) == set(KNOWN_METRICS)
+
+
 def outcome_text(outcome: Outcome) -> Text | None:
     """The piece's figures as one line, in the reader's language ("86 clicks on its Cobot link · 1200 views ·
     3 leads"): the tracked link's clicks first, then each metric in reading order. None when nothing was counted."""

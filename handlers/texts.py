@@ -1307,6 +1307,15 @@ RESULT_DOWNLOADS = NP_("{count} download", "{count} downloads")
 RESULT_SIGNUPS = NP_("{count} sign-up", "{count} sign-ups")
 RESULT_LINK_CLICKS = NP_("{count} click on its Cobot link", "{count} clicks on its Cobot link")
 RESULT_OTHER = N_("{metric}: {count}")
+# Each known metric's name (``handlers.outcomes.METRIC_NAMES``): the report's column headers, the results form's labels.
+METRIC_NAME_VIEWS = N_("Views")
+METRIC_NAME_CLICKS = N_("Clicks")
+METRIC_NAME_LEADS = N_("Leads")
+METRIC_NAME_SHARES = N_("Shares")
+METRIC_NAME_COMMENTS = N_("Comments")
+METRIC_NAME_REACTIONS = N_("Reactions")
+METRIC_NAME_DOWNLOADS = N_("Downloads")
+METRIC_NAME_SIGNUPS = N_("Sign-ups")
 RESULT_JOINED = N_("{first} · {rest}")
 
 # --- reports: the Yield, Departments and Silo map sheets (bot/exports/excel/report.py) --------------------------
@@ -1320,15 +1329,6 @@ COL_ASKED = N_("Requests asked")
 COL_VOLUNTEERED = N_("Volunteered")
 COL_CONTRIBUTED = N_("Contributed")
 COL_PUBLISHED_PIECES = N_("Published pieces")
-# One column per metric a piece earned; a metric without a header of its own is headed by its name.
-COL_METRIC_VIEWS = N_("Views")
-COL_METRIC_CLICKS = N_("Clicks")
-COL_METRIC_LEADS = N_("Leads")
-COL_METRIC_SHARES = N_("Shares")
-COL_METRIC_COMMENTS = N_("Comments")
-COL_METRIC_REACTIONS = N_("Reactions")
-COL_METRIC_DOWNLOADS = N_("Downloads")
-COL_METRIC_SIGNUPS = N_("Sign-ups")
 NOTE_YIELD = N_(
     "Pieces published in the report's period, whenever they were asked for. Departments involved: the owner's "
     "first, then those of everyone who handed in a draft."
@@ -1559,15 +1559,6 @@ COUNT_FIGURES = NP_("{count} figure", "{count} figures")
 COUNT_PIECES = NP_("{count} piece", "{count} pieces")
 RESULTS_IMPORTED = N_("Imported {figures} for {pieces} from {file}.")
 RESULTS_IMPORT_DRY_RUN = N_("Dry run, nothing was changed: importing {file} would store {figures} for {pieces}.")
-# The form's label of each known metric (``handlers.outcomes.KNOWN_METRICS``).
-RESULTS_LABEL_VIEWS = N_("Views")
-RESULTS_LABEL_CLICKS = N_("Clicks")
-RESULTS_LABEL_LEADS = N_("Leads")
-RESULTS_LABEL_SHARES = N_("Shares")
-RESULTS_LABEL_COMMENTS = N_("Comments")
-RESULTS_LABEL_REACTIONS = N_("Reactions")
-RESULTS_LABEL_DOWNLOADS = N_("Downloads")
-RESULTS_LABEL_SIGNUPS = N_("Sign-ups")
 # --- oauth: the pages after "Add to Slack" (bot.slack.oauth) ---------------------------------------------------
 OAUTH_INSTALLED_TITLE = N_("Cobot is installed")
 OAUTH_INSTALLED = N_("Cobot is now installed in {workspace}. Open Slack and type `/cocreate help` to begin.")

@@ -26,10 +26,11 @@ from handlers import texts
 from handlers.actions import FORM_SPECS, FormPrompt, InputKind, form_for
 from handlers.cards import WAITING_MARK, card_actions, part_choice_label, part_line, people_line, status_facts
 from handlers.departments import DEPARTMENT_LIMIT
-from handlers.figures import MAX_FIGURE, METRIC_LABELS, OTHER_FIELD, ResultsFormPrompt
+from handlers.figures import MAX_FIGURE, OTHER_FIELD, ResultsFormPrompt
 from handlers.guests import NAME_LIMIT as GUEST_NAME_LIMIT
 from handlers.guests import GuestField, GuestFormPrompt
 from handlers.home import HomePage, HomeSettings, HomeView
+from handlers.outcomes import METRIC_NAMES
 from handlers.requests import BRIEF_LIMIT, NEEDS_LIMIT, PART_NAME_LIMIT, PARTS_LIMIT, TITLE_LIMIT, RequestPrefill
 from handlers.results import (
     Action,
@@ -854,7 +855,7 @@ def results_modal(prompt: ResultsFormPrompt, translate: Translate = identity) ->
             {
                 "type": "input",
                 "block_id": ids.results_block(metric),
-                "label": _label(METRIC_LABELS[metric], translate),
+                "label": _label(METRIC_NAMES[metric], translate),
                 "optional": True,
                 "element": {
                     "type": "number_input",

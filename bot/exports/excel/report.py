@@ -45,7 +45,7 @@ from bot.exports.excel.cells import safe_optional, safe_text, text_cell
 from bot.exports.excel.fastrows import add_fast_sheet
 from bot.exports.plaintext import Translate, identity, plain
 from handlers import texts
-from handlers.outcomes import KNOWN_METRICS
+from handlers.outcomes import METRIC_NAMES
 from handlers.reports import Report, SummaryRow, YieldReport
 from handlers.results import Text
 
@@ -145,22 +145,6 @@ DEPARTMENT_YIELD_COLUMNS = (
     Column(texts.COL_CONTRIBUTED, 13, texts.NOTE_CONTRIBUTED),
     Column(texts.COL_PUBLISHED_PIECES, 12, texts.NOTE_PUBLISHED_PIECES),
     Column(texts.COL_LINK_CLICKS, 12),
-)
-METRIC_HEADERS = dict(
-    zip(
-        KNOWN_METRICS,
-        (
-            texts.COL_METRIC_VIEWS,
-            texts.COL_METRIC_CLICKS,
-            texts.COL_METRIC_LEADS,
-            texts.COL_METRIC_SHARES,
-            texts.COL_METRIC_COMMENTS,
-            texts.COL_METRIC_REACTIONS,
-            texts.COL_METRIC_DOWNLOADS,
-            texts.COL_METRIC_SIGNUPS,
-        ),
-        strict=True,
-    )
 )
 
 
@@ -512,7 +496,7 @@ def _metric_columns(metrics: Sequence[str], taken: Sequence[Column], translate: 
     seen = {_header_text(c, translate).casefold() for c in taken}
     result: list[Column] = []
     for metric in metrics:
-        known = METRIC_HEADERS.get(metric)
+        known = METRIC_NAMES.get(metric)
         column = Column(known, 12) if known else Column(metric, 12, named=True)
         text, suffix = _header_text(column, translate), 2
         while text.casefold() in seen:
