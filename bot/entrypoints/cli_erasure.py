@@ -16,10 +16,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from bot.entrypoints.cli_reports import _say, missing_database
+from bot.entrypoints.cli_reports import _Refusal, _say, missing_database
 from bot.runtime.config import Settings
 from handlers import texts
-from handlers.results import Text, t
+from handlers.results import t
 from storage.clock import utcnow
 
 FORGET_HELP = (
@@ -37,12 +37,6 @@ def register(commands: Any) -> None:
         "--workspace", help="the workspace's external id, e.g. Slack's T0123 (needed when they are in several)"
     )
     forget.add_argument("--yes", action="store_true", help="erase without asking first")
-
-
-class _Refusal(Exception):
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.msgid)
-        self.text = text
 
 
 def run_forget(args: argparse.Namespace, settings: Settings, *, ask: Callable[[str], str] = input) -> int:

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.entrypoints.cli_erasure import _find, _Refusal
-from bot.entrypoints.cli_reports import _say, missing_database
+from bot.entrypoints.cli_erasure import _find
+from bot.entrypoints.cli_reports import _Refusal, _say, missing_database
 from bot.runtime.config import Settings
 from handlers import texts
 from handlers.results import t
