@@ -15,8 +15,9 @@ from sqlmodel import col, select
 
 from bot.runtime.scheduler import TickSummary, run_tick
 from bot.slack import ids
+from handlers.outcomes import record_result
 from harness import Response, SlackScenario, message_text, payload
-from storage.models import OutboxMessage, RequestStatus
+from storage.models import OutboxMessage, RequestStatus, ResultSource
 
 OWNER = "U0OWNER"
 METTE = "U0METTE"
@@ -137,3 +138,22 @@ def approved_request(slack: SlackScenario, title: str = "Ten SEO tips", *, helpe
     slack.settle()
     assert slack.request(number).status is RequestStatus.APPROVED
     return number
+
+
+def figures(slack: SlackScenario, number: int, **values: int) -> None:
+    """The owner typed these figures for #number today (``ResultSource.TYPED``)."""
+    request = slack.request(number)
+    assert request.id is not None
+    with slack.session() as session:
+        for metric, value in values.items():
+            record_result(
+                session=session,
+                workspace_id=request.workspace_id,
+                request_id=request.id,
+                metric=metric,
+                value=value,
+                day=slack.clock().date(),
+                source=ResultSource.TYPED,
+                now=slack.clock(),
+            )
+        session.commit()

@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from followup_support import ANNA, BO, CARL, METTE, OWNER, move_to, sign_off, tick, utc
+from followup_support import ANNA, BO, CARL, METTE, OWNER, figures, move_to, sign_off, tick, utc
 from sqlmodel import select
 
-from handlers.outcomes import record_result
 from harness import SlackScenario, message_text
-from storage.models import Member, ResultSource
+from storage.models import Member
 
 DIGEST = "C0DIGEST"
 DIGEST_TIME = utc(2026, 11, 23, 8, 0)
@@ -45,24 +44,6 @@ def departments(slack: SlackScenario, **by_user: str | None) -> None:
             member = session.exec(select(Member).where(Member.user_id == user)).one()
             member.department = department
             session.add(member)
-        session.commit()
-
-
-def figures(slack: SlackScenario, number: int, **values: int) -> None:
-    request = slack.request(number)
-    assert request.id is not None
-    with slack.session() as session:
-        for metric, value in values.items():
-            record_result(
-                session=session,
-                workspace_id=request.workspace_id,
-                request_id=request.id,
-                metric=metric,
-                value=value,
-                day=slack.clock().date(),
-                source=ResultSource.TYPED,
-                now=slack.clock(),
-            )
         session.commit()
 
 

@@ -17,15 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from followup_support import ANNA, METTE, OWNER, dm_texts, move_to, outbox, sign_off, tick, utc, wake
+from followup_support import ANNA, METTE, OWNER, dm_texts, figures, move_to, outbox, sign_off, tick, utc, wake
 from smtp_server import Server, StartServer
 from web.guest_support import GuestClient
 
 from bot.runtime.config import ConfigError, load_settings
 from bot.slack import ids
-from handlers.outcomes import record_result
 from harness import SlackScenario
-from storage.models import ResultSource
 
 THANKS = "Thank you for helping make"
 TAK = "Tak, fordi du var med til at lave"
@@ -43,24 +41,6 @@ def published_piece(slack: SlackScenario, *helpers: str, title: str = "Ten SEO t
     assert "Marked" in slack.command_reply(f"published {number} {URL}", user=OWNER)
     slack.settle()
     return number
-
-
-def figures(slack: SlackScenario, number: int, **values: int) -> None:
-    request = slack.request(number)
-    assert request.id is not None
-    with slack.session() as session:
-        for metric, value in values.items():
-            record_result(
-                session=session,
-                workspace_id=request.workspace_id,
-                request_id=request.id,
-                metric=metric,
-                value=value,
-                day=slack.clock().date(),
-                source=ResultSource.TYPED,
-                now=slack.clock(),
-            )
-        session.commit()
 
 
 def notes(slack: SlackScenario, user: str) -> list[str]:
