@@ -111,7 +111,7 @@ def set_own_department(ctx: Ctx, *, value: str) -> Reply:
         if member.department is None:
             return Reply.of(t(texts.DEPARTMENT_CLEARED_NONE))
         return Reply.of(
-            t(texts.DEPARTMENT_CLEARED, department=member.department, source=_source_text(member.department_source))
+            t(texts.DEPARTMENT_CLEARED, department=member.department, source=source_text(member.department_source))
         )
     one_line = " ".join(value.split())
     if not one_line:
@@ -133,7 +133,7 @@ def whoami(ctx: Ctx) -> Reply:
     member = ctx.actor
     profile_source = _profile_source(member, platform=ctx.workspace.platform)
     department = (
-        t(texts.WHOAMI_DEPARTMENT, department=member.department, source=_source_text(member.department_source))
+        t(texts.WHOAMI_DEPARTMENT, department=member.department, source=source_text(member.department_source))
         if member.department
         else t(texts.WHOAMI_NO_DEPARTMENT)
     )
@@ -149,7 +149,7 @@ def whoami(ctx: Ctx) -> Reply:
         (profile_source, member.department_profile),
         (IMPORT, member.department_import),
     ):
-        shown = _source_text(source)
+        shown = source_text(source)
         if value and member.department_source == source:
             lines.append(t(texts.WHOAMI_SOURCE_WINS, source=shown, department=value))
         elif value:
@@ -171,10 +171,6 @@ def _profile_source(member: Member, *, platform: str | None = None) -> str:
 
 def source_text(source: str | None) -> Text:
     """Where a department came from, as the person reads it ("your Slack profile")."""
-    return _source_text(source)
-
-
-def _source_text(source: str | None) -> Text:
     return t(
         {
             SELF: texts.DEPARTMENT_SOURCE_SELF,
